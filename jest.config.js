@@ -1,0 +1,26 @@
+// Jest 30 in native ESM mode: NestJS 12 is ESM only (see DESIGN.md).
+// Run with NODE_OPTIONS=--experimental-vm-modules (the npm scripts do).
+const base = {
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+};
+
+export default {
+  reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  projects: [
+    {
+      ...base,
+      displayName: 'unit',
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'],
+    },
+    {
+      ...base,
+      displayName: 'integration',
+      // Contract suites against EventStoreDB and MongoDB: they skip themselves when
+      // EVENTSTORE_CONNECTION_STRING / MONGODB_URI are not set.
+      testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'],
+    },
+  ],
+};

@@ -1,0 +1,41 @@
+/**
+ * The permission matrix of the guide ("Organization Permissions Reference"). Every
+ * route declares one of these permissions; one guard checks it. Scope matters as much
+ * as the permission: an admin's "edit org settings" holds for their own organization
+ * only, and any other organization's id answers 404 as if it did not exist.
+ */
+export type Permission =
+  | 'organization:create'
+  | 'organization:list'
+  | 'organization:view'
+  | 'organization:edit'
+  | 'organization:arrears';
+
+export type OrganizationRole = 'admin' | 'instructor';
+
+export type Principal =
+  | { kind: 'superAdmin'; id: string; email: string }
+  | { kind: 'member'; id: string; email: string; organizationId: string; roles: OrganizationRole[] };
+
+/** Who may hold each permission, and whether it is bound to their own organization. */
+export const PERMISSION_MATRIX: Record<Permission, { superAdmin: boolean; memberRoles: OrganizationRole[]; orgScoped: boolean }> = {
+  'organization:create': { superAdmin: true, memberRoles: [], orgScoped: false },
+  'organization:list': { superAdmin: true, memberRoles: [], orgScoped: false },
+  'organization:view': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
+  'organization:edit': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
+  'organization:arrears': { superAdmin: true, memberRoles: [], orgScoped: true },
+};
+
+export type AccessDecision = 'allow' | 'forbidden' | 'not-found';
+
+/**
+ * Decides one request. `targetOrganizationId` is the organization named by the route,
+ * if any. Outside their own organization a member gets 'not-found', never 'forbidden',
+ * so ids of other tenants are never confirmed.
+ */
+export function decideAccess(principal: Principal, permission: Permission, targetOrganizationId?: string): AccessDecision {
+  const rule = PERMISSION_MATRIX[permission];
+  if (principal.kind === 'superAdmin') return rule.superAdmin ? 'allow' : 'forbidden';
+  if (rule.orgScoped && targetOrganizationId !== undefined && targetOrganizationId !== principal.organizationId) return 'not-found';
+  return principal.roles.some((role) => rule.memberRoles.includes(role)) ? 'allow' : 'forbidden';
+}

@@ -1,0 +1,206 @@
+import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+import { DomainError, ValidationFailed } from '../shared/domain-error.js';
+import { canonicalTimeZone, FieldErrors, lengthOf } from '../shared/validation.js';
+import type { LogoRef } from './logo.js';
+
+// ---- Rules (guide: Creating Organizations, Editing Organization Settings) -------------
+export const ORGANIZATION_RULES = {
+  createNameMin: 3,
+  createNameMax: 50,
+  editNameMax: 255,
+  descriptionMax: 500,
+} as const;
+
+// ---- Commands ----------------------------------------------------------------------
+export type OrganizationCommand =
+  | { type: 'CreateOrganization'; data: { organizationId: string; name: string; description?: string | null; timeZone: string; now: string } }
+  | { type: 'UpdateOrganizationSettings'; data: { name: string; description?: string | null; timeZone: string } }
+  | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
+  | { type: 'RemoveOrganizationLogo'; data: Record<string, never> }
+  | { type: 'MarkOrganizationInArrears'; data: { now: string } }
+  | { type: 'ClearOrganizationArrears'; data: Record<string, never> };
+
+// ---- Events (past tense; schema versions live in the event metadata) ------------------
+export interface FieldChange<T> {
+  before: T;
+  after: T;
+}
+
+export type OrganizationCreated = DomainEvent<
+  'OrganizationCreated',
+  { organizationId: string; name: string; description: string | null; timeZone: string; createdAt: string }
+>;
+export type OrganizationSettingsUpdated = DomainEvent<
+  'OrganizationSettingsUpdated',
+  {
+    organizationId: string;
+    /** Only the fields that changed, each with its value before and after. */
+    changes: { name?: FieldChange<string>; description?: FieldChange<string | null>; timeZone?: FieldChange<string> };
+  }
+>;
+export type OrganizationLogoChanged = DomainEvent<'OrganizationLogoChanged', { organizationId: string; logo: LogoRef }>;
+export type OrganizationLogoRemoved = DomainEvent<'OrganizationLogoRemoved', { organizationId: string }>;
+export type OrganizationMarkedInArrears = DomainEvent<'OrganizationMarkedInArrears', { organizationId: string; inArrearsAt: string }>;
+export type OrganizationArrearsCleared = DomainEvent<'OrganizationArrearsCleared', { organizationId: string; wasInArrearsSince: string }>;
+
+export type OrganizationEvent =
+  | OrganizationCreated
+  | OrganizationSettingsUpdated
+  | OrganizationLogoChanged
+  | OrganizationLogoRemoved
+  | OrganizationMarkedInArrears
+  | OrganizationArrearsCleared;
+
+export const ORGANIZATION_EVENT_TYPES: ReadonlySet<OrganizationEvent['type']> = new Set([
+  'OrganizationCreated',
+  'OrganizationSettingsUpdated',
+  'OrganizationLogoChanged',
+  'OrganizationLogoRemoved',
+  'OrganizationMarkedInArrears',
+  'OrganizationArrearsCleared',
+]);
+
+// ---- State ---------------------------------------------------------------------------
+export type OrganizationState =
+  | { status: 'absent' }
+  | {
+      status: 'existing';
+      id: string;
+      name: string;
+      description: string | null;
+      timeZone: string;
+      logo: LogoRef | null;
+      inArrearsAt: string | null;
+    };
+
+export const organizationStreamName = (organizationId: string): string => `organization-${organizationId}`;
+
+// ---- Input normalisation shared by create and edit ------------------------------------
+interface Settings {
+  name: string;
+  description: string | null;
+  timeZone: string;
+}
+
+function validateSettings(
+  input: { name: string; description?: string | null; timeZone: string },
+  nameBounds: { min: number; max: number },
+): Settings {
+  const errors = new FieldErrors();
+  const name = typeof input.name === 'string' ? input.name.trim() : '';
+  const nameLength = lengthOf(name);
+  if (nameLength === 0) errors.add('name', 'name is required');
+  else if (nameLength < nameBounds.min || nameLength > nameBounds.max)
+    errors.add('name', nameBounds.min > 1
+      ? `name must be between ${nameBounds.min} and ${nameBounds.max} characters`
+      : `name must be at most ${nameBounds.max} characters`);
+
+  const rawDescription = input.description == null ? '' : String(input.description).trim();
+  if (lengthOf(rawDescription) > ORGANIZATION_RULES.descriptionMax)
+    errors.add('description', `description must be at most ${ORGANIZATION_RULES.descriptionMax} characters`);
+
+  const timeZone = typeof input.timeZone === 'string' && input.timeZone.trim() !== '' ? canonicalTimeZone(input.timeZone.trim()) : null;
+  if (!input.timeZone || (typeof input.timeZone === 'string' && input.timeZone.trim() === '')) errors.add('timeZone', 'timeZone is required');
+  else if (!timeZone) errors.add('timeZone', 'timeZone must be a valid IANA time zone, for example Europe/Paris');
+
+  if (errors.any) throw new ValidationFailed('invalid-organization-settings', errors.errors);
+  return { name, description: rawDescription === '' ? null : rawDescription, timeZone: timeZone! };
+}
+
+function requireExisting(state: OrganizationState): Extract<OrganizationState, { status: 'existing' }> {
+  if (state.status !== 'existing') throw new DomainError('organization-not-found', 'Organization not found', 'not-found');
+  return state;
+}
+
+// ---- Decide ----------------------------------------------------------------------------
+export function decideOrganization(command: OrganizationCommand, state: OrganizationState): OrganizationEvent[] {
+  switch (command.type) {
+    case 'CreateOrganization': {
+      if (state.status !== 'absent')
+        throw new DomainError('organization-already-exists', 'An organization with this id already exists', 'conflict');
+      const settings = validateSettings(command.data, { min: ORGANIZATION_RULES.createNameMin, max: ORGANIZATION_RULES.createNameMax });
+      return [
+        {
+          type: 'OrganizationCreated',
+          data: { organizationId: command.data.organizationId, ...settings, createdAt: command.data.now },
+        },
+      ];
+    }
+    case 'UpdateOrganizationSettings': {
+      const org = requireExisting(state);
+      const next = validateSettings(command.data, { min: 1, max: ORGANIZATION_RULES.editNameMax });
+      const changes: OrganizationSettingsUpdated['data']['changes'] = {};
+      if (next.name !== org.name) changes.name = { before: org.name, after: next.name };
+      if (next.description !== org.description) changes.description = { before: org.description, after: next.description };
+      if (next.timeZone !== org.timeZone) changes.timeZone = { before: org.timeZone, after: next.timeZone };
+      // A command that changes nothing writes no event.
+      if (Object.keys(changes).length === 0) return [];
+      return [{ type: 'OrganizationSettingsUpdated', data: { organizationId: org.id, changes } }];
+    }
+    case 'ChangeOrganizationLogo': {
+      const org = requireExisting(state);
+      if (org.logo?.sha256 === command.data.logo.sha256) return [];
+      return [{ type: 'OrganizationLogoChanged', data: { organizationId: org.id, logo: command.data.logo } }];
+    }
+    case 'RemoveOrganizationLogo': {
+      const org = requireExisting(state);
+      if (!org.logo) return [];
+      return [{ type: 'OrganizationLogoRemoved', data: { organizationId: org.id } }];
+    }
+    case 'MarkOrganizationInArrears': {
+      const org = requireExisting(state);
+      // Marking twice keeps the first date: it is when the payment problem began.
+      if (org.inArrearsAt) return [];
+      return [{ type: 'OrganizationMarkedInArrears', data: { organizationId: org.id, inArrearsAt: command.data.now } }];
+    }
+    case 'ClearOrganizationArrears': {
+      const org = requireExisting(state);
+      if (!org.inArrearsAt) return [];
+      return [{ type: 'OrganizationArrearsCleared', data: { organizationId: org.id, wasInArrearsSince: org.inArrearsAt } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+// ---- Evolve ----------------------------------------------------------------------------
+export function evolveOrganization(state: OrganizationState, event: OrganizationEvent): OrganizationState {
+  switch (event.type) {
+    case 'OrganizationCreated':
+      return {
+        status: 'existing',
+        id: event.data.organizationId,
+        name: event.data.name,
+        description: event.data.description,
+        timeZone: event.data.timeZone,
+        logo: null,
+        inArrearsAt: null,
+      };
+    case 'OrganizationSettingsUpdated': {
+      if (state.status !== 'existing') return state;
+      const { name, description, timeZone } = event.data.changes;
+      return {
+        ...state,
+        name: name ? name.after : state.name,
+        description: description ? description.after : state.description,
+        timeZone: timeZone ? timeZone.after : state.timeZone,
+      };
+    }
+    case 'OrganizationLogoChanged':
+      return state.status === 'existing' ? { ...state, logo: event.data.logo } : state;
+    case 'OrganizationLogoRemoved':
+      return state.status === 'existing' ? { ...state, logo: null } : state;
+    case 'OrganizationMarkedInArrears':
+      return state.status === 'existing' ? { ...state, inArrearsAt: event.data.inArrearsAt } : state;
+    case 'OrganizationArrearsCleared':
+      return state.status === 'existing' ? { ...state, inArrearsAt: null } : state;
+    default:
+      return assertNever(event);
+  }
+}
+
+export const organizationDecider: Decider<OrganizationCommand, OrganizationEvent, OrganizationState> = {
+  initialState: () => ({ status: 'absent' }),
+  evolve: evolveOrganization,
+  decide: decideOrganization,
+};

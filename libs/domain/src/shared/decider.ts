@@ -1,0 +1,28 @@
+/**
+ * A decider (Emmett style): a pure function from (command, state) to events, plus
+ * the fold that rebuilds state from events. No Nest, no I/O, no clock: time and ids
+ * arrive inside the command.
+ */
+export interface Decider<Command, Event, State> {
+  initialState: () => State;
+  evolve: (state: State, event: Event) => State;
+  /** Returns the events the command produces; an empty list means "nothing changed". */
+  decide: (command: Command, state: State) => Event[];
+}
+
+/** An event as the domain sees it: a discriminated union on `type` with its payload. */
+export interface DomainEvent<Type extends string = string, Data extends object = object> {
+  type: Type;
+  data: Data;
+}
+
+export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, events: Iterable<Event>, from?: State): State {
+  let state = from ?? decider.initialState();
+  for (const event of events) state = decider.evolve(state, event);
+  return state;
+}
+
+/** Compile-time exhaustiveness check for switches over unions. */
+export function assertNever(value: never): never {
+  throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
+}

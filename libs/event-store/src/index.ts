@@ -1,0 +1,3 @@
+export * from './event-store.port.js';
+export * from './subscription.js';
+export * from './sqlite/sqlite-event-store.js';

@@ -1,0 +1,345 @@
+import { randomUUID } from 'node:crypto';
+import { Aggregator, Query, update as applyUpdate } from 'mingo';
+import {
+  addResults,
+  DuplicateKeyError,
+  emptyWriteResult,
+  type CollectionWriteOp,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  type ReadCollection,
+  type ReadStore,
+  type Update,
+  type WriteOp,
+  type WriteResult,
+} from '../read-store.port.js';
+
+type Primitive = string | number | boolean | null;
+const isPrimitive = (v: unknown): v is Primitive => v === null || ['string', 'number', 'boolean'].includes(typeof v);
+
+/** Reads a dotted path ("a.b") from a document. */
+function valueAt(doc: Record<string, unknown>, path: string): unknown {
+  let value: unknown = doc;
+  for (const part of path.split('.')) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<string, unknown>)[part];
+  }
+  return value;
+}
+
+/** Values a document is indexed under for a field: each element of an array (multikey), or the value itself. */
+function indexValues(doc: Doc, field: string): Primitive[] {
+  const value = valueAt(doc, field);
+  if (Array.isArray(value)) return value.filter(isPrimitive);
+  if (value === undefined) return [null];
+  return isPrimitive(value) ? [value] : [];
+}
+
+/** The equality constraint a filter puts on a field, if it is one an index can serve. */
+function equalityValues(condition: unknown): Primitive[] | null {
+  if (isPrimitive(condition)) return [condition];
+  if (condition && typeof condition === 'object' && !Array.isArray(condition)) {
+    const keys = Object.keys(condition);
+    if (keys.length === 1 && keys[0] === '$eq' && isPrimitive((condition as { $eq: unknown }).$eq)) return [(condition as { $eq: Primitive }).$eq];
+    if (keys.length === 1 && keys[0] === '$in' && Array.isArray((condition as { $in: unknown[] }).$in) && (condition as { $in: unknown[] }).$in.every(isPrimitive))
+      return (condition as { $in: Primitive[] }).$in;
+  }
+  return null;
+}
+
+interface UndoEntry {
+  collection: MingoCollection;
+  id: string;
+  previous: Doc | undefined;
+}
+
+/**
+ * One collection held in memory. Documents live in a Map by `_id`; each declared
+ * index keeps, for its first field, a map from value to ids, so a query that pins
+ * that field (an organization id, say) reads only the matching documents instead
+ * of scanning every organization's. Unique indexes are enforced like MongoDB's.
+ */
+class MingoCollection implements ReadCollection {
+  readonly docs = new Map<string, Doc>();
+  private readonly equality = new Map<string, Map<Primitive, Set<string>>>();
+  private readonly unique: { spec: IndexSpec; fields: string[]; owners: Map<string, string> }[] = [];
+  private readonly indexNames = new Set<string>();
+
+  constructor(
+    readonly name: string,
+    private readonly store: MingoReadStore,
+  ) {}
+
+  // ---- indexes ---------------------------------------------------------------------
+  async createIndex(spec: IndexSpec): Promise<string> {
+    const fields = Object.keys(spec.keys);
+    const name = spec.name ?? fields.map((f) => `${f}_${spec.keys[f]}`).join('_');
+    if (this.indexNames.has(name)) return name;
+    this.indexNames.add(name);
+    const first = fields[0];
+    if (!this.equality.has(first)) {
+      const map = new Map<Primitive, Set<string>>();
+      this.equality.set(first, map);
+      for (const doc of this.docs.values()) this.addTo(map, first, doc);
+    }
+    if (spec.unique) {
+      const entry = { spec, fields, owners: new Map<string, string>() };
+      for (const doc of this.docs.values()) {
+        const key = this.uniqueKey(fields, doc);
+        if (entry.owners.has(key)) throw new DuplicateKeyError(this.name, key);
+        entry.owners.set(key, doc._id);
+      }
+      this.unique.push(entry);
+    }
+    return name;
+  }
+
+  private addTo(map: Map<Primitive, Set<string>>, field: string, doc: Doc): void {
+    for (const value of indexValues(doc, field)) {
+      let ids = map.get(value);
+      if (!ids) map.set(value, (ids = new Set()));
+      ids.add(doc._id);
+    }
+  }
+
+  private removeFrom(map: Map<Primitive, Set<string>>, field: string, doc: Doc): void {
+    for (const value of indexValues(doc, field)) {
+      const ids = map.get(value);
+      ids?.delete(doc._id);
+      if (ids && ids.size === 0) map.delete(value);
+    }
+  }
+
+  private uniqueKey(fields: string[], doc: Doc): string {
+    return JSON.stringify(fields.map((f) => valueAt(doc, f) ?? null));
+  }
+
+  /** Replaces (or removes, with `next` undefined) one document, keeping every index right. */
+  put(id: string, next: Doc | undefined, undo?: UndoEntry[]): void {
+    const previous = this.docs.get(id);
+    for (const entry of this.unique) {
+      if (!next) continue;
+      const key = this.uniqueKey(entry.fields, next);
+      const owner = entry.owners.get(key);
+      if (owner !== undefined && owner !== id) throw new DuplicateKeyError(this.name, key);
+    }
+    if (previous) {
+      for (const [field, map] of this.equality) this.removeFrom(map, field, previous);
+      for (const entry of this.unique) entry.owners.delete(this.uniqueKey(entry.fields, previous));
+    }
+    if (next) {
+      this.docs.set(id, next);
+      for (const [field, map] of this.equality) this.addTo(map, field, next);
+      for (const entry of this.unique) entry.owners.set(this.uniqueKey(entry.fields, next), id);
+    } else {
+      this.docs.delete(id);
+    }
+    undo?.push({ collection: this, id, previous });
+  }
+
+  // ---- reads -------------------------------------------------------------------------
+  /** The smallest set of documents an index proves is enough to test against the filter. */
+  private candidates(filter: Filter): Iterable<Doc> {
+    if (typeof filter._id === 'string') {
+      const doc = this.docs.get(filter._id);
+      return doc ? [doc] : [];
+    }
+    let best: Set<string> | null = null;
+    for (const [field, map] of this.equality) {
+      const values = equalityValues(filter[field]);
+      if (!values) continue;
+      const ids = new Set<string>();
+      for (const value of values) for (const id of map.get(value) ?? []) ids.add(id);
+      if (!best || ids.size < best.size) best = ids;
+    }
+    if (!best) return this.docs.values();
+    const found = best;
+    const docs = this.docs;
+    return (function* () {
+      for (const id of found) {
+        const doc = docs.get(id);
+        if (doc) yield doc;
+      }
+    })();
+  }
+
+  private match(filter: Filter): Doc[] {
+    const query = new Query(filter, {});
+    const out: Doc[] = [];
+    for (const doc of this.candidates(filter)) if (query.test(doc)) out.push(doc);
+    return out;
+  }
+
+  matchRaw(filter: Filter, options: FindOptions = {}): Doc[] {
+    let docs = this.match(filter);
+    if (options.sort || options.projection) {
+      let cursor = new Query({}, {}).find<Doc>(docs, options.projection);
+      if (options.sort) cursor = cursor.sort(options.sort);
+      if (options.skip) cursor = cursor.skip(options.skip);
+      if (options.limit) cursor = cursor.limit(options.limit);
+      return cursor.all();
+    }
+    const start = options.skip ?? 0;
+    docs = options.limit ? docs.slice(start, start + options.limit) : docs.slice(start);
+    return docs;
+  }
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<Doc | null> {
+    const [doc] = this.matchRaw(filter, { ...options, limit: 1 });
+    return doc ? structuredClone(doc) : null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
+    return this.matchRaw(filter, options).map((d) => structuredClone(d));
+  }
+
+  async countDocuments(filter: Filter = {}): Promise<number> {
+    if (Object.keys(filter).length === 0) return this.docs.size;
+    return this.match(filter).length;
+  }
+
+  async aggregate<R = Record<string, unknown>>(pipeline: Record<string, unknown>[]): Promise<R[]> {
+    // A leading $match is served by the indexes before the pipeline runs.
+    const [first, ...rest] = pipeline;
+    const source = first && '$match' in first ? this.match(first.$match as Filter) : [...this.docs.values()];
+    const stages = first && '$match' in first ? rest : pipeline;
+    const result = new Aggregator(stages, {}).run(source) as R[];
+    return structuredClone(result);
+  }
+
+  // ---- writes ------------------------------------------------------------------------
+  writeSync(op: WriteOp, undo?: UndoEntry[]): WriteResult {
+    const result = emptyWriteResult();
+    if ('insertOne' in op) {
+      const doc = structuredClone(op.insertOne.document);
+      if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, JSON.stringify({ _id: doc._id }));
+      this.put(doc._id, doc, undo);
+      result.insertedCount = 1;
+    } else if ('updateOne' in op || 'updateMany' in op) {
+      const { filter, update } = 'updateOne' in op ? op.updateOne : op.updateMany;
+      const many = 'updateMany' in op;
+      const targets = this.match(filter);
+      const chosen = many ? targets : targets.slice(0, 1);
+      for (const doc of chosen) {
+        result.matchedCount += 1;
+        const next = structuredClone(doc);
+        const changed = this.applyModifier(next, update, false);
+        if (changed) {
+          this.put(doc._id, next, undo);
+          result.modifiedCount += 1;
+        }
+      }
+      if (chosen.length === 0 && !many && op.updateOne.upsert) {
+        const doc = this.seedFromFilter(filter);
+        this.applyModifier(doc, update, true);
+        if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, JSON.stringify({ _id: doc._id }));
+        this.put(doc._id, doc, undo);
+        result.upsertedCount = 1;
+      }
+    } else if ('replaceOne' in op) {
+      const [doc] = this.match(op.replaceOne.filter);
+      const replacement = structuredClone(op.replaceOne.replacement);
+      if (doc) {
+        this.put(doc._id, { ...replacement, _id: doc._id }, undo);
+        result.matchedCount = 1;
+        result.modifiedCount = 1;
+      } else if (op.replaceOne.upsert) {
+        const seeded = { ...this.seedFromFilter(op.replaceOne.filter), ...replacement };
+        this.put(seeded._id, seeded, undo);
+        result.upsertedCount = 1;
+      }
+    } else if ('deleteOne' in op || 'deleteMany' in op) {
+      const filter = 'deleteOne' in op ? op.deleteOne.filter : op.deleteMany.filter;
+      const targets = this.match(filter);
+      for (const doc of 'deleteOne' in op ? targets.slice(0, 1) : targets) {
+        this.put(doc._id, undefined, undo);
+        result.deletedCount += 1;
+      }
+    }
+    return result;
+  }
+
+  /** An upserted document starts from the filter's equality fields, as MongoDB does. */
+  private seedFromFilter(filter: Filter): Doc {
+    const doc: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(filter)) {
+      if (key.startsWith('$') || key.includes('.')) continue;
+      const values = equalityValues(value);
+      if (values && values.length === 1 && !(value && typeof value === 'object' && '$in' in value)) doc[key] = values[0];
+    }
+    if (typeof doc._id !== 'string') doc._id = randomUUID();
+    return doc as Doc;
+  }
+
+  private applyModifier(doc: Doc, update: Update, inserting: boolean): boolean {
+    const { $setOnInsert, ...rest } = update;
+    let changed = false;
+    const modifier = inserting && $setOnInsert ? { ...rest, $set: { ...($setOnInsert ?? {}), ...(rest.$set ?? {}) } } : rest;
+    if (Object.keys(modifier).length > 0) changed = applyUpdate(doc, modifier as never, undefined, undefined, { cloneMode: 'deep' }).length > 0;
+    return changed || inserting;
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<WriteResult> {
+    return this.store.atomically((undo) => this.writeSync({ updateOne: { filter, update, upsert: options.upsert } }, undo));
+  }
+
+  async bulkWrite(ops: WriteOp[]): Promise<WriteResult> {
+    return this.store.atomically((undo) => ops.reduce((acc, op) => addResults(acc, this.writeSync(op, undo)), emptyWriteResult()));
+  }
+
+  async deleteMany(filter: Filter): Promise<WriteResult> {
+    return this.store.atomically((undo) => this.writeSync({ deleteMany: { filter } }, undo));
+  }
+}
+
+/**
+ * The embedded read store. Every write call runs to completion synchronously, so a
+ * reader on the same event loop never sees half of a batch; a batch that fails part
+ * way is rolled back from its undo log.
+ */
+export class MingoReadStore implements ReadStore {
+  readonly kind = 'mingo' as const;
+  private readonly collections = new Map<string, MingoCollection>();
+
+  collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
+    return this.raw(name) as unknown as ReadCollection<T>;
+  }
+
+  private raw(name: string): MingoCollection {
+    let collection = this.collections.get(name);
+    if (!collection) this.collections.set(name, (collection = new MingoCollection(name, this)));
+    return collection;
+  }
+
+  atomically<R>(work: (undo: UndoEntry[]) => R): R {
+    const undo: UndoEntry[] = [];
+    try {
+      return work(undo);
+    } catch (error) {
+      for (let i = undo.length - 1; i >= 0; i--) undo[i].collection.put(undo[i].id, undo[i].previous);
+      throw error;
+    }
+  }
+
+  async applyBatch(ops: CollectionWriteOp[]): Promise<void> {
+    this.atomically((undo) => {
+      for (const { collection, ...op } of ops) this.raw(collection).writeSync(op as WriteOp, undo);
+    });
+  }
+
+  async listCollections(): Promise<string[]> {
+    return [...this.collections.keys()];
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    this.collections.delete(name);
+  }
+
+  async ping(): Promise<void> {}
+
+  async close(): Promise<void> {
+    this.collections.clear();
+  }
+}

@@ -1,0 +1,142 @@
+import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type BulkWriteResult, type ClientSession, type Collection, type Db } from 'mongodb';
+import {
+  DuplicateKeyError,
+  emptyWriteResult,
+  type CollectionWriteOp,
+  type Doc,
+  type Filter,
+  type FindOptions,
+  type IndexSpec,
+  type ReadCollection,
+  type ReadStore,
+  type Update,
+  type WriteOp,
+  type WriteResult,
+} from '../read-store.port.js';
+
+const toResult = (r: BulkWriteResult): WriteResult => ({
+  matchedCount: r.matchedCount,
+  modifiedCount: r.modifiedCount,
+  upsertedCount: r.upsertedCount,
+  deletedCount: r.deletedCount,
+  insertedCount: r.insertedCount,
+});
+
+function translate(error: unknown, collection: string): never {
+  if (error instanceof MongoServerError && error.code === 11000) throw new DuplicateKeyError(collection, JSON.stringify(error.keyValue ?? {}));
+  throw error;
+}
+
+class MongoReadCollection implements ReadCollection {
+  constructor(private readonly collection: Collection<Doc>) {}
+
+  async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<Doc | null> {
+    return (await this.collection.findOne(filter, { projection: options.projection, sort: options.sort })) as Doc | null;
+  }
+
+  async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
+    let cursor = this.collection.find(filter, { projection: options.projection });
+    if (options.sort) cursor = cursor.sort(options.sort);
+    if (options.skip) cursor = cursor.skip(options.skip);
+    if (options.limit) cursor = cursor.limit(options.limit);
+    return (await cursor.toArray()) as Doc[];
+  }
+
+  async countDocuments(filter: Filter = {}): Promise<number> {
+    return this.collection.countDocuments(filter);
+  }
+
+  async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<WriteResult> {
+    try {
+      const r = await this.collection.updateOne(filter, update as never, { upsert: options.upsert });
+      return { ...emptyWriteResult(), matchedCount: r.matchedCount, modifiedCount: r.modifiedCount, upsertedCount: r.upsertedCount };
+    } catch (error) {
+      translate(error, this.collection.collectionName);
+    }
+  }
+
+  async bulkWrite(ops: WriteOp[], session?: ClientSession): Promise<WriteResult> {
+    if (ops.length === 0) return emptyWriteResult();
+    try {
+      return toResult(await this.collection.bulkWrite(ops as AnyBulkWriteOperation<Doc>[], { ordered: true, session }));
+    } catch (error) {
+      translate(error, this.collection.collectionName);
+    }
+  }
+
+  async deleteMany(filter: Filter): Promise<WriteResult> {
+    const r = await this.collection.deleteMany(filter);
+    return { ...emptyWriteResult(), deletedCount: r.deletedCount };
+  }
+
+  async aggregate<R = Record<string, unknown>>(pipeline: Record<string, unknown>[]): Promise<R[]> {
+    return (await this.collection.aggregate(pipeline).toArray()) as R[];
+  }
+
+  async createIndex(spec: IndexSpec): Promise<string> {
+    return this.collection.createIndex(spec.keys, { unique: spec.unique, name: spec.name });
+  }
+}
+
+/**
+ * The production read store: MongoDB. Batches spanning collections run in a
+ * transaction, which is why docker-compose starts MongoDB as a replica set.
+ */
+export class MongoReadStore implements ReadStore {
+  readonly kind = 'mongodb' as const;
+  private readonly db: Db;
+
+  private constructor(
+    private readonly client: MongoClient,
+    dbName?: string,
+  ) {
+    this.db = client.db(dbName);
+  }
+
+  static async connect(uri: string, dbName?: string): Promise<MongoReadStore> {
+    const client = new MongoClient(uri);
+    await client.connect();
+    return new MongoReadStore(client, dbName);
+  }
+
+  collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
+    return new MongoReadCollection(this.db.collection<Doc>(name)) as unknown as ReadCollection<T>;
+  }
+
+  async applyBatch(ops: CollectionWriteOp[]): Promise<void> {
+    if (ops.length === 0) return;
+    // Consecutive ops on one collection go in one bulkWrite; order across collections is kept.
+    const groups: { collection: string; ops: WriteOp[] }[] = [];
+    for (const { collection, ...op } of ops) {
+      const last = groups[groups.length - 1];
+      if (last && last.collection === collection) last.ops.push(op as WriteOp);
+      else groups.push({ collection, ops: [op as WriteOp] });
+    }
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        for (const group of groups) await new MongoReadCollection(this.db.collection<Doc>(group.collection)).bulkWrite(group.ops, session);
+      });
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async listCollections(): Promise<string[]> {
+    return (await this.db.listCollections({}, { nameOnly: true }).toArray()).map((c) => c.name);
+  }
+
+  async dropCollection(name: string): Promise<void> {
+    await this.db.dropCollection(name).catch((error: unknown) => {
+      if (!(error instanceof MongoServerError && error.codeName === 'NamespaceNotFound')) throw error;
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.db.command({ ping: 1 });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

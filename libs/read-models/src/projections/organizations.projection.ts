@@ -1,0 +1,101 @@
+import type { OrganizationEvent } from '../../../domain/src/index.js';
+import { ORGANIZATION_EVENT_TYPES } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { CollectionWriteOp } from '../read-store.port.js';
+import { assertNever } from '../../../domain/src/shared/decider.js';
+import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+
+export const ORGANIZATIONS = 'organizations_v1';
+
+/** The organization list and detail read model. */
+export interface OrganizationDocument {
+  _id: string;
+  name: string;
+  /** Lower-cased name: sorts the same on mingo and MongoDB without a collation. */
+  nameSort: string;
+  description: string | null;
+  timeZone: string;
+  logo: { sha256: string; contentType: string; size: number } | null;
+  inArrearsAt: string | null;
+  userCount: number;
+  classCount: number;
+  createdAt: string;
+  updatedAt: string;
+  /** Stream revision: the value a client sends back in If-Match. */
+  revision: number;
+  [POSITION_FIELD]: number;
+  [key: string]: unknown;
+}
+
+function update(event: RecordedEvent, set: Record<string, unknown>): CollectionWriteOp {
+  return {
+    collection: ORGANIZATIONS,
+    updateOne: {
+      filter: { _id: (event.data as { organizationId: string }).organizationId, ...notYetApplied(event.position) },
+      update: {
+        $set: { ...set, revision: event.revision, updatedAt: (event.metadata.occurredAt as string) ?? event.recordedAt, [POSITION_FIELD]: event.position },
+      },
+    },
+  };
+}
+
+export const organizationsProjection: Projection = {
+  name: 'organizations',
+  version: 1,
+  collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
+  canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as OrganizationEvent['type']),
+  project(recorded) {
+    const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
+    switch (event.type) {
+      case 'OrganizationCreated': {
+        const { organizationId, name, description, timeZone, createdAt } = event.data;
+        // $setOnInsert: a redelivered creation finds the document and changes nothing.
+        return [
+          {
+            collection: ORGANIZATIONS,
+            updateOne: {
+              filter: { _id: organizationId },
+              update: {
+                $setOnInsert: {
+                  name,
+                  nameSort: name.toLowerCase(),
+                  description,
+                  timeZone,
+                  logo: null,
+                  inArrearsAt: null,
+                  userCount: 0,
+                  classCount: 0,
+                  createdAt,
+                  updatedAt: createdAt,
+                  revision: recorded.revision,
+                  [POSITION_FIELD]: recorded.position,
+                },
+              },
+              upsert: true,
+            },
+          },
+        ];
+      }
+      case 'OrganizationSettingsUpdated': {
+        const { name, description, timeZone } = event.data.changes;
+        return [
+          update(recorded, {
+            ...(name ? { name: name.after, nameSort: name.after.toLowerCase() } : {}),
+            ...(description ? { description: description.after } : {}),
+            ...(timeZone ? { timeZone: timeZone.after } : {}),
+          }),
+        ];
+      }
+      case 'OrganizationLogoChanged':
+        return [update(recorded, { logo: event.data.logo })];
+      case 'OrganizationLogoRemoved':
+        return [update(recorded, { logo: null })];
+      case 'OrganizationMarkedInArrears':
+        return [update(recorded, { inArrearsAt: event.data.inArrearsAt })];
+      case 'OrganizationArrearsCleared':
+        return [update(recorded, { inArrearsAt: null })];
+      default:
+        return assertNever(event);
+    }
+  },
+};

@@ -1,0 +1,31 @@
+import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { CollectionWriteOp, IndexSpec } from '../read-store.port.js';
+
+/**
+ * A projection is a pure mapping from one event to read-store writes. It never
+ * reads: each write guards itself (by the position stored in the document) so that
+ * an event delivered twice changes nothing the second time.
+ *
+ * Collections carry the projection's version in their name (`organizations_v1`);
+ * a new version gets new collections and is rebuilt from the log.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  readonly collections: { name: string; indexes: IndexSpec[] }[];
+  canHandle(event: RecordedEvent): boolean;
+  project(event: RecordedEvent): CollectionWriteOp[];
+}
+
+export const projectionId = (p: Pick<Projection, 'name' | 'version'>): string => `${p.name}_v${p.version}`;
+
+/** The field each projected document keeps its last applied log position in. */
+export const POSITION_FIELD = '_position';
+
+/** Guard for updates: only documents that have not seen this event yet. */
+export const notYetApplied = (position: number) => ({ [POSITION_FIELD]: { $lt: position } });
+
+export const streamCategory = (streamName: string): string => {
+  const dash = streamName.indexOf('-');
+  return dash === -1 ? streamName : streamName.slice(0, dash);
+};

@@ -1,0 +1,11 @@
+import { normalizeEmail } from '../../../domain/src/index.js';
+import type { ReadStore } from '../read-store.port.js';
+import { ACCOUNTS, type AccountDocument } from '../projections/accounts.projection.js';
+
+export async function findAccountByEmail(store: ReadStore, email: string): Promise<AccountDocument | null> {
+  return store.collection<AccountDocument>(ACCOUNTS).findOne({ emailNormalized: normalizeEmail(email) });
+}
+
+export async function findAccountById(store: ReadStore, id: string): Promise<AccountDocument | null> {
+  return store.collection<AccountDocument>(ACCOUNTS).findOne({ _id: id });
+}

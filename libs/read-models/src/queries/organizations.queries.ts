@@ -1,0 +1,73 @@
+import type { ReadStore } from '../read-store.port.js';
+import { escapeRegex } from '../read-store.port.js';
+import { ORGANIZATIONS, type OrganizationDocument } from '../projections/organizations.projection.js';
+
+export const PAGE_SIZES = [10, 25, 50, 100] as const;
+export type PageSize = (typeof PAGE_SIZES)[number];
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  page: number;
+  pageSize: number;
+}
+
+export interface OrganizationListItem {
+  id: string;
+  name: string;
+  description: string | null;
+  inArrearsAt: string | null;
+}
+
+export interface OrganizationDetail extends OrganizationListItem {
+  timeZone: string;
+  logoUrl: string | null;
+  userCount: number;
+  classCount: number;
+  revision: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export async function listOrganizations(
+  store: ReadStore,
+  query: { search?: string; page: number; pageSize: PageSize },
+): Promise<Page<OrganizationListItem>> {
+  const collection = store.collection<OrganizationDocument>(ORGANIZATIONS);
+  const search = query.search?.trim();
+  const filter = search ? { name: { $regex: escapeRegex(search), $options: 'i' } } : {};
+  const [docs, total] = await Promise.all([
+    collection.find(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
+    collection.countDocuments(filter),
+  ]);
+  return {
+    items: docs.map((d) => ({ id: d._id, name: d.name, description: d.description, inArrearsAt: d.inArrearsAt })),
+    total,
+    page: query.page,
+    pageSize: query.pageSize,
+  };
+}
+
+export async function getOrganization(store: ReadStore, id: string): Promise<OrganizationDetail | null> {
+  const d = await store.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: id });
+  if (!d) return null;
+  return {
+    id: d._id,
+    name: d.name,
+    description: d.description,
+    timeZone: d.timeZone,
+    // The hash in the URL changes with the logo, so browsers may cache it forever.
+    logoUrl: d.logo ? `/organizations/${d._id}/logo?v=${d.logo.sha256.slice(0, 16)}` : null,
+    inArrearsAt: d.inArrearsAt,
+    userCount: d.userCount,
+    classCount: d.classCount,
+    revision: d.revision,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+  };
+}
+
+export async function getOrganizationLogo(store: ReadStore, id: string): Promise<OrganizationDocument['logo'] | undefined> {
+  const d = await store.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: id }, { projection: { logo: 1 } });
+  return d ? d.logo : undefined;
+}
