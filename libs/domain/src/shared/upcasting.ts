@@ -24,7 +24,7 @@ export class UpcasterChain {
 
   upcast(event: StoredEventShape): StoredEventShape {
     const steps = this.chains.get(event.type);
-    if (!steps) return event;
+    if (!steps || !steps.has(event.schemaVersion)) return event;
     let { schemaVersion, data } = event;
     for (let step = steps.get(schemaVersion); step; step = steps.get(schemaVersion)) {
       data = step(data);

@@ -14,15 +14,32 @@ export class FieldErrors {
   }
 }
 
+let knownZones: Map<string, string> | null = null;
+
+/** IANA names the runtime lists, by lower-cased name, for case-insensitive lookup. */
+function zonesByLowerCase(): Map<string, string> {
+  if (!knownZones) {
+    knownZones = new Map();
+    for (const zone of [...Intl.supportedValuesOf('timeZone'), 'UTC']) knownZones.set(zone.toLowerCase(), zone);
+  }
+  return knownZones;
+}
+
 /**
- * A time zone is valid when the platform's IANA database knows it. Returns the
- * canonical spelling (for example `utc` -> `UTC`) or null. Offsets such as `+02:00`
- * are refused: they are not zones and do not follow daylight saving.
+ * A time zone is valid when the platform's IANA database knows it. Returns the name
+ * as the user chose it, in its proper case (`utc` -> `UTC`), or null. ICU's own
+ * canonical form is not used: it would turn `America/Argentina/Buenos_Aires` into
+ * `America/Buenos_Aires`, and users should get back the zone they picked. Offsets
+ * such as `+02:00` are refused: they are not zones and keep no daylight saving.
  */
 export function canonicalTimeZone(value: string): string | null {
   if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(value)) return null;
+  const listed = zonesByLowerCase().get(value.toLowerCase());
+  if (listed) return listed;
   try {
-    return new Intl.DateTimeFormat('en-US', { timeZone: value }).resolvedOptions().timeZone;
+    // Legacy aliases (US/Eastern) are valid but not listed.
+    new Intl.DateTimeFormat('en-US', { timeZone: value });
+    return value;
   } catch {
     return null;
   }

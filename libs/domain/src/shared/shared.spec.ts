@@ -1,0 +1,55 @@
+import { describe, expect, test } from '@jest/globals';
+import { UpcasterChain } from './upcasting.js';
+import { canonicalTimeZone } from './validation.js';
+import { decideAccess } from '../access/permissions.js';
+
+describe('Upcasting', () => {
+  test('turns an old event into the current shape step by step', () => {
+    const chain = new UpcasterChain()
+      .register('OrganizationCreated', 1, (d) => ({ ...d, timeZone: d.tz, tz: undefined }))
+      .register('OrganizationCreated', 2, (d) => ({ ...d, description: d.description ?? null }));
+    const upcast = chain.upcast({ type: 'OrganizationCreated', schemaVersion: 1, data: { name: 'A', tz: 'UTC' } });
+    expect(upcast.schemaVersion).toBe(3);
+    expect(upcast.data).toMatchObject({ name: 'A', timeZone: 'UTC', description: null });
+  });
+
+  test('leaves current events and unknown types alone', () => {
+    const chain = new UpcasterChain().register('X', 1, (d) => ({ ...d, v: 2 }));
+    const current = { type: 'X', schemaVersion: 2, data: { v: 2 } };
+    expect(chain.upcast(current)).toBe(current);
+  });
+});
+
+describe('Time zones', () => {
+  test.each([
+    ['Europe/Paris', 'Europe/Paris'],
+    ['utc', 'UTC'],
+    ['America/Argentina/Buenos_Aires', 'America/Argentina/Buenos_Aires'],
+    ['Nowhere/Land', null],
+    ['+05:00', null],
+  ])('%s -> %s', (input, expected) => {
+    expect(canonicalTimeZone(input)).toBe(expected);
+  });
+});
+
+describe('Access decisions', () => {
+  const admin = { kind: 'member' as const, id: 'u1', email: 'a@x.org', organizationId: 'org-a', roles: ['admin' as const] };
+  const instructor = { ...admin, roles: ['instructor' as const] };
+  const superAdmin = { kind: 'superAdmin' as const, id: 's', email: 's@x.org' };
+
+  test('an admin edits their own organization, and another organization is not found', () => {
+    expect(decideAccess(admin, 'organization:edit', 'org-a')).toBe('allow');
+    expect(decideAccess(admin, 'organization:edit', 'org-b')).toBe('not-found');
+  });
+
+  test('an instructor may not view organization details', () => {
+    expect(decideAccess(instructor, 'organization:view', 'org-a')).toBe('forbidden');
+  });
+
+  test('only super admins create, list and toggle arrears', () => {
+    expect(decideAccess(admin, 'organization:create')).toBe('forbidden');
+    expect(decideAccess(admin, 'organization:list')).toBe('forbidden');
+    expect(decideAccess(admin, 'organization:arrears', 'org-a')).toBe('forbidden');
+    expect(decideAccess(superAdmin, 'organization:arrears', 'org-b')).toBe('allow');
+  });
+});

@@ -1,0 +1,32 @@
+import { expect } from '@jest/globals';
+import { DomainError } from '../shared/domain-error.js';
+import type { Decider } from '../shared/decider.js';
+
+/**
+ * Given events, when a command, then events or an error: the shape of every rule test.
+ * No Nest and no database, only the decider.
+ */
+export function deciderSpec<C, E, S>(decider: Decider<C, E, S>) {
+  return (given: E[]) => ({
+    when: (command: C) => {
+      const run = () => decider.decide(command, given.reduce(decider.evolve, decider.initialState()));
+      return {
+        then: (expected: E[]) => expect(run()).toEqual(expected),
+        thenNothingHappens: () => expect(run()).toEqual([]),
+        thenFails: (code: string, match: Partial<Pick<DomainError, 'kind'>> & { fields?: string[] } = {}) => {
+          let error: unknown;
+          try {
+            run();
+          } catch (e) {
+            error = e;
+          }
+          expect(error).toBeInstanceOf(DomainError);
+          const domainError = error as DomainError;
+          expect(domainError.code).toBe(code);
+          if (match.kind) expect(domainError.kind).toBe(match.kind);
+          if (match.fields) expect((domainError.details.errors ?? []).map((f) => f.field).sort()).toEqual([...match.fields].sort());
+        },
+      };
+    },
+  });
+}
