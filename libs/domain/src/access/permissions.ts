@@ -5,6 +5,7 @@
  * only, and any other organization's id answers 404 as if it did not exist.
  */
 export type Permission =
+  | 'account:self'
   | 'organization:create'
   | 'organization:list'
   | 'organization:view'
@@ -19,6 +20,8 @@ export type Principal =
 
 /** Who may hold each permission, and whether it is bound to their own organization. */
 export const PERMISSION_MATRIX: Record<Permission, { superAdmin: boolean; memberRoles: OrganizationRole[]; orgScoped: boolean }> = {
+  /** Signing out, reading one's own profile: anyone signed in. */
+  'account:self': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: false },
   'organization:create': { superAdmin: true, memberRoles: [], orgScoped: false },
   'organization:list': { superAdmin: true, memberRoles: [], orgScoped: false },
   'organization:view': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },

@@ -119,6 +119,16 @@ describe('Editing organization settings', () => {
     ]);
   });
 
+  test('an edit that leaves the description out keeps it', () => {
+    const withDescription: OrganizationEvent = {
+      type: 'OrganizationSettingsUpdated',
+      data: { organizationId: id, changes: { description: { before: null, after: 'Mission' } } },
+    };
+    spec([created, withDescription]).when({ type: 'UpdateOrganizationSettings', data: { name: 'Renamed', timeZone: 'America/Chicago' } }).then([
+      { type: 'OrganizationSettingsUpdated', data: { organizationId: id, changes: { name: { before: 'Waadookodaading', after: 'Renamed' } } } },
+    ]);
+  });
+
   test('editing an organization that does not exist is not found', () => {
     spec([]).when(edit({})).thenFails('organization-not-found', { kind: 'not-found' });
   });

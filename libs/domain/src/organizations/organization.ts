@@ -128,7 +128,9 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
     }
     case 'UpdateOrganizationSettings': {
       const org = requireExisting(state);
-      const next = validateSettings(command.data, { min: 1, max: ORGANIZATION_RULES.editNameMax });
+      const validated = validateSettings(command.data, { min: 1, max: ORGANIZATION_RULES.editNameMax });
+      // An edit that leaves the description out keeps it; null or '' clears it.
+      const next = { ...validated, description: command.data.description === undefined ? org.description : validated.description };
       const changes: OrganizationSettingsUpdated['data']['changes'] = {};
       if (next.name !== org.name) changes.name = { before: org.name, after: next.name };
       if (next.description !== org.description) changes.description = { before: org.description, after: next.description };

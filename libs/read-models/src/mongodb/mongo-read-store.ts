@@ -99,6 +99,11 @@ export class MongoReadStore implements ReadStore {
     return new MongoReadStore(client, dbName);
   }
 
+  /** Shares a connected client (the service also keeps sessions and blobs in MongoDB). */
+  static fromClient(client: MongoClient, dbName?: string): MongoReadStore {
+    return new MongoReadStore(client, dbName);
+  }
+
   collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
     return new MongoReadCollection(this.db.collection<Doc>(name)) as unknown as ReadCollection<T>;
   }

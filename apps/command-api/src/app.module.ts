@@ -1,0 +1,60 @@
+import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { CqrsModule } from '@nestjs/cqrs';
+import { TerminusModule } from '@nestjs/terminus';
+import { AuthController } from './auth/auth.controller.js';
+import { AuthGuard } from './auth/auth.guard.js';
+import { BootstrapService } from './auth/bootstrap.service.js';
+import { SessionsService } from './auth/sessions.service.js';
+import type { Infrastructure } from './infrastructure.js';
+import { HealthModule } from './health/health.module.js';
+import { OrganizationsModule } from './organizations/organizations.module.js';
+import { AggregateRepository } from './shared/aggregate-repository.js';
+import { ReadYourWritesInterceptor } from './shared/read-your-writes.js';
+import {
+  APP_CONFIG,
+  APP_LOGGER,
+  BLOB_STORE,
+  EVENT_STORE,
+  INFRASTRUCTURE,
+  PROJECTION_PROGRESS,
+  READ_STORE,
+  SESSION_STORE,
+} from './shared/tokens.js';
+
+/** Makes the adapters chosen at boot available to every module. */
+@Global()
+@Module({})
+class InfrastructureModule {
+  static forRoot(infra: Infrastructure): DynamicModule {
+    const providers = [
+      { provide: INFRASTRUCTURE, useValue: infra },
+      { provide: APP_CONFIG, useValue: infra.config },
+      { provide: APP_LOGGER, useValue: infra.logger },
+      { provide: EVENT_STORE, useValue: infra.eventStore },
+      { provide: READ_STORE, useValue: infra.readStore },
+      { provide: SESSION_STORE, useValue: infra.sessionStore },
+      { provide: BLOB_STORE, useValue: infra.blobStore },
+      { provide: PROJECTION_PROGRESS, useValue: infra.progress },
+      AggregateRepository,
+      SessionsService,
+    ];
+    return { module: InfrastructureModule, providers, exports: providers };
+  }
+}
+
+@Module({})
+export class AppModule {
+  static forRoot(infra: Infrastructure): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [InfrastructureModule.forRoot(infra), CqrsModule.forRoot(), TerminusModule, OrganizationsModule, HealthModule],
+      controllers: [AuthController],
+      providers: [
+        BootstrapService,
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
+      ],
+    };
+  }
+}

@@ -1,0 +1,82 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { AppModule } from './app.module.js';
+import { BootstrapService } from './auth/bootstrap.service.js';
+import type { Infrastructure } from './infrastructure.js';
+import { NestPinoLogger } from './shared/logger.js';
+import { ProblemDetailsFilter } from './shared/problem.filter.js';
+import type { AuthenticatedRequest } from './shared/request-context.js';
+import { createValidationPipe } from './shared/validation.js';
+
+export interface App {
+  app: NestExpressApplication;
+  /** The bootstrap link printed at first boot, when one was issued. */
+  setupLink: string | null;
+}
+
+/** Builds the HTTP application on the given infrastructure (the tests use this too). */
+export async function createApp(infra: Infrastructure): Promise<App> {
+  const { config, logger } = infra;
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(infra), {
+    logger: new NestPinoLogger(logger),
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.set('trust proxy', process.env.TRUST_PROXY === 'true');
+  app.disable('x-powered-by');
+  if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After', 'X-Correlation-Id'] });
+
+  const filter = new ProblemDetailsFilter(logger);
+
+  // Correlation id and a structured access log line per request (no query strings: they may hold tokens).
+  app.use((request: AuthenticatedRequest, response: Response, next: NextFunction) => {
+    const given = request.headers['x-correlation-id'];
+    request.correlationId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+    response.setHeader('X-Correlation-Id', request.correlationId);
+    response.setHeader('X-Content-Type-Options', 'nosniff');
+    const started = performance.now();
+    response.on('finish', () =>
+      logger.info(
+        {
+          method: request.method,
+          path: request.originalUrl.split('?')[0],
+          status: response.statusCode,
+          ms: Math.round((performance.now() - started) * 10) / 10,
+          correlationId: request.correlationId,
+        },
+        'request',
+      ),
+    );
+    next();
+  });
+  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // Body parser errors (bad JSON, too large) become problem responses, like every other error.
+  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
+    const { problem, headers } = filter.toProblem(error);
+    problem.instance = request.originalUrl.split('?')[0];
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  });
+
+  app.useGlobalFilters(filter);
+  app.useGlobalPipes(createValidationPipe());
+  app.enableShutdownHooks();
+
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Organization service')
+      .setDescription('Organizations and membership for learning platforms. Errors are RFC 9457 problem details with a stable `code`.')
+      .setVersion('0.1.0')
+      .addBearerAuth()
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
+
+  await app.init();
+  const setupLink = await app.get(BootstrapService).run();
+  return { app, setupLink };
+}

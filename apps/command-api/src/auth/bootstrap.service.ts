@@ -1,0 +1,80 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DomainError, PLATFORM_STREAM, platformDecider, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '../../../../libs/domain/src/index.js';
+import type { AppConfig } from '../config.js';
+import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { newId, sha256Hex } from '../shared/ids.js';
+import { APP_CONFIG, APP_LOGGER } from '../shared/tokens.js';
+import { checkPasswordPolicy, hashPassword } from './passwords.js';
+
+/**
+ * The first boot's super admin: from SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD when
+ * set, otherwise through a one-time setup link printed once. Both act only while no
+ * super admin exists, which the platform stream decides atomically.
+ */
+@Injectable()
+export class BootstrapService {
+  constructor(
+    private readonly repository: AggregateRepository,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  private metadata(): CommandMetadata {
+    const id = newId();
+    return { actor: SYSTEM_ACTOR, now: new Date().toISOString(), correlationId: id, causationId: id };
+  }
+
+  /** Returns the setup link when one was issued (for tests and the console), else null. */
+  async run(): Promise<string | null> {
+    const platform = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    if (platform.state.superAdmins.length > 0) return null;
+
+    if (this.config.superAdminEmail && this.config.superAdminPassword) {
+      checkPasswordPolicy(this.config.superAdminPassword, { email: this.config.superAdminEmail });
+      const command: PlatformCommand = {
+        type: 'RegisterSuperAdmin',
+        data: {
+          superAdminId: newId(),
+          email: this.config.superAdminEmail,
+          passwordHash: await hashPassword(this.config.superAdminPassword),
+          method: 'environment',
+        },
+      };
+      try {
+        await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata: this.metadata(), organizationId: null });
+        this.logger.info({ email: this.config.superAdminEmail }, 'created the first super admin from SUPERADMIN_EMAIL');
+      } catch (error) {
+        // Another replica got there first: that is the outcome we wanted.
+        if (!(error instanceof DomainError && error.code === 'super-admin-already-exists')) throw error;
+      }
+      return null;
+    }
+
+    const token = randomBytes(32).toString('base64url');
+    const metadata = this.metadata();
+    const expiresAt = new Date(Date.parse(metadata.now) + this.config.bootstrapLinkTtlHours * 3_600_000).toISOString();
+    try {
+      await this.repository.handle({
+        streamName: PLATFORM_STREAM,
+        decider: platformDecider,
+        command: { type: 'IssueBootstrapLink', data: { tokenHash: sha256Hex(token), expiresAt, now: metadata.now } },
+        metadata,
+        organizationId: null,
+      });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'super-admin-already-exists') return null;
+      throw error;
+    }
+    const link = `${this.config.publicUrl}/setup?token=${token}`;
+    // The one place a token is printed: the operator has no other way to receive it.
+    // A restart before it is used issues a new link and the old one stops working.
+    process.stdout.write(
+      `\nNo super admin exists yet. Create one within ${this.config.bootstrapLinkTtlHours} h with this one-time link:\n  ${link}\n` +
+        `or: curl -X POST ${this.config.publicUrl}/auth/setup -H 'content-type: application/json' ` +
+        `-d '{"token":"${token}","email":"you@example.org","password":"<at least 12 characters>"}'\n\n`,
+    );
+    return link;
+  }
+}

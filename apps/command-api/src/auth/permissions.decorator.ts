@@ -1,0 +1,11 @@
+import { SetMetadata } from '@nestjs/common';
+import type { Permission } from '../../../../libs/domain/src/index.js';
+
+export const PERMISSION_KEY = 'permission';
+export const PUBLIC_ROUTE = 'public';
+
+/** The permission a route requires, checked by the one global guard. */
+export const RequirePermission = (permission: Permission) => SetMetadata(PERMISSION_KEY, permission);
+
+/** A route anyone may call (sign-in, health, docs). Declaring it is required too. */
+export const Public = () => SetMetadata(PERMISSION_KEY, PUBLIC_ROUTE);

@@ -1,0 +1,126 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Collection, MongoClient } from 'mongodb';
+
+/**
+ * Server-side sessions. The bearer token is 256 random bits; only its SHA-256 is
+ * stored, so a leaked session table signs no one in. Sessions live outside the event
+ * log on purpose: they are not business facts, and a revocation must act at once.
+ */
+export interface Session {
+  tokenHash: string;
+  principalId: string;
+  principalKind: 'superAdmin' | 'member';
+  organizationId: string | null;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface SessionStore {
+  create(session: Session): Promise<void>;
+  find(tokenHash: string): Promise<Session | null>;
+  revoke(tokenHash: string): Promise<void>;
+  revokeAllFor(principalId: string): Promise<number>;
+  close(): Promise<void>;
+}
+
+interface SessionRow {
+  token_hash: string;
+  principal_id: string;
+  principal_kind: 'superAdmin' | 'member';
+  organization_id: string | null;
+  created_at: string;
+  expires_at: string;
+}
+
+export class SqliteSessionStore implements SessionStore {
+  private readonly db: Database.Database;
+
+  constructor(filename: string) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS sessions (
+        token_hash      TEXT PRIMARY KEY,
+        principal_id    TEXT NOT NULL,
+        principal_kind  TEXT NOT NULL,
+        organization_id TEXT,
+        created_at      TEXT NOT NULL,
+        expires_at      TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS sessions_principal ON sessions (principal_id);
+    `);
+  }
+
+  async create(s: Session): Promise<void> {
+    this.db
+      .prepare('INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)')
+      .run(s.tokenHash, s.principalId, s.principalKind, s.organizationId, s.createdAt, s.expiresAt);
+    // Expired sessions are swept as new ones arrive, which keeps the table small without a timer.
+    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date().toISOString());
+  }
+
+  async find(tokenHash: string): Promise<Session | null> {
+    const row = this.db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash);
+    if (!row) return null;
+    return {
+      tokenHash: row.token_hash,
+      principalId: row.principal_id,
+      principalKind: row.principal_kind,
+      organizationId: row.organization_id,
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+    };
+  }
+
+  async revoke(tokenHash: string): Promise<void> {
+    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+  }
+
+  async revokeAllFor(principalId: string): Promise<number> {
+    return this.db.prepare('DELETE FROM sessions WHERE principal_id = ?').run(principalId).changes;
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+export class MongoSessionStore implements SessionStore {
+  private readonly sessions: Collection<Session & { _id: string; expiresAtDate: Date }>;
+
+  constructor(private readonly client: MongoClient, dbName: string) {
+    this.sessions = client.db(dbName).collection('sessions');
+  }
+
+  async init(): Promise<void> {
+    await this.sessions.createIndex({ principalId: 1 });
+    // MongoDB removes expired sessions itself.
+    await this.sessions.createIndex({ expiresAtDate: 1 }, { expireAfterSeconds: 0 });
+  }
+
+  async create(s: Session): Promise<void> {
+    await this.sessions.insertOne({ _id: s.tokenHash, ...s, expiresAtDate: new Date(s.expiresAt) });
+  }
+
+  async find(tokenHash: string): Promise<Session | null> {
+    const doc = await this.sessions.findOne({ _id: tokenHash });
+    if (!doc) return null;
+    const { _id, expiresAtDate, ...session } = doc;
+    return session;
+  }
+
+  async revoke(tokenHash: string): Promise<void> {
+    await this.sessions.deleteOne({ _id: tokenHash });
+  }
+
+  async revokeAllFor(principalId: string): Promise<number> {
+    return (await this.sessions.deleteMany({ principalId })).deletedCount;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

@@ -1,0 +1,84 @@
+import { resolve } from 'node:path';
+
+/**
+ * Every setting the service reads, in one place, parsed once at boot. The README's
+ * environment table mirrors this file.
+ */
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicUrl: string;
+  eventStoreConnectionString: string | null;
+  mongodbUri: string | null;
+  mongodbDb: string;
+  sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
+  /** Run the projector inside this process: the embedded default, or RUN_PROJECTOR=true. */
+  runProjector: boolean;
+  /** Commands answer only after their events are projected (embedded default). */
+  waitForProjectionOnWrite: boolean;
+  readYourWritesTimeoutMs: number;
+  superAdminEmail: string | null;
+  superAdminPassword: string | null;
+  bootstrapLinkTtlHours: number;
+  sessionTtlHours: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  bodyLimit: string;
+  corsOrigins: string[];
+}
+
+export class ConfigError extends Error {}
+
+function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) throw new ConfigError(`${name} must be an integer >= ${min}, got "${raw}"`);
+  return value;
+}
+
+function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = raw.toUpperCase() === raw ? raw : raw;
+  const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
+  return found;
+}
+
+const blankToNull = (value: string | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const port = integer(env, 'PORT', 3000);
+  const eventStoreConnectionString = blankToNull(env.EVENTSTORE_CONNECTION_STRING);
+  const mongodbUri = blankToNull(env.MONGODB_URI);
+  const embedded = !mongodbUri;
+  const runProjectorRaw = blankToNull(env.RUN_PROJECTOR);
+  const runProjector = runProjectorRaw === null ? embedded : runProjectorRaw === 'true';
+  const superAdminEmail = blankToNull(env.SUPERADMIN_EMAIL);
+  const superAdminPassword = env.SUPERADMIN_PASSWORD && env.SUPERADMIN_PASSWORD !== '' ? env.SUPERADMIN_PASSWORD : null;
+  if ((superAdminEmail === null) !== (superAdminPassword === null))
+    throw new ConfigError('SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD must be set together');
+  if (embedded && !runProjector)
+    throw new ConfigError('Without MONGODB_URI the read models live in this process, so RUN_PROJECTOR cannot be false');
+  return {
+    port,
+    host: env.HOST || '0.0.0.0',
+    dataDir: resolve(env.DATA_DIR || './data'),
+    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    eventStoreConnectionString,
+    mongodbUri,
+    mongodbDb: env.MONGODB_DB || 'organization_service',
+    sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const, 'FULL'),
+    runProjector,
+    waitForProjectionOnWrite: runProjector,
+    readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 1),
+    superAdminEmail,
+    superAdminPassword,
+    bootstrapLinkTtlHours: integer(env, 'BOOTSTRAP_LINK_TTL_HOURS', 24, 1),
+    sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
+    bodyLimit: env.BODY_LIMIT || '100kb',
+    corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+  };
+}

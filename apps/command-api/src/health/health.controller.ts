@@ -1,0 +1,57 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import { ApiTags } from '@nestjs/swagger';
+import { Public } from '../auth/permissions.decorator.js';
+import type { Infrastructure } from '../infrastructure.js';
+import { INFRASTRUCTURE } from '../shared/tokens.js';
+
+/** Liveness and readiness in one: the event store, the read store, the projector's checkpoint and lag. */
+@ApiTags('operations')
+@Controller('health')
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+  ) {}
+
+  @Get()
+  @Public()
+  @HealthCheck()
+  check() {
+    const { eventStore, readStore, progress, runner } = this.infra;
+    return this.health.check([
+      async () => {
+        const indicator = this.indicators.check('eventStore');
+        try {
+          await eventStore.ping();
+          return indicator.up({ kind: eventStore.kind, headPosition: await eventStore.headPosition() });
+        } catch (error) {
+          return indicator.down({ kind: eventStore.kind, message: error instanceof Error ? error.message : 'unreachable' });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('readStore');
+        try {
+          await readStore.ping();
+          return indicator.up({ kind: readStore.kind });
+        } catch (error) {
+          return indicator.down({ kind: readStore.kind, message: error instanceof Error ? error.message : 'unreachable' });
+        }
+      },
+      async () => {
+        const indicator = this.indicators.check('projector');
+        const [checkpoint, head] = await Promise.all([progress.checkpoint(), eventStore.headPosition().catch(() => null)]);
+        const status = runner?.status();
+        const data = {
+          inProcess: runner !== null,
+          checkpoint,
+          headPosition: head,
+          lag: head === null ? null : Math.max(0, head - checkpoint),
+          ...(status ? { running: status.running, lastError: status.lastError } : {}),
+        };
+        return status && (!status.running || status.lastError) ? indicator.down(data) : indicator.up(data);
+      },
+    ]);
+  }
+}

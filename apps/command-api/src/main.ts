@@ -1,0 +1,51 @@
+import { createApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createInfrastructure } from './infrastructure.js';
+import { createLogger } from './shared/logger.js';
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`Configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const bootStarted = performance.now();
+  const infra = await createInfrastructure(config, logger);
+  const { app } = await createApp(infra);
+  await app.listen(config.port, config.host);
+  logger.info(
+    {
+      port: config.port,
+      eventStore: infra.eventStore.kind,
+      readStore: infra.readStore.kind,
+      projectorInProcess: infra.runner !== null,
+      rebuildMs: infra.rebuildMs,
+      bootMs: Math.round(performance.now() - bootStarted),
+      rssMiB: Math.round(process.memoryUsage().rss / 1048576),
+    },
+    `organization service listening on ${config.publicUrl}`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    await app.close();
+    await infra.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,82 @@
+import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '../../../../../libs/domain/src/index.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { AggregateRepository } from '../../shared/aggregate-repository.js';
+import { newId, uuidV5 } from '../../shared/ids.js';
+import { Meta } from '../../shared/request-context.js';
+import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class CreateOrganizationDto {
+  @ApiProperty({ minLength: ORGANIZATION_RULES.createNameMin, maxLength: ORGANIZATION_RULES.createNameMax, example: 'Waadookodaading Ojibwe Language Institute' })
+  @IsDefined({ message: 'name is required' })
+  @IsString({ message: 'name must be a string' })
+  @Transform(trim)
+  name!: string;
+
+  @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true })
+  @IsOptional()
+  @IsString({ message: 'description must be a string' })
+  @MaxLength(10_000)
+  description?: string | null;
+
+  @ApiProperty({ example: 'America/Chicago', description: 'IANA time zone' })
+  @IsDefined({ message: 'timeZone is required' })
+  @IsString({ message: 'timeZone must be a string' })
+  @MaxLength(64)
+  timeZone!: string;
+}
+
+export class CreateOrganization extends OrganizationStreamCommand {
+  constructor(
+    organizationId: string,
+    readonly input: CreateOrganizationDto,
+    metadata: CommandMetadata,
+  ) {
+    super(organizationId, metadata);
+  }
+
+  toDomain(): OrganizationCommand {
+    return {
+      type: 'CreateOrganization',
+      data: { organizationId: this.organizationId, name: this.input.name, description: this.input.description ?? null, timeZone: this.input.timeZone, now: this.metadata.now },
+    };
+  }
+
+  override requestBody(): unknown {
+    // `now` differs on a retry; the request is the same.
+    return { ...this.input };
+  }
+}
+
+@CommandHandler(CreateOrganization)
+export class CreateOrganizationHandler implements ICommandHandler<CreateOrganization> {
+  constructor(private readonly repository: AggregateRepository) {}
+  execute(command: CreateOrganization) {
+    return handleOrganizationCommand(this.repository, command);
+  }
+}
+
+@ApiTags('organizations')
+@ApiBearerAuth()
+@Controller('organizations')
+export class CreateOrganizationController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /** Creates an organization (super admins). It starts with 0 users and 0 classes. */
+  @Post()
+  @RequirePermission('organization:create')
+  @HttpCode(201)
+  @ApiCreatedResponse({ type: WriteResponse })
+  async create(@Body() body: CreateOrganizationDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
+    // With an Idempotency-Key the id is derived from it, so a retry targets the same stream.
+    const id = metadata.idempotencyKey ? uuidV5(`organization:${metadata.actor.id}:${metadata.idempotencyKey}`) : newId();
+    const result = await this.commands.execute(new CreateOrganization(id, body, metadata));
+    return { id, revision: result.revision, position: result.position };
+  }
+}

@@ -1,0 +1,46 @@
+import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { listOrganizations, PAGE_SIZES, type PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
+import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { READ_STORE } from '../../shared/tokens.js';
+
+/** Shared by every list route: page, pageSize (10, 25, 50, 100) and search. */
+export class PageQueryDto extends ConsistentQueryDto {
+  @ApiPropertyOptional({ default: 1, minimum: 1 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'page must be a whole number' })
+  @Min(1, { message: 'page must be 1 or more' })
+  page: number = 1;
+
+  @ApiPropertyOptional({ enum: PAGE_SIZES, default: 25 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsIn(PAGE_SIZES as unknown as number[], { message: `pageSize must be one of ${PAGE_SIZES.join(', ')}` })
+  pageSize: PageSize = 25;
+
+  @ApiPropertyOptional({ description: 'Case-insensitive substring' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  search?: string;
+}
+
+@ApiTags('organizations')
+@ApiBearerAuth()
+@Controller('organizations')
+export class ListOrganizationsController {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  /** Lists all organizations (super admins), sorted by name. */
+  @Get()
+  @RequirePermission('organization:list')
+  list(@Query() query: PageQueryDto) {
+    return listOrganizations(this.readStore, { search: query.search, page: query.page, pageSize: query.pageSize });
+  }
+}

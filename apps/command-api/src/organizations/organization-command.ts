@@ -1,0 +1,50 @@
+import { Command } from '@nestjs/cqrs';
+import {
+  organizationDecider,
+  organizationStreamName,
+  type CommandMetadata,
+  type OrganizationCommand,
+  type OrganizationState,
+} from '../../../../libs/domain/src/index.js';
+import type { AggregateRepository, CommandResult } from '../shared/aggregate-repository.js';
+
+/**
+ * Base of every command on one organization's stream: which organization, the
+ * domain command, the request's metadata and an optional If-Match revision.
+ */
+export abstract class OrganizationStreamCommand extends Command<CommandResult<OrganizationState>> {
+  constructor(
+    readonly organizationId: string,
+    readonly metadata: CommandMetadata,
+    readonly expectedRevision?: number,
+  ) {
+    super();
+  }
+
+  abstract toDomain(): OrganizationCommand;
+
+  /** What identifies a retried request for Idempotency-Key purposes. */
+  requestBody(): unknown {
+    return this.toDomain();
+  }
+}
+
+/** The one way organization commands reach their stream. */
+export function handleOrganizationCommand(repository: AggregateRepository, command: OrganizationStreamCommand) {
+  return repository.handle({
+    streamName: organizationStreamName(command.organizationId),
+    decider: organizationDecider,
+    command: command.toDomain(),
+    metadata: command.metadata,
+    organizationId: command.organizationId,
+    expectedRevision: command.expectedRevision,
+    requestBody: command.requestBody(),
+  });
+}
+
+/** The body of every successful write: where the stream is now and where the log is. */
+export class WriteResponse {
+  id!: string;
+  revision!: number;
+  position!: number;
+}

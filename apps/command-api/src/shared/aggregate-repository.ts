@@ -1,0 +1,199 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  DomainError,
+  fold,
+  type CommandMetadata,
+  type Decider,
+  type DomainEvent,
+  type EventMetadata,
+  type UpcasterChain,
+} from '../../../../libs/domain/src/index.js';
+import {
+  WrongExpectedRevisionError,
+  type EventStore,
+  type RecordedEvent,
+} from '../../../../libs/event-store/src/event-store.port.js';
+import type { ProjectionProgress } from '../../../../libs/read-models/src/projector/projection-runner.js';
+import type { AppConfig } from '../config.js';
+import { newId, uuidV5 } from './ids.js';
+import { ProblemException } from './problem.js';
+import { APP_CONFIG, APP_LOGGER, EVENT_STORE, PROJECTION_PROGRESS } from './tokens.js';
+import { UPCASTERS } from './upcasters.js';
+
+/** What every command answers: the stream's new revision and the log position of its last event. */
+export interface CommandResult<State = unknown> {
+  revision: number;
+  position: number;
+  state: State;
+  /** Events this call appended; empty when nothing changed or when an idempotent retry was answered. */
+  appended: DomainEvent[];
+}
+
+interface CachedStream<State> {
+  state: State;
+  revision: number;
+  position: number;
+  /** Idempotency keys seen in this stream, with the result of the command that carried them. */
+  idempotency: Map<string, { requestHash: string; revision: number; position: number }>;
+}
+
+const MAX_ATTEMPTS = 5;
+const CACHE_LIMIT = 10_000;
+
+/**
+ * Loads a stream, folds it through a decider, decides, and appends at the revision it
+ * read. On a concurrency conflict it reloads and decides again, so rules are always
+ * checked on fresh state; with If-Match the conflict is the client's answer instead.
+ *
+ * State is cached by stream and revision: a load reads only the events after the
+ * cached revision, so the cost of a command does not grow with the stream's history,
+ * and a stale cache can never be decided on.
+ */
+@Injectable()
+export class AggregateRepository {
+  private readonly cache = new Map<string, CachedStream<unknown>>();
+
+  constructor(
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async load<C, E extends DomainEvent, S>(streamName: string, decider: Decider<C, E, S>): Promise<CachedStream<S>> {
+    const cached = this.cache.get(streamName) as CachedStream<S> | undefined;
+    const fromRevision = cached ? cached.revision + 1 : 0;
+    const tail = await this.events.readStream(streamName, { fromRevision });
+    if (cached && tail.length === 0) return cached;
+    const base: CachedStream<S> = cached
+      ? { ...cached, idempotency: new Map(cached.idempotency) }
+      : { state: decider.initialState(), revision: -1, position: 0, idempotency: new Map() };
+    const upcast = tail.map((e) => this.upcast(e));
+    const next: CachedStream<S> = {
+      state: fold(decider, upcast.map((e) => ({ type: e.type, data: e.data }) as E), base.state),
+      revision: tail.length ? tail[tail.length - 1].revision : base.revision,
+      position: tail.length ? tail[tail.length - 1].position : base.position,
+      idempotency: base.idempotency,
+    };
+    for (const event of tail) {
+      const key = event.metadata.idempotencyKey as string | undefined;
+      if (key) next.idempotency.set(key, { requestHash: String(event.metadata.requestHash ?? ''), revision: event.revision, position: event.position });
+    }
+    this.remember(streamName, next);
+    return next;
+  }
+
+  async handle<C, E extends DomainEvent, S>(options: {
+    streamName: string;
+    decider: Decider<C, E, S>;
+    command: C;
+    metadata: CommandMetadata;
+    organizationId: string | null;
+    /** The revision the client last saw (If-Match); a mismatch is a 409, never a retry. */
+    expectedRevision?: number;
+    /** Hash of the request body: the same Idempotency-Key with another body is refused. */
+    requestBody?: unknown;
+  }): Promise<CommandResult<S>> {
+    const { streamName, decider, command, metadata } = options;
+    const requestHash = createHash('sha256').update(JSON.stringify({ streamName, body: options.requestBody ?? command })).digest('hex');
+
+    for (let attempt = 1; ; attempt++) {
+      const stream = await this.load(streamName, decider);
+
+      if (metadata.idempotencyKey) {
+        const seen = stream.idempotency.get(metadata.idempotencyKey);
+        if (seen) {
+          if (seen.requestHash !== requestHash)
+            throw new ProblemException(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
+          return { revision: seen.revision, position: seen.position, state: stream.state, appended: [] };
+        }
+      }
+
+      if (options.expectedRevision !== undefined && options.expectedRevision !== stream.revision)
+        throw staleRevision(options.expectedRevision, stream.revision);
+
+      const decided = decider.decide(command, stream.state);
+      if (decided.length === 0) return { revision: stream.revision, position: stream.position, state: stream.state, appended: [] };
+
+      const eventMetadata: EventMetadata = {
+        schemaVersion: 1,
+        actorId: metadata.actor.id,
+        actorKind: metadata.actor.kind,
+        ...(metadata.actor.email ? { actorEmail: metadata.actor.email } : {}),
+        actorRoles: metadata.actor.roles,
+        organizationId: options.organizationId,
+        correlationId: metadata.correlationId,
+        causationId: metadata.causationId,
+        occurredAt: metadata.now,
+        ...(metadata.ip ? { ip: metadata.ip } : {}),
+        ...(metadata.userAgent ? { userAgent: metadata.userAgent } : {}),
+        ...(metadata.idempotencyKey ? { idempotencyKey: metadata.idempotencyKey, requestHash } : {}),
+      };
+
+      try {
+        const result = await this.events.append(
+          streamName,
+          decided.map((event, i) => ({
+            // Ids derived from the Idempotency-Key make a retried append a no-op in the store too.
+            id: metadata.idempotencyKey ? uuidV5(`${metadata.idempotencyKey}:${streamName}:${stream.revision}:${i}`) : newId(),
+            type: event.type,
+            data: event.data as Record<string, unknown>,
+            metadata: { ...eventMetadata } as unknown as Record<string, unknown>,
+          })),
+          { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision },
+        );
+        const state = fold(decider, decided, stream.state);
+        const idempotency = new Map(stream.idempotency);
+        if (metadata.idempotencyKey) idempotency.set(metadata.idempotencyKey, { requestHash, revision: result.nextRevision, position: result.position });
+        this.remember(streamName, { state, revision: result.nextRevision, position: result.position, idempotency });
+        await this.readYourWrites(result.position);
+        return { revision: result.nextRevision, position: result.position, state, appended: decided };
+      } catch (error) {
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        this.cache.delete(streamName);
+        if (options.expectedRevision !== undefined) throw staleRevision(options.expectedRevision, error.actual === 'no_stream' ? -1 : error.actual);
+        if (attempt >= MAX_ATTEMPTS) {
+          this.logger.warn({ streamName, attempts: attempt }, 'giving up after repeated concurrency conflicts');
+          throw new ProblemException(409, 'concurrency-conflict', 'Too many concurrent changes to this resource; try again');
+        }
+      }
+    }
+  }
+
+  /** In the embedded default, a command answers once its events are in the read models. */
+  private async readYourWrites(position: number): Promise<void> {
+    if (!this.config.waitForProjectionOnWrite) return;
+    const projected = await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs);
+    if (!projected) this.logger.warn({ position }, 'read models did not catch up before the command answered');
+  }
+
+  private upcast(event: RecordedEvent): RecordedEvent {
+    const version = Number(event.metadata.schemaVersion ?? 1);
+    const upcast = UPCASTERS.upcast({ type: event.type, schemaVersion: version, data: event.data });
+    return upcast.data === event.data ? event : { ...event, data: upcast.data };
+  }
+
+  private remember(streamName: string, entry: CachedStream<unknown>): void {
+    this.cache.delete(streamName);
+    this.cache.set(streamName, entry);
+    if (this.cache.size > CACHE_LIMIT) this.cache.delete(this.cache.keys().next().value!);
+  }
+}
+
+export function staleRevision(expected: number, actual: number): ProblemException {
+  return new ProblemException(409, 'stale-revision', `The resource is at revision ${actual}, not ${expected}; reload it and try again`, {
+    expectedRevision: expected,
+    currentRevision: actual,
+  });
+}
+
+/** Parses `If-Match: 3`, `"3"` or `W/"3"`; absent means "no precondition". */
+export function parseIfMatch(header: string | undefined): number | undefined {
+  if (header === undefined || header.trim() === '') return undefined;
+  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
+  if (!match) throw new ProblemException(400, 'invalid-if-match', 'If-Match must be a revision number, for example If-Match: "3"');
+  return Number(match[1]);
+}
+

@@ -1,0 +1,108 @@
+import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from 'pino';
+import { DomainError } from '../../../../libs/domain/src/index.js';
+import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/event-store.port.js';
+import { ProblemException, problemType, type ProblemDetails } from './problem.js';
+
+const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, 'not-found': 404, conflict: 409, rule: 422 };
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const STATUS_CODES: Record<number, string> = {
+  400: 'bad-request',
+  401: 'unauthenticated',
+  403: 'forbidden',
+  404: 'not-found',
+  405: 'method-not-allowed',
+  413: 'payload-too-large',
+  415: 'unsupported-media-type',
+  429: 'too-many-requests',
+};
+
+/** Errors raised by Express' body parsers carry a `type` and a `status`. */
+interface BodyParserError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  expose?: boolean;
+}
+
+/**
+ * Turns every error into an RFC 9457 problem response. Unknown errors become a
+ * generic 500 whose detail says nothing about internals; the stack goes to the log.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  constructor(private readonly logger: Logger) {}
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<Request>();
+    const response = http.getResponse<Response>();
+    const { problem, headers } = this.toProblem(exception);
+    problem.instance = request.originalUrl?.split('?')[0];
+    if (problem.status >= 500)
+      this.logger.error({ err: exception, path: problem.instance, correlationId: request.headers['x-correlation-id'] }, 'request failed');
+    if (response.headersSent) return;
+    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+  }
+
+  toProblem(exception: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
+    const make = (status: number, code: string, detail: string, extra: Record<string, unknown> = {}): ProblemDetails => ({
+      type: problemType(code),
+      title: TITLES[status] ?? 'Error',
+      status,
+      detail,
+      code,
+      ...extra,
+    });
+
+    if (exception instanceof ProblemException)
+      return { problem: make(exception.getStatus(), exception.code, exception.message, exception.extensions), headers: exception.headers };
+
+    if (exception instanceof DomainError) {
+      const { errors, ...rest } = exception.details;
+      return { problem: make(KIND_STATUS[exception.kind], exception.code, exception.message, { ...rest, ...(errors ? { errors } : {}) }), headers: {} };
+    }
+
+    if (exception instanceof WrongExpectedRevisionError)
+      return {
+        problem: make(409, 'concurrency-conflict', 'The resource was changed by someone else at the same time; reload it and try again'),
+        headers: {},
+      };
+
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal-error' : 'error');
+      const detail = status === 404 ? 'No such route or resource' : status >= 500 ? 'An unexpected error occurred' : exception.message;
+      return { problem: make(status, code, detail), headers: {} };
+    }
+
+    const bodyError = exception as BodyParserError;
+    if (bodyError && typeof bodyError === 'object' && typeof bodyError.type === 'string' && (bodyError.status ?? bodyError.statusCode)) {
+      const status = (bodyError.status ?? bodyError.statusCode)!;
+      if (bodyError.type === 'entity.too.large') return { problem: make(413, 'payload-too-large', 'The request body is too large'), headers: {} };
+      if (bodyError.type === 'entity.parse.failed') return { problem: make(400, 'malformed-json', 'The request body is not valid JSON'), headers: {} };
+      if (bodyError.type === 'encoding.unsupported' || bodyError.type === 'charset.unsupported')
+        return { problem: make(415, 'unsupported-media-type', 'Unsupported body encoding'), headers: {} };
+      if (status < 500) return { problem: make(status, STATUS_CODES[status] ?? 'bad-request', 'The request body could not be read'), headers: {} };
+    }
+
+    return { problem: make(HttpStatus.INTERNAL_SERVER_ERROR, 'internal-error', 'An unexpected error occurred'), headers: {} };
+  }
+}

@@ -1,0 +1,35 @@
+import { HttpException, HttpStatus } from '@nestjs/common';
+import type { FieldError } from '../../../../libs/domain/src/index.js';
+
+/** An RFC 9457 problem details body, with the stable `code` clients branch on. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  instance?: string;
+  errors?: FieldError[];
+  [extension: string]: unknown;
+}
+
+export const problemType = (code: string): string => `urn:problem:organization-service:${code}`;
+
+/** An application error that already knows its status and code. */
+export class ProblemException extends HttpException {
+  constructor(
+    status: number,
+    readonly code: string,
+    detail: string,
+    readonly extensions: Record<string, unknown> = {},
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(detail, status);
+  }
+}
+
+export const badRequest = (code: string, detail: string, errors?: FieldError[]) =>
+  new ProblemException(HttpStatus.BAD_REQUEST, code, detail, errors ? { errors } : {});
+export const notFound = (detail = 'Not found') => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', detail);
+export const conflict = (code: string, detail: string, extensions: Record<string, unknown> = {}) =>
+  new ProblemException(HttpStatus.CONFLICT, code, detail, extensions);

@@ -1,0 +1,52 @@
+import { CallHandler, ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Min } from 'class-validator';
+import type { Request } from 'express';
+import type { Observable } from 'rxjs';
+import type { ProjectionProgress } from '../../../../libs/read-models/src/projector/projection-runner.js';
+import type { AppConfig } from '../config.js';
+import { ProblemException } from './problem.js';
+import { APP_CONFIG, PROJECTION_PROGRESS } from './tokens.js';
+
+/** Every query DTO accepts `minPosition`, the read-your-writes token a command returned. */
+export class ConsistentQueryDto {
+  @ApiPropertyOptional({ description: 'Wait (at most 5 s) until the read models include this log position. Also accepted as the X-Min-Position header.' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt({ message: 'minPosition must be a whole number' })
+  @Min(0, { message: 'minPosition must be 0 or more' })
+  minPosition?: number;
+}
+
+function requestedPosition(request: Request): number | undefined {
+  const raw = (request.query?.minPosition as string | undefined) ?? (request.headers['x-min-position'] as string | undefined);
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d{1,16}$/.test(String(raw)))
+    throw new ProblemException(400, 'validation-failed', 'minPosition must be a whole number', {
+      errors: [{ field: 'minPosition', message: 'minPosition must be a whole number' }],
+    });
+  return Number(raw);
+}
+
+/**
+ * Read your writes: a GET that names a position waits until the projector has passed
+ * it, or answers 503 with Retry-After so the client can come back.
+ */
+@Injectable()
+export class ReadYourWritesInterceptor implements NestInterceptor {
+  constructor(
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<Request>();
+    if (request.method === 'GET') {
+      const position = requestedPosition(request);
+      if (position !== undefined && !(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs)))
+        throw new ProblemException(503, 'read-model-behind', `The read models have not reached position ${position} yet`, { minPosition: position }, { 'Retry-After': '1' });
+    }
+    return next.handle();
+  }
+}

@@ -1,0 +1,10 @@
+/** Injection tokens for the ports, so handlers depend on interfaces, not adapters. */
+export const EVENT_STORE = Symbol('EVENT_STORE');
+export const READ_STORE = Symbol('READ_STORE');
+export const PROJECTION_PROGRESS = Symbol('PROJECTION_PROGRESS');
+export const PROJECTION_RUNNER = Symbol('PROJECTION_RUNNER');
+export const BLOB_STORE = Symbol('BLOB_STORE');
+export const SESSION_STORE = Symbol('SESSION_STORE');
+export const APP_CONFIG = Symbol('APP_CONFIG');
+export const APP_LOGGER = Symbol('APP_LOGGER');
+export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
