@@ -4,7 +4,7 @@ import { decideAccess, type Permission, type Principal } from '../../../../libs/
 import { findAccountById } from '../../../../libs/read-models/src/queries/accounts.queries.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
 import { sha256Hex, UUID_PATTERN } from '../shared/ids.js';
-import { ProblemException } from '../shared/problem.js';
+import { organizationNotFound, ProblemException } from '../shared/problem.js';
 import type { AuthenticatedRequest } from '../shared/request-context.js';
 import { READ_STORE, SESSION_STORE } from '../shared/tokens.js';
 import { PERMISSION_KEY, PUBLIC_ROUTE } from './permissions.decorator.js';
@@ -44,9 +44,9 @@ export class AuthGuard implements CanActivate {
 
     const orgId = typeof request.params?.orgId === 'string' ? request.params.orgId : undefined;
     // A malformed id cannot name an organization: it is simply not found.
-    if (orgId !== undefined && !UUID_PATTERN.test(orgId)) throw new ProblemException(404, 'not-found', 'No such organization');
+    if (orgId !== undefined && !UUID_PATTERN.test(orgId)) throw organizationNotFound();
     const decision = decideAccess(principal!, declared, orgId);
-    if (decision === 'not-found') throw new ProblemException(404, 'not-found', 'No such organization');
+    if (decision === 'not-found') throw organizationNotFound();
     if (decision === 'forbidden') throw new ProblemException(403, 'forbidden', 'You do not have permission to do this');
     return true;
   }

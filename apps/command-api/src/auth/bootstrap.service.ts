@@ -70,7 +70,8 @@ export class BootstrapService {
     const link = `${this.config.publicUrl}/setup?token=${token}`;
     // The one place a token is printed: the operator has no other way to receive it.
     // A restart before it is used issues a new link and the old one stops working.
-    process.stdout.write(
+    if (this.config.logLevel !== 'silent')
+      process.stdout.write(
       `\nNo super admin exists yet. Create one within ${this.config.bootstrapLinkTtlHours} h with this one-time link:\n  ${link}\n` +
         `or: curl -X POST ${this.config.publicUrl}/auth/setup -H 'content-type: application/json' ` +
         `-d '{"token":"${token}","email":"you@example.org","password":"<at least 12 characters>"}'\n\n`,

@@ -30,6 +30,12 @@ export class ProblemException extends HttpException {
 
 export const badRequest = (code: string, detail: string, errors?: FieldError[]) =>
   new ProblemException(HttpStatus.BAD_REQUEST, code, detail, errors ? { errors } : {});
-export const notFound = (detail = 'Not found') => new ProblemException(HttpStatus.NOT_FOUND, 'not-found', detail);
 export const conflict = (code: string, detail: string, extensions: Record<string, unknown> = {}) =>
   new ProblemException(HttpStatus.CONFLICT, code, detail, extensions);
+
+/**
+ * The one answer for an organization that does not exist or is not the caller's:
+ * the same code and words either way, so another tenant's ids are never confirmed.
+ */
+export const ORGANIZATION_NOT_FOUND = { code: 'organization-not-found', detail: 'No such organization' } as const;
+export const organizationNotFound = () => new ProblemException(HttpStatus.NOT_FOUND, ORGANIZATION_NOT_FOUND.code, ORGANIZATION_NOT_FOUND.detail);

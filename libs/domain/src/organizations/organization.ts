@@ -108,7 +108,7 @@ function validateSettings(
 }
 
 function requireExisting(state: OrganizationState): Extract<OrganizationState, { status: 'existing' }> {
-  if (state.status !== 'existing') throw new DomainError('organization-not-found', 'Organization not found', 'not-found');
+  if (state.status !== 'existing') throw new DomainError('organization-not-found', 'No such organization', 'not-found');
   return state;
 }
 

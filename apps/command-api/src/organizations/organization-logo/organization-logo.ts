@@ -7,7 +7,7 @@ import { getOrganizationLogo } from '../../../../../libs/read-models/src/queries
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
-import { notFound, ProblemException } from '../../shared/problem.js';
+import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
 import { BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
@@ -94,7 +94,7 @@ export class OrganizationLogoController {
     const expectedRevision = parseIfMatch(ifMatch);
     // The organization must exist before a byte is stored; its stream is the authority.
     const organization = await this.repository.load(organizationStreamName(orgId), organizationDecider);
-    if (organization.state.status !== 'existing') throw notFound('No such organization');
+    if (organization.state.status !== 'existing') throw organizationNotFound();
     const bytes = await readBody(request, LOGO_MAX_BYTES);
     if (bytes.length === 0) throw new ProblemException(400, 'logo-missing', 'Send the image as the request body');
     const contentType = detectLogoFormat(bytes);
@@ -111,7 +111,7 @@ export class OrganizationLogoController {
   @RequirePermission('organization:view')
   async download(@Param('orgId') orgId: string, @Res() response: Response, @Headers('if-none-match') ifNoneMatch?: string): Promise<void> {
     const logo = await getOrganizationLogo(this.readStore, orgId);
-    if (logo === undefined) throw notFound('No such organization');
+    if (logo === undefined) throw organizationNotFound();
     if (logo === null) throw new ProblemException(404, 'logo-not-found', 'This organization has no logo');
     const etag = `"${logo.sha256}"`;
     response.setHeader('ETag', etag);

@@ -4,7 +4,7 @@ import type { Response } from 'express';
 import { getOrganization } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { notFound } from '../../shared/problem.js';
+import { organizationNotFound } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';
 
@@ -19,7 +19,7 @@ export class ViewOrganizationController {
   @RequirePermission('organization:view')
   async view(@Param('orgId') orgId: string, @Query() _query: ConsistentQueryDto, @Res({ passthrough: true }) response: Response) {
     const organization = await getOrganization(this.readStore, orgId);
-    if (!organization) throw notFound('No such organization');
+    if (!organization) throw organizationNotFound();
     response.setHeader('ETag', `"${organization.revision}"`);
     return organization;
   }

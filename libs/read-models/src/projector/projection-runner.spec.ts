@@ -1,0 +1,154 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { SqliteEventStore } from '../../../event-store/src/sqlite/sqlite-event-store.js';
+import type { EventToAppend } from '../../../event-store/src/event-store.port.js';
+import { MingoReadStore } from '../mingo/mingo-read-store.js';
+import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
+import { ORGANIZATIONS, organizationsProjection } from '../projections/organizations.projection.js';
+import { ALL_PROJECTIONS } from '../projections/index.js';
+import { CHECKPOINTS, ProjectionRunner } from './projection-runner.js';
+
+const meta = (occurredAt = '2026-11-23T10:00:00.000Z') => ({ schemaVersion: 1, occurredAt });
+const created = (id: string, name: string): EventToAppend => ({
+  id: randomUUID(),
+  type: 'OrganizationCreated',
+  data: { organizationId: id, name, description: null, timeZone: 'UTC', createdAt: '2026-11-23T10:00:00.000Z' },
+  metadata: meta(),
+});
+const renamed = (id: string, before: string, after: string): EventToAppend => ({
+  id: randomUUID(),
+  type: 'OrganizationSettingsUpdated',
+  data: { organizationId: id, changes: { name: { before, after } } },
+  metadata: meta('2026-11-23T11:00:00.000Z'),
+});
+
+async function dump(store: ReadStore, collection: string) {
+  return store.collection(collection).find({}, { sort: { _id: 1 } });
+}
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+function setup() {
+  const events = new SqliteEventStore({ filename: ':memory:' });
+  const read = new MingoReadStore();
+  cleanups.push(() => events.close());
+  return { events, read };
+}
+
+async function run(events: SqliteEventStore, read: ReadStore, options: ConstructorParameters<typeof ProjectionRunner>[3] = {}) {
+  const runner = new ProjectionRunner(events, read, ALL_PROJECTIONS, options);
+  await runner.start();
+  cleanups.push(() => runner.stop());
+  await runner.catchUp(10_000);
+  return runner;
+}
+
+describe('ProjectionRunner', () => {
+  test('applies events in log order and stores its checkpoint with the writes', async () => {
+    const { events, read } = setup();
+    const id = randomUUID();
+    await events.append(`organization-${id}`, [created(id, 'First')]);
+    await events.append(`organization-${id}`, [renamed(id, 'First', 'Second')]);
+    const last = await events.append(`organization-${id}`, [renamed(id, 'Second', 'Third')]);
+    const runner = await run(events, read);
+    expect(await read.collection(ORGANIZATIONS).findOne({ _id: id })).toMatchObject({ name: 'Third', revision: 2, _position: last.position });
+    expect(await runner.checkpoint()).toBe(last.position);
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v1' })).toEqual({ _id: 'organizations_v1', position: last.position });
+  });
+
+  test('keeps up with live events after catching up, and waitFor resolves on the position', async () => {
+    const { events, read } = setup();
+    const runner = await run(events, read);
+    const id = randomUUID();
+    const result = await events.append(`organization-${id}`, [created(id, 'Live')]);
+    expect(await runner.waitFor(result.position, 5000)).toBe(true);
+    expect((await read.collection(ORGANIZATIONS).findOne({ _id: id }))?.name).toBe('Live');
+  });
+
+  test('waitFor answers false when the position is not reached in time', async () => {
+    const { events, read } = setup();
+    const runner = await run(events, read);
+    expect(await runner.waitFor(999, 50)).toBe(false);
+  });
+
+  test('a redelivered event (crash after writing, before the checkpoint) changes no read model twice', async () => {
+    const { events, read } = setup();
+    const id = randomUUID();
+    await events.append(`organization-${id}`, [created(id, 'Before')]);
+    await events.append(`organization-${id}`, [renamed(id, 'Before', 'After')]);
+
+    // A read store that, the first time, writes the documents and then "crashes" before the checkpoint.
+    let crashed = false;
+    const crashing: ReadStore = Object.create(read);
+    crashing.applyBatch = async (ops: CollectionWriteOp[]) => {
+      if (!crashed) {
+        crashed = true;
+        await read.applyBatch(ops.filter((op) => op.collection !== CHECKPOINTS));
+        throw new Error('process died before the checkpoint');
+      }
+      return read.applyBatch(ops);
+    };
+    const runner = await run(events, crashing, { retryDelayMs: 1 });
+    expect(crashed).toBe(true);
+    const [doc] = await dump(read, ORGANIZATIONS);
+    expect(doc).toMatchObject({ name: 'After', revision: 1 });
+
+    // And a checkpoint lost altogether: the whole log is delivered again, nothing changes.
+    const before = await dump(read, ORGANIZATIONS);
+    await runner.stop();
+    await read.collection(CHECKPOINTS).deleteMany({});
+    await run(events, read);
+    expect(await dump(read, ORGANIZATIONS)).toEqual(before);
+  });
+
+  test('an old event delivered again after newer ones changes nothing (position guard)', async () => {
+    const read = new MingoReadStore();
+    const id = randomUUID();
+    const recorded = (e: EventToAppend, revision: number, position: number) => ({ ...e, streamName: `organization-${id}`, revision, position, recordedAt: '' });
+    const first = recorded(created(id, 'One'), 0, 1);
+    const second = recorded(renamed(id, 'One', 'Two'), 1, 2);
+    const third = recorded(renamed(id, 'Two', 'Three'), 2, 3);
+    for (const event of [first, second, third]) await read.applyBatch(organizationsProjection.project(event));
+    const settled = await dump(read, ORGANIZATIONS);
+    // Without the guard, replaying `second` would turn the name back to "Two".
+    for (const event of [second, first, second]) await read.applyBatch(organizationsProjection.project(event));
+    expect(await dump(read, ORGANIZATIONS)).toEqual(settled);
+    expect(settled).toEqual([expect.objectContaining({ name: 'Three', revision: 2, _position: 3 })]);
+  });
+
+  test('rebuilding from position zero gives the same documents as the live read models', async () => {
+    const { events, read } = setup();
+    const liveRunner = await run(events, read);
+    const ids = Array.from({ length: 5 }, () => randomUUID());
+    for (const [i, id] of ids.entries()) {
+      await events.append(`organization-${id}`, [created(id, `Org ${i}`)]);
+      await events.append(`organization-${id}`, [renamed(id, `Org ${i}`, `Renamed ${i}`)]);
+    }
+    const head = await events.headPosition();
+    expect(await liveRunner.waitFor(head, 5000)).toBe(true);
+    const fresh = new MingoReadStore();
+    await run(events, fresh);
+    for (const projection of ALL_PROJECTIONS)
+      for (const { name } of projection.collections) expect(await dump(fresh, name)).toEqual(await dump(read, name));
+    expect((await dump(fresh, ORGANIZATIONS)).length).toBe(5);
+    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v1' })).toMatchObject({ position: head });
+  });
+
+  test('a new projection version starts from zero while the others keep their checkpoints', async () => {
+    const { events, read } = setup();
+    const id = randomUUID();
+    await events.append(`organization-${id}`, [created(id, 'Versioned')]);
+    const first = await run(events, read);
+    await first.stop();
+    const v2 = { ...organizationsProjection, version: 2, collections: [{ name: 'organizations_v2', indexes: [] }], project: (e: Parameters<typeof organizationsProjection.project>[0]) =>
+      organizationsProjection.project(e).map((op) => ({ ...op, collection: 'organizations_v2' })) };
+    const runner = new ProjectionRunner(events, read, [...ALL_PROJECTIONS, v2]);
+    await runner.start();
+    cleanups.push(() => runner.stop());
+    await runner.catchUp(5000);
+    expect((await read.collection('organizations_v2').findOne({ _id: id }))?.name).toBe('Versioned');
+  });
+});

@@ -1,0 +1,40 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { MingoReadStore } from '../../libs/read-models/src/mingo/mingo-read-store.js';
+import { ProjectionRunner } from '../../libs/read-models/src/projector/projection-runner.js';
+import { ALL_PROJECTIONS } from '../../libs/read-models/src/projections/index.js';
+import { upcastRecorded } from '../../apps/command-api/src/infrastructure.js';
+import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+beforeAll(async () => {
+  t = await startTestApp();
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('Rebuilding the read models', () => {
+  test('every read model rebuilt from the log equals the live one', async () => {
+    const auth = await t.login();
+    for (let i = 0; i < 8; i++) {
+      const { body } = await t.http().post('/organizations').set('Authorization', auth).send({ name: `Rebuild ${i}`, description: `d${i}`, timeZone: 'UTC' });
+      if (i % 2) await t.http().patch(`/organizations/${body.id}`).set('Authorization', auth).send({ name: `Rebuilt ${i}`, timeZone: 'Europe/Oslo' });
+      if (i % 3 === 0) await t.http().put(`/organizations/${body.id}/logo`).set('Authorization', auth).set('Content-Type', 'image/png').send(IMAGES.png);
+      if (i % 4 === 0) await t.http().post(`/organizations/${body.id}/arrears`).set('Authorization', auth);
+    }
+    const fresh = new MingoReadStore();
+    const runner = new ProjectionRunner(t.infra.eventStore, fresh, ALL_PROJECTIONS, { upcast: upcastRecorded });
+    await runner.start();
+    await runner.catchUp(10_000);
+    await runner.stop();
+    let compared = 0;
+    for (const projection of ALL_PROJECTIONS)
+      for (const { name } of projection.collections) {
+        const rebuilt = await fresh.collection(name).find({}, { sort: { _id: 1 } });
+        const live = await t.infra.readStore.collection(name).find({}, { sort: { _id: 1 } });
+        expect(rebuilt).toEqual(live);
+        compared += live.length;
+      }
+    expect(compared).toBeGreaterThanOrEqual(9);
+  });
+});
