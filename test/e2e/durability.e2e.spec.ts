@@ -1,0 +1,89 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const MAIN = resolve('dist/apps/command-api/src/main.js');
+const dataDir = mkdtempSync(join(tmpdir(), 'org-durability-'));
+const admin = { email: 'durable@platform.test', password: 'durable-password-1' };
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+/** Starts the built service exactly as `npm start` does, on the shared data directory. */
+async function start(port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), DATA_DIR: dataDir, SUPERADMIN_EMAIL: admin.email, SUPERADMIN_PASSWORD: admin.password, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${stderr}`);
+    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false);
+    if (ok) return child;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGKILL');
+  throw new Error(`service did not become healthy: ${stderr}`);
+}
+
+async function api(port: number, method: string, path: string, token?: string, body?: unknown) {
+  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, body: (response.status === 204 ? null : await response.json()) as any };
+}
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const child of children) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+describe('Durability of the embedded default', () => {
+  test('after kill -9 and a restart, every acknowledged organization is still there, unchanged', async () => {
+    expect(existsSync(MAIN)).toBe(true); // `npm test` builds before running the tests
+    const port = await freePort();
+    const first = await start(port);
+    children.push(first);
+    const token = (await api(port, 'POST', '/auth/login', undefined, admin)).body.accessToken as string;
+
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const created = await api(port, 'POST', '/organizations', token, { name: `Durable ${i}`, description: `kept ${i}`, timeZone: 'Asia/Tokyo' });
+      expect(created.status).toBe(201);
+      ids.push(created.body.id);
+    }
+    expect((await api(port, 'PATCH', `/organizations/${ids[1]}`, token, { name: 'Durable renamed', timeZone: 'UTC' })).status).toBe(200);
+    expect((await api(port, 'POST', `/organizations/${ids[2]}/arrears`, token)).status).toBe(200);
+    const before = await Promise.all(ids.map(async (id) => (await api(port, 'GET', `/organizations/${id}`, token)).body));
+    const listBefore = (await api(port, 'GET', '/organizations?search=Durable&pageSize=10', token)).body;
+    expect(listBefore.total).toBe(5);
+
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+
+    const second = await start(port);
+    children.push(second);
+    const token2 = (await api(port, 'POST', '/auth/login', undefined, admin)).body.accessToken as string;
+    const after = await Promise.all(ids.map(async (id) => (await api(port, 'GET', `/organizations/${id}`, token2)).body));
+    expect(after).toEqual(before);
+    expect((await api(port, 'GET', '/organizations?search=Durable&pageSize=10', token2)).body).toEqual(listBefore);
+    // The old session survives the restart too: sessions are kept on disk.
+    expect((await api(port, 'GET', '/organizations', token)).status).toBe(200);
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+  }, 90_000);
+});
