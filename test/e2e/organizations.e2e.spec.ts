@@ -326,8 +326,14 @@ describe('Arrears', () => {
     expect(types).toEqual(['OrganizationCreated', 'OrganizationMarkedInArrears', 'OrganizationArrearsCleared']);
   });
 
-  test('arrears on an unknown organization are 404', async () => {
+  test('arrears on an unknown organization are 404, marking and clearing alike', async () => {
     expectProblem(await t.http().post(`/organizations/${randomUUID()}/arrears`).set('Authorization', auth), 404, 'organization-not-found');
+    expectProblem(await t.http().delete(`/organizations/${randomUUID()}/arrears`).set('Authorization', auth), 404, 'organization-not-found');
+  });
+
+  test('arrears refuse a body: the route takes none', async () => {
+    const { id } = await createOrg();
+    expectProblem(await t.http().post(`/organizations/${id}/arrears`).set('Authorization', auth).send({ inArrearsAt: '2020-01-01' }), 400, 'validation-failed');
   });
 });
 

@@ -53,6 +53,21 @@ describe('Routes', () => {
     expect(open).toEqual(['GET /health', 'POST /auth/login', 'POST /auth/setup']);
   });
 
+  test('every route that is not public answers 401 without a token, and with an unknown token', async () => {
+    const orgId = '6c1f4a2e-7d1b-4b7e-9a57-0d7f5c1e2a10';
+    const protectedRoutes = routes(t.app).filter((r) => r.permission !== PUBLIC_ROUTE);
+    expect(protectedRoutes.length).toBeGreaterThanOrEqual(11);
+    for (const { route } of protectedRoutes) {
+      const [method, path] = route.split(' ');
+      const url = path.replace(':orgId', orgId);
+      const call = () => (t.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[method.toLowerCase()](url);
+      const anonymous = await call();
+      expect({ route, status: anonymous.status, code: anonymous.body.code }).toEqual({ route, status: 401, code: 'unauthenticated' });
+      const forged = await call().set('Authorization', `Bearer ${'A'.repeat(43)}`);
+      expect({ route, status: forged.status }).toEqual({ route, status: 401 });
+    }
+  });
+
   test('OpenAPI is served at /docs, generated from the DTOs', async () => {
     const json = await t.http().get('/docs/openapi.json');
     expect(json.status).toBe(200);

@@ -26,3 +26,17 @@ export function createValidationPipe(): ValidationPipe {
     },
   });
 }
+
+/**
+ * For routes that take no body: anything sent is refused like an unknown field,
+ * rather than silently ignored (a client sending `{ inArrearsAt }` must learn it
+ * cannot set the date).
+ */
+export const NoBody = {
+  transform(value: unknown): undefined {
+    if (value === undefined || value === null || (typeof value === 'object' && Object.keys(value as object).length === 0)) return undefined;
+    const keys = typeof value === 'object' ? Object.keys(value as object) : ['body'];
+    const errors = keys.map((field) => ({ field, message: `property ${field} should not exist` }));
+    throw badRequest('validation-failed', 'This request takes no body', errors);
+  },
+};

@@ -1,10 +1,11 @@
-import { Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata, OrganizationCommand } from '../../../../../libs/domain/src/index.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
+import { NoBody } from '../../shared/validation.js';
 import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
 
 export class MarkOrganizationInArrears extends OrganizationStreamCommand {
@@ -56,7 +57,7 @@ export class ArrearsController {
   @RequirePermission('organization:arrears')
   @HttpCode(200)
   @ApiOkResponse({ type: ArrearsResponse })
-  async mark(@Param('orgId') orgId: string, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
+  async mark(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
     const result = await this.commands.execute(new MarkOrganizationInArrears(orgId, metadata));
     return { id: orgId, revision: result.revision, position: result.position, inArrearsAt: stateArrears(result.state) };
   }
@@ -65,7 +66,7 @@ export class ArrearsController {
   @RequirePermission('organization:arrears')
   @HttpCode(200)
   @ApiOkResponse({ type: ArrearsResponse })
-  async clear(@Param('orgId') orgId: string, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
+  async clear(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
     const result = await this.commands.execute(new ClearOrganizationArrears(orgId, metadata));
     return { id: orgId, revision: result.revision, position: result.position, inArrearsAt: stateArrears(result.state) };
   }

@@ -1,4 +1,4 @@
-import { Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Req, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
@@ -9,6 +9,7 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
+import { NoBody } from '../../shared/validation.js';
 import { BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
 import type { BlobStore } from './blob-store.js';
@@ -130,7 +131,7 @@ export class OrganizationLogoController {
   @RequirePermission('organization:edit')
   @HttpCode(200)
   @ApiOkResponse({ type: WriteResponse })
-  async remove(@Param('orgId') orgId: string, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
+  async remove(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const result = await this.commands.execute(new RemoveOrganizationLogo(orgId, metadata, parseIfMatch(ifMatch)));
     return { id: orgId, revision: result.revision, position: result.position };
   }
