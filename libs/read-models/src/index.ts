@@ -5,3 +5,4 @@ export * from './projector/projection-runner.js';
 export * from './projections/index.js';
 export * from './queries/organizations.queries.js';
 export * from './queries/accounts.queries.js';
+export * from './queries/members.queries.js';

@@ -2,6 +2,14 @@ import { assertNever, type Decider, type DomainEvent } from '../shared/decider.j
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { canonicalTimeZone, FieldErrors, lengthOf } from '../shared/validation.js';
 import type { LogoRef } from './logo.js';
+import {
+  decideMembership,
+  evolveMembership,
+  type ClassRecord,
+  type Member,
+  type MembershipCommand,
+  type MembershipEvent,
+} from './membership.js';
 
 // ---- Rules (guide: Creating Organizations, Editing Organization Settings) -------------
 export const ORGANIZATION_RULES = {
@@ -18,7 +26,8 @@ export type OrganizationCommand =
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
   | { type: 'RemoveOrganizationLogo'; data: Record<string, never> }
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }
-  | { type: 'ClearOrganizationArrears'; data: Record<string, never> };
+  | { type: 'ClearOrganizationArrears'; data: Record<string, never> }
+  | MembershipCommand;
 
 // ---- Events (past tense; schema versions live in the event metadata) ------------------
 export interface FieldChange<T> {
@@ -43,7 +52,8 @@ export type OrganizationLogoRemoved = DomainEvent<'OrganizationLogoRemoved', { o
 export type OrganizationMarkedInArrears = DomainEvent<'OrganizationMarkedInArrears', { organizationId: string; inArrearsAt: string }>;
 export type OrganizationArrearsCleared = DomainEvent<'OrganizationArrearsCleared', { organizationId: string; wasInArrearsSince: string }>;
 
-export type OrganizationEvent =
+/** Events about the organization itself (settings, logo, payment status). */
+export type OrganizationSettingsEvent =
   | OrganizationCreated
   | OrganizationSettingsUpdated
   | OrganizationLogoChanged
@@ -51,7 +61,10 @@ export type OrganizationEvent =
   | OrganizationMarkedInArrears
   | OrganizationArrearsCleared;
 
-export const ORGANIZATION_EVENT_TYPES: ReadonlySet<OrganizationEvent['type']> = new Set([
+/** Everything in an organization's stream: its settings and its members and classes. */
+export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent;
+
+export const ORGANIZATION_EVENT_TYPES: ReadonlySet<OrganizationSettingsEvent['type']> = new Set([
   'OrganizationCreated',
   'OrganizationSettingsUpdated',
   'OrganizationLogoChanged',
@@ -71,6 +84,8 @@ export type OrganizationState =
       timeZone: string;
       logo: LogoRef | null;
       inArrearsAt: string | null;
+      members: Map<string, Member>;
+      classes: Map<string, ClassRecord>;
     };
 
 export const organizationStreamName = (organizationId: string): string => `organization-${organizationId}`;
@@ -161,7 +176,7 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return [{ type: 'OrganizationArrearsCleared', data: { organizationId: org.id, wasInArrearsSince: org.inArrearsAt } }];
     }
     default:
-      return assertNever(command);
+      return decideMembership(command, requireExisting(state));
   }
 }
 
@@ -177,6 +192,8 @@ export function evolveOrganization(state: OrganizationState, event: Organization
         timeZone: event.data.timeZone,
         logo: null,
         inArrearsAt: null,
+        members: new Map(),
+        classes: new Map(),
       };
     case 'OrganizationSettingsUpdated': {
       if (state.status !== 'existing') return state;
@@ -197,7 +214,8 @@ export function evolveOrganization(state: OrganizationState, event: Organization
     case 'OrganizationArrearsCleared':
       return state.status === 'existing' ? { ...state, inArrearsAt: null } : state;
     default:
-      return assertNever(event);
+      if (state.status === 'existing') evolveMembership(state, event);
+      return state;
   }
 }
 

@@ -13,7 +13,7 @@ export function deciderSpec<C, E, S>(decider: Decider<C, E, S>) {
       return {
         then: (expected: E[]) => expect(run()).toEqual(expected),
         thenNothingHappens: () => expect(run()).toEqual([]),
-        thenFails: (code: string, match: Partial<Pick<DomainError, 'kind'>> & { fields?: string[] } = {}) => {
+        thenFails: (code: string, match: Partial<Pick<DomainError, 'kind'>> & { fields?: string[]; details?: Record<string, unknown> } = {}) => {
           let error: unknown;
           try {
             run();
@@ -25,6 +25,7 @@ export function deciderSpec<C, E, S>(decider: Decider<C, E, S>) {
           expect(domainError.code).toBe(code);
           if (match.kind) expect(domainError.kind).toBe(match.kind);
           if (match.fields) expect((domainError.details.errors ?? []).map((f) => f.field).sort()).toEqual([...match.fields].sort());
+          if (match.details) expect(domainError.details).toMatchObject(match.details);
         },
       };
     },

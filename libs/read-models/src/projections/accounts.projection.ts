@@ -1,52 +1,72 @@
-import type { PlatformEvent } from '../../../domain/src/index.js';
+import type { MembershipEvent, PlatformEvent } from '../../../domain/src/index.js';
 import { normalizeEmail } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
-import { POSITION_FIELD, type Projection } from '../projector/projection.js';
+import type { CollectionWriteOp } from '../read-store.port.js';
+import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
 export const ACCOUNTS = 'accounts_v1';
 
 /**
- * Sign-in lookups by email. Holds the password hash (never the password), which
- * no query returns: only the sign-in handler reads it.
+ * Sign-in lookups by email and the account state every request is checked against.
+ * Holds the password hash (never the password), which no query returns: only the
+ * sign-in handler reads it.
  */
 export interface AccountDocument {
   _id: string;
-  kind: 'superAdmin';
+  kind: 'superAdmin' | 'member';
   email: string;
   emailNormalized: string;
-  passwordHash: string;
+  passwordHash: string | null;
   organizationId: string | null;
+  roles: string[];
+  status: 'setupPending' | 'active' | 'deactivated';
   [POSITION_FIELD]: number;
   [key: string]: unknown;
+}
+
+const TYPES = new Set(['SuperAdminRegistered', 'UserInvited', 'UserInvitationResent', 'UserSetupCompleted', 'UserEdited', 'UserDeactivated', 'UserReactivated', 'UserDeleted']);
+
+function set(event: RecordedEvent, userId: string, fields: Record<string, unknown>): CollectionWriteOp {
+  return {
+    collection: ACCOUNTS,
+    updateOne: { filter: { _id: userId, ...notYetApplied(event.position) }, update: { $set: { ...fields, [POSITION_FIELD]: event.position } } },
+  };
 }
 
 export const accountsProjection: Projection = {
   name: 'accounts',
   version: 1,
-  collections: [{ name: ACCOUNTS, indexes: [{ keys: { emailNormalized: 1 } }] }],
-  canHandle: (event: RecordedEvent) => event.type === 'SuperAdminRegistered',
+  collections: [{ name: ACCOUNTS, indexes: [{ keys: { emailNormalized: 1 } }, { keys: { organizationId: 1 } }] }],
+  canHandle: (event: RecordedEvent) => TYPES.has(event.type),
   project(recorded) {
-    const event = { type: recorded.type, data: recorded.data } as PlatformEvent;
-    if (event.type !== 'SuperAdminRegistered') return [];
-    const { superAdminId, email, passwordHash } = event.data;
-    return [
-      {
-        collection: ACCOUNTS,
-        updateOne: {
-          filter: { _id: superAdminId },
-          update: {
-            $setOnInsert: {
-              kind: 'superAdmin',
-              email,
-              emailNormalized: normalizeEmail(email),
-              passwordHash,
-              organizationId: null,
-              [POSITION_FIELD]: recorded.position,
-            },
-          },
-          upsert: true,
-        },
-      },
-    ];
+    const event = { type: recorded.type, data: recorded.data } as PlatformEvent | MembershipEvent;
+    const insert = (id: string, doc: Omit<AccountDocument, '_id' | typeof POSITION_FIELD>): CollectionWriteOp => ({
+      collection: ACCOUNTS,
+      updateOne: { filter: { _id: id }, update: { $setOnInsert: { ...doc, [POSITION_FIELD]: recorded.position } }, upsert: true },
+    });
+    switch (event.type) {
+      case 'SuperAdminRegistered': {
+        const { superAdminId, email, passwordHash } = event.data;
+        return [insert(superAdminId, { kind: 'superAdmin', email, emailNormalized: normalizeEmail(email), passwordHash, organizationId: null, roles: [], status: 'active' })];
+      }
+      case 'UserInvited': {
+        const { userId, email, organizationId, roles } = event.data;
+        return [insert(userId, { kind: 'member', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId, roles, status: 'setupPending' })];
+      }
+      case 'UserInvitationResent':
+        return [set(recorded, event.data.userId, { email: event.data.email, emailNormalized: normalizeEmail(event.data.email) })];
+      case 'UserSetupCompleted':
+        return [set(recorded, event.data.userId, { passwordHash: event.data.passwordHash, status: 'active' })];
+      case 'UserEdited':
+        return [set(recorded, event.data.userId, { roles: event.data.profile.roles })];
+      case 'UserDeactivated':
+        return [set(recorded, event.data.userId, { status: 'deactivated' })];
+      case 'UserReactivated':
+        return [set(recorded, event.data.userId, { status: 'active' })];
+      case 'UserDeleted':
+        return [{ collection: ACCOUNTS, deleteOne: { filter: { _id: event.data.userId } } }];
+      default:
+        return [];
+    }
   },
 };

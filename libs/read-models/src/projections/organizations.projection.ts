@@ -1,8 +1,7 @@
 import type { OrganizationEvent } from '../../../domain/src/index.js';
-import { ORGANIZATION_EVENT_TYPES } from '../../../domain/src/index.js';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { CollectionWriteOp } from '../read-store.port.js';
-import { assertNever } from '../../../domain/src/shared/decider.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
 export const ORGANIZATIONS = 'organizations_v1';
@@ -17,7 +16,9 @@ export interface OrganizationDocument {
   timeZone: string;
   logo: { sha256: string; contentType: string; size: number } | null;
   inArrearsAt: string | null;
+  /** Members not deleted: setup pending, active and deactivated. */
   userCount: number;
+  /** Classes not archived. */
   classCount: number;
   createdAt: string;
   updatedAt: string;
@@ -27,13 +28,17 @@ export interface OrganizationDocument {
   [key: string]: unknown;
 }
 
-function update(event: RecordedEvent, set: Record<string, unknown>): CollectionWriteOp {
+const organizationIdOf = (event: RecordedEvent) => (event.data as { organizationId: string }).organizationId;
+
+/** Every event of the stream moves the revision; some also change fields or counts. */
+function update(event: RecordedEvent, set: Record<string, unknown>, inc?: Record<string, number>): CollectionWriteOp {
   return {
     collection: ORGANIZATIONS,
     updateOne: {
-      filter: { _id: (event.data as { organizationId: string }).organizationId, ...notYetApplied(event.position) },
+      filter: { _id: organizationIdOf(event), ...notYetApplied(event.position) },
       update: {
         $set: { ...set, revision: event.revision, updatedAt: (event.metadata.occurredAt as string) ?? event.recordedAt, [POSITION_FIELD]: event.position },
+        ...(inc ? { $inc: inc } : {}),
       },
     },
   };
@@ -43,7 +48,7 @@ export const organizationsProjection: Projection = {
   name: 'organizations',
   version: 1,
   collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
-  canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as OrganizationEvent['type']),
+  canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as never) || MEMBERSHIP_EVENT_TYPES.has(event.type as never),
   project(recorded) {
     const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
     switch (event.type) {
@@ -94,8 +99,17 @@ export const organizationsProjection: Projection = {
         return [update(recorded, { inArrearsAt: event.data.inArrearsAt })];
       case 'OrganizationArrearsCleared':
         return [update(recorded, { inArrearsAt: null })];
+      case 'UserInvited':
+        return [update(recorded, {}, { userCount: 1 })];
+      case 'UserDeleted':
+        return [update(recorded, {}, { userCount: -1 })];
+      case 'ClassCreated':
+        return [update(recorded, {}, { classCount: 1 })];
+      case 'ClassArchived':
+        return [update(recorded, {}, { classCount: -1 })];
       default:
-        return assertNever(event);
+        // Other member and class events only move the revision.
+        return [update(recorded, {})];
     }
   },
 };

@@ -1,0 +1,415 @@
+import { assertNever, type DomainEvent } from '../shared/decider.js';
+import { DomainError, ValidationFailed } from '../shared/domain-error.js';
+import { FieldErrors, lengthOf } from '../shared/validation.js';
+import type { OrganizationRole } from '../access/permissions.js';
+
+/**
+ * Members and classes of one organization. They live in the organization's stream
+ * because the guide's rules read them together: the last active admin, one's own
+ * admin role, an instructor's active classes and the reassignment target are all
+ * decided on one consistent state, under one expected revision.
+ */
+export const MEMBER_RULES = { nameMax: 255, classNameMax: 255 } as const;
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['admin', 'instructor'];
+
+export type MemberStatus = 'setupPending' | 'active' | 'deactivated';
+
+export interface Member {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  roles: OrganizationRole[];
+  status: MemberStatus;
+  passwordSet: boolean;
+  setupTokenHash: string | null;
+  setupExpiresAt: string | null;
+}
+
+export interface ClassRecord {
+  id: string;
+  name: string;
+  instructorId: string;
+  status: 'active' | 'archived';
+}
+
+/** A setup token as the log keeps it: its hash to check, its ciphertext for the mailer. */
+export interface SetupTokenRecord {
+  hash: string;
+  ciphertext: string;
+  expiresAt: string;
+}
+
+// ---- Commands ----------------------------------------------------------------------
+export type MembershipCommand =
+  | { type: 'InviteUser'; data: { userId: string; email: string; firstName: string; lastName: string; roles: string[]; setupToken: SetupTokenRecord } }
+  | { type: 'ResendInvitation'; data: { userId: string; email?: string; setupToken: SetupTokenRecord } }
+  | { type: 'CompleteUserSetup'; data: { userId: string; tokenHash: string; passwordHash: string; now: string } }
+  | { type: 'EditUser'; data: { userId: string; actorId: string; firstName: string; lastName: string; roles: string[] } }
+  | { type: 'DeactivateUser'; data: { userId: string; actorId: string; reassignTo?: string } }
+  | { type: 'ReactivateUser'; data: { userId: string } }
+  | { type: 'DeleteUser'; data: { userId: string } }
+  | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string } }
+  | { type: 'EditClass'; data: { classId: string; name: string; instructorId: string } }
+  | { type: 'ArchiveClass'; data: { classId: string } };
+
+// ---- Events ------------------------------------------------------------------------
+interface Change<T> {
+  before: T;
+  after: T;
+}
+type WithOrg<T> = T & { organizationId: string };
+
+export type MembershipEvent =
+  | DomainEvent<
+      'UserInvited',
+      WithOrg<{ userId: string; email: string; firstName: string; lastName: string; roles: OrganizationRole[]; setupTokenHash: string; setupTokenCiphertext: string; setupExpiresAt: string }>
+    >
+  | DomainEvent<
+      'UserInvitationResent',
+      WithOrg<{ userId: string; email: string; previousEmail: string | null; setupTokenHash: string; setupTokenCiphertext: string; setupExpiresAt: string }>
+    >
+  | DomainEvent<'UserSetupCompleted', WithOrg<{ userId: string; passwordHash: string }>>
+  | DomainEvent<
+      'UserEdited',
+      WithOrg<{
+        userId: string;
+        changes: { firstName?: Change<string>; lastName?: Change<string>; roles?: Change<OrganizationRole[]> };
+        /** The profile after the edit, so readers need not fold the history to know it. */
+        profile: { firstName: string; lastName: string; roles: OrganizationRole[] };
+      }>
+    >
+  | DomainEvent<'ClassReassigned', WithOrg<{ classId: string; fromInstructorId: string; toInstructorId: string }>>
+  /** Ends every session of the user (enforced by the access layer, which reads the state). */
+  | DomainEvent<'UserDeactivated', WithOrg<{ userId: string; classesReassignedTo: string | null }>>
+  | DomainEvent<'UserReactivated', WithOrg<{ userId: string }>>
+  | DomainEvent<'UserDeleted', WithOrg<{ userId: string; email: string }>>
+  | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string }>>
+  | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string> } }>>
+  | DomainEvent<'ClassArchived', WithOrg<{ classId: string }>>;
+
+export const MEMBERSHIP_EVENT_TYPES: ReadonlySet<MembershipEvent['type']> = new Set([
+  'UserInvited',
+  'UserInvitationResent',
+  'UserSetupCompleted',
+  'UserEdited',
+  'ClassReassigned',
+  'UserDeactivated',
+  'UserReactivated',
+  'UserDeleted',
+  'ClassCreated',
+  'ClassEdited',
+  'ClassArchived',
+]);
+
+export interface MembershipState {
+  id: string;
+  members: Map<string, Member>;
+  classes: Map<string, ClassRecord>;
+}
+
+// ---- Helpers -----------------------------------------------------------------------
+const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+function validPerson(input: { email?: string; firstName: string; lastName: string; roles: string[] }): {
+  email?: string;
+  firstName: string;
+  lastName: string;
+  roles: OrganizationRole[];
+} {
+  const errors = new FieldErrors();
+  const email = input.email?.trim();
+  if (input.email !== undefined && (!email || email.length > 254 || !EMAIL_PATTERN.test(email))) errors.add('email', 'email must be a valid address');
+  const firstName = typeof input.firstName === 'string' ? input.firstName.trim() : '';
+  const lastName = typeof input.lastName === 'string' ? input.lastName.trim() : '';
+  if (!firstName) errors.add('firstName', 'firstName is required');
+  else if (lengthOf(firstName) > MEMBER_RULES.nameMax) errors.add('firstName', `firstName must be at most ${MEMBER_RULES.nameMax} characters`);
+  if (!lastName) errors.add('lastName', 'lastName is required');
+  else if (lengthOf(lastName) > MEMBER_RULES.nameMax) errors.add('lastName', `lastName must be at most ${MEMBER_RULES.nameMax} characters`);
+  const roles = [...new Set(input.roles ?? [])];
+  if (roles.length === 0) errors.add('roles', 'at least one role is required');
+  else if (roles.some((r) => !ORGANIZATION_ROLES.includes(r as OrganizationRole))) errors.add('roles', 'roles must be admin and/or instructor');
+  if (errors.any) throw new ValidationFailed('invalid-user', errors.errors);
+  // A stable order, so an edit that lists the same roles differently changes nothing.
+  return { email, firstName, lastName, roles: ORGANIZATION_ROLES.filter((r) => roles.includes(r)) };
+}
+
+function validClassName(name: string): string {
+  const trimmed = typeof name === 'string' ? name.trim() : '';
+  const errors = new FieldErrors();
+  if (!trimmed) errors.add('name', 'name is required');
+  else if (lengthOf(trimmed) > MEMBER_RULES.classNameMax) errors.add('name', `name must be at most ${MEMBER_RULES.classNameMax} characters`);
+  if (errors.any) throw new ValidationFailed('invalid-class', errors.errors);
+  return trimmed;
+}
+
+function member(state: MembershipState, userId: string): Member {
+  const found = state.members.get(userId);
+  if (!found) throw new DomainError('user-not-found', 'No such user in this organization', 'not-found');
+  return found;
+}
+
+function classRecord(state: MembershipState, classId: string): ClassRecord {
+  const found = state.classes.get(classId);
+  if (!found) throw new DomainError('class-not-found', 'No such class in this organization', 'not-found');
+  return found;
+}
+
+export const activeClassesOf = (state: MembershipState, userId: string): ClassRecord[] =>
+  [...state.classes.values()].filter((c) => c.status === 'active' && c.instructorId === userId);
+
+const isActiveInstructor = (m: Member | undefined): m is Member => !!m && m.status === 'active' && m.roles.includes('instructor');
+
+/** Who may take over a deactivated instructor's classes (guide: the reassignment dropdown). */
+export function reassignmentCandidates(state: MembershipState, leavingUserId: string): Member[] {
+  return [...state.members.values()].filter((m) => m.id !== leavingUserId && isActiveInstructor(m) && m.passwordSet);
+}
+
+const activeAdmins = (state: MembershipState): Member[] => [...state.members.values()].filter((m) => m.status === 'active' && m.roles.includes('admin'));
+
+function requireAnotherActiveAdmin(state: MembershipState, leaving: Member): void {
+  if (leaving.status !== 'active' || !leaving.roles.includes('admin')) return;
+  if (activeAdmins(state).some((m) => m.id !== leaving.id)) return;
+  throw new DomainError('organization-needs-an-active-admin', 'An organization keeps at least one active admin; make someone else an admin first', 'conflict');
+}
+
+function emailTaken(state: MembershipState, email: string, exceptUserId?: string): boolean {
+  const lower = email.toLowerCase();
+  return [...state.members.values()].some((m) => m.id !== exceptUserId && m.email.toLowerCase() === lower);
+}
+
+const classList = (classes: ClassRecord[]) => classes.map((c) => ({ id: c.id, name: c.name }));
+
+// ---- Decide ------------------------------------------------------------------------
+export function decideMembership(command: MembershipCommand, state: MembershipState): MembershipEvent[] {
+  const organizationId = state.id;
+  switch (command.type) {
+    case 'InviteUser': {
+      const { userId, setupToken } = command.data;
+      const person = validPerson(command.data);
+      if (state.members.has(userId)) throw new DomainError('user-already-exists', 'A user with this id already exists', 'conflict');
+      if (emailTaken(state, person.email!)) throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+      return [
+        {
+          type: 'UserInvited',
+          data: {
+            organizationId,
+            userId,
+            email: person.email!,
+            firstName: person.firstName,
+            lastName: person.lastName,
+            roles: person.roles,
+            setupTokenHash: setupToken.hash,
+            setupTokenCiphertext: setupToken.ciphertext,
+            setupExpiresAt: setupToken.expiresAt,
+          },
+        },
+      ];
+    }
+    case 'ResendInvitation': {
+      const user = member(state, command.data.userId);
+      if (user.status !== 'setupPending')
+        throw new DomainError('only-setup-pending-users-can-be-reinvited', 'Only users who have not set their password yet can be sent a new invitation', 'conflict');
+      let email = user.email;
+      if (command.data.email !== undefined) {
+        email = command.data.email.trim();
+        if (!EMAIL_PATTERN.test(email) || email.length > 254) throw new ValidationFailed('invalid-user', [{ field: 'email', message: 'email must be a valid address' }]);
+        if (emailTaken(state, email, user.id)) throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+      }
+      const { setupToken } = command.data;
+      return [
+        {
+          type: 'UserInvitationResent',
+          data: {
+            organizationId,
+            userId: user.id,
+            email,
+            previousEmail: email === user.email ? null : user.email,
+            setupTokenHash: setupToken.hash,
+            setupTokenCiphertext: setupToken.ciphertext,
+            setupExpiresAt: setupToken.expiresAt,
+          },
+        },
+      ];
+    }
+    case 'CompleteUserSetup': {
+      const user = state.members.get(command.data.userId);
+      // Used, expired, replaced and unknown tokens get one answer.
+      if (!user || user.status !== 'setupPending' || user.setupTokenHash !== command.data.tokenHash || !user.setupExpiresAt || user.setupExpiresAt <= command.data.now)
+        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+      return [{ type: 'UserSetupCompleted', data: { organizationId, userId: user.id, passwordHash: command.data.passwordHash } }];
+    }
+    case 'EditUser': {
+      const user = member(state, command.data.userId);
+      const next = validPerson({ firstName: command.data.firstName, lastName: command.data.lastName, roles: command.data.roles });
+      const losing = user.roles.filter((r) => !next.roles.includes(r));
+      if (losing.includes('admin') && command.data.actorId === user.id)
+        throw new DomainError('cannot-remove-own-admin-role', 'You cannot remove your own admin role; another admin must do it', 'conflict');
+      if (losing.includes('instructor')) {
+        const classes = activeClassesOf(state, user.id);
+        if (classes.length)
+          throw new DomainError('instructor-has-active-classes', 'This user teaches active classes; reassign or archive them first', 'conflict', { classes: classList(classes) });
+      }
+      if (losing.includes('admin')) requireAnotherActiveAdmin(state, user);
+      const changes: Extract<MembershipEvent, { type: 'UserEdited' }>['data']['changes'] = {};
+      if (next.firstName !== user.firstName) changes.firstName = { before: user.firstName, after: next.firstName };
+      if (next.lastName !== user.lastName) changes.lastName = { before: user.lastName, after: next.lastName };
+      if (next.roles.join() !== user.roles.join()) changes.roles = { before: user.roles, after: next.roles };
+      if (Object.keys(changes).length === 0) return [];
+      return [
+        {
+          type: 'UserEdited',
+          data: { organizationId, userId: user.id, changes, profile: { firstName: next.firstName, lastName: next.lastName, roles: next.roles } },
+        },
+      ];
+    }
+    case 'DeactivateUser': {
+      const user = member(state, command.data.userId);
+      if (command.data.actorId === user.id) throw new DomainError('cannot-deactivate-yourself', 'You cannot deactivate your own account', 'conflict');
+      if (user.status === 'deactivated') return [];
+      if (user.status !== 'active')
+        throw new DomainError('only-active-users-can-be-deactivated', 'Only active users can be deactivated; delete a user whose setup is pending instead', 'conflict');
+      requireAnotherActiveAdmin(state, user);
+      const classes = activeClassesOf(state, user.id);
+      const { reassignTo } = command.data;
+      if (classes.length && !reassignTo)
+        throw new DomainError('reassignment-required', 'This user teaches active classes; choose an instructor to take them over', 'rule', { classes: classList(classes) });
+      if (classes.length && reassignTo) {
+        const target = state.members.get(reassignTo);
+        if (!target || target.id === user.id || !isActiveInstructor(target) || !target.passwordSet)
+          throw new DomainError(
+            'invalid-reassignment-target',
+            'Classes can only move to another active instructor of this organization who has set a password',
+            'rule',
+            { errors: [{ field: 'reassignTo', message: 'reassignTo must be an active instructor of this organization who has set a password' }] },
+          );
+      }
+      // The classes move first: whatever prefix of these events a reader sees, no active
+      // class is ever taught by a deactivated user.
+      return [
+        ...classes.map((c): MembershipEvent => ({ type: 'ClassReassigned', data: { organizationId, classId: c.id, fromInstructorId: user.id, toInstructorId: reassignTo! } })),
+        { type: 'UserDeactivated', data: { organizationId, userId: user.id, classesReassignedTo: classes.length ? reassignTo! : null } },
+      ];
+    }
+    case 'ReactivateUser': {
+      const user = member(state, command.data.userId);
+      if (user.status === 'active') return [];
+      if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated', 'conflict');
+      return [{ type: 'UserReactivated', data: { organizationId, userId: user.id } }];
+    }
+    case 'DeleteUser': {
+      const user = member(state, command.data.userId);
+      if (user.status !== 'setupPending')
+        throw new DomainError('only-setup-pending-users-can-be-deleted', 'Only users who never completed setup can be deleted; deactivate the others', 'conflict');
+      return [{ type: 'UserDeleted', data: { organizationId, userId: user.id, email: user.email } }];
+    }
+    case 'CreateClass': {
+      if (state.classes.has(command.data.classId)) throw new DomainError('class-already-exists', 'A class with this id already exists', 'conflict');
+      const name = validClassName(command.data.name);
+      requireInstructor(state, command.data.instructorId);
+      return [{ type: 'ClassCreated', data: { organizationId, classId: command.data.classId, name, instructorId: command.data.instructorId } }];
+    }
+    case 'EditClass': {
+      const existing = classRecord(state, command.data.classId);
+      if (existing.status === 'archived') throw new DomainError('class-archived', 'Archived classes cannot be edited', 'conflict');
+      const name = validClassName(command.data.name);
+      if (command.data.instructorId !== existing.instructorId) requireInstructor(state, command.data.instructorId);
+      const changes: Extract<MembershipEvent, { type: 'ClassEdited' }>['data']['changes'] = {};
+      if (name !== existing.name) changes.name = { before: existing.name, after: name };
+      if (command.data.instructorId !== existing.instructorId) changes.instructorId = { before: existing.instructorId, after: command.data.instructorId };
+      if (Object.keys(changes).length === 0) return [];
+      return [{ type: 'ClassEdited', data: { organizationId, classId: existing.id, changes } }];
+    }
+    case 'ArchiveClass': {
+      const existing = classRecord(state, command.data.classId);
+      if (existing.status === 'archived') return [];
+      return [{ type: 'ClassArchived', data: { organizationId, classId: existing.id } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+function requireInstructor(state: MembershipState, instructorId: string): void {
+  if (!isActiveInstructor(state.members.get(instructorId)))
+    throw new DomainError('invalid-instructor', 'The instructor must be an active instructor of this organization', 'rule', {
+      errors: [{ field: 'instructorId', message: 'instructorId must name an active instructor of this organization' }],
+    });
+}
+
+// ---- Evolve ------------------------------------------------------------------------
+/**
+ * Applies one event. For speed on organizations with many members, the maps of the
+ * state are updated in place: a state belongs to the fold that produced it and is
+ * never used again after being evolved (the repository only ever decides on the
+ * newest state, and a decision on an older one cannot be appended).
+ */
+export function evolveMembership(state: MembershipState, event: MembershipEvent): void {
+  const { members, classes } = state;
+  switch (event.type) {
+    case 'UserInvited': {
+      const d = event.data;
+      members.set(d.userId, {
+        id: d.userId,
+        email: d.email,
+        firstName: d.firstName,
+        lastName: d.lastName,
+        roles: d.roles,
+        status: 'setupPending',
+        passwordSet: false,
+        setupTokenHash: d.setupTokenHash,
+        setupExpiresAt: d.setupExpiresAt,
+      });
+      return;
+    }
+    case 'UserInvitationResent': {
+      const m = members.get(event.data.userId);
+      if (m) members.set(m.id, { ...m, email: event.data.email, setupTokenHash: event.data.setupTokenHash, setupExpiresAt: event.data.setupExpiresAt });
+      return;
+    }
+    case 'UserSetupCompleted': {
+      const m = members.get(event.data.userId);
+      if (m) members.set(m.id, { ...m, status: 'active', passwordSet: true, setupTokenHash: null, setupExpiresAt: null });
+      return;
+    }
+    case 'UserEdited': {
+      const m = members.get(event.data.userId);
+      if (m) members.set(m.id, { ...m, ...event.data.profile });
+      return;
+    }
+    case 'ClassReassigned': {
+      const c = classes.get(event.data.classId);
+      if (c) classes.set(c.id, { ...c, instructorId: event.data.toInstructorId });
+      return;
+    }
+    case 'UserDeactivated': {
+      const m = members.get(event.data.userId);
+      if (m) members.set(m.id, { ...m, status: 'deactivated' });
+      return;
+    }
+    case 'UserReactivated': {
+      const m = members.get(event.data.userId);
+      if (m) members.set(m.id, { ...m, status: 'active' });
+      return;
+    }
+    case 'UserDeleted':
+      members.delete(event.data.userId);
+      return;
+    case 'ClassCreated':
+      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active' });
+      return;
+    case 'ClassEdited': {
+      const c = classes.get(event.data.classId);
+      const { name, instructorId } = event.data.changes;
+      if (c) classes.set(c.id, { ...c, name: name ? name.after : c.name, instructorId: instructorId ? instructorId.after : c.instructorId });
+      return;
+    }
+    case 'ClassArchived': {
+      const c = classes.get(event.data.classId);
+      if (c) classes.set(c.id, { ...c, status: 'archived' });
+      return;
+    }
+    default:
+      assertNever(event);
+  }
+}

@@ -1,0 +1,68 @@
+import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+import { DomainError } from '../shared/domain-error.js';
+
+/**
+ * Emails are unique across the platform, a rule no single organization stream can
+ * hold. Each address (normalized) has a reservation stream; reserving appends with
+ * "no stream" or at the revision read, so of any number of racing invitations for
+ * one address exactly one wins. The holder is a user id (or a super admin id).
+ */
+export type EmailReservationCommand =
+  | { type: 'ReserveEmail'; data: { email: string; ownerId: string; organizationId: string | null } }
+  | { type: 'ReleaseEmail'; data: { ownerId: string } }
+  /** Takes over an address whose holder no longer exists (a crash between two appends). */
+  | { type: 'ReclaimEmail'; data: { staleOwnerId: string; email: string; ownerId: string; organizationId: string | null } };
+
+export type EmailReservationEvent =
+  | DomainEvent<'EmailReserved', { email: string; ownerId: string; organizationId: string | null }>
+  | DomainEvent<'EmailReleased', { email: string; ownerId: string }>;
+
+export type EmailReservationState =
+  | { status: 'free' }
+  | { status: 'reserved'; email: string; ownerId: string; organizationId: string | null };
+
+const inUse = () =>
+  new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+
+export function decideEmailReservation(command: EmailReservationCommand, state: EmailReservationState): EmailReservationEvent[] {
+  switch (command.type) {
+    case 'ReserveEmail': {
+      const { email, ownerId, organizationId } = command.data;
+      if (state.status === 'reserved') {
+        if (state.ownerId === ownerId) return [];
+        throw inUse();
+      }
+      return [{ type: 'EmailReserved', data: { email, ownerId, organizationId } }];
+    }
+    case 'ReleaseEmail':
+      if (state.status !== 'reserved' || state.ownerId !== command.data.ownerId) return [];
+      return [{ type: 'EmailReleased', data: { email: state.email, ownerId: state.ownerId } }];
+    case 'ReclaimEmail': {
+      if (state.status !== 'reserved' || state.ownerId !== command.data.staleOwnerId) throw inUse();
+      const { email, ownerId, organizationId } = command.data;
+      return [
+        { type: 'EmailReleased', data: { email: state.email, ownerId: state.ownerId } },
+        { type: 'EmailReserved', data: { email, ownerId, organizationId } },
+      ];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+export function evolveEmailReservation(_state: EmailReservationState, event: EmailReservationEvent): EmailReservationState {
+  switch (event.type) {
+    case 'EmailReserved':
+      return { status: 'reserved', email: event.data.email, ownerId: event.data.ownerId, organizationId: event.data.organizationId };
+    case 'EmailReleased':
+      return { status: 'free' };
+    default:
+      return assertNever(event);
+  }
+}
+
+export const emailReservationDecider: Decider<EmailReservationCommand, EmailReservationEvent, EmailReservationState> = {
+  initialState: () => ({ status: 'free' }),
+  evolve: evolveEmailReservation,
+  decide: decideEmailReservation,
+};

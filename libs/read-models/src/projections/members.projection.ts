@@ -1,0 +1,185 @@
+import type { MembershipEvent } from '../../../domain/src/index.js';
+import { normalizeEmail } from '../../../domain/src/index.js';
+import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { CollectionWriteOp } from '../read-store.port.js';
+import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+
+export const MEMBERS = 'members_v1';
+export const CLASSES = 'classes_v1';
+
+export interface MemberDocument {
+  _id: string;
+  organizationId: string;
+  email: string;
+  emailNormalized: string;
+  firstName: string;
+  lastName: string;
+  roles: string[];
+  status: 'setupPending' | 'active' | 'deactivated';
+  passwordSet: boolean;
+  /** SHA-256 of the current setup token (not the token): finds the invitation a link belongs to. */
+  setupTokenHash: string | null;
+  setupExpiresAt: string | null;
+  lastNameSort: string;
+  firstNameSort: string;
+  /** "first last", lower-cased: the list's search matches it or the email. */
+  nameSearch: string;
+  createdAt: string;
+  [POSITION_FIELD]: number;
+  [key: string]: unknown;
+}
+
+export interface ClassDocument {
+  _id: string;
+  organizationId: string;
+  name: string;
+  nameSort: string;
+  instructorId: string;
+  status: 'active' | 'archived';
+  [POSITION_FIELD]: number;
+  [key: string]: unknown;
+}
+
+const nameSearch = (firstName: string, lastName: string) => `${firstName} ${lastName}`.toLowerCase();
+
+function set(collection: string, id: string, event: RecordedEvent, fields: Record<string, unknown>): CollectionWriteOp {
+  return {
+    collection,
+    updateOne: { filter: { _id: id, ...notYetApplied(event.position) }, update: { $set: { ...fields, [POSITION_FIELD]: event.position } } },
+  };
+}
+
+/**
+ * Members of every organization, for the member list, the reassignment candidates and
+ * the setup page. Names are kept with their sort keys and one search field so that a
+ * page of 25 is an indexed filter plus a sort on both adapters.
+ */
+export const membersProjection: Projection = {
+  name: 'members',
+  version: 1,
+  collections: [
+    { name: MEMBERS, indexes: [{ keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 } }, { keys: { setupTokenHash: 1 } }] },
+    { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },
+  ],
+  canHandle: (event) => MEMBERSHIP_TYPES.has(event.type),
+  project(recorded) {
+    const event = { type: recorded.type, data: recorded.data } as MembershipEvent;
+    const at = (recorded.metadata.occurredAt as string) ?? recorded.recordedAt;
+    switch (event.type) {
+      case 'UserInvited': {
+        const d = event.data;
+        return [
+          {
+            collection: MEMBERS,
+            updateOne: {
+              filter: { _id: d.userId },
+              update: {
+                $setOnInsert: {
+                  organizationId: d.organizationId,
+                  email: d.email,
+                  emailNormalized: normalizeEmail(d.email),
+                  firstName: d.firstName,
+                  lastName: d.lastName,
+                  roles: d.roles,
+                  status: 'setupPending',
+                  passwordSet: false,
+                  setupTokenHash: d.setupTokenHash,
+                  setupExpiresAt: d.setupExpiresAt,
+                  lastNameSort: d.lastName.toLowerCase(),
+                  firstNameSort: d.firstName.toLowerCase(),
+                  nameSearch: nameSearch(d.firstName, d.lastName),
+                  createdAt: at,
+                  [POSITION_FIELD]: recorded.position,
+                },
+              },
+              upsert: true,
+            },
+          },
+        ];
+      }
+      case 'UserInvitationResent': {
+        const d = event.data;
+        return [
+          set(MEMBERS, d.userId, recorded, {
+            email: d.email,
+            emailNormalized: normalizeEmail(d.email),
+            setupTokenHash: d.setupTokenHash,
+            setupExpiresAt: d.setupExpiresAt,
+          }),
+        ];
+      }
+      case 'UserSetupCompleted':
+        return [set(MEMBERS, event.data.userId, recorded, { status: 'active', passwordSet: true, setupTokenHash: null, setupExpiresAt: null })];
+      case 'UserEdited': {
+        const { firstName, lastName, roles } = event.data.profile;
+        return [
+          set(MEMBERS, event.data.userId, recorded, {
+            firstName,
+            lastName,
+            roles,
+            firstNameSort: firstName.toLowerCase(),
+            lastNameSort: lastName.toLowerCase(),
+            nameSearch: nameSearch(firstName, lastName),
+          }),
+        ];
+      }
+      case 'UserDeactivated':
+        return [set(MEMBERS, event.data.userId, recorded, { status: 'deactivated' })];
+      case 'UserReactivated':
+        return [set(MEMBERS, event.data.userId, recorded, { status: 'active' })];
+      case 'UserDeleted':
+        return [{ collection: MEMBERS, deleteOne: { filter: { _id: event.data.userId } } }];
+      case 'ClassCreated': {
+        const d = event.data;
+        return [
+          {
+            collection: CLASSES,
+            updateOne: {
+              filter: { _id: d.classId },
+              update: {
+                $setOnInsert: {
+                  organizationId: d.organizationId,
+                  name: d.name,
+                  nameSort: d.name.toLowerCase(),
+                  instructorId: d.instructorId,
+                  status: 'active',
+                  [POSITION_FIELD]: recorded.position,
+                },
+              },
+              upsert: true,
+            },
+          },
+        ];
+      }
+      case 'ClassEdited': {
+        const { name, instructorId } = event.data.changes;
+        return [
+          set(CLASSES, event.data.classId, recorded, {
+            ...(name ? { name: name.after, nameSort: name.after.toLowerCase() } : {}),
+            ...(instructorId ? { instructorId: instructorId.after } : {}),
+          }),
+        ];
+      }
+      case 'ClassReassigned':
+        return [set(CLASSES, event.data.classId, recorded, { instructorId: event.data.toInstructorId })];
+      case 'ClassArchived':
+        return [set(CLASSES, event.data.classId, recorded, { status: 'archived' })];
+      default:
+        return [];
+    }
+  },
+};
+
+const MEMBERSHIP_TYPES = new Set<string>([
+  'UserInvited',
+  'UserInvitationResent',
+  'UserSetupCompleted',
+  'UserEdited',
+  'UserDeactivated',
+  'UserReactivated',
+  'UserDeleted',
+  'ClassCreated',
+  'ClassEdited',
+  'ClassReassigned',
+  'ClassArchived',
+]);
