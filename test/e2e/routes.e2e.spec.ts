@@ -48,9 +48,9 @@ describe('Routes', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('only sign-in, setup and health are public', () => {
+  test('only sign-in, the setup page and its form, and health are public', () => {
     const open = routes(t.app).filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort();
-    expect(open).toEqual(['GET /health', 'POST /auth/login', 'POST /auth/setup']);
+    expect(open).toEqual(['GET /health', 'GET /setup', 'POST /auth/login', 'POST /auth/setup']);
   });
 
   test('every route that is not public answers 401 without a token, and with an unknown token', async () => {

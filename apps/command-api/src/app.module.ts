@@ -19,8 +19,14 @@ import {
   INFRASTRUCTURE,
   PROJECTION_PROGRESS,
   READ_STORE,
+  SECRET_BOX,
   SESSION_STORE,
 } from './shared/tokens.js';
+import { EmailReservations } from './members/email-reservations.js';
+import { SetupTokens } from './members/setup-tokens.js';
+import { MembersModule } from './members/members.module.js';
+import { SetupService } from './auth/setup.service.js';
+import { SetupPageController } from './auth/setup-page.controller.js';
 
 /** Makes the adapters chosen at boot available to every module. */
 @Global()
@@ -36,8 +42,11 @@ class InfrastructureModule {
       { provide: SESSION_STORE, useValue: infra.sessionStore },
       { provide: BLOB_STORE, useValue: infra.blobStore },
       { provide: PROJECTION_PROGRESS, useValue: infra.progress },
+      { provide: SECRET_BOX, useValue: infra.secretBox },
       AggregateRepository,
       SessionsService,
+      EmailReservations,
+      SetupTokens,
     ];
     return { module: InfrastructureModule, providers, exports: providers };
   }
@@ -48,10 +57,11 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, HealthModule],
-      controllers: [AuthController],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, HealthModule],
+      controllers: [AuthController, SetupPageController],
       providers: [
         BootstrapService,
+        SetupService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
       ],

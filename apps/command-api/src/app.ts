@@ -53,6 +53,8 @@ export async function createApp(infra: Infrastructure): Promise<App> {
     next();
   });
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // The setup page is a plain HTML form.
+  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   // Body parser errors (bad JSON, too large) become problem responses, like every other error.
   app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
     const { problem, headers } = filter.toProblem(error);

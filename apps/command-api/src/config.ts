@@ -21,6 +21,15 @@ export interface AppConfig {
   superAdminEmail: string | null;
   superAdminPassword: string | null;
   bootstrapLinkTtlHours: number;
+  /** Lifetime of an invitation's setup link (default 7 days). */
+  setupTokenTtlHours: number;
+  /** An external admin UI's setup page; the mail links there instead of /setup. */
+  setupUrl: string | null;
+  /** SMTP server for setup mail; without it mail is written to DATA_DIR/outbox. */
+  smtpUrl: string | null;
+  mailFrom: string;
+  /** 32-byte key (base64 or hex) sealing secrets a reactor reads back; required with MONGODB_URI. */
+  secretsKey: string | null;
   sessionTtlHours: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimit: string;
@@ -59,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const superAdminPassword = env.SUPERADMIN_PASSWORD && env.SUPERADMIN_PASSWORD !== '' ? env.SUPERADMIN_PASSWORD : null;
   if ((superAdminEmail === null) !== (superAdminPassword === null))
     throw new ConfigError('SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD must be set together');
+  if (!embedded && !blankToNull(env.SECRETS_KEY))
+    throw new ConfigError('With MONGODB_URI, set SECRETS_KEY (32 bytes, base64 or hex) so every process can open sealed setup tokens');
   if (embedded && !runProjector)
     throw new ConfigError('Without MONGODB_URI the read models live in this process, so RUN_PROJECTOR cannot be false');
   return {
@@ -76,6 +87,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     superAdminEmail,
     superAdminPassword,
     bootstrapLinkTtlHours: integer(env, 'BOOTSTRAP_LINK_TTL_HOURS', 24, 1),
+    setupTokenTtlHours: integer(env, 'SETUP_TOKEN_TTL_HOURS', 7 * 24, 1),
+    setupUrl: blankToNull(env.SETUP_URL),
+    smtpUrl: blankToNull(env.SMTP_URL),
+    mailFrom: env.MAIL_FROM || 'Organization service <no-reply@localhost>',
+    secretsKey: blankToNull(env.SECRETS_KEY),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',

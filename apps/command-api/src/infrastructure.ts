@@ -11,6 +11,10 @@ import { MongoSessionStore, SqliteSessionStore, type SessionStore } from './auth
 import type { AppConfig } from './config.js';
 import { FileBlobStore, MongoBlobStore, type BlobStore } from './organizations/organization-logo/blob-store.js';
 import { UPCASTERS } from './shared/upcasters.js';
+import { SecretBox } from './shared/secret-box.js';
+import { OutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.js';
+import { MongoReactorStore, SqliteReactorStore, type ReactorStore } from './mail/reactor-store.js';
+import { SetupMailReactor } from './mail/setup-mail.reactor.js';
 
 /** The adapters this process runs on, chosen from the configuration. */
 export interface Infrastructure {
@@ -22,6 +26,9 @@ export interface Infrastructure {
   blobStore: BlobStore;
   /** Present when this process runs the projector (always in the embedded default). */
   runner: ProjectionRunner | null;
+  /** Sends setup mail; runs wherever the projector runs. */
+  mailReactor: SetupMailReactor | null;
+  secretBox: SecretBox;
   progress: ProjectionProgress;
   /** Milliseconds the boot-time rebuild of the read models took, when this process ran it. */
   rebuildMs: number | null;
@@ -47,7 +54,11 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
   let readStore: ReadStore;
   let sessionStore: SessionStore;
   let blobStore: BlobStore;
+  let reactorStore: ReactorStore;
   const closers: (() => Promise<void>)[] = [];
+  const secretBox = SecretBox.load({ envKey: config.secretsKey, keyFile: join(config.dataDir, 'secret.key') });
+  const mailer: Mailer = config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new OutboxMailer(join(config.dataDir, 'outbox'), config.mailFrom, logger);
+  closers.push(() => mailer.close());
 
   if (config.mongodbUri) {
     const { MongoClient } = await import('mongodb');
@@ -59,18 +70,22 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     await sessions.init();
     sessionStore = sessions;
     blobStore = new MongoBlobStore(client, config.mongodbDb);
+    reactorStore = new MongoReactorStore(client, config.mongodbDb);
     closers.push(() => client.close());
   } else {
     readStore = new MingoReadStore();
     const sqliteSessions = new SqliteSessionStore(join(config.dataDir, 'sessions.db'));
     sessionStore = sqliteSessions;
     blobStore = new FileBlobStore(join(config.dataDir, 'blobs'));
-    closers.push(() => sqliteSessions.close(), () => readStore.close());
+    const sqliteReactors = new SqliteReactorStore(join(config.dataDir, 'reactors.db'));
+    reactorStore = sqliteReactors;
+    closers.push(() => sqliteSessions.close(), () => sqliteReactors.close(), () => readStore.close());
   }
 
   let runner: ProjectionRunner | null = null;
   let progress: ProjectionProgress;
   let rebuildMs: number | null = null;
+  let mailReactor: SetupMailReactor | null = null;
   if (config.runProjector) {
     runner = new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, {
       upcast: upcastRecorded,
@@ -82,6 +97,16 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     await runner.catchUp();
     rebuildMs = Math.round(performance.now() - started);
     progress = runner;
+    mailReactor = new SetupMailReactor({
+      events: eventStore,
+      readStore,
+      box: secretBox,
+      mailer,
+      store: reactorStore,
+      logger,
+      links: { publicUrl: config.publicUrl, setupUrl: config.setupUrl },
+    });
+    await mailReactor.start();
   } else {
     progress = new StoredCheckpointProgress(readStore, ALL_PROJECTIONS.map(projectionId));
   }
@@ -94,9 +119,12 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     sessionStore,
     blobStore,
     runner,
+    mailReactor,
+    secretBox,
     progress,
     rebuildMs,
     async close() {
+      await mailReactor?.stop();
       await runner?.stop();
       await eventStore.close();
       for (const close of closers) await close().catch(() => {});

@@ -1,15 +1,16 @@
-import { Body, Controller, Get, HttpCode, Inject, Post, Req } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { PLATFORM_STREAM, platformDecider, type PlatformCommand } from '../../../../libs/domain/src/index.js';
+import { DomainError } from '../../../../libs/domain/src/index.js';
 import { findAccountByEmail } from '../../../../libs/read-models/src/queries/accounts.queries.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
-import { newId, sha256Hex } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../shared/request-context.js';
 import { READ_STORE } from '../shared/tokens.js';
 import { LoginDto, LoginResponse, SetupDto } from './auth.dto.js';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
+import { verifyPassword } from './passwords.js';
+import { renderLinkProblem, renderSetupDone, renderSetupForm, SETUP_PAGE_HEADERS } from './setup-page.js';
+import { SetupService } from './setup.service.js';
 import { Public, RequirePermission } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -21,7 +22,7 @@ export class AuthController {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly sessions: SessionsService,
-    private readonly repository: AggregateRepository,
+    private readonly setupService: SetupService,
   ) {}
 
   /** Signs in with email and password. Unknown email and wrong password answer alike. */
@@ -32,7 +33,8 @@ export class AuthController {
   async login(@Body() body: LoginDto): Promise<LoginResponse> {
     const account = await findAccountByEmail(this.readStore, body.email);
     const ok = await verifyPassword(account?.passwordHash ?? null, body.password);
-    if (!account || !ok) throw invalidCredentials();
+    // A pending or deactivated account cannot sign in; it answers like a wrong password.
+    if (!account || !ok || account.status !== 'active') throw invalidCredentials();
     return this.sessions.start({ principalId: account._id, principalKind: account.kind, organizationId: account.organizationId });
   }
 
@@ -55,29 +57,35 @@ export class AuthController {
   }
 
   /**
-   * Completes a setup link. For now the only links are the first super admin's
-   * bootstrap link; member invitations arrive with the membership issue.
+   * Completes a setup link: an invited member's, or the first super admin's bootstrap
+   * link (which also needs `email`). Used, expired and replaced links get one answer,
+   * 422 setup-link-invalid. The setup page posts here as a plain HTML form; such a post
+   * is answered with a page rather than JSON.
    */
   @Post('setup')
   @Public()
   @HttpCode(201)
-  async setup(@Body() body: SetupDto, @Req() request: AuthenticatedRequest) {
-    if (!body.email) throw new ProblemException(400, 'validation-failed', 'email is required for this setup link', { errors: [{ field: 'email', message: 'email is required' }] });
-    checkPasswordPolicy(body.password, { email: body.email });
-    const metadata = commandMetadataFrom(request);
-    const superAdminId = newId();
-    const command: PlatformCommand = {
-      type: 'CompleteBootstrap',
-      data: { tokenHash: sha256Hex(body.token), superAdminId, email: body.email, passwordHash: await hashPassword(body.password), now: metadata.now },
-    };
-    const result = await this.repository.handle({
-      streamName: PLATFORM_STREAM,
-      decider: platformDecider,
-      command,
-      metadata: { ...metadata, actor: { id: 'system', kind: 'system', roles: ['system'] } },
-      organizationId: null,
-      requestBody: { token: sha256Hex(body.token), email: body.email },
-    });
-    return { id: superAdminId, revision: result.revision, position: result.position };
+  async setup(@Body() body: SetupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
+    const fromForm = request.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+    try {
+      if (body.passwordConfirmation !== undefined && body.passwordConfirmation !== body.password)
+        throw new ProblemException(400, 'password-mismatch', 'The two passwords are not the same', { errors: [{ field: 'passwordConfirmation', message: 'must equal password' }] });
+      const result = await this.setupService.complete(body, commandMetadataFrom(request));
+      if (!fromForm) return { id: result.id, revision: result.revision, position: result.position };
+      response.status(200).set(SETUP_PAGE_HEADERS).type('html');
+      return renderSetupDone(result.kind);
+    } catch (error) {
+      if (!fromForm) throw error;
+      const info = await this.setupService.describe(body.token);
+      response.set(SETUP_PAGE_HEADERS).type('html');
+      if (info.kind === 'expired' || info.kind === 'invalid') {
+        response.status(422);
+        return renderLinkProblem(info.kind);
+      }
+      const status = error instanceof ProblemException ? error.getStatus() : error instanceof DomainError ? (error.kind === 'invalid' ? 400 : 422) : 500;
+      if (status >= 500) throw error;
+      response.status(status);
+      return renderSetupForm(info, body.token, (error as Error).message, body.email);
+    }
   }
 }

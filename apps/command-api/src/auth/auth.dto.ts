@@ -32,6 +32,12 @@ export class SetupDto {
   @MaxLength(1024)
   password!: string;
 
+  @ApiPropertyOptional({ description: 'When given (the setup page sends it), must equal password' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(1024)
+  passwordConfirmation?: string;
+
   @ApiPropertyOptional({ description: "Required for the first super admin's bootstrap link: the super admin's email" })
   @IsOptional()
   @IsEmail({}, { message: 'email must be a valid address' })

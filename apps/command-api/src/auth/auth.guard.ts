@@ -65,16 +65,14 @@ export class AuthGuard implements CanActivate {
       return null;
     }
     request.sessionTokenHash = tokenHash;
-    if (session.principalKind === 'superAdmin') {
-      const account = await findAccountById(this.readStore, session.principalId);
-      if (!account) {
-        if (required) throw unauthenticated('Your session has ended; sign in again');
-        return null;
-      }
-      return { kind: 'superAdmin', id: account._id, email: account.email };
+    // The account as it is now: a deactivated user's token stops working at once, and
+    // role changes apply to the next request without signing in again.
+    const account = await findAccountById(this.readStore, session.principalId);
+    if (!account || account.status !== 'active' || account.kind !== session.principalKind) {
+      if (required) throw unauthenticated('Your session has ended; sign in again');
+      return null;
     }
-    // Members arrive with the membership issue; until then no member session can exist.
-    if (required) throw unauthenticated();
-    return null;
+    if (account.kind === 'superAdmin') return { kind: 'superAdmin', id: account._id, email: account.email };
+    return { kind: 'member', id: account._id, email: account.email, organizationId: account.organizationId!, roles: account.roles as ('admin' | 'instructor')[] };
   }
 }

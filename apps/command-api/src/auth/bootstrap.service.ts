@@ -7,6 +7,7 @@ import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, APP_LOGGER } from '../shared/tokens.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
+import { EmailReservations } from '../members/email-reservations.js';
 
 /**
  * The first boot's super admin: from SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD when
@@ -17,6 +18,7 @@ import { checkPasswordPolicy, hashPassword } from './passwords.js';
 export class BootstrapService {
   constructor(
     private readonly repository: AggregateRepository,
+    private readonly reservations: EmailReservations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -33,19 +35,24 @@ export class BootstrapService {
 
     if (this.config.superAdminEmail && this.config.superAdminPassword) {
       checkPasswordPolicy(this.config.superAdminPassword, { email: this.config.superAdminEmail });
+      const superAdminId = newId();
+      const metadata = this.metadata();
+      // The super admin's email is reserved platform-wide like any member's.
+      await this.reservations.reserve(this.config.superAdminEmail, superAdminId, null, metadata);
       const command: PlatformCommand = {
         type: 'RegisterSuperAdmin',
         data: {
-          superAdminId: newId(),
+          superAdminId,
           email: this.config.superAdminEmail,
           passwordHash: await hashPassword(this.config.superAdminPassword),
           method: 'environment',
         },
       };
       try {
-        await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata: this.metadata(), organizationId: null });
+        await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null });
         this.logger.info({ email: this.config.superAdminEmail }, 'created the first super admin from SUPERADMIN_EMAIL');
       } catch (error) {
+        await this.reservations.releaseQuietly(this.config.superAdminEmail, superAdminId, metadata);
         // Another replica got there first: that is the outcome we wanted.
         if (!(error instanceof DomainError && error.code === 'super-admin-already-exists')) throw error;
       }

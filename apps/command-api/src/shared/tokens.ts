@@ -8,3 +8,5 @@ export const SESSION_STORE = Symbol('SESSION_STORE');
 export const APP_CONFIG = Symbol('APP_CONFIG');
 export const APP_LOGGER = Symbol('APP_LOGGER');
 export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
+export const SECRET_BOX = Symbol('SECRET_BOX');
+export const MAILER = Symbol('MAILER');

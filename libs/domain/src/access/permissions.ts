@@ -10,7 +10,11 @@ export type Permission =
   | 'organization:list'
   | 'organization:view'
   | 'organization:edit'
-  | 'organization:arrears';
+  | 'organization:arrears'
+  | 'user:list'
+  | 'user:manage'
+  | 'class:view'
+  | 'class:manage';
 
 export type OrganizationRole = 'admin' | 'instructor';
 
@@ -27,6 +31,13 @@ export const PERMISSION_MATRIX: Record<Permission, { superAdmin: boolean; member
   'organization:view': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
   'organization:edit': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
   'organization:arrears': { superAdmin: true, memberRoles: [], orgScoped: true },
+  /** Guide: manage, add, edit, deactivate and delete users: admins (and instructor admins) of their own organization. */
+  'user:list': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
+  'user:manage': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
+  /** Guide: view all classes; an instructor sees their assigned classes only (filtered by the route). */
+  'class:view': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: true },
+  /** Guide, workflow step 6: instructors create classes and teach; they work on their own only. */
+  'class:manage': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: true },
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -8,18 +8,18 @@ import { DomainError } from '../shared/domain-error.js';
  * one address exactly one wins. The holder is a user id (or a super admin id).
  */
 export type EmailReservationCommand =
-  | { type: 'ReserveEmail'; data: { email: string; ownerId: string; organizationId: string | null } }
+  | { type: 'ReserveEmail'; data: { email: string; ownerId: string; organizationId: string | null; now: string } }
   | { type: 'ReleaseEmail'; data: { ownerId: string } }
   /** Takes over an address whose holder no longer exists (a crash between two appends). */
-  | { type: 'ReclaimEmail'; data: { staleOwnerId: string; email: string; ownerId: string; organizationId: string | null } };
+  | { type: 'ReclaimEmail'; data: { staleOwnerId: string; email: string; ownerId: string; organizationId: string | null; now: string } };
 
 export type EmailReservationEvent =
-  | DomainEvent<'EmailReserved', { email: string; ownerId: string; organizationId: string | null }>
+  | DomainEvent<'EmailReserved', { email: string; ownerId: string; organizationId: string | null; reservedAt: string }>
   | DomainEvent<'EmailReleased', { email: string; ownerId: string }>;
 
 export type EmailReservationState =
   | { status: 'free' }
-  | { status: 'reserved'; email: string; ownerId: string; organizationId: string | null };
+  | { status: 'reserved'; email: string; ownerId: string; organizationId: string | null; reservedAt: string };
 
 const inUse = () =>
   new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
@@ -27,22 +27,22 @@ const inUse = () =>
 export function decideEmailReservation(command: EmailReservationCommand, state: EmailReservationState): EmailReservationEvent[] {
   switch (command.type) {
     case 'ReserveEmail': {
-      const { email, ownerId, organizationId } = command.data;
+      const { email, ownerId, organizationId, now } = command.data;
       if (state.status === 'reserved') {
         if (state.ownerId === ownerId) return [];
         throw inUse();
       }
-      return [{ type: 'EmailReserved', data: { email, ownerId, organizationId } }];
+      return [{ type: 'EmailReserved', data: { email, ownerId, organizationId, reservedAt: now } }];
     }
     case 'ReleaseEmail':
       if (state.status !== 'reserved' || state.ownerId !== command.data.ownerId) return [];
       return [{ type: 'EmailReleased', data: { email: state.email, ownerId: state.ownerId } }];
     case 'ReclaimEmail': {
       if (state.status !== 'reserved' || state.ownerId !== command.data.staleOwnerId) throw inUse();
-      const { email, ownerId, organizationId } = command.data;
+      const { email, ownerId, organizationId, now } = command.data;
       return [
         { type: 'EmailReleased', data: { email: state.email, ownerId: state.ownerId } },
-        { type: 'EmailReserved', data: { email, ownerId, organizationId } },
+        { type: 'EmailReserved', data: { email, ownerId, organizationId, reservedAt: now } },
       ];
     }
     default:
@@ -53,7 +53,7 @@ export function decideEmailReservation(command: EmailReservationCommand, state: 
 export function evolveEmailReservation(_state: EmailReservationState, event: EmailReservationEvent): EmailReservationState {
   switch (event.type) {
     case 'EmailReserved':
-      return { status: 'reserved', email: event.data.email, ownerId: event.data.ownerId, organizationId: event.data.organizationId };
+      return { status: 'reserved', email: event.data.email, ownerId: event.data.ownerId, organizationId: event.data.organizationId, reservedAt: event.data.reservedAt };
     case 'EmailReleased':
       return { status: 'free' };
     default:

@@ -1,0 +1,113 @@
+import { Inject, Injectable } from '@nestjs/common';
+import {
+  DomainError,
+  organizationDecider,
+  organizationStreamName,
+  PLATFORM_STREAM,
+  platformDecider,
+  SYSTEM_ACTOR,
+  type CommandMetadata,
+} from '../../../../libs/domain/src/index.js';
+import { findInvitationByTokenHash } from '../../../../libs/read-models/src/queries/members.queries.js';
+import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
+import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+import { EmailReservations } from '../members/email-reservations.js';
+import type { BlobStore } from '../organizations/organization-logo/blob-store.js';
+import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { newId, sha256Hex } from '../shared/ids.js';
+import { ProblemException } from '../shared/problem.js';
+import { BLOB_STORE, READ_STORE } from '../shared/tokens.js';
+import { checkPasswordPolicy, hashPassword } from './passwords.js';
+
+/** What a setup link is, as the setup page needs to know it. */
+export type SetupLinkInfo =
+  | { kind: 'invitation'; userId: string; organizationId: string; email: string; firstName: string; organizationName: string; logoDataUri: string | null }
+  | { kind: 'bootstrap' }
+  | { kind: 'expired' }
+  | { kind: 'invalid' };
+
+const linkInvalid = () => new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+
+/**
+ * Completes setup links: a member's invitation, or the first super admin's bootstrap
+ * link. The token is looked up by its hash; the rules (current token, not expired,
+ * used once) are the deciders'.
+ */
+@Injectable()
+export class SetupService {
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly reservations: EmailReservations,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
+  ) {}
+
+  async describe(token: string, now = new Date().toISOString()): Promise<SetupLinkInfo> {
+    const tokenHash = sha256Hex(token);
+    const invitation = await findInvitationByTokenHash(this.readStore, tokenHash);
+    if (invitation) {
+      if (!invitation.setupExpiresAt || invitation.setupExpiresAt <= now) return { kind: 'expired' };
+      const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: invitation.organizationId });
+      let logoDataUri: string | null = null;
+      if (organization?.logo) {
+        const bytes = await this.blobs.get(organization.logo.sha256);
+        if (bytes) logoDataUri = `data:${organization.logo.contentType};base64,${bytes.toString('base64')}`;
+      }
+      return {
+        kind: 'invitation',
+        userId: invitation._id,
+        organizationId: invitation.organizationId,
+        email: invitation.email,
+        firstName: invitation.firstName,
+        organizationName: organization?.name ?? '',
+        logoDataUri,
+      };
+    }
+    const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+    const link = platform.bootstrapLink;
+    if (link && link.tokenHash === tokenHash) return link.expiresAt > now ? { kind: 'bootstrap' } : { kind: 'expired' };
+    return { kind: 'invalid' };
+  }
+
+  /** Sets the password of an invited member, or creates the first super admin. */
+  async complete(input: { token: string; password: string; email?: string }, metadata: CommandMetadata): Promise<{ id: string; revision: number; position: number; kind: 'member' | 'superAdmin' }> {
+    const tokenHash = sha256Hex(input.token);
+    const system = { ...metadata, actor: SYSTEM_ACTOR };
+    const invitation = await findInvitationByTokenHash(this.readStore, tokenHash);
+    if (invitation) {
+      checkPasswordPolicy(input.password, { email: invitation.email });
+      const result = await this.repository.handle({
+        streamName: organizationStreamName(invitation.organizationId),
+        decider: organizationDecider,
+        command: { type: 'CompleteUserSetup', data: { userId: invitation._id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } },
+        // The invitee acts on their own account.
+        metadata: { ...metadata, actor: { id: invitation._id, kind: 'member', email: invitation.email, roles: invitation.roles } },
+        organizationId: invitation.organizationId,
+        requestBody: { tokenHash },
+      });
+      return { id: invitation._id, revision: result.revision, position: result.position, kind: 'member' };
+    }
+
+    const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+    if (!platform.bootstrapLink || platform.bootstrapLink.tokenHash !== tokenHash) throw linkInvalid();
+    if (!input.email)
+      throw new ProblemException(400, 'validation-failed', 'email is required to create the first super admin', { errors: [{ field: 'email', message: 'email is required' }] });
+    checkPasswordPolicy(input.password, { email: input.email });
+    const superAdminId = newId();
+    await this.reservations.reserve(input.email, superAdminId, null, system);
+    try {
+      const result = await this.repository.handle({
+        streamName: PLATFORM_STREAM,
+        decider: platformDecider,
+        command: { type: 'CompleteBootstrap', data: { tokenHash, superAdminId, email: input.email, passwordHash: await hashPassword(input.password), now: metadata.now } },
+        metadata: system,
+        organizationId: null,
+        requestBody: { tokenHash, email: input.email },
+      });
+      return { id: superAdminId, revision: result.revision, position: result.position, kind: 'superAdmin' };
+    } catch (error) {
+      await this.reservations.releaseQuietly(input.email, superAdminId, system);
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsDefined, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  MEMBER_RULES,
+  organizationDecider,
+  organizationStreamName,
+  type CommandMetadata,
+  type Principal,
+} from '../../../../libs/domain/src/index.js';
+import { getClass, listClasses } from '../../../../libs/read-models/src/queries/members.queries.js';
+import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+import { RequirePermission } from '../auth/permissions.decorator.js';
+import { MembershipStreamCommand } from '../members/member-command.js';
+import { UserWriteResponse } from '../members/member.dto.js';
+import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
+import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { newId, uuidV5 } from '../shared/ids.js';
+import { ProblemException } from '../shared/problem.js';
+import { ConsistentQueryDto } from '../shared/read-your-writes.js';
+import { CurrentPrincipal, Meta } from '../shared/request-context.js';
+import { NoBody } from '../shared/validation.js';
+import { READ_STORE } from '../shared/tokens.js';
+
+export class ClassDto {
+  @ApiProperty({ maxLength: MEMBER_RULES.classNameMax })
+  @IsDefined({ message: 'name is required' })
+  @IsString({ message: 'name must be a string' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @MaxLength(MEMBER_RULES.classNameMax, { message: `name must be at most ${MEMBER_RULES.classNameMax} characters` })
+  name!: string;
+
+  @ApiProperty({ description: 'An active instructor of the organization' })
+  @IsDefined({ message: 'instructorId is required' })
+  @IsUUID('all', { message: 'instructorId must be a user id' })
+  instructorId!: string;
+}
+
+export class ListClassesQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'includeArchived must be true or false' })
+  includeArchived?: boolean;
+}
+
+const classNotFound = () => new ProblemException(404, 'class-not-found', 'No such class in this organization');
+const ParseClassId = new ParseUUIDPipe({ exceptionFactory: () => classNotFound() });
+/** An instructor without the admin role works on their own classes only. */
+const onlyOwnClasses = (principal: Principal) => principal.kind === 'member' && !principal.roles.includes('admin');
+
+@ApiTags('classes')
+@ApiBearerAuth()
+@Controller('organizations/:orgId/classes')
+export class ClassesController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly repository: AggregateRepository,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+  ) {}
+
+  /** Admins see every class of the organization; an instructor sees their assigned classes only. */
+  @Get()
+  @RequirePermission('class:view')
+  list(@Param('orgId') orgId: string, @Query() query: ListClassesQueryDto, @CurrentPrincipal() principal: Principal) {
+    return listClasses(this.readStore, orgId, {
+      search: query.search,
+      includeArchived: query.includeArchived,
+      page: query.page,
+      pageSize: query.pageSize,
+      ...(onlyOwnClasses(principal) ? { instructorId: principal.id } : {}),
+    });
+  }
+
+  @Get(':classId')
+  @RequirePermission('class:view')
+  async get(@Param('orgId') orgId: string, @Param('classId', ParseClassId) classId: string, @Query() _q: ConsistentQueryDto, @CurrentPrincipal() principal: Principal) {
+    const found = await getClass(this.readStore, orgId, classId);
+    if (!found || (onlyOwnClasses(principal) && found.instructorId !== principal.id)) throw classNotFound();
+    return found;
+  }
+
+  @Post()
+  @RequirePermission('class:manage')
+  @HttpCode(201)
+  async create(@Param('orgId') orgId: string, @Body() body: ClassDto, @Meta() metadata: CommandMetadata, @CurrentPrincipal() principal: Principal): Promise<UserWriteResponse> {
+    if (onlyOwnClasses(principal) && body.instructorId !== principal.id)
+      throw new ProblemException(403, 'forbidden', 'Instructors create classes they teach themselves');
+    const classId = metadata.idempotencyKey ? uuidV5(`class:${orgId}:${metadata.idempotencyKey}`) : newId();
+    const result = await this.commands.execute(
+      new MembershipStreamCommand(orgId, { type: 'CreateClass', data: { classId, name: body.name, instructorId: body.instructorId } }, metadata),
+    );
+    return { id: classId, revision: result.revision, position: result.position };
+  }
+
+  @Patch(':classId')
+  @RequirePermission('class:manage')
+  async edit(
+    @Param('orgId') orgId: string,
+    @Param('classId', ParseClassId) classId: string,
+    @Body() body: ClassDto,
+    @Meta() metadata: CommandMetadata,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UserWriteResponse> {
+    await this.requireOwnClass(orgId, classId, principal);
+    if (onlyOwnClasses(principal) && body.instructorId !== principal.id) throw new ProblemException(403, 'forbidden', 'Only an admin can give a class to another instructor');
+    const result = await this.commands.execute(
+      new MembershipStreamCommand(orgId, { type: 'EditClass', data: { classId, name: body.name, instructorId: body.instructorId } }, metadata),
+    );
+    return { id: classId, revision: result.revision, position: result.position };
+  }
+
+  /** Archived classes are no longer active: they no longer hold their instructor's role. */
+  @Post(':classId/archive')
+  @RequirePermission('class:manage')
+  @HttpCode(200)
+  async archive(
+    @Param('orgId') orgId: string,
+    @Param('classId', ParseClassId) classId: string,
+    @Body(NoBody) _body: undefined,
+    @Meta() metadata: CommandMetadata,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UserWriteResponse> {
+    await this.requireOwnClass(orgId, classId, principal);
+    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'ArchiveClass', data: { classId } }, metadata));
+    return { id: classId, revision: result.revision, position: result.position };
+  }
+
+  /** Another instructor's class is not found, as if it did not exist. */
+  private async requireOwnClass(orgId: string, classId: string, principal: Principal): Promise<void> {
+    if (!onlyOwnClasses(principal)) return;
+    const state = (await this.repository.load(organizationStreamName(orgId), organizationDecider)).state;
+    const existing = state.status === 'existing' ? state.classes.get(classId) : undefined;
+    if (!existing || existing.instructorId !== principal.id) throw classNotFound();
+  }
+}

@@ -1,0 +1,101 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { Collection, MongoClient } from 'mongodb';
+
+/**
+ * A reactor's own progress: its checkpoint in the log and the ids of the events it
+ * has handled, written together, so a side effect is done at least once and a
+ * redelivered event is recognised by its id.
+ */
+export interface ReactorStore {
+  checkpoint(reactor: string): Promise<number>;
+  wasHandled(reactor: string, eventId: string): Promise<boolean>;
+  /** Records the event as handled and moves the checkpoint to its position, as one write. */
+  markHandled(reactor: string, eventId: string, position: number): Promise<void>;
+  /** Moves the checkpoint past an event the reactor has nothing to do for. */
+  advance(reactor: string, position: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class SqliteReactorStore implements ReactorStore {
+  private readonly db: Database.Database;
+  private readonly mark;
+
+  constructor(filename: string) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS reactor_handled (reactor TEXT NOT NULL, event_id TEXT NOT NULL, handled_at TEXT NOT NULL, PRIMARY KEY (reactor, event_id));
+    `);
+    const insertHandled = this.db.prepare('INSERT OR IGNORE INTO reactor_handled VALUES (?, ?, ?)');
+    const upsertCheckpoint = this.db.prepare(
+      'INSERT INTO reactor_checkpoints VALUES (?, ?) ON CONFLICT (reactor) DO UPDATE SET position = MAX(position, excluded.position)',
+    );
+    this.mark = {
+      handled: this.db.transaction((reactor: string, eventId: string, position: number) => {
+        insertHandled.run(reactor, eventId, new Date().toISOString());
+        upsertCheckpoint.run(reactor, position);
+      }),
+      advance: (reactor: string, position: number) => upsertCheckpoint.run(reactor, position),
+    };
+  }
+
+  async checkpoint(reactor: string): Promise<number> {
+    return (this.db.prepare<[string], { position: number }>('SELECT position FROM reactor_checkpoints WHERE reactor = ?').get(reactor)?.position ?? 0);
+  }
+
+  async wasHandled(reactor: string, eventId: string): Promise<boolean> {
+    return !!this.db.prepare('SELECT 1 FROM reactor_handled WHERE reactor = ? AND event_id = ?').get(reactor, eventId);
+  }
+
+  async markHandled(reactor: string, eventId: string, position: number): Promise<void> {
+    this.mark.handled(reactor, eventId, position);
+  }
+
+  async advance(reactor: string, position: number): Promise<void> {
+    this.mark.advance(reactor, position);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
+  }
+}
+
+export class MongoReactorStore implements ReactorStore {
+  private readonly checkpoints: Collection<{ _id: string; position: number }>;
+  private readonly handled: Collection<{ _id: string; reactor: string; handledAt: Date }>;
+
+  constructor(private readonly client: MongoClient, dbName: string) {
+    this.checkpoints = client.db(dbName).collection('reactor_checkpoints');
+    this.handled = client.db(dbName).collection('reactor_handled');
+  }
+
+  async checkpoint(reactor: string): Promise<number> {
+    return (await this.checkpoints.findOne({ _id: reactor }))?.position ?? 0;
+  }
+
+  async wasHandled(reactor: string, eventId: string): Promise<boolean> {
+    return (await this.handled.countDocuments({ _id: `${reactor}:${eventId}` })) > 0;
+  }
+
+  async markHandled(reactor: string, eventId: string, position: number): Promise<void> {
+    const session = this.client.startSession();
+    try {
+      await session.withTransaction(async () => {
+        await this.handled.updateOne({ _id: `${reactor}:${eventId}` }, { $setOnInsert: { reactor, handledAt: new Date() } }, { upsert: true, session });
+        await this.checkpoints.updateOne({ _id: reactor }, { $max: { position } }, { upsert: true, session });
+      });
+    } finally {
+      await session.endSession();
+    }
+  }
+
+  async advance(reactor: string, position: number): Promise<void> {
+    await this.checkpoints.updateOne({ _id: reactor }, { $max: { position } }, { upsert: true });
+  }
+
+  async close(): Promise<void> {}
+}

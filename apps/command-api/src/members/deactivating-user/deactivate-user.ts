@@ -1,0 +1,51 @@
+import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { Meta } from '../../shared/request-context.js';
+import { NoBody } from '../../shared/validation.js';
+import { ParseUserId } from '../listing-users/list-users.js';
+import { MembershipStreamCommand } from '../member-command.js';
+import { DeactivateUserDto, UserWriteResponse } from '../member.dto.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('organizations/:orgId/users/:userId')
+export class DeactivateUserController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /**
+   * Deactivates a user; their data is kept. If they teach active classes, `reassignTo`
+   * names the instructor who takes all of them over, in the same atomic step.
+   */
+  @Post('deactivate')
+  @RequirePermission('user:manage')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserWriteResponse })
+  async deactivate(
+    @Param('orgId') orgId: string,
+    @Param('userId', ParseUserId) userId: string,
+    @Body() body: DeactivateUserDto,
+    @Meta() metadata: CommandMetadata,
+  ): Promise<UserWriteResponse> {
+    const command = { type: 'DeactivateUser' as const, data: { userId, actorId: metadata.actor.id, ...(body.reassignTo ? { reassignTo: body.reassignTo } : {}) } };
+    const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata));
+    return { id: userId, revision: result.revision, position: result.position };
+  }
+
+  /** Makes a deactivated user active again. Their former classes stay with whoever has them. */
+  @Post('reactivate')
+  @RequirePermission('user:manage')
+  @HttpCode(200)
+  @ApiOkResponse({ type: UserWriteResponse })
+  async reactivate(
+    @Param('orgId') orgId: string,
+    @Param('userId', ParseUserId) userId: string,
+    @Body(NoBody) _body: undefined,
+    @Meta() metadata: CommandMetadata,
+  ): Promise<UserWriteResponse> {
+    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'ReactivateUser', data: { userId } }, metadata));
+    return { id: userId, revision: result.revision, position: result.position };
+  }
+}

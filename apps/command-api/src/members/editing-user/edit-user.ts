@@ -1,0 +1,38 @@
+import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { parseIfMatch } from '../../shared/aggregate-repository.js';
+import { Meta } from '../../shared/request-context.js';
+import { ParseUserId } from '../listing-users/list-users.js';
+import { MembershipStreamCommand } from '../member-command.js';
+import { EditUserDto, UserWriteResponse } from '../member.dto.js';
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('organizations/:orgId/users/:userId')
+export class EditUserController {
+  constructor(private readonly commands: CommandBus) {}
+
+  /**
+   * Edits names and roles. Refuses to remove the instructor role while classes are
+   * active (409 instructor-has-active-classes, with the classes), to remove your own
+   * admin role (409 cannot-remove-own-admin-role), or the last active admin's.
+   * The edited user stays signed in.
+   */
+  @Patch()
+  @RequirePermission('user:manage')
+  @ApiOkResponse({ type: UserWriteResponse })
+  async edit(
+    @Param('orgId') orgId: string,
+    @Param('userId', ParseUserId) userId: string,
+    @Body() body: EditUserDto,
+    @Meta() metadata: CommandMetadata,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<UserWriteResponse> {
+    const command = { type: 'EditUser' as const, data: { userId, actorId: metadata.actor.id, firstName: body.firstName, lastName: body.lastName, roles: body.roles } };
+    const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata, parseIfMatch(ifMatch)));
+    return { id: userId, revision: result.revision, position: result.position };
+  }
+}

@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Logger } from 'pino';
+import {
+  DomainError,
+  emailReservationDecider,
+  normalizeEmail,
+  organizationDecider,
+  organizationStreamName,
+  PLATFORM_STREAM,
+  platformDecider,
+  type CommandMetadata,
+} from '../../../../libs/domain/src/index.js';
+import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { uuidV5 } from '../shared/ids.js';
+import { APP_LOGGER } from '../shared/tokens.js';
+
+/** A reservation younger than this may belong to a request still on its way to the organization stream. */
+const RECLAIM_AFTER_MS = 5 * 60_000;
+
+export const emailStreamName = (email: string): string => `email-${uuidV5(`email:${normalizeEmail(email)}`)}`;
+
+/**
+ * Platform-wide unique emails, across organization streams. Reserve before the
+ * organization append, release when that append fails or the user goes away. A crash
+ * between the two appends can leave a reservation whose holder never came to exist;
+ * the next reservation of that address, five minutes on, checks the holder and takes
+ * it over. Younger reservations are left alone: their request may still be running.
+ */
+@Injectable()
+export class EmailReservations {
+  constructor(
+    private readonly repository: AggregateRepository,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async reserve(email: string, ownerId: string, organizationId: string | null, metadata: CommandMetadata): Promise<void> {
+    const streamName = emailStreamName(email);
+    const base = { streamName, decider: emailReservationDecider, metadata, organizationId, requestBody: { email: normalizeEmail(email), ownerId } };
+    try {
+      await this.repository.handle({ ...base, command: { type: 'ReserveEmail', data: { email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } } });
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'email-already-in-use')) throw error;
+      const reservation = (await this.repository.load(streamName, emailReservationDecider)).state;
+      if (reservation.status !== 'reserved') throw error;
+      const inFlight = Date.parse(metadata.now) - Date.parse(reservation.reservedAt) < RECLAIM_AFTER_MS;
+      if (inFlight || (await this.holderExists(reservation.ownerId, reservation.organizationId, email))) throw error;
+      this.logger.warn({ streamName, staleOwnerId: reservation.ownerId }, 'reclaiming an email reservation whose holder does not exist');
+      await this.repository.handle({
+        ...base,
+        command: { type: 'ReclaimEmail', data: { staleOwnerId: reservation.ownerId, email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } },
+      });
+    }
+  }
+
+  async release(email: string, ownerId: string, metadata: CommandMetadata): Promise<void> {
+    await this.repository.handle({
+      streamName: emailStreamName(email),
+      decider: emailReservationDecider,
+      command: { type: 'ReleaseEmail', data: { ownerId } },
+      metadata,
+      organizationId: null,
+    });
+  }
+
+  /** Releases without failing the caller: a leftover reservation is reclaimed later. */
+  async releaseQuietly(email: string, ownerId: string, metadata: CommandMetadata): Promise<void> {
+    await this.release(email, ownerId, metadata).catch((error: unknown) =>
+      this.logger.warn({ err: error, ownerId }, 'could not release an email reservation; it will be reclaimed when needed'),
+    );
+  }
+
+  private async holderExists(ownerId: string, organizationId: string | null, email: string): Promise<boolean> {
+    if (organizationId === null) {
+      const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+      return platform.superAdmins.some((s) => s.id === ownerId);
+    }
+    const organization = (await this.repository.load(organizationStreamName(organizationId), organizationDecider)).state;
+    if (organization.status !== 'existing') return false;
+    const member = organization.members.get(ownerId);
+    return !!member && normalizeEmail(member.email) === normalizeEmail(email);
+  }
+}

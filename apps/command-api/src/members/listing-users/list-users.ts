@@ -1,0 +1,42 @@
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { getMember, listMembers, listReassignmentCandidates } from '../../../../../libs/read-models/src/queries/members.queries.js';
+import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { ProblemException } from '../../shared/problem.js';
+import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { READ_STORE } from '../../shared/tokens.js';
+import { ListUsersQueryDto } from '../member.dto.js';
+
+export const userNotFound = () => new ProblemException(404, 'user-not-found', 'No such user in this organization');
+export const ParseUserId = new ParseUUIDPipe({ exceptionFactory: () => userNotFound() });
+
+@ApiTags('users')
+@ApiBearerAuth()
+@Controller('organizations/:orgId/users')
+export class ListUsersController {
+  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+
+  /** The user list: search on name or email, deactivated users only when asked, sorted by last then first name. */
+  @Get()
+  @RequirePermission('user:list')
+  list(@Param('orgId') orgId: string, @Query() query: ListUsersQueryDto) {
+    return listMembers(this.readStore, orgId, { search: query.search, showDeactivated: query.showDeactivated, page: query.page, pageSize: query.pageSize });
+  }
+
+  @Get(':userId')
+  @RequirePermission('user:list')
+  async get(@Param('orgId') orgId: string, @Param('userId', ParseUserId) userId: string, @Query() _query: ConsistentQueryDto) {
+    const member = await getMember(this.readStore, orgId, userId);
+    if (!member) throw userNotFound();
+    return member;
+  }
+
+  /** Guide, Deactivating Users: active instructors who have set a password, other than this user. */
+  @Get(':userId/reassignment-candidates')
+  @RequirePermission('user:list')
+  async candidates(@Param('orgId') orgId: string, @Param('userId', ParseUserId) userId: string, @Query() _query: ConsistentQueryDto) {
+    if (!(await getMember(this.readStore, orgId, userId))) throw userNotFound();
+    return { items: await listReassignmentCandidates(this.readStore, orgId, userId) };
+  }
+}

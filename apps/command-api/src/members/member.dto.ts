@@ -1,0 +1,73 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { MEMBER_RULES, ORGANIZATION_ROLES } from '../../../../libs/domain/src/index.js';
+import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class MemberNamesDto {
+  @ApiProperty({ maxLength: MEMBER_RULES.nameMax })
+  @IsDefined({ message: 'firstName is required' })
+  @IsString({ message: 'firstName must be a string' })
+  @Transform(trim)
+  @MaxLength(MEMBER_RULES.nameMax, { message: `firstName must be at most ${MEMBER_RULES.nameMax} characters` })
+  firstName!: string;
+
+  @ApiProperty({ maxLength: MEMBER_RULES.nameMax })
+  @IsDefined({ message: 'lastName is required' })
+  @IsString({ message: 'lastName must be a string' })
+  @Transform(trim)
+  @MaxLength(MEMBER_RULES.nameMax, { message: `lastName must be at most ${MEMBER_RULES.nameMax} characters` })
+  lastName!: string;
+
+  @ApiProperty({ enum: ORGANIZATION_ROLES, isArray: true, example: ['instructor'] })
+  @IsDefined({ message: 'roles is required' })
+  @IsArray({ message: 'roles must be a list' })
+  @ArrayMinSize(1, { message: 'at least one role is required' })
+  @ArrayMaxSize(2)
+  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: 'roles must be admin and/or instructor' })
+  roles!: string[];
+}
+
+export class InviteUserDto extends MemberNamesDto {
+  @ApiProperty({ example: 'teacher@school.example' })
+  @IsDefined({ message: 'email is required' })
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be a valid address' })
+  @MaxLength(254)
+  email!: string;
+}
+
+export class EditUserDto extends MemberNamesDto {}
+
+export class ResendInvitationDto {
+  @ApiPropertyOptional({ description: 'A corrected email address (guide: edit and resend)' })
+  @IsOptional()
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be a valid address' })
+  @MaxLength(254)
+  email?: string;
+}
+
+export class DeactivateUserDto {
+  @ApiPropertyOptional({ description: 'Required when the user teaches active classes: the instructor who takes them over' })
+  @IsOptional()
+  @IsUUID('all', { message: 'reassignTo must be a user id' })
+  reassignTo?: string;
+}
+
+export class ListUsersQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ default: false })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
+  @IsBoolean({ message: 'showDeactivated must be true or false' })
+  showDeactivated?: boolean;
+}
+
+export class UserWriteResponse {
+  @ApiProperty() id!: string;
+  @ApiProperty() revision!: number;
+  @ApiProperty() position!: number;
+}
+

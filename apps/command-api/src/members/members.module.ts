@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ClassesController } from '../classes/classes.js';
+import { DeactivateUserController } from './deactivating-user/deactivate-user.js';
+import { DeleteUserController, DeleteUserHandler } from './deleting-user/delete-user.js';
+import { EditUserController } from './editing-user/edit-user.js';
+import { InviteUserController, InviteUserHandler } from './inviting-user/invite-user.js';
+import { ListUsersController } from './listing-users/list-users.js';
+import { MembershipStreamCommandHandler } from './member-command.js';
+import { ResendInvitationController, ResendInvitationHandler } from './resending-invitation/resend-invitation.js';
+
+@Module({
+  controllers: [
+    ListUsersController,
+    InviteUserController,
+    ResendInvitationController,
+    EditUserController,
+    DeactivateUserController,
+    DeleteUserController,
+    ClassesController,
+  ],
+  providers: [InviteUserHandler, ResendInvitationHandler, DeleteUserHandler, MembershipStreamCommandHandler],
+})
+export class MembersModule {}
