@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { MEMBER_RULES, ORGANIZATION_ROLES } from '../../../../libs/domain/src/index.js';
 import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
 
@@ -11,6 +11,7 @@ export class MemberNamesDto {
   @IsDefined({ message: 'firstName is required' })
   @IsString({ message: 'firstName must be a string' })
   @Transform(trim)
+  @IsNotEmpty({ message: 'firstName is required' })
   @MaxLength(MEMBER_RULES.nameMax, { message: `firstName must be at most ${MEMBER_RULES.nameMax} characters` })
   firstName!: string;
 
@@ -18,6 +19,7 @@ export class MemberNamesDto {
   @IsDefined({ message: 'lastName is required' })
   @IsString({ message: 'lastName must be a string' })
   @Transform(trim)
+  @IsNotEmpty({ message: 'lastName is required' })
   @MaxLength(MEMBER_RULES.nameMax, { message: `lastName must be at most ${MEMBER_RULES.nameMax} characters` })
   lastName!: string;
 

@@ -49,6 +49,10 @@ export class InviteUserHandler implements ICommandHandler<InviteUser> {
   async execute(command: InviteUser) {
     const organization = await this.repository.load(organizationStreamName(command.organizationId), organizationDecider);
     if (organization.state.status !== 'existing') throw organizationNotFound();
+    const retried = command.metadata.idempotencyKey !== undefined && organization.idempotency.has(command.metadata.idempotencyKey);
+    // The organization's rules first (names, roles, email in the organization), so an
+    // invalid request reserves nothing: a failed request writes no event at all.
+    if (!retried) organizationDecider.decide(command.toDomain(), organization.state);
     await this.reservations.reserve(command.input.email, command.userId, command.organizationId, command.metadata);
     try {
       return await handleOrganizationCommand(this.repository, command);
