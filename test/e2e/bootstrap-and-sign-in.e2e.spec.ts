@@ -38,6 +38,11 @@ describe('Bootstrap with a one-time setup link', () => {
     const t = await startTestApp({ SUPERADMIN_EMAIL: '', SUPERADMIN_PASSWORD: '', PUBLIC_URL: 'https://orgs.example.test' });
     expect(t.setupLink).toMatch(/^https:\/\/orgs\.example\.test\/setup\?token=[A-Za-z0-9_-]{43}$/);
     const token = String(parse(t.setupLink!, true).query.token);
+    // The link lands on the same setup page as invitations, asking for the email too.
+    const page = await t.http().get('/setup').query({ token });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('Create the first super admin');
+    expect(page.text).toMatch(/<input id="email" name="email" type="email"/);
 
     const weak = await t.http().post('/auth/setup').send({ token, email: 'owner@example.org', password: 'short' });
     expect(weak.status).toBe(400);
