@@ -7,7 +7,7 @@ describe('Bootstrap from SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD', () => {
     const t = await startTestApp();
     const login = await t.http().post('/auth/login').send(SUPERADMIN);
     expect(login.status).toBe(200);
-    expect(login.body).toEqual({ accessToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), tokenType: 'Bearer', expiresAt: expect.any(String) });
+    expect(login.body).toEqual({ accessToken: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), tokenType: 'Bearer', expiresAt: expect.any(String), idleTimeoutMinutes: 60 });
     const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`);
     expect(me.body).toMatchObject({ email: SUPERADMIN.email, isSuperAdmin: true, organizationId: null });
     const dataDir = t.dataDir;

@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { RequestMethod } from '@nestjs/common';
-import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import { PERMISSION_KEY, PUBLIC_ROUTE } from '../../apps/command-api/src/auth/permissions.decorator.js';
+import { PUBLIC_ROUTE } from '../../apps/command-api/src/auth/permissions.decorator.js';
+import { listRoutes } from '../support/routes.js';
 import { PERMISSION_MATRIX } from '../../libs/domain/src/index.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -14,29 +12,7 @@ afterAll(async () => {
   await t.close();
 });
 
-/** Every route of the running app with the permission it declares. */
-function routes(app: TestApp['app']) {
-  const discovery = app.get(DiscoveryService);
-  const scanner = app.get(MetadataScanner);
-  const reflector = app.get(Reflector);
-  const found: { route: string; permission: string | undefined }[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const { instance, metatype } = wrapper;
-    if (!instance || !metatype) continue;
-    const base = String(Reflect.getMetadata(PATH_METADATA, metatype) ?? '');
-    for (const name of scanner.getAllMethodNames(Object.getPrototypeOf(instance))) {
-      const handler = (instance as Record<string, unknown>)[name] as object;
-      const path = Reflect.getMetadata(PATH_METADATA, handler);
-      if (path === undefined) continue;
-      const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-      found.push({
-        route: `${method} /${[base, path].filter((p) => p && p !== '/').join('/')}`,
-        permission: reflector.getAllAndOverride(PERMISSION_KEY, [handler as never, metatype]),
-      });
-    }
-  }
-  return found;
-}
+const routes = (app: TestApp['app']) => listRoutes(app);
 
 describe('Routes', () => {
   test('every route declares a permission from the matrix, or is declared public', () => {

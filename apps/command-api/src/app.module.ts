@@ -19,6 +19,7 @@ import {
   INFRASTRUCTURE,
   PROJECTION_PROGRESS,
   READ_STORE,
+  LOGIN_THROTTLE,
   SECRET_BOX,
   SESSION_STORE,
 } from './shared/tokens.js';
@@ -43,6 +44,7 @@ class InfrastructureModule {
       { provide: BLOB_STORE, useValue: infra.blobStore },
       { provide: PROJECTION_PROGRESS, useValue: infra.progress },
       { provide: SECRET_BOX, useValue: infra.secretBox },
+      { provide: LOGIN_THROTTLE, useValue: infra.loginThrottle },
       AggregateRepository,
       SessionsService,
       EmailReservations,

@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import express, { type NextFunction, type Request, type Response } from 'express';
+import helmet from 'helmet';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
@@ -30,6 +31,18 @@ export async function createApp(infra: Infrastructure): Promise<App> {
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After', 'X-Correlation-Id'] });
 
   const filter = new ProblemDetailsFilter(logger);
+
+  // Security headers. The API answers JSON; the only pages are /setup (its own strict
+  // CSP) and the OpenAPI UI at /docs, which needs its inline script and styles.
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] },
+      },
+      strictTransportSecurity: config.publicUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
 
   // Correlation id and a structured access log line per request (no query strings: they may hold tokens).
   app.use((request: AuthenticatedRequest, response: Response, next: NextFunction) => {

@@ -30,7 +30,12 @@ export interface AppConfig {
   mailFrom: string;
   /** 32-byte key (base64 or hex) sealing secrets a reactor reads back; required with MONGODB_URI. */
   secretsKey: string | null;
+  /** Super admins' sessions: absolute and idle timeouts (members follow their organization's policy). */
   sessionTtlHours: number;
+  sessionIdleMinutes: number;
+  loginMaxFailuresPerAccount: number;
+  loginMaxFailuresPerIp: number;
+  loginFailureWindowMinutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimit: string;
   corsOrigins: string[];
@@ -93,6 +98,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom: env.MAIL_FROM || 'Organization service <no-reply@localhost>',
     secretsKey: blankToNull(env.SECRETS_KEY),
     sessionTtlHours: integer(env, 'SESSION_TTL_HOURS', 12, 1),
+    sessionIdleMinutes: integer(env, 'SESSION_IDLE_MINUTES', 60, 1),
+    loginMaxFailuresPerAccount: integer(env, 'LOGIN_MAX_FAILURES_PER_ACCOUNT', 5, 1),
+    loginMaxFailuresPerIp: integer(env, 'LOGIN_MAX_FAILURES_PER_IP', 30, 1),
+    loginFailureWindowMinutes: integer(env, 'LOGIN_FAILURE_WINDOW_MINUTES', 15, 1),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',
     corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),

@@ -15,6 +15,7 @@ import { SecretBox } from './shared/secret-box.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.js';
 import { MongoReactorStore, SqliteReactorStore, type ReactorStore } from './mail/reactor-store.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
+import { MemoryLoginThrottle, MongoLoginThrottle, type LoginThrottle } from './auth/login-throttle.js';
 
 /** The adapters this process runs on, chosen from the configuration. */
 export interface Infrastructure {
@@ -29,6 +30,7 @@ export interface Infrastructure {
   /** Sends setup mail; runs wherever the projector runs. */
   mailReactor: SetupMailReactor | null;
   secretBox: SecretBox;
+  loginThrottle: LoginThrottle;
   progress: ProjectionProgress;
   /** Milliseconds the boot-time rebuild of the read models took, when this process ran it. */
   rebuildMs: number | null;
@@ -55,6 +57,8 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
   let sessionStore: SessionStore;
   let blobStore: BlobStore;
   let reactorStore: ReactorStore;
+  let loginThrottle: LoginThrottle;
+  const throttleWindowMs = config.loginFailureWindowMinutes * 60_000;
   const closers: (() => Promise<void>)[] = [];
   const secretBox = SecretBox.load({ envKey: config.secretsKey, keyFile: join(config.dataDir, 'secret.key') });
   const mailer: Mailer = config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new OutboxMailer(join(config.dataDir, 'outbox'), config.mailFrom, logger);
@@ -71,12 +75,17 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     sessionStore = sessions;
     blobStore = new MongoBlobStore(client, config.mongodbDb);
     reactorStore = new MongoReactorStore(client, config.mongodbDb);
+    const throttle = new MongoLoginThrottle(client, config.mongodbDb, throttleWindowMs);
+    await throttle.init();
+    loginThrottle = throttle;
     closers.push(() => client.close());
   } else {
     readStore = new MingoReadStore();
     const sqliteSessions = new SqliteSessionStore(join(config.dataDir, 'sessions.db'));
     sessionStore = sqliteSessions;
     blobStore = new FileBlobStore(join(config.dataDir, 'blobs'));
+    // One process: failed sign-ins are counted in memory.
+    loginThrottle = new MemoryLoginThrottle(throttleWindowMs);
     const sqliteReactors = new SqliteReactorStore(join(config.dataDir, 'reactors.db'));
     reactorStore = sqliteReactors;
     closers.push(() => sqliteSessions.close(), () => sqliteReactors.close(), () => readStore.close());
@@ -121,6 +130,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     runner,
     mailReactor,
     secretBox,
+    loginThrottle,
     progress,
     rebuildMs,
     async close() {

@@ -1,12 +1,17 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DomainError } from '../../../../libs/domain/src/index.js';
+import { DomainError, normalizeEmail } from '../../../../libs/domain/src/index.js';
+import { getMember } from '../../../../libs/read-models/src/queries/members.queries.js';
+import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
+import type { AppConfig } from '../config.js';
+import { suspended } from './auth.guard.js';
+import type { LoginThrottle } from './login-throttle.js';
 import { findAccountByEmail } from '../../../../libs/read-models/src/queries/accounts.queries.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
 import { ProblemException } from '../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../shared/request-context.js';
-import { READ_STORE } from '../shared/tokens.js';
+import { APP_CONFIG, LOGIN_THROTTLE, READ_STORE } from '../shared/tokens.js';
 import { LoginDto, LoginResponse, SetupDto } from './auth.dto.js';
 import { verifyPassword } from './passwords.js';
 import { renderLinkProblem, renderSetupDone, renderSetupForm, SETUP_PAGE_HEADERS } from './setup-page.js';
@@ -21,21 +26,52 @@ const invalidCredentials = () => new ProblemException(401, 'invalid-credentials'
 export class AuthController {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
     private readonly sessions: SessionsService,
     private readonly setupService: SetupService,
   ) {}
 
-  /** Signs in with email and password. Unknown email and wrong password answer alike. */
+  /**
+   * Signs in with email and password. An unknown email and a wrong password answer
+   * alike (401 invalid-credentials, in about the same time); repeated failures for an
+   * account or from an IP answer 429 with Retry-After before any password is checked.
+   * A member of an organization in arrears is told that it is suspended.
+   */
   @Post('login')
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
-  async login(@Body() body: LoginDto): Promise<LoginResponse> {
+  async login(@Body() body: LoginDto, @Req() request: AuthenticatedRequest): Promise<LoginResponse> {
+    const now = Date.now();
+    const accountKey = `account:${normalizeEmail(body.email)}`;
+    const ipKey = `ip:${request.ip ?? 'unknown'}`;
+    const wait = await this.throttle.blockedFor(
+      [
+        { key: accountKey, limit: this.config.loginMaxFailuresPerAccount },
+        { key: ipKey, limit: this.config.loginMaxFailuresPerIp },
+      ],
+      now,
+    );
+    if (wait > 0)
+      throw new ProblemException(429, 'too-many-attempts', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+
     const account = await findAccountByEmail(this.readStore, body.email);
     const ok = await verifyPassword(account?.passwordHash ?? null, body.password);
     // A pending or deactivated account cannot sign in; it answers like a wrong password.
-    if (!account || !ok || account.status !== 'active') throw invalidCredentials();
-    return this.sessions.start({ principalId: account._id, principalKind: account.kind, organizationId: account.organizationId });
+    if (!account || !ok || account.status !== 'active') {
+      await this.throttle.recordFailure([accountKey, ipKey], now);
+      throw invalidCredentials();
+    }
+    let policy = this.sessions.superAdminPolicy;
+    if (account.kind === 'member') {
+      const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
+      if (!organization) throw invalidCredentials();
+      if (organization.inArrearsAt) throw suspended();
+      policy = organization.sessionPolicy;
+    }
+    await this.throttle.reset(accountKey);
+    return this.sessions.start({ principalId: account._id, principalKind: account.kind, organizationId: account.organizationId }, policy);
   }
 
   @Post('logout')
@@ -49,11 +85,21 @@ export class AuthController {
   @Get('me')
   @RequirePermission('account:self')
   @ApiBearerAuth()
-  me(@Req() request: AuthenticatedRequest) {
+  async me(@Req() request: AuthenticatedRequest) {
     const principal = request.principal!;
-    return principal.kind === 'superAdmin'
-      ? { id: principal.id, email: principal.email, isSuperAdmin: true, organizationId: null, roles: [] }
-      : { id: principal.id, email: principal.email, isSuperAdmin: false, organizationId: principal.organizationId, roles: principal.roles };
+    if (principal.kind === 'superAdmin')
+      return { user: { id: principal.id, email: principal.email }, id: principal.id, email: principal.email, isSuperAdmin: true, organizationId: null, organization: null, roles: [] };
+    const member = await getMember(this.readStore, principal.organizationId, principal.id);
+    const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: principal.organizationId });
+    return {
+      user: member ? { id: member.id, email: member.email, firstName: member.firstName, lastName: member.lastName, status: member.status } : { id: principal.id, email: principal.email },
+      id: principal.id,
+      email: principal.email,
+      isSuperAdmin: false,
+      organizationId: principal.organizationId,
+      organization: organization ? { id: organization._id, name: organization.name, timeZone: organization.timeZone } : null,
+      roles: principal.roles,
+    };
   }
 
   /**

@@ -17,7 +17,8 @@ export class LoginDto {
 export class LoginResponse {
   @ApiProperty() accessToken!: string;
   @ApiProperty({ example: 'Bearer' }) tokenType!: string;
-  @ApiProperty({ description: 'ISO 8601 time at which the session ends' }) expiresAt!: string;
+  @ApiProperty({ description: 'ISO 8601 time at which the session ends at the latest (absolute timeout)' }) expiresAt!: string;
+  @ApiProperty({ description: 'The session also ends after this many minutes without a request' }) idleTimeoutMinutes!: number;
 }
 
 export class SetupDto {

@@ -2,26 +2,33 @@ import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { decideAccess, type Permission, type Principal } from '../../../../libs/domain/src/index.js';
 import { findAccountById } from '../../../../libs/read-models/src/queries/accounts.queries.js';
+import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
 import { sha256Hex, UUID_PATTERN } from '../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../shared/problem.js';
 import type { AuthenticatedRequest } from '../shared/request-context.js';
-import { READ_STORE, SESSION_STORE } from '../shared/tokens.js';
+import { READ_STORE } from '../shared/tokens.js';
 import { PERMISSION_KEY, PUBLIC_ROUTE } from './permissions.decorator.js';
-import type { SessionStore } from './session-store.js';
+import { SessionsService } from './sessions.service.js';
 
-const unauthenticated = (detail = 'Sign in to continue') => new ProblemException(401, 'unauthenticated', detail, {}, { 'WWW-Authenticate': 'Bearer' });
+/** The guide's exact words (Payment Management). */
+export const SUSPENDED_MESSAGE = "Your organization's account is suspended. Please contact support.";
+export const suspended = () => new ProblemException(401, 'organization-suspended', SUSPENDED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
+const unauthenticated = (detail = 'Sign in to continue', code = 'unauthenticated') => new ProblemException(401, code, detail, {}, { 'WWW-Authenticate': 'Bearer' });
+const ended = () => unauthenticated('Your session has ended; sign in again');
 
 /**
  * The one guard. Every route declares a permission (or @Public); a route that does
  * not is refused, so forgetting a declaration fails closed. Each request checks the
- * session and the account as they are now, not what a token once claimed.
+ * session against the account and organization as they are now, not what a token
+ * once claimed: deactivation, "end all sessions", arrears and timeout policies take
+ * effect on the very next request, on every device.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
-    @Inject(SESSION_STORE) private readonly sessions: SessionStore,
+    private readonly sessions: SessionsService,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
@@ -34,45 +41,56 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
 
     if (declared === PUBLIC_ROUTE) {
-      // Public routes still learn who is calling when a valid token is sent (sign-out, "me").
-      request.principal = (await this.authenticate(request, false)) ?? undefined;
+      // Public routes still learn who is calling when a valid token is sent.
+      request.principal = (await this.authenticate(request).catch(() => null)) ?? undefined;
       return true;
     }
 
-    const principal = await this.authenticate(request, true);
-    request.principal = principal!;
+    const principal = await this.authenticate(request);
+    if (!principal) throw unauthenticated();
+    request.principal = principal;
 
     const orgId = typeof request.params?.orgId === 'string' ? request.params.orgId : undefined;
     // A malformed id cannot name an organization: it is simply not found.
     if (orgId !== undefined && !UUID_PATTERN.test(orgId)) throw organizationNotFound();
-    const decision = decideAccess(principal!, declared, orgId);
+    const decision = decideAccess(principal, declared, orgId);
     if (decision === 'not-found') throw organizationNotFound();
     if (decision === 'forbidden') throw new ProblemException(403, 'forbidden', 'You do not have permission to do this');
     return true;
   }
 
-  private async authenticate(request: AuthenticatedRequest, required: boolean): Promise<Principal | null> {
+  /** The caller, or null without a token; throws 401 for a token that no longer works. */
+  private async authenticate(request: AuthenticatedRequest): Promise<Principal | null> {
     const header = request.headers.authorization;
+    if (header === undefined) return null;
     const match = typeof header === 'string' ? /^Bearer\s+([A-Za-z0-9_-]{20,200})$/.exec(header) : null;
-    if (!match) {
-      if (required) throw unauthenticated();
-      return null;
-    }
+    if (!match) throw unauthenticated('The Authorization header must be "Bearer <token>"');
     const tokenHash = sha256Hex(match[1]);
     const session = await this.sessions.find(tokenHash);
-    if (!session || session.expiresAt <= new Date().toISOString()) {
-      if (required) throw unauthenticated('Your session has ended; sign in again');
-      return null;
-    }
-    request.sessionTokenHash = tokenHash;
-    // The account as it is now: a deactivated user's token stops working at once, and
-    // role changes apply to the next request without signing in again.
+    if (!session) throw ended();
+
     const account = await findAccountById(this.readStore, session.principalId);
-    if (!account || account.status !== 'active' || account.kind !== session.principalKind) {
-      if (required) throw unauthenticated('Your session has ended; sign in again');
-      return null;
+    const revoke = async (error: ProblemException) => {
+      await this.sessions.end(tokenHash);
+      return error;
+    };
+    if (!account || account.kind !== session.principalKind || account.status !== 'active') throw await revoke(ended());
+    if (account.sessionsValidAfter && session.createdAt < account.sessionsValidAfter) throw await revoke(ended());
+
+    let policy = this.sessions.superAdminPolicy;
+    let principal: Principal = { kind: 'superAdmin', id: account._id, email: account.email };
+    if (account.kind === 'member') {
+      const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
+      if (!organization) throw await revoke(ended());
+      // Arrears block every member, and the sessions they had are terminated for good.
+      if (organization.inArrearsAt) throw await revoke(suspended());
+      if (organization.sessionsValidAfter && session.createdAt < organization.sessionsValidAfter) throw await revoke(ended());
+      policy = organization.sessionPolicy;
+      principal = { kind: 'member', id: account._id, email: account.email, organizationId: organization._id, roles: account.roles as ('admin' | 'instructor')[] };
     }
-    if (account.kind === 'superAdmin') return { kind: 'superAdmin', id: account._id, email: account.email };
-    return { kind: 'member', id: account._id, email: account.email, organizationId: account.organizationId!, roles: account.roles as ('admin' | 'instructor')[] };
+    if (!this.sessions.isCurrent(session, policy)) throw await revoke(unauthenticated('Your session timed out; sign in again', 'session-expired'));
+    await this.sessions.touch(session);
+    request.sessionTokenHash = tokenHash;
+    return principal;
   }
 }

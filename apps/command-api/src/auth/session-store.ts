@@ -14,12 +14,16 @@ export interface Session {
   principalKind: 'superAdmin' | 'member';
   organizationId: string | null;
   createdAt: string;
+  /** The last request seen, for the idle timeout (recorded at most once a minute). */
+  lastSeenAt: string;
+  /** When the store may forget the session whatever the policy (the longest absolute timeout). */
   expiresAt: string;
 }
 
 export interface SessionStore {
   create(session: Session): Promise<void>;
   find(tokenHash: string): Promise<Session | null>;
+  touch(tokenHash: string, lastSeenAt: string): Promise<void>;
   revoke(tokenHash: string): Promise<void>;
   revokeAllFor(principalId: string): Promise<number>;
   close(): Promise<void>;
@@ -31,6 +35,7 @@ interface SessionRow {
   principal_kind: 'superAdmin' | 'member';
   organization_id: string | null;
   created_at: string;
+  last_seen_at: string;
   expires_at: string;
 }
 
@@ -48,16 +53,21 @@ export class SqliteSessionStore implements SessionStore {
         principal_kind  TEXT NOT NULL,
         organization_id TEXT,
         created_at      TEXT NOT NULL,
+        last_seen_at    TEXT NOT NULL,
         expires_at      TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS sessions_principal ON sessions (principal_id);
     `);
   }
 
+  async touch(tokenHash: string, lastSeenAt: string): Promise<void> {
+    this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?').run(lastSeenAt, tokenHash, lastSeenAt);
+  }
+
   async create(s: Session): Promise<void> {
     this.db
-      .prepare('INSERT INTO sessions VALUES (?, ?, ?, ?, ?, ?)')
-      .run(s.tokenHash, s.principalId, s.principalKind, s.organizationId, s.createdAt, s.expiresAt);
+      .prepare('INSERT INTO sessions (token_hash, principal_id, principal_kind, organization_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(s.tokenHash, s.principalId, s.principalKind, s.organizationId, s.createdAt, s.lastSeenAt, s.expiresAt);
     // Expired sessions are swept as new ones arrive, which keeps the table small without a timer.
     this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date().toISOString());
   }
@@ -71,6 +81,7 @@ export class SqliteSessionStore implements SessionStore {
       principalKind: row.principal_kind,
       organizationId: row.organization_id,
       createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
       expiresAt: row.expires_at,
     };
   }
@@ -110,6 +121,10 @@ export class MongoSessionStore implements SessionStore {
     if (!doc) return null;
     const { _id, expiresAtDate, ...session } = doc;
     return session;
+  }
+
+  async touch(tokenHash: string, lastSeenAt: string): Promise<void> {
+    await this.sessions.updateOne({ _id: tokenHash, lastSeenAt: { $lt: lastSeenAt } }, { $set: { lastSeenAt } });
   }
 
   async revoke(tokenHash: string): Promise<void> {

@@ -1,9 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
+import { SESSION_POLICY_BOUNDS, type SessionPolicy } from '../../../../libs/domain/src/index.js';
 import type { AppConfig } from '../config.js';
 import { sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, SESSION_STORE } from '../shared/tokens.js';
 import type { Session, SessionStore } from './session-store.js';
+
+const TOUCH_EVERY_MS = 60_000;
 
 @Injectable()
 export class SessionsService {
@@ -12,15 +15,53 @@ export class SessionsService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
+  /** Super admins belong to no organization; their timeouts come from the environment. */
+  get superAdminPolicy(): SessionPolicy {
+    return { idleTimeoutMinutes: this.config.sessionIdleMinutes, absoluteTimeoutHours: this.config.sessionTtlHours };
+  }
+
   /** Starts a session; the raw token is returned once and never stored. */
-  async start(principal: Pick<Session, 'principalId' | 'principalKind' | 'organizationId'>, now = new Date()) {
+  async start(principal: Pick<Session, 'principalId' | 'principalKind' | 'organizationId'>, policy: SessionPolicy, now = new Date()) {
     const accessToken = randomBytes(32).toString('base64url');
-    const expiresAt = new Date(now.getTime() + this.config.sessionTtlHours * 3_600_000).toISOString();
-    await this.store.create({ ...principal, tokenHash: sha256Hex(accessToken), createdAt: now.toISOString(), expiresAt });
-    return { accessToken, tokenType: 'Bearer', expiresAt };
+    const createdAt = now.toISOString();
+    await this.store.create({
+      ...principal,
+      tokenHash: sha256Hex(accessToken),
+      createdAt,
+      lastSeenAt: createdAt,
+      // The store may drop it after the longest absolute timeout any policy allows.
+      expiresAt: new Date(now.getTime() + SESSION_POLICY_BOUNDS.absoluteMax * 3_600_000).toISOString(),
+    });
+    return {
+      accessToken,
+      tokenType: 'Bearer',
+      expiresAt: new Date(now.getTime() + policy.absoluteTimeoutHours * 3_600_000).toISOString(),
+      idleTimeoutMinutes: policy.idleTimeoutMinutes,
+    };
+  }
+
+  /** Whether the session is still within the policy's idle and absolute timeouts, as the policy is now. */
+  isCurrent(session: Session, policy: SessionPolicy, now = Date.now()): boolean {
+    return (
+      Date.parse(session.createdAt) + policy.absoluteTimeoutHours * 3_600_000 > now &&
+      Date.parse(session.lastSeenAt) + policy.idleTimeoutMinutes * 60_000 > now
+    );
+  }
+
+  /** Records activity for the idle timeout, at most once a minute per session. */
+  async touch(session: Session, now = Date.now()): Promise<void> {
+    if (now - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) await this.store.touch(session.tokenHash, new Date(now).toISOString());
+  }
+
+  find(tokenHash: string): Promise<Session | null> {
+    return this.store.find(tokenHash);
   }
 
   end(tokenHash: string): Promise<void> {
     return this.store.revoke(tokenHash);
+  }
+
+  endAllFor(principalId: string): Promise<number> {
+    return this.store.revokeAllFor(principalId);
   }
 }

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandMetadata, MembershipCommand } from '../../../../libs/domain/src/index.js';
+import type { CommandMetadata, MembershipCommand, OrganizationCommand } from '../../../../libs/domain/src/index.js';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { handleOrganizationCommand, OrganizationStreamCommand } from '../organizations/organization-command.js';
 
@@ -11,14 +11,14 @@ import { handleOrganizationCommand, OrganizationStreamCommand } from '../organiz
 export class MembershipStreamCommand extends OrganizationStreamCommand {
   constructor(
     organizationId: string,
-    readonly command: MembershipCommand,
+    readonly command: MembershipCommand | Extract<OrganizationCommand, { type: 'SetSessionPolicy' }>,
     metadata: CommandMetadata,
     expectedRevision?: number,
   ) {
     super(organizationId, metadata, expectedRevision);
   }
 
-  toDomain(): MembershipCommand {
+  toDomain(): OrganizationCommand {
     return this.command;
   }
 }

@@ -3,6 +3,8 @@ import { ClassesController } from '../classes/classes.js';
 import { DeactivateUserController } from './deactivating-user/deactivate-user.js';
 import { DeleteUserController, DeleteUserHandler } from './deleting-user/delete-user.js';
 import { EditUserController } from './editing-user/edit-user.js';
+import { EndSessionsController } from './ending-sessions/end-sessions.js';
+import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController, InviteUserHandler } from './inviting-user/invite-user.js';
 import { ListUsersController } from './listing-users/list-users.js';
 import { MembershipStreamCommandHandler } from './member-command.js';
@@ -16,6 +18,8 @@ import { ResendInvitationController, ResendInvitationHandler } from './resending
     EditUserController,
     DeactivateUserController,
     DeleteUserController,
+    EndSessionsController,
+    SessionPolicyController,
     ClassesController,
   ],
   providers: [InviteUserHandler, ResendInvitationHandler, DeleteUserHandler, MembershipStreamCommandHandler],

@@ -10,3 +10,4 @@ export const APP_LOGGER = Symbol('APP_LOGGER');
 export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
 export const SECRET_BOX = Symbol('SECRET_BOX');
 export const MAILER = Symbol('MAILER');
+export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');

@@ -48,6 +48,7 @@ export type MembershipCommand =
   | { type: 'EditUser'; data: { userId: string; actorId: string; firstName: string; lastName: string; roles: string[] } }
   | { type: 'DeactivateUser'; data: { userId: string; actorId: string; reassignTo?: string } }
   | { type: 'ReactivateUser'; data: { userId: string } }
+  | { type: 'EndUserSessions'; data: { userId: string; now: string } }
   | { type: 'DeleteUser'; data: { userId: string } }
   | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string } }
   | { type: 'EditClass'; data: { classId: string; name: string; instructorId: string } }
@@ -83,6 +84,8 @@ export type MembershipEvent =
   /** Ends every session of the user (enforced by the access layer, which reads the state). */
   | DomainEvent<'UserDeactivated', WithOrg<{ userId: string; classesReassignedTo: string | null }>>
   | DomainEvent<'UserReactivated', WithOrg<{ userId: string }>>
+  /** Every session the user started before `endedAt` stops working (an admin signed them out everywhere). */
+  | DomainEvent<'UserSessionsEnded', WithOrg<{ userId: string; endedAt: string }>>
   | DomainEvent<'UserDeleted', WithOrg<{ userId: string; email: string }>>
   | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string }>>
   | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string> } }>>
@@ -96,6 +99,7 @@ export const MEMBERSHIP_EVENT_TYPES: ReadonlySet<MembershipEvent['type']> = new 
   'ClassReassigned',
   'UserDeactivated',
   'UserReactivated',
+  'UserSessionsEnded',
   'UserDeleted',
   'ClassCreated',
   'ClassEdited',
@@ -297,6 +301,10 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
       if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated', 'conflict');
       return [{ type: 'UserReactivated', data: { organizationId, userId: user.id } }];
     }
+    case 'EndUserSessions': {
+      const user = member(state, command.data.userId);
+      return [{ type: 'UserSessionsEnded', data: { organizationId, userId: user.id, endedAt: command.data.now } }];
+    }
     case 'DeleteUser': {
       const user = member(state, command.data.userId);
       if (user.status !== 'setupPending')
@@ -394,6 +402,8 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
     }
     case 'UserDeleted':
       members.delete(event.data.userId);
+      return;
+    case 'UserSessionsEnded':
       return;
     case 'ClassCreated':
       classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active' });

@@ -19,6 +19,17 @@ export const ORGANIZATION_RULES = {
   descriptionMax: 500,
 } as const;
 
+/**
+ * How long sessions of the organization's members last (multi-tenant guide, Policies:
+ * session timeouts). Idle: since the last request; absolute: since sign-in.
+ */
+export interface SessionPolicy {
+  idleTimeoutMinutes: number;
+  absoluteTimeoutHours: number;
+}
+export const SESSION_POLICY_BOUNDS = { idleMin: 5, idleMax: 24 * 60, absoluteMin: 1, absoluteMax: 30 * 24 } as const;
+export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleTimeoutMinutes: 60, absoluteTimeoutHours: 12 };
+
 // ---- Commands ----------------------------------------------------------------------
 export type OrganizationCommand =
   | { type: 'CreateOrganization'; data: { organizationId: string; name: string; description?: string | null; timeZone: string; now: string } }
@@ -27,6 +38,7 @@ export type OrganizationCommand =
   | { type: 'RemoveOrganizationLogo'; data: Record<string, never> }
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }
   | { type: 'ClearOrganizationArrears'; data: Record<string, never> }
+  | { type: 'SetSessionPolicy'; data: SessionPolicy }
   | MembershipCommand;
 
 // ---- Events (past tense; schema versions live in the event metadata) ------------------
@@ -51,6 +63,10 @@ export type OrganizationLogoChanged = DomainEvent<'OrganizationLogoChanged', { o
 export type OrganizationLogoRemoved = DomainEvent<'OrganizationLogoRemoved', { organizationId: string }>;
 export type OrganizationMarkedInArrears = DomainEvent<'OrganizationMarkedInArrears', { organizationId: string; inArrearsAt: string }>;
 export type OrganizationArrearsCleared = DomainEvent<'OrganizationArrearsCleared', { organizationId: string; wasInArrearsSince: string }>;
+export type OrganizationSessionPolicyChanged = DomainEvent<
+  'OrganizationSessionPolicyChanged',
+  { organizationId: string; before: SessionPolicy; after: SessionPolicy }
+>;
 
 /** Events about the organization itself (settings, logo, payment status). */
 export type OrganizationSettingsEvent =
@@ -59,7 +75,8 @@ export type OrganizationSettingsEvent =
   | OrganizationLogoChanged
   | OrganizationLogoRemoved
   | OrganizationMarkedInArrears
-  | OrganizationArrearsCleared;
+  | OrganizationArrearsCleared
+  | OrganizationSessionPolicyChanged;
 
 /** Everything in an organization's stream: its settings and its members and classes. */
 export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent;
@@ -71,6 +88,7 @@ export const ORGANIZATION_EVENT_TYPES: ReadonlySet<OrganizationSettingsEvent['ty
   'OrganizationLogoRemoved',
   'OrganizationMarkedInArrears',
   'OrganizationArrearsCleared',
+  'OrganizationSessionPolicyChanged',
 ]);
 
 // ---- State ---------------------------------------------------------------------------
@@ -84,6 +102,7 @@ export type OrganizationState =
       timeZone: string;
       logo: LogoRef | null;
       inArrearsAt: string | null;
+      sessionPolicy: SessionPolicy;
       members: Map<string, Member>;
       classes: Map<string, ClassRecord>;
     };
@@ -175,6 +194,21 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       if (!org.inArrearsAt) return [];
       return [{ type: 'OrganizationArrearsCleared', data: { organizationId: org.id, wasInArrearsSince: org.inArrearsAt } }];
     }
+    case 'SetSessionPolicy': {
+      const org = requireExisting(state);
+      const { idleTimeoutMinutes, absoluteTimeoutHours } = command.data;
+      const b = SESSION_POLICY_BOUNDS;
+      const errors = new FieldErrors();
+      if (!Number.isInteger(idleTimeoutMinutes) || idleTimeoutMinutes < b.idleMin || idleTimeoutMinutes > b.idleMax)
+        errors.add('idleTimeoutMinutes', `idleTimeoutMinutes must be a whole number from ${b.idleMin} to ${b.idleMax}`);
+      if (!Number.isInteger(absoluteTimeoutHours) || absoluteTimeoutHours < b.absoluteMin || absoluteTimeoutHours > b.absoluteMax)
+        errors.add('absoluteTimeoutHours', `absoluteTimeoutHours must be a whole number from ${b.absoluteMin} to ${b.absoluteMax}`);
+      else if (Number.isInteger(idleTimeoutMinutes) && idleTimeoutMinutes > absoluteTimeoutHours * 60)
+        errors.add('idleTimeoutMinutes', 'idleTimeoutMinutes cannot be longer than the absolute timeout');
+      if (errors.any) throw new ValidationFailed('invalid-session-policy', errors.errors);
+      if (org.sessionPolicy.idleTimeoutMinutes === idleTimeoutMinutes && org.sessionPolicy.absoluteTimeoutHours === absoluteTimeoutHours) return [];
+      return [{ type: 'OrganizationSessionPolicyChanged', data: { organizationId: org.id, before: org.sessionPolicy, after: { idleTimeoutMinutes, absoluteTimeoutHours } } }];
+    }
     default:
       return decideMembership(command, requireExisting(state));
   }
@@ -192,6 +226,7 @@ export function evolveOrganization(state: OrganizationState, event: Organization
         timeZone: event.data.timeZone,
         logo: null,
         inArrearsAt: null,
+        sessionPolicy: DEFAULT_SESSION_POLICY,
         members: new Map(),
         classes: new Map(),
       };
@@ -213,6 +248,8 @@ export function evolveOrganization(state: OrganizationState, event: Organization
       return state.status === 'existing' ? { ...state, inArrearsAt: event.data.inArrearsAt } : state;
     case 'OrganizationArrearsCleared':
       return state.status === 'existing' ? { ...state, inArrearsAt: null } : state;
+    case 'OrganizationSessionPolicyChanged':
+      return state.status === 'existing' ? { ...state, sessionPolicy: event.data.after } : state;
     default:
       if (state.status === 'existing') evolveMembership(state, event);
       return state;

@@ -20,11 +20,23 @@ export interface AccountDocument {
   organizationId: string | null;
   roles: string[];
   status: 'setupPending' | 'active' | 'deactivated';
+  /** Sessions that began before this time no longer work (deactivation, "end all sessions"). */
+  sessionsValidAfter: string | null;
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
 
-const TYPES = new Set(['SuperAdminRegistered', 'UserInvited', 'UserInvitationResent', 'UserSetupCompleted', 'UserEdited', 'UserDeactivated', 'UserReactivated', 'UserDeleted']);
+const TYPES = new Set([
+  'SuperAdminRegistered',
+  'UserInvited',
+  'UserInvitationResent',
+  'UserSetupCompleted',
+  'UserEdited',
+  'UserDeactivated',
+  'UserReactivated',
+  'UserSessionsEnded',
+  'UserDeleted',
+]);
 
 function set(event: RecordedEvent, userId: string, fields: Record<string, unknown>): CollectionWriteOp {
   return {
@@ -47,11 +59,11 @@ export const accountsProjection: Projection = {
     switch (event.type) {
       case 'SuperAdminRegistered': {
         const { superAdminId, email, passwordHash } = event.data;
-        return [insert(superAdminId, { kind: 'superAdmin', email, emailNormalized: normalizeEmail(email), passwordHash, organizationId: null, roles: [], status: 'active' })];
+        return [insert(superAdminId, { kind: 'superAdmin', email, emailNormalized: normalizeEmail(email), passwordHash, organizationId: null, roles: [], status: 'active', sessionsValidAfter: null })];
       }
       case 'UserInvited': {
         const { userId, email, organizationId, roles } = event.data;
-        return [insert(userId, { kind: 'member', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId, roles, status: 'setupPending' })];
+        return [insert(userId, { kind: 'member', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId, roles, status: 'setupPending', sessionsValidAfter: null })];
       }
       case 'UserInvitationResent':
         return [set(recorded, event.data.userId, { email: event.data.email, emailNormalized: normalizeEmail(event.data.email) })];
@@ -60,7 +72,10 @@ export const accountsProjection: Projection = {
       case 'UserEdited':
         return [set(recorded, event.data.userId, { roles: event.data.profile.roles })];
       case 'UserDeactivated':
-        return [set(recorded, event.data.userId, { status: 'deactivated' })];
+        // Signed out everywhere: sessions from before stay dead after a reactivation too.
+        return [set(recorded, event.data.userId, { status: 'deactivated', sessionsValidAfter: (recorded.metadata.occurredAt as string) ?? recorded.recordedAt })];
+      case 'UserSessionsEnded':
+        return [set(recorded, event.data.userId, { sessionsValidAfter: event.data.endedAt })];
       case 'UserReactivated':
         return [set(recorded, event.data.userId, { status: 'active' })];
       case 'UserDeleted':

@@ -1,5 +1,5 @@
 import type { OrganizationEvent } from '../../../domain/src/index.js';
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../../domain/src/index.js';
+import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -16,6 +16,13 @@ export interface OrganizationDocument {
   timeZone: string;
   logo: { sha256: string; contentType: string; size: number } | null;
   inArrearsAt: string | null;
+  sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
+  /**
+   * Sessions of members that began before this time no longer work: set when the
+   * organization is marked in arrears, and kept after arrears are cleared, so that
+   * clearing restores sign-in but not the sessions that were terminated.
+   */
+  sessionsValidAfter: string | null;
   /** Members not deleted: setup pending, active and deactivated. */
   userCount: number;
   /** Classes not archived. */
@@ -68,6 +75,8 @@ export const organizationsProjection: Projection = {
                   timeZone,
                   logo: null,
                   inArrearsAt: null,
+                  sessionPolicy: DEFAULT_SESSION_POLICY,
+                  sessionsValidAfter: null,
                   userCount: 0,
                   classCount: 0,
                   createdAt,
@@ -96,9 +105,11 @@ export const organizationsProjection: Projection = {
       case 'OrganizationLogoRemoved':
         return [update(recorded, { logo: null })];
       case 'OrganizationMarkedInArrears':
-        return [update(recorded, { inArrearsAt: event.data.inArrearsAt })];
+        return [update(recorded, { inArrearsAt: event.data.inArrearsAt, sessionsValidAfter: event.data.inArrearsAt })];
       case 'OrganizationArrearsCleared':
         return [update(recorded, { inArrearsAt: null })];
+      case 'OrganizationSessionPolicyChanged':
+        return [update(recorded, { sessionPolicy: event.data.after })];
       case 'UserInvited':
         return [update(recorded, {}, { userCount: 1 })];
       case 'UserDeleted':

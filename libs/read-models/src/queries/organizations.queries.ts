@@ -24,6 +24,7 @@ export interface OrganizationDetail extends OrganizationListItem {
   logoUrl: string | null;
   userCount: number;
   classCount: number;
+  sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
   revision: number;
   createdAt: string;
   updatedAt: string;
@@ -61,6 +62,7 @@ export async function getOrganization(store: ReadStore, id: string): Promise<Org
     inArrearsAt: d.inArrearsAt,
     userCount: d.userCount,
     classCount: d.classCount,
+    sessionPolicy: d.sessionPolicy,
     revision: d.revision,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
