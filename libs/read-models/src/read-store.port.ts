@@ -52,6 +52,8 @@ export interface ReadCollection<T extends Doc = Doc> {
   findOne(filter: Filter, options?: Pick<FindOptions, 'projection' | 'sort'>): Promise<T | null>;
   find(filter: Filter, options?: FindOptions): Promise<T[]>;
   countDocuments(filter?: Filter): Promise<number>;
+  /** A page and the total number of matches (one pass where the adapter can). */
+  findPage(filter: Filter, options?: FindOptions): Promise<{ items: T[]; total: number }>;
   updateOne(filter: Filter, update: Update, options?: { upsert?: boolean }): Promise<WriteResult>;
   bulkWrite(ops: WriteOp[]): Promise<WriteResult>;
   deleteMany(filter: Filter): Promise<WriteResult>;

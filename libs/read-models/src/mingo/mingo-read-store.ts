@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdate } from 'mingo';
+import { applySimpleUpdate, compileFilter, simpleProjection, sortComparator, topK, type Predicate } from './fast-paths.js';
 import {
   addResults,
   DuplicateKeyError,
@@ -63,7 +64,8 @@ interface UndoEntry {
  */
 class MingoCollection implements ReadCollection {
   readonly docs = new Map<string, Doc>();
-  private readonly equality = new Map<string, Map<Primitive, Set<string>>>();
+  /** Per indexed field: value -> one id (most values are unique) or a set of ids. */
+  private readonly equality = new Map<string, Map<Primitive, string | Set<string>>>();
   private readonly unique: { spec: IndexSpec; fields: string[]; owners: Map<string, string> }[] = [];
   private readonly indexNames = new Set<string>();
 
@@ -80,7 +82,7 @@ class MingoCollection implements ReadCollection {
     this.indexNames.add(name);
     const first = fields[0];
     if (!this.equality.has(first)) {
-      const map = new Map<Primitive, Set<string>>();
+      const map = new Map<Primitive, string | Set<string>>();
       this.equality.set(first, map);
       for (const doc of this.docs.values()) this.addTo(map, first, doc);
     }
@@ -96,19 +98,27 @@ class MingoCollection implements ReadCollection {
     return name;
   }
 
-  private addTo(map: Map<Primitive, Set<string>>, field: string, doc: Doc): void {
+  private addTo(map: Map<Primitive, string | Set<string>>, field: string, doc: Doc): void {
     for (const value of indexValues(doc, field)) {
-      let ids = map.get(value);
-      if (!ids) map.set(value, (ids = new Set()));
-      ids.add(doc._id);
+      const ids = map.get(value);
+      if (ids === undefined) map.set(value, doc._id);
+      else if (typeof ids === 'string') {
+        if (ids !== doc._id) map.set(value, new Set([ids, doc._id]));
+      } else ids.add(doc._id);
     }
   }
 
-  private removeFrom(map: Map<Primitive, Set<string>>, field: string, doc: Doc): void {
+  private removeFrom(map: Map<Primitive, string | Set<string>>, field: string, doc: Doc): void {
     for (const value of indexValues(doc, field)) {
       const ids = map.get(value);
-      ids?.delete(doc._id);
-      if (ids && ids.size === 0) map.delete(value);
+      if (ids === undefined) continue;
+      if (typeof ids === 'string') {
+        if (ids === doc._id) map.delete(value);
+      } else {
+        ids.delete(doc._id);
+        if (ids.size === 1) map.set(value, ids.values().next().value!);
+        else if (ids.size === 0) map.delete(value);
+      }
     }
   }
 
@@ -125,17 +135,21 @@ class MingoCollection implements ReadCollection {
       const owner = entry.owners.get(key);
       if (owner !== undefined && owner !== id) throw new DuplicateKeyError(this.name, key);
     }
-    if (previous) {
-      for (const [field, map] of this.equality) this.removeFrom(map, field, previous);
-      for (const entry of this.unique) entry.owners.delete(this.uniqueKey(entry.fields, previous));
+    // Indexes change only where an indexed value did: most updates touch none.
+    for (const [field, map] of this.equality) {
+      if (previous && next && valueAt(previous, field) === valueAt(next, field)) continue;
+      if (previous) this.removeFrom(map, field, previous);
+      if (next) this.addTo(map, field, next);
     }
-    if (next) {
-      this.docs.set(id, next);
-      for (const [field, map] of this.equality) this.addTo(map, field, next);
-      for (const entry of this.unique) entry.owners.set(this.uniqueKey(entry.fields, next), id);
-    } else {
-      this.docs.delete(id);
+    for (const entry of this.unique) {
+      const before = previous ? this.uniqueKey(entry.fields, previous) : null;
+      const after = next ? this.uniqueKey(entry.fields, next) : null;
+      if (before === after) continue;
+      if (before !== null) entry.owners.delete(before);
+      if (after !== null) entry.owners.set(after, id);
     }
+    if (next) this.docs.set(id, next);
+    else this.docs.delete(id);
     undo?.push({ collection: this, id, previous });
   }
 
@@ -146,13 +160,25 @@ class MingoCollection implements ReadCollection {
       const doc = this.docs.get(filter._id);
       return doc ? [doc] : [];
     }
-    let best: Set<string> | null = null;
+    let best: Set<string> | string[] | null = null;
     for (const [field, map] of this.equality) {
       const values = equalityValues(filter[field]);
       if (!values) continue;
-      const ids = new Set<string>();
-      for (const value of values) for (const id of map.get(value) ?? []) ids.add(id);
-      if (!best || ids.size < best.size) best = ids;
+      let ids: Set<string> | string[];
+      if (values.length === 1) {
+        const entry = map.get(values[0]);
+        ids = entry === undefined ? [] : typeof entry === 'string' ? [entry] : entry;
+      } else {
+        const union = new Set<string>();
+        for (const value of values) {
+          const entry = map.get(value);
+          if (typeof entry === 'string') union.add(entry);
+          else if (entry) for (const id of entry) union.add(id);
+        }
+        ids = union;
+      }
+      const size = Array.isArray(ids) ? ids.length : ids.size;
+      if (!best || size < (Array.isArray(best) ? best.length : best.size)) best = ids;
     }
     if (!best) return this.docs.values();
     const found = best;
@@ -165,25 +191,59 @@ class MingoCollection implements ReadCollection {
     })();
   }
 
-  private match(filter: Filter): Doc[] {
+  /** The filter as a predicate: compiled for the common shapes, mingo for the rest. */
+  private predicate(filter: Filter): Predicate {
+    const compiled = compileFilter(filter);
+    if (compiled) return compiled as Predicate;
     const query = new Query(filter, {});
-    const out: Doc[] = [];
-    for (const doc of this.candidates(filter)) if (query.test(doc)) out.push(doc);
-    return out;
+    return (doc) => query.test(doc);
+  }
+
+  private *matching(filter: Filter): Generator<Doc> {
+    const test = this.predicate(filter);
+    for (const doc of this.candidates(filter)) if (test(doc)) yield doc;
+  }
+
+  private match(filter: Filter): Doc[] {
+    return [...this.matching(filter)];
+  }
+
+  /** Sorts, pages and projects; a small page of a large match set is taken without a full sort. */
+  private page(docs: Iterable<Doc>, options: FindOptions): Doc[] {
+    type Any = Record<string, unknown>;
+    const skip = options.skip ?? 0;
+    let selected: Doc[];
+    if (options.sort) {
+      const compare = sortComparator(options.sort)!;
+      if (options.limit && skip + options.limit <= 10_000) selected = topK(docs as Iterable<Any>, compare, skip + options.limit).slice(skip) as Doc[];
+      else {
+        const all = [...docs].sort(compare as never);
+        selected = options.limit ? all.slice(skip, skip + options.limit) : all.slice(skip);
+      }
+    } else {
+      const all = Array.isArray(docs) ? docs : [...docs];
+      selected = options.limit ? all.slice(skip, skip + options.limit) : all.slice(skip);
+    }
+    if (!options.projection) return selected;
+    const project = simpleProjection(options.projection);
+    return project ? selected.map((d) => project(d) as Doc) : new Query({}, {}).find<Doc>(selected, options.projection).all();
   }
 
   matchRaw(filter: Filter, options: FindOptions = {}): Doc[] {
-    let docs = this.match(filter);
-    if (options.sort || options.projection) {
-      let cursor = new Query({}, {}).find<Doc>(docs, options.projection);
-      if (options.sort) cursor = cursor.sort(options.sort);
-      if (options.skip) cursor = cursor.skip(options.skip);
-      if (options.limit) cursor = cursor.limit(options.limit);
-      return cursor.all();
-    }
-    const start = options.skip ?? 0;
-    docs = options.limit ? docs.slice(start, start + options.limit) : docs.slice(start);
-    return docs;
+    return this.page(this.matching(filter), options);
+  }
+
+  /** One pass for a list page and its total. */
+  async findPage(filter: Filter, options: FindOptions = {}): Promise<{ items: Doc[]; total: number }> {
+    let total = 0;
+    const counted = (function* (docs: Iterable<Doc>) {
+      for (const doc of docs) {
+        total++;
+        yield doc;
+      }
+    })(this.matching(filter));
+    const items = this.page(counted, options).map((d) => structuredClone(d));
+    return { items, total };
   }
 
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<Doc | null> {
@@ -197,7 +257,9 @@ class MingoCollection implements ReadCollection {
 
   async countDocuments(filter: Filter = {}): Promise<number> {
     if (Object.keys(filter).length === 0) return this.docs.size;
-    return this.match(filter).length;
+    let count = 0;
+    for (const _ of this.matching(filter)) count++;
+    return count;
   }
 
   async aggregate<R = Record<string, unknown>>(pipeline: Record<string, unknown>[]): Promise<R[]> {
@@ -220,20 +282,21 @@ class MingoCollection implements ReadCollection {
     } else if ('updateOne' in op || 'updateMany' in op) {
       const { filter, update } = 'updateOne' in op ? op.updateOne : op.updateMany;
       const many = 'updateMany' in op;
-      const targets = this.match(filter);
-      const chosen = many ? targets : targets.slice(0, 1);
+      const chosen: Doc[] = [];
+      for (const doc of this.matching(filter)) {
+        chosen.push(doc);
+        if (!many) break;
+      }
       for (const doc of chosen) {
         result.matchedCount += 1;
-        const next = structuredClone(doc);
-        const changed = this.applyModifier(next, update, false);
-        if (changed) {
+        const next = this.updated(doc, update, false);
+        if (next) {
           this.put(doc._id, next, undo);
           result.modifiedCount += 1;
         }
       }
       if (chosen.length === 0 && !many && op.updateOne.upsert) {
-        const doc = this.seedFromFilter(filter);
-        this.applyModifier(doc, update, true);
+        const doc = this.updated(this.seedFromFilter(filter), update, true)!;
         if (this.docs.has(doc._id)) throw new DuplicateKeyError(this.name, JSON.stringify({ _id: doc._id }));
         this.put(doc._id, doc, undo);
         result.upsertedCount = 1;
@@ -271,6 +334,14 @@ class MingoCollection implements ReadCollection {
     }
     if (typeof doc._id !== 'string') doc._id = randomUUID();
     return doc as Doc;
+  }
+
+  /** Returns the updated document (a new object) when anything changed, else null. */
+  private updated(doc: Doc, update: Update, inserting: boolean): Doc | null {
+    const simple = applySimpleUpdate(doc, update as Record<string, unknown>, inserting);
+    if (simple) return simple.changed ? (simple.next as Doc) : null;
+    const next = structuredClone(doc);
+    return this.applyModifier(next, update, inserting) ? next : null;
   }
 
   private applyModifier(doc: Doc, update: Update, inserting: boolean): boolean {

@@ -46,6 +46,11 @@ class MongoReadCollection implements ReadCollection {
     return this.collection.countDocuments(filter);
   }
 
+  async findPage(filter: Filter, options: FindOptions = {}): Promise<{ items: Doc[]; total: number }> {
+    const [items, total] = await Promise.all([this.find(filter, options), this.countDocuments(filter)]);
+    return { items, total };
+  }
+
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<WriteResult> {
     try {
       const r = await this.collection.updateOne(filter, update as never, { upsert: options.upsert });

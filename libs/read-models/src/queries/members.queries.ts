@@ -35,10 +35,11 @@ export async function listMembers(
     filter.$or = [{ nameSearch: { $regex: pattern } }, { emailNormalized: { $regex: pattern } }];
   }
   const collection = store.collection<MemberDocument>(MEMBERS);
-  const [docs, total] = await Promise.all([
-    collection.find(filter, { sort: { lastNameSort: 1, firstNameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
-    collection.countDocuments(filter),
-  ]);
+  const { items: docs, total } = await collection.findPage(filter, {
+    sort: { lastNameSort: 1, firstNameSort: 1, _id: 1 },
+    skip: (query.page - 1) * query.pageSize,
+    limit: query.pageSize,
+  });
   return { items: docs.map(toItem), total, page: query.page, pageSize: query.pageSize };
 }
 
@@ -78,10 +79,7 @@ export async function listClasses(
   const search = query.search?.trim().toLowerCase();
   if (search) filter.nameSort = { $regex: escapeRegex(search) };
   const collection = store.collection<ClassDocument>(CLASSES);
-  const [docs, total] = await Promise.all([
-    collection.find(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
-    collection.countDocuments(filter),
-  ]);
+  const { items: docs, total } = await collection.findPage(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
   return { items: docs.map((d) => ({ id: d._id, name: d.name, instructorId: d.instructorId, status: d.status })), total, page: query.page, pageSize: query.pageSize };
 }
 

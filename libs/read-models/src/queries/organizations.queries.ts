@@ -37,10 +37,7 @@ export async function listOrganizations(
   const collection = store.collection<OrganizationDocument>(ORGANIZATIONS);
   const search = query.search?.trim();
   const filter = search ? { name: { $regex: escapeRegex(search), $options: 'i' } } : {};
-  const [docs, total] = await Promise.all([
-    collection.find(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize }),
-    collection.countDocuments(filter),
-  ]);
+  const { items: docs, total } = await collection.findPage(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
   return {
     items: docs.map((d) => ({ id: d._id, name: d.name, description: d.description, inArrearsAt: d.inArrearsAt })),
     total,

@@ -7,6 +7,8 @@ interface Person extends Doc {
   name: string;
   age: number;
   roles: string[];
+  nick?: string;
+  meta?: Record<string, unknown>;
   _position?: number;
 }
 
@@ -58,6 +60,32 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect((await people.find({ name: { $regex: 'B', $options: 'i' } })).map((p) => p._id)).toEqual(['p2']);
       expect((await people.find({ roles: 'instructor' }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p2', 'p3']);
       expect((await people.find({ orgId: 'a', $or: [{ name: 'Ada' }, { age: 30 }] }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p1', 'p4']);
+    });
+
+    test('findPage returns one sorted page and the total of all matches', async () => {
+      const { items, total } = await people.findPage({ orgId: 'a' }, { sort: { age: 1 }, skip: 1, limit: 1 });
+      expect(total).toBe(3);
+      expect(items.map((p) => p._id)).toEqual(['p4']);
+    });
+
+    test('null matches missing fields, $ne and $exists see missing fields, ranges compare like with like', async () => {
+      await people.updateOne({ _id: 'p4' }, { $set: { nick: 'dd', meta: { level: 2 } } });
+      expect((await people.find({ nick: null }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p1', 'p2', 'p3']);
+      expect((await people.find({ nick: { $ne: 'dd' } }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p1', 'p2', 'p3']);
+      expect((await people.find({ nick: { $exists: true } })).map((p) => p._id)).toEqual(['p4']);
+      expect((await people.find({ name: { $gt: 10 } })).map((p) => p._id)).toEqual([]);
+      expect((await people.find({ 'meta.level': { $gte: 2 } })).map((p) => p._id)).toEqual(['p4']);
+      expect((await people.find({ roles: { $in: ['admin'] }, age: { $lt: 40 } })).map((p) => p._id)).toEqual(['p1']);
+    });
+
+    test('$set on a dotted path, $unset, and an update that changes nothing', async () => {
+      await people.updateOne({ _id: 'p1' }, { $set: { 'meta.level': 3, 'meta.tag': 'x' } });
+      expect((await people.findOne({ _id: 'p1' }))?.meta).toEqual({ level: 3, tag: 'x' });
+      await people.updateOne({ _id: 'p1' }, { $unset: { 'meta.tag': '' } });
+      expect((await people.findOne({ _id: 'p1' }))?.meta).toEqual({ level: 3 });
+      const same = await people.updateOne({ _id: 'p1' }, { $set: { name: 'Ada' } });
+      expect(same.matchedCount).toBe(1);
+      expect(same.modifiedCount).toBe(0);
     });
 
     test('projection returns only the asked fields', async () => {

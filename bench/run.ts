@@ -1,0 +1,378 @@
+/**
+ * `npm run bench [-- --quick]`: the service measured against the physical limits it is
+ * bounded by. Every figure is measured in the same run as its baseline, so the ratio
+ * holds on a noisy machine. Prints a markdown table and writes bench/last-run.json
+ * (bench/last-run.quick.json for --quick). Benchmarks report; they never fail a test.
+ */
+import Database from 'better-sqlite3';
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createApp } from '../apps/command-api/src/app.js';
+import { loadConfig } from '../apps/command-api/src/config.js';
+import { createInfrastructure, upcastRecorded } from '../apps/command-api/src/infrastructure.js';
+import { createLogger } from '../apps/command-api/src/shared/logger.js';
+import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store.js';
+import { MingoReadStore } from '../libs/read-models/src/mingo/mingo-read-store.js';
+import { ProjectionRunner } from '../libs/read-models/src/projector/projection-runner.js';
+import { ALL_PROJECTIONS } from '../libs/read-models/src/projections/index.js';
+import { listMembers } from '../libs/read-models/src/queries/members.queries.js';
+import { generateMembershipLog } from './dataset.js';
+
+const quick = process.argv.includes('--quick');
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '../..');
+const work = mkdtempSync(join(tmpdir(), 'org-bench-'));
+
+interface Row {
+  id: number;
+  figure: string;
+  value: number;
+  unit: string;
+  baseline: string | null;
+  baselineValue: number | null;
+  ratio: number | null;
+  target: string;
+  met: boolean;
+  durability: string;
+  detail: Record<string, unknown>;
+}
+
+const rows: Row[] = [];
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const log = (message: string) => process.stderr.write(`[bench] ${message}\n`);
+
+async function freePort(): Promise<number> {
+  return new Promise((done) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => done(port));
+    });
+  });
+}
+
+interface LoadResult {
+  requestsPerSecond: number;
+  total: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  statusCodes: Record<string, number>;
+}
+
+/** Runs autocannon in a second process, bounded in time, and returns its figures. */
+function load(options: Record<string, unknown>): Promise<LoadResult> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(here, 'load.js'), JSON.stringify(options)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`load generator exited ${code}`))));
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+// ---- 1. Appends through the port vs raw single-row commits ---------------------------
+async function appends(): Promise<void> {
+  const n = quick ? 2_000 : 20_000;
+  const callers = 50;
+  log(`1: ${n} single-event appends from ${callers} callers, and ${n} raw commits`);
+  const raw = new Database(join(work, 'raw.db'));
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = FULL');
+  raw.exec('CREATE TABLE events (position INTEGER PRIMARY KEY AUTOINCREMENT, stream_name TEXT, revision INTEGER, event_id TEXT, type TEXT, data TEXT, metadata TEXT, recorded_at TEXT)');
+  const insert = raw.prepare('INSERT INTO events (stream_name, revision, event_id, type, data, metadata, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?)');
+  let started = performance.now();
+  for (let i = 0; i < n; i++) insert.run(`s-${i % callers}`, i, randomUUID(), 'T', JSON.stringify({ i }), '{}', new Date().toISOString());
+  const rawRate = n / ((performance.now() - started) / 1000);
+  raw.close();
+
+  const store = new SqliteEventStore({ filename: join(work, 'port.db'), synchronous: 'FULL' });
+  let next = 0;
+  started = performance.now();
+  await Promise.all(
+    Array.from({ length: callers }, async (_, c) => {
+      while (next < n) {
+        const i = next++;
+        await store.append(`s-${c}`, [{ id: randomUUID(), type: 'T', data: { i }, metadata: {} }]);
+      }
+    }),
+  );
+  const portRate = n / ((performance.now() - started) / 1000);
+  await store.close();
+  rows.push({
+    id: 1,
+    figure: 'events appended per second through the event store port (single-event appends, 50 concurrent callers)',
+    value: Math.round(portRate),
+    unit: 'events/s',
+    baseline: 'raw better-sqlite3 single-row commits, same settings',
+    baselineValue: Math.round(rawRate),
+    ratio: round(portRate / rawRate, 2),
+    target: '>= 1.0x',
+    met: portRate >= rawRate,
+    durability: 'WAL, synchronous=FULL',
+    detail: { events: n, callers },
+  });
+}
+
+// ---- 2 and 6. Invitations over HTTP; conflicting edits ---------------------------------
+async function http(): Promise<void> {
+  const dataDir = join(work, 'http');
+  mkdirSync(dataDir);
+  const admin = { email: 'bench@platform.test', password: 'bench-password-123' };
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent', SUPERADMIN_EMAIL: admin.email, SUPERADMIN_PASSWORD: admin.password, SQLITE_SYNCHRONOUS: 'FULL' });
+  const infra = await createInfrastructure(config, createLogger('silent'));
+  const { app } = await createApp(infra);
+  const port = await freePort();
+  await app.listen(port, '127.0.0.1');
+  const base = `http://127.0.0.1:${port}`;
+  const json = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: body === undefined ? undefined : JSON.stringify(body) });
+    return { status: response.status, headers: response.headers, body: (await response.json().catch(() => null)) as Record<string, unknown> };
+  };
+  const token = (await json('POST', '/auth/login', admin)).body.accessToken as string;
+  const auth = { authorization: `Bearer ${token}` };
+  const orgId = (await json('POST', '/organizations', { name: 'Bench Institute', timeZone: 'UTC' }, auth)).body.id as string;
+
+  const seconds = quick ? 2 : 10;
+  const bare = createHttpServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end('{"ok":true}');
+  });
+  const barePort = await freePort();
+  await new Promise<void>((r) => bare.listen(barePort, '127.0.0.1', r));
+  log('2: bare HTTP baseline');
+  const baseline = await load({ url: `http://127.0.0.1:${barePort}/`, connections: 50, durationSeconds: seconds });
+  bare.close();
+
+  const invite = {
+    url: `${base}/organizations/${orgId}/users`,
+    connections: 50,
+    durationSeconds: seconds,
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json' },
+    bodyTemplate: JSON.stringify({ email: 'user{{n}}@bench.test', firstName: 'Bench', lastName: 'User{{n}}', roles: ['instructor'] }),
+  };
+  log('2: invitations, as fast as they are answered');
+  const flat = await load(invite);
+  log('2: invitations at 2,000/s offered');
+  const offered = await load({ ...invite, overallRate: quick ? 500 : 2000, bodyTemplate: invite.bodyTemplate.replace('user{{n}}', 'paced{{n}}') });
+  rows.push({
+    id: 2,
+    figure: '"invite user" commands per second over HTTP, 50 connections',
+    value: Math.round(flat.requestsPerSecond),
+    unit: 'commands/s',
+    baseline: 'bare Node HTTP server, fixed JSON body',
+    baselineValue: Math.round(baseline.requestsPerSecond),
+    ratio: round(flat.requestsPerSecond / baseline.requestsPerSecond, 3),
+    target: '>= 3,000 commands/s; p99 <= 20 ms at 2,000/s offered',
+    met: flat.requestsPerSecond >= 3000 && offered.p99 <= 20,
+    durability: 'WAL, synchronous=FULL; each command answers after its events are projected',
+    detail: {
+      p50Ms: flat.p50,
+      p99Ms: flat.p99,
+      atOfferedRate: { offeredPerSecond: quick ? 500 : 2000, achievedPerSecond: round(offered.requestsPerSecond), p50Ms: offered.p50, p99Ms: offered.p99 },
+      statusCodes: flat.statusCodes,
+      errors: flat.errors + offered.errors,
+    },
+  });
+
+  log('6: 100 concurrent conflicting edits to one user');
+  const editOrg = (await json('POST', '/organizations', { name: 'Conflict School', timeZone: 'UTC' }, auth)).body.id as string;
+  const user = (await json('POST', `/organizations/${editOrg}/users`, { email: 'conflict@bench.test', firstName: 'Con', lastName: 'Flict', roles: ['admin'] }, auth)).body.id as string;
+  const runs = quick ? 3 : 10;
+  const outcomes: { won: number; conflicts: number; other: number }[] = [];
+  for (let r = 0; r < runs; r++) {
+    const etag = (await fetch(`${base}/organizations/${editOrg}`, { headers: auth })).headers.get('etag')!;
+    const answers = await Promise.all(
+      Array.from({ length: 100 }, (_, i) => json('PATCH', `/organizations/${editOrg}/users/${user}`, { firstName: `Edit${r}x${i}`, lastName: 'Flict', roles: ['admin'] }, { ...auth, 'if-match': etag })),
+    );
+    outcomes.push({
+      won: answers.filter((a) => a.status === 200).length,
+      conflicts: answers.filter((a) => a.status === 409).length,
+      other: answers.filter((a) => a.status !== 200 && a.status !== 409).length,
+    });
+  }
+  const exact = outcomes.filter((o) => o.won === 1 && o.conflicts === 99).length;
+  rows.push({
+    id: 6,
+    figure: '100 concurrent conflicting edits to one user (same If-Match)',
+    value: exact,
+    unit: `of ${runs} runs with exactly 1 winner and 99 x 409`,
+    baseline: null,
+    baselineValue: null,
+    ratio: null,
+    target: 'exactly 1 wins and 99 get 409, every time',
+    met: exact === runs,
+    durability: 'WAL, synchronous=FULL',
+    detail: { outcomes },
+  });
+  await app.close();
+  await infra.close();
+}
+
+// ---- 3, 4 and 5. Rebuild, cold boot and the member list on a 1,000,000-event log -------
+async function largeLog(): Promise<void> {
+  const organizations = 10;
+  const members = quick ? 1_000 : 100_000;
+  const dataDir = join(work, 'large');
+  mkdirSync(dataDir);
+  const file = join(dataDir, 'events.db');
+  log(`3: generating ${organizations} x ${members} members (seeded)`);
+  const dataset = generateMembershipLog(file, { organizations, membersPerOrganization: members, seed: 20261123 });
+
+  log('3: baseline, reading and parsing every row');
+  const db = new Database(file, { readonly: true });
+  const page = db.prepare('SELECT * FROM events WHERE position > ? ORDER BY position LIMIT 1000');
+  let after = 0;
+  let parsed = 0;
+  let started = performance.now();
+  for (;;) {
+    const batch = page.all(after) as { position: number; data: string; metadata: string }[];
+    for (const row of batch) {
+      JSON.parse(row.data);
+      JSON.parse(row.metadata);
+      parsed++;
+    }
+    if (batch.length < 1000) break;
+    after = batch[batch.length - 1].position;
+  }
+  const rawRate = parsed / ((performance.now() - started) / 1000);
+  db.close();
+
+  log('3: rebuilding every read model');
+  const events = new SqliteEventStore({ filename: file });
+  const readStore = new MingoReadStore();
+  const runner = new ProjectionRunner(events, readStore, ALL_PROJECTIONS, { upcast: upcastRecorded });
+  started = performance.now();
+  await runner.start();
+  await runner.catchUp(600_000);
+  const rebuildSeconds = (performance.now() - started) / 1000;
+  await runner.stop();
+  const rebuildRate = dataset.events / rebuildSeconds;
+  rows.push({
+    id: 3,
+    figure: `read-model rebuild from a ${dataset.events.toLocaleString('en')}-event log`,
+    value: Math.round(rebuildRate),
+    unit: 'events/s',
+    baseline: 'reading and JSON.parse-ing the same rows from SQLite',
+    baselineValue: Math.round(rawRate),
+    ratio: round(rebuildRate / rawRate, 3),
+    target: '>= 100,000 events/s, or <= 10 s for the million',
+    met: rebuildRate >= 100_000 || (dataset.events >= 1_000_000 && rebuildSeconds <= 10),
+    durability: 'read models in memory (mingo); log read from SQLite',
+    detail: { seconds: round(rebuildSeconds, 2), events: dataset.events, heapMiB: Math.round(process.memoryUsage().heapUsed / 1048576) },
+  });
+
+  log('5: member list queries');
+  const latencies: number[] = [];
+  const queries = quick ? 200 : 2_000;
+  for (let i = 0; i < queries + 50; i++) {
+    const term = dataset.searchTerms[i % dataset.searchTerms.length];
+    const org = dataset.organizations[i % organizations];
+    const t0 = performance.now();
+    await listMembers(readStore, org, { search: term, page: 1, pageSize: 25 });
+    if (i >= 50) latencies.push(performance.now() - t0); // the first 50 warm up the JIT
+  }
+  const p99 = percentile(latencies, 99);
+  rows.push({
+    id: 5,
+    figure: `member list: a page of 25 with a search term, in an organization of ${members.toLocaleString('en')} members among ${organizations}`,
+    value: round(p99, 2),
+    unit: 'ms p99',
+    baseline: null,
+    baselineValue: null,
+    ratio: null,
+    target: 'p99 <= 5 ms',
+    met: p99 <= 5,
+    durability: 'read models in memory (mingo)',
+    detail: { p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(p99, 2), queries, searchTerms: dataset.searchTerms.length },
+  });
+  await events.close();
+
+  log('4: cold boot of the embedded service on that log');
+  const port = await freePort();
+  started = performance.now();
+  const child = spawn(process.execPath, [join(root, 'dist/apps/command-api/src/main.js')], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SUPERADMIN_EMAIL: 'boot@platform.test', SUPERADMIN_PASSWORD: 'boot-password-123' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let bootMs = -1;
+  for (let i = 0; i < 1200 && child.exitCode === null; i++) {
+    const answered = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false);
+    if (answered) {
+      bootMs = performance.now() - started;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  const rssMiB = Math.round(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+  child.kill('SIGTERM');
+  await new Promise((r) => child.once('exit', r));
+  rows.push({
+    id: 4,
+    figure: 'cold boot of the embedded service on that log, until the first query is answered',
+    value: round(bootMs / 1000, 2),
+    unit: 's',
+    baseline: null,
+    baselineValue: null,
+    ratio: null,
+    target: '<= 15 s, RSS reported',
+    met: bootMs > 0 && bootMs <= 15_000,
+    durability: 'read models rebuilt in memory at boot',
+    detail: { rssMiB },
+  });
+}
+
+async function main(): Promise<void> {
+  const startedAt = new Date().toISOString();
+  try {
+    await appends();
+    await http();
+    await largeLog();
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  rows.sort((a, b) => a.id - b.id);
+  const machine = {
+    cpus: `${cpus().length} x ${cpus()[0]?.model ?? 'unknown'}`,
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    commit: (() => {
+      try {
+        return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+      } catch {
+        return null;
+      }
+    })(),
+  };
+  const table = [
+    '| # | figure | value | baseline | ratio | target | met | durability |',
+    '|---|---|---|---|---|---|---|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.id} | ${r.figure} | ${r.value.toLocaleString('en')} ${r.unit} | ${r.baseline ? `${r.baseline}: ${r.baselineValue!.toLocaleString('en')}` : '—'} | ${r.ratio ?? '—'} | ${r.target} | ${r.met ? 'yes' : 'no'} | ${r.durability} |`,
+    ),
+  ].join('\n');
+  process.stdout.write(`\n${table}\n\n${quick ? '(quick run: small sizes, figures not comparable to the targets)\n' : ''}`);
+  for (const r of rows) process.stdout.write(`${r.id}: ${JSON.stringify(r.detail)}\n`);
+  const out = join(root, 'bench', quick ? 'last-run.quick.json' : 'last-run.json');
+  writeFileSync(out, `${JSON.stringify({ startedAt, quick, machine, rows }, null, 2)}\n`);
+  process.stdout.write(`\nwritten to ${out}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
