@@ -84,6 +84,17 @@ describe('Inviting', () => {
     expect(invited).toBe(1);
   });
 
+  test('a burst of 60 parallel invitations to one organization all succeed, none lost to a conflict', async () => {
+    const orgId = await organization();
+    const responses = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => invite(orgId, { email: unique(`burst${i}`), firstName: `B${i}`, lastName: 'Urst', roles: ['instructor'] })),
+    );
+    expect(responses.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
+    const list = await t.http().get(`/organizations/${orgId}/users`).query({ pageSize: 100 }).set('Authorization', root);
+    expect(list.body.total).toBe(60);
+    expect((await t.http().get(`/organizations/${orgId}`).set('Authorization', root)).body.userCount).toBe(60);
+  });
+
   test('the setup token is stored only as a hash and a ciphertext', async () => {
     const orgId = await organization();
     const email = unique('secret');

@@ -13,6 +13,7 @@ import {
 import {
   WrongExpectedRevisionError,
   type EventStore,
+  type EventToAppend,
   type RecordedEvent,
 } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ProjectionProgress } from '../../../../libs/read-models/src/projector/projection-runner.js';
@@ -41,6 +42,34 @@ interface CachedStream<State> {
 
 const MAX_ATTEMPTS = 5;
 const CACHE_LIMIT = 10_000;
+const MAX_BATCH = 500;
+
+interface HandleOptions<C, E extends DomainEvent, S> {
+  streamName: string;
+  decider: Decider<C, E, S>;
+  command: C;
+  metadata: CommandMetadata;
+  organizationId: string | null;
+  /** The revision the client last saw (If-Match); a mismatch is a 409, never a retry. */
+  expectedRevision?: number;
+  /** What identifies the request: the same Idempotency-Key with another body is refused. */
+  requestBody?: unknown;
+}
+
+interface Queued {
+  options: HandleOptions<unknown, DomainEvent, unknown>;
+  resolve: (result: CommandResult) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome =
+  | { entry: Queued; revision: number; position: number | null; state: unknown; appended: DomainEvent[] }
+  | { entry: Queued; error: unknown };
+
+function settle(outcome: Outcome, position: number): void {
+  if ('error' in outcome) outcome.entry.reject(outcome.error);
+  else outcome.entry.resolve({ revision: outcome.revision, position: outcome.position ?? position, state: outcome.state, appended: outcome.appended });
+}
 
 /**
  * Loads a stream, folds it through a decider, decides, and appends at the revision it
@@ -54,6 +83,7 @@ const CACHE_LIMIT = 10_000;
 @Injectable()
 export class AggregateRepository {
   private readonly cache = new Map<string, CachedStream<unknown>>();
+  private readonly queues = new Map<string, Queued[]>();
 
   constructor(
     @Inject(EVENT_STORE) private readonly events: EventStore,
@@ -85,81 +115,133 @@ export class AggregateRepository {
     return next;
   }
 
-  async handle<C, E extends DomainEvent, S>(options: {
-    streamName: string;
-    decider: Decider<C, E, S>;
-    command: C;
-    metadata: CommandMetadata;
-    organizationId: string | null;
-    /** The revision the client last saw (If-Match); a mismatch is a 409, never a retry. */
-    expectedRevision?: number;
-    /** Hash of the request body: the same Idempotency-Key with another body is refused. */
-    requestBody?: unknown;
-  }): Promise<CommandResult<S>> {
-    const { streamName, decider, command, metadata } = options;
-    const requestHash = createHash('sha256').update(JSON.stringify({ streamName, body: options.requestBody ?? command })).digest('hex');
+  /**
+   * Decides a command on the stream's current state and appends its events.
+   *
+   * Commands for one stream are queued in this process and decided together, one
+   * after the other on the evolving state, then appended as one batch at the revision
+   * they were decided on. Each command keeps its own outcome: a rule one of them breaks
+   * fails that one only. So a burst of commands on one organization (an admin inviting
+   * a class list) neither conflicts with itself nor waits for one commit per command.
+   * Conflicts with other processes reload and decide again.
+   */
+  handle<C, E extends DomainEvent, S>(options: HandleOptions<C, E, S>): Promise<CommandResult<S>> {
+    return new Promise((resolve, reject) => {
+      const entry = { options, resolve, reject } as unknown as Queued;
+      const queue = this.queues.get(options.streamName);
+      if (queue) {
+        queue.push(entry);
+        return;
+      }
+      this.queues.set(options.streamName, [entry]);
+      void this.drain(options.streamName);
+    });
+  }
 
+  private async drain(streamName: string): Promise<void> {
+    const queue = this.queues.get(streamName)!;
+    while (queue.length > 0) {
+      const batch = queue.splice(0, MAX_BATCH);
+      try {
+        await this.runBatch(streamName, batch);
+      } catch (error) {
+        for (const entry of batch) entry.reject(error);
+      }
+    }
+    this.queues.delete(streamName);
+  }
+
+  private async runBatch(streamName: string, batch: Queued[]): Promise<void> {
+    const decider = batch[0].options.decider;
     for (let attempt = 1; ; attempt++) {
       const stream = await this.load(streamName, decider);
+      let state = stream.state;
+      let revision = stream.revision;
+      const idempotency = new Map(stream.idempotency);
+      const toAppend: EventToAppend[] = [];
+      const outcomes: Outcome[] = [];
 
-      if (metadata.idempotencyKey) {
-        const seen = stream.idempotency.get(metadata.idempotencyKey);
-        if (seen) {
-          if (seen.requestHash !== requestHash)
-            throw new ProblemException(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
-          return { revision: seen.revision, position: seen.position, state: stream.state, appended: [] };
+      for (const entry of batch) {
+        const { command, metadata } = entry.options;
+        try {
+          const requestHash = createHash('sha256').update(JSON.stringify({ streamName, body: entry.options.requestBody ?? command })).digest('hex');
+          if (metadata.idempotencyKey) {
+            const seen = idempotency.get(metadata.idempotencyKey);
+            if (seen) {
+              if (seen.requestHash !== requestHash)
+                throw new ProblemException(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
+              // A key first seen in this very batch has no position until the batch is stored.
+              outcomes.push({ entry, revision: seen.revision, position: seen.position || null, state, appended: [] });
+              continue;
+            }
+          }
+          if (entry.options.expectedRevision !== undefined && entry.options.expectedRevision !== revision) throw staleRevision(entry.options.expectedRevision, revision);
+          const decided = decider.decide(command, state);
+          if (decided.length === 0) {
+            outcomes.push({ entry, revision, position: null, state, appended: [] });
+            continue;
+          }
+          const eventMetadata = this.metadataFor(entry.options, requestHash);
+          decided.forEach((event, i) =>
+            toAppend.push({
+              // Ids derived from the Idempotency-Key make a retried append a no-op in the store too.
+              id: metadata.idempotencyKey ? uuidV5(`${metadata.idempotencyKey}:${streamName}:${revision}:${i}`) : newId(),
+              type: event.type,
+              data: event.data as Record<string, unknown>,
+              metadata: { ...eventMetadata } as unknown as Record<string, unknown>,
+            }),
+          );
+          state = fold(decider, decided, state);
+          revision += decided.length;
+          if (metadata.idempotencyKey) idempotency.set(metadata.idempotencyKey, { requestHash, revision, position: 0 });
+          outcomes.push({ entry, revision, position: null, state, appended: decided });
+        } catch (error) {
+          outcomes.push({ entry, error });
         }
       }
 
-      if (options.expectedRevision !== undefined && options.expectedRevision !== stream.revision)
-        throw staleRevision(options.expectedRevision, stream.revision);
-
-      const decided = decider.decide(command, stream.state);
-      if (decided.length === 0) return { revision: stream.revision, position: stream.position, state: stream.state, appended: [] };
-
-      const eventMetadata: EventMetadata = {
-        schemaVersion: 1,
-        actorId: metadata.actor.id,
-        actorKind: metadata.actor.kind,
-        ...(metadata.actor.email ? { actorEmail: metadata.actor.email } : {}),
-        actorRoles: metadata.actor.roles,
-        organizationId: options.organizationId,
-        correlationId: metadata.correlationId,
-        causationId: metadata.causationId,
-        occurredAt: metadata.now,
-        ...(metadata.ip ? { ip: metadata.ip } : {}),
-        ...(metadata.userAgent ? { userAgent: metadata.userAgent } : {}),
-        ...(metadata.idempotencyKey ? { idempotencyKey: metadata.idempotencyKey, requestHash } : {}),
-      };
-
+      if (toAppend.length === 0) {
+        for (const o of outcomes) settle(o, stream.position);
+        return;
+      }
       try {
-        const result = await this.events.append(
-          streamName,
-          decided.map((event, i) => ({
-            // Ids derived from the Idempotency-Key make a retried append a no-op in the store too.
-            id: metadata.idempotencyKey ? uuidV5(`${metadata.idempotencyKey}:${streamName}:${stream.revision}:${i}`) : newId(),
-            type: event.type,
-            data: event.data as Record<string, unknown>,
-            metadata: { ...eventMetadata } as unknown as Record<string, unknown>,
-          })),
-          { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision },
-        );
-        const state = fold(decider, decided, stream.state);
-        const idempotency = new Map(stream.idempotency);
-        if (metadata.idempotencyKey) idempotency.set(metadata.idempotencyKey, { requestHash, revision: result.nextRevision, position: result.position });
+        const result = await this.events.append(streamName, toAppend, { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision });
+        for (const [key, seen] of idempotency) if (seen.position === 0) idempotency.set(key, { ...seen, position: result.position });
         this.remember(streamName, { state, revision: result.nextRevision, position: result.position, idempotency });
         await this.readYourWrites(result.position);
-        return { revision: result.nextRevision, position: result.position, state, appended: decided };
+        // Every command of the batch answers with the batch's last position: a safe
+        // read-your-writes token for each of them.
+        for (const o of outcomes) settle(o, result.position);
+        return;
       } catch (error) {
-        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        // The batch's state was evolved but not stored: the cached state must go, whatever failed.
         this.cache.delete(streamName);
-        if (options.expectedRevision !== undefined) throw staleRevision(options.expectedRevision, error.actual === 'no_stream' ? -1 : error.actual);
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= MAX_ATTEMPTS) {
           this.logger.warn({ streamName, attempts: attempt }, 'giving up after repeated concurrency conflicts');
           throw new ProblemException(409, 'concurrency-conflict', 'Too many concurrent changes to this resource; try again');
         }
+        // Decide the whole batch again on fresh state (If-Match commands then see the new revision).
       }
     }
+  }
+
+  private metadataFor(options: HandleOptions<unknown, DomainEvent, unknown>, requestHash: string): EventMetadata {
+    const { metadata } = options;
+    return {
+      schemaVersion: 1,
+      actorId: metadata.actor.id,
+      actorKind: metadata.actor.kind,
+      ...(metadata.actor.email ? { actorEmail: metadata.actor.email } : {}),
+      actorRoles: metadata.actor.roles,
+      organizationId: options.organizationId,
+      correlationId: metadata.correlationId,
+      causationId: metadata.causationId,
+      occurredAt: metadata.now,
+      ...(metadata.ip ? { ip: metadata.ip } : {}),
+      ...(metadata.userAgent ? { userAgent: metadata.userAgent } : {}),
+      ...(metadata.idempotencyKey ? { idempotencyKey: metadata.idempotencyKey, requestHash } : {}),
+    };
   }
 
   /** In the embedded default, a command answers once its events are in the read models. */
