@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 import { setupLinkIn, startSmtpServer } from '../support/smtp.js';
 
+// Tests here wait for real mail, up to 10 s each.
+jest.setTimeout(20_000);
+
 let smtp: Awaited<ReturnType<typeof startSmtpServer>>;
 let t: TestApp;
 let root: string;

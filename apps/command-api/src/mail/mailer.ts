@@ -24,7 +24,11 @@ export class SmtpMailer implements Mailer {
   private readonly transport;
 
   constructor(smtpUrl: string, private readonly from: string) {
-    this.transport = nodemailer.createTransport(smtpUrl);
+    // A pool of kept-alive connections: a new TCP and SMTP handshake per message made a
+    // burst of invitations take seconds to mail.
+    const url = new URL(smtpUrl);
+    if (!url.searchParams.has('pool')) url.searchParams.set('pool', 'true');
+    this.transport = nodemailer.createTransport(url.toString());
   }
 
   async send(message: MailMessage): Promise<void> {

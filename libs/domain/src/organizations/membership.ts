@@ -110,6 +110,8 @@ export interface MembershipState {
   id: string;
   members: Map<string, Member>;
   classes: Map<string, ClassRecord>;
+  /** Lower-cased email -> user id: the in-organization uniqueness check stays O(1) for 100,000 members. */
+  emails: Map<string, string>;
 }
 
 // ---- Helpers -----------------------------------------------------------------------
@@ -178,8 +180,8 @@ function requireAnotherActiveAdmin(state: MembershipState, leaving: Member): voi
 }
 
 function emailTaken(state: MembershipState, email: string, exceptUserId?: string): boolean {
-  const lower = email.toLowerCase();
-  return [...state.members.values()].some((m) => m.id !== exceptUserId && m.email.toLowerCase() === lower);
+  const holder = state.emails.get(email.toLowerCase());
+  return holder !== undefined && holder !== exceptUserId;
 }
 
 const classList = (classes: ClassRecord[]) => classes.map((c) => ({ id: c.id, name: c.name }));
@@ -353,10 +355,11 @@ function requireInstructor(state: MembershipState, instructorId: string): void {
  * newest state, and a decision on an older one cannot be appended).
  */
 export function evolveMembership(state: MembershipState, event: MembershipEvent): void {
-  const { members, classes } = state;
+  const { members, classes, emails } = state;
   switch (event.type) {
     case 'UserInvited': {
       const d = event.data;
+      emails.set(d.email.toLowerCase(), d.userId);
       members.set(d.userId, {
         id: d.userId,
         email: d.email,
@@ -372,6 +375,10 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
     }
     case 'UserInvitationResent': {
       const m = members.get(event.data.userId);
+      if (m) {
+        emails.delete(m.email.toLowerCase());
+        emails.set(event.data.email.toLowerCase(), m.id);
+      }
       if (m) members.set(m.id, { ...m, email: event.data.email, setupTokenHash: event.data.setupTokenHash, setupExpiresAt: event.data.setupExpiresAt });
       return;
     }
@@ -400,9 +407,12 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
       if (m) members.set(m.id, { ...m, status: 'active' });
       return;
     }
-    case 'UserDeleted':
+    case 'UserDeleted': {
+      const m = members.get(event.data.userId);
+      if (m) emails.delete(m.email.toLowerCase());
       members.delete(event.data.userId);
       return;
+    }
     case 'UserSessionsEnded':
       return;
     case 'ClassCreated':

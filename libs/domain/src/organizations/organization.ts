@@ -105,6 +105,7 @@ export type OrganizationState =
       sessionPolicy: SessionPolicy;
       members: Map<string, Member>;
       classes: Map<string, ClassRecord>;
+      emails: Map<string, string>;
     };
 
 export const organizationStreamName = (organizationId: string): string => `organization-${organizationId}`;
@@ -229,6 +230,7 @@ export function evolveOrganization(state: OrganizationState, event: Organization
         sessionPolicy: DEFAULT_SESSION_POLICY,
         members: new Map(),
         classes: new Map(),
+        emails: new Map(),
       };
     case 'OrganizationSettingsUpdated': {
       if (state.status !== 'existing') return state;
