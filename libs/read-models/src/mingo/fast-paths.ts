@@ -33,9 +33,15 @@ function comparable(a: unknown, b: unknown): boolean {
   return (typeof a === 'number' && typeof b === 'number') || (typeof a === 'string' && typeof b === 'string');
 }
 
+/** A reader for one path: a plain property read when the path has no dots. */
+function reader(path: string): (doc: Doc) => unknown {
+  return path.includes('.') ? (doc) => valueAt(doc, path) : (doc) => doc[path];
+}
+
 function compileCondition(path: string, condition: unknown): Predicate | null {
-  if (isPrimitive(condition)) return (doc) => equals(valueAt(doc, path), condition);
-  if (condition instanceof RegExp) return (doc) => matchesRegex(valueAt(doc, path), condition);
+  const read = reader(path);
+  if (isPrimitive(condition)) return (doc) => equals(read(doc), condition);
+  if (condition instanceof RegExp) return (doc) => matchesRegex(read(doc), condition);
   if (!isPlainObject(condition)) return null;
   const parts: Predicate[] = [];
   const keys = Object.keys(condition);
@@ -45,23 +51,23 @@ function compileCondition(path: string, condition: unknown): Predicate | null {
     switch (op) {
       case '$eq':
         if (!isPrimitive(arg)) return null;
-        parts.push((doc) => equals(valueAt(doc, path), arg));
+        parts.push((doc) => equals(read(doc), arg));
         break;
       case '$ne':
         if (!isPrimitive(arg)) return null;
-        parts.push((doc) => !equals(valueAt(doc, path), arg));
+        parts.push((doc) => !equals(read(doc), arg));
         break;
       case '$in':
         if (!Array.isArray(arg) || !arg.every(isPrimitive)) return null;
         parts.push((doc) => {
-          const field = valueAt(doc, path);
+          const field = read(doc);
           return arg.some((v) => equals(field, v));
         });
         break;
       case '$nin':
         if (!Array.isArray(arg) || !arg.every(isPrimitive)) return null;
         parts.push((doc) => {
-          const field = valueAt(doc, path);
+          const field = read(doc);
           return !arg.some((v) => equals(field, v));
         });
         break;
@@ -74,21 +80,31 @@ function compileCondition(path: string, condition: unknown): Predicate | null {
         const test =
           op === '$gt' ? (a: number) => a > bound : op === '$gte' ? (a: number) => a >= bound : op === '$lt' ? (a: number) => a < bound : (a: number) => a <= bound;
         parts.push((doc) => {
-          const field = valueAt(doc, path);
+          const field = read(doc);
           return comparable(field, arg) && test(field as number);
         });
         break;
       }
       case '$exists':
-        parts.push((doc) => (valueAt(doc, path) !== undefined) === Boolean(arg));
+        parts.push((doc) => (read(doc) !== undefined) === Boolean(arg));
         break;
       case '$regex': {
         const options = typeof condition.$options === 'string' ? condition.$options : '';
         if (!/^[imsx]*$/.test(options) || options.includes('x')) return null;
         const source = arg instanceof RegExp ? arg.source : typeof arg === 'string' ? arg : null;
         if (source === null) return null;
-        const regex = new RegExp(source, options + (arg instanceof RegExp ? arg.flags.replace(/[gy]/g, '') : ''));
-        parts.push((doc) => matchesRegex(valueAt(doc, path), regex));
+        const flags = options + (arg instanceof RegExp ? arg.flags.replace(/[gy]/g, '') : '');
+        // A search box's pattern is an escaped literal: a substring test does the same, faster.
+        const literal = flags === '' ? literalOf(source) : null;
+        if (literal !== null) {
+          parts.push((doc) => {
+            const field = read(doc);
+            return typeof field === 'string' ? field.includes(literal) : Array.isArray(field) && field.some((f) => typeof f === 'string' && f.includes(literal));
+          });
+          break;
+        }
+        const regex = new RegExp(source, flags);
+        parts.push((doc) => matchesRegex(read(doc), regex));
         break;
       }
       case '$options':
@@ -99,6 +115,22 @@ function compileCondition(path: string, condition: unknown): Predicate | null {
     }
   }
   return parts.length === 1 ? parts[0] : (doc) => parts.every((p) => p(doc));
+}
+
+/** The text a pattern matches literally (only escaped metacharacters), or null. */
+function literalOf(source: string): string | null {
+  let out = '';
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i];
+    if (c === '\\') {
+      const next = source[i + 1];
+      if (next === undefined || !/[.*+?^${}()|[\]\\/-]/.test(next)) return null;
+      out += next;
+      i++;
+    } else if (/[.*+?^${}()|[\]]/.test(c)) return null;
+    else out += c;
+  }
+  return out;
 }
 
 function matchesRegex(field: unknown, regex: RegExp): boolean {

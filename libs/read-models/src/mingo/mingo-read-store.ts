@@ -64,8 +64,11 @@ interface UndoEntry {
  */
 class MingoCollection implements ReadCollection {
   readonly docs = new Map<string, Doc>();
-  /** Per indexed field: value -> one id (most values are unique) or a set of ids. */
-  private readonly equality = new Map<string, Map<Primitive, string | Set<string>>>();
+  /**
+   * Per indexed field: value -> the one document under it (most values are unique) or
+   * a set of documents. References, not ids: a query walks them without a lookup each.
+   */
+  private readonly equality = new Map<string, Map<Primitive, Doc | Set<Doc>>>();
   private readonly unique: { spec: IndexSpec; fields: string[]; owners: Map<string, string> }[] = [];
   private readonly indexNames = new Set<string>();
 
@@ -82,7 +85,7 @@ class MingoCollection implements ReadCollection {
     this.indexNames.add(name);
     const first = fields[0];
     if (!this.equality.has(first)) {
-      const map = new Map<Primitive, string | Set<string>>();
+      const map = new Map<Primitive, Doc | Set<Doc>>();
       this.equality.set(first, map);
       for (const doc of this.docs.values()) this.addTo(map, first, doc);
     }
@@ -98,27 +101,37 @@ class MingoCollection implements ReadCollection {
     return name;
   }
 
-  private addTo(map: Map<Primitive, string | Set<string>>, field: string, doc: Doc): void {
+  private addTo(map: Map<Primitive, Doc | Set<Doc>>, field: string, doc: Doc): void {
     for (const value of indexValues(doc, field)) {
-      const ids = map.get(value);
-      if (ids === undefined) map.set(value, doc._id);
-      else if (typeof ids === 'string') {
-        if (ids !== doc._id) map.set(value, new Set([ids, doc._id]));
-      } else ids.add(doc._id);
+      const entry = map.get(value);
+      if (entry === undefined) map.set(value, doc);
+      else if (entry instanceof Set) entry.add(doc);
+      else if (entry !== doc) map.set(value, new Set([entry, doc]));
     }
   }
 
-  private removeFrom(map: Map<Primitive, string | Set<string>>, field: string, doc: Doc): void {
+  private removeFrom(map: Map<Primitive, Doc | Set<Doc>>, field: string, doc: Doc): void {
     for (const value of indexValues(doc, field)) {
-      const ids = map.get(value);
-      if (ids === undefined) continue;
-      if (typeof ids === 'string') {
-        if (ids === doc._id) map.delete(value);
-      } else {
-        ids.delete(doc._id);
-        if (ids.size === 1) map.set(value, ids.values().next().value!);
-        else if (ids.size === 0) map.delete(value);
+      const entry = map.get(value);
+      if (entry === undefined) continue;
+      if (!(entry instanceof Set)) {
+        if (entry === doc) map.delete(value);
+        continue;
       }
+      entry.delete(doc);
+      if (entry.size === 1) map.set(value, entry.values().next().value!);
+      else if (entry.size === 0) map.delete(value);
+    }
+  }
+
+  /** Puts `next` in the place of `previous` under an unchanged value. */
+  private swapIn(map: Map<Primitive, Doc | Set<Doc>>, field: string, previous: Doc, next: Doc): void {
+    for (const value of indexValues(next, field)) {
+      const entry = map.get(value);
+      if (entry instanceof Set) {
+        entry.delete(previous);
+        entry.add(next);
+      } else map.set(value, next);
     }
   }
 
@@ -137,7 +150,10 @@ class MingoCollection implements ReadCollection {
     }
     // Indexes change only where an indexed value did: most updates touch none.
     for (const [field, map] of this.equality) {
-      if (previous && next && valueAt(previous, field) === valueAt(next, field)) continue;
+      if (previous && next && valueAt(previous, field) === valueAt(next, field)) {
+        this.swapIn(map, field, previous, next);
+        continue;
+      }
       if (previous) this.removeFrom(map, field, previous);
       if (next) this.addTo(map, field, next);
     }
@@ -160,35 +176,31 @@ class MingoCollection implements ReadCollection {
       const doc = this.docs.get(filter._id);
       return doc ? [doc] : [];
     }
-    let best: Set<string> | string[] | null = null;
+    let best: Iterable<Doc> | null = null;
+    let bestSize = Infinity;
     for (const [field, map] of this.equality) {
       const values = equalityValues(filter[field]);
       if (!values) continue;
-      let ids: Set<string> | string[];
+      let docs: Doc[] | Set<Doc>;
       if (values.length === 1) {
         const entry = map.get(values[0]);
-        ids = entry === undefined ? [] : typeof entry === 'string' ? [entry] : entry;
+        docs = entry === undefined ? [] : entry instanceof Set ? entry : [entry];
       } else {
-        const union = new Set<string>();
+        const union = new Set<Doc>();
         for (const value of values) {
           const entry = map.get(value);
-          if (typeof entry === 'string') union.add(entry);
-          else if (entry) for (const id of entry) union.add(id);
+          if (entry instanceof Set) for (const doc of entry) union.add(doc);
+          else if (entry) union.add(entry);
         }
-        ids = union;
+        docs = union;
       }
-      const size = Array.isArray(ids) ? ids.length : ids.size;
-      if (!best || size < (Array.isArray(best) ? best.length : best.size)) best = ids;
+      const size = Array.isArray(docs) ? docs.length : docs.size;
+      if (size < bestSize) {
+        best = docs;
+        bestSize = size;
+      }
     }
-    if (!best) return this.docs.values();
-    const found = best;
-    const docs = this.docs;
-    return (function* () {
-      for (const id of found) {
-        const doc = docs.get(id);
-        if (doc) yield doc;
-      }
-    })();
+    return best ?? this.docs.values();
   }
 
   /** The filter as a predicate: compiled for the common shapes, mingo for the rest. */
@@ -199,13 +211,21 @@ class MingoCollection implements ReadCollection {
     return (doc) => query.test(doc);
   }
 
-  private *matching(filter: Filter): Generator<Doc> {
+  /** Every matching document, as an array (no generator layers: this is the hot loop of a list query). */
+  private match(filter: Filter, stopAfter = Infinity): Doc[] {
     const test = this.predicate(filter);
-    for (const doc of this.candidates(filter)) if (test(doc)) yield doc;
+    const out: Doc[] = [];
+    for (const doc of this.candidates(filter)) {
+      if (test(doc)) {
+        out.push(doc);
+        if (out.length >= stopAfter) break;
+      }
+    }
+    return out;
   }
 
-  private match(filter: Filter): Doc[] {
-    return [...this.matching(filter)];
+  private matching(filter: Filter): Doc[] {
+    return this.match(filter);
   }
 
   /** Sorts, pages and projects; a small page of a large match set is taken without a full sort. */
@@ -235,15 +255,8 @@ class MingoCollection implements ReadCollection {
 
   /** One pass for a list page and its total. */
   async findPage(filter: Filter, options: FindOptions = {}): Promise<{ items: Doc[]; total: number }> {
-    let total = 0;
-    const counted = (function* (docs: Iterable<Doc>) {
-      for (const doc of docs) {
-        total++;
-        yield doc;
-      }
-    })(this.matching(filter));
-    const items = this.page(counted, options).map((d) => structuredClone(d));
-    return { items, total };
+    const matches = this.match(filter);
+    return { items: this.page(matches, options).map((d) => structuredClone(d)), total: matches.length };
   }
 
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<Doc | null> {
@@ -257,9 +270,7 @@ class MingoCollection implements ReadCollection {
 
   async countDocuments(filter: Filter = {}): Promise<number> {
     if (Object.keys(filter).length === 0) return this.docs.size;
-    let count = 0;
-    for (const _ of this.matching(filter)) count++;
-    return count;
+    return this.match(filter).length;
   }
 
   async aggregate<R = Record<string, unknown>>(pipeline: Record<string, unknown>[]): Promise<R[]> {
@@ -282,11 +293,7 @@ class MingoCollection implements ReadCollection {
     } else if ('updateOne' in op || 'updateMany' in op) {
       const { filter, update } = 'updateOne' in op ? op.updateOne : op.updateMany;
       const many = 'updateMany' in op;
-      const chosen: Doc[] = [];
-      for (const doc of this.matching(filter)) {
-        chosen.push(doc);
-        if (!many) break;
-      }
+      const chosen = this.match(filter, many ? Infinity : 1);
       for (const doc of chosen) {
         result.matchedCount += 1;
         const next = this.updated(doc, update, false);
