@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { SUSPENDED_MESSAGE } from '../../apps/command-api/src/auth/auth.guard.js';
+import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -22,11 +23,8 @@ async function school() {
 
 async function member(orgId: string, roles: string[]) {
   const email = `member${++n}@access.test`;
-  const invited = await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email, firstName: 'A', lastName: 'C', roles });
-  const event = (await t.infra.eventStore.readStream(organizationStreamName(orgId))).find((e) => e.type === 'UserInvited' && (e.data as { userId: string }).userId === invited.body.id)!;
-  const token = t.infra.secretBox.open((event.data as { setupTokenCiphertext: string }).setupTokenCiphertext);
-  expect((await t.http().post('/auth/setup').send({ token, password })).status).toBe(201);
-  return { id: invited.body.id as string, email, auth: await t.login(email, password) };
+  const id = await inviteAndSetUp(t, root, orgId, { email, roles, firstName: 'A', lastName: 'C' }, password);
+  return { id, email, auth: await t.login(email, password) };
 }
 
 /** Moves only the clock (Date), leaving timers and I/O alone. */

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '../../libs/domain/src/index.js';
+import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -15,15 +16,10 @@ afterAll(async () => {
 
 const pw = 'a-password-long-enough';
 
-/** Invites and sets up a member by reading the token straight from the sealed event (no mail needed here). */
+/** Invites and sets up a member with the token from the sealed event (no mail needed here). */
 async function member(orgId: string, email: string, roles: string[]) {
-  const invited = await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email, firstName: email.split('@')[0], lastName: 'Racer', roles });
-  expect(invited.status).toBe(201);
-  const events = await t.infra.eventStore.readStream(organizationStreamName(orgId));
-  const event = events.find((e) => e.type === 'UserInvited' && (e.data as { userId: string }).userId === invited.body.id)!;
-  const token = t.infra.secretBox.open((event.data as { setupTokenCiphertext: string }).setupTokenCiphertext);
-  expect((await t.http().post('/auth/setup').send({ token, password: pw })).status).toBe(201);
-  return { id: invited.body.id as string, auth: await t.login(email, pw) };
+  const id = await inviteAndSetUp(t, root, orgId, { email, roles, firstName: email.split('@')[0], lastName: 'Racer' }, pw);
+  return { id, auth: await t.login(email, pw) };
 }
 
 describe('Races do not break the rules', () => {

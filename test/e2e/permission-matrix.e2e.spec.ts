@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { PUBLIC_ROUTE } from '../../apps/command-api/src/auth/permissions.decorator.js';
-import { organizationStreamName, PERMISSION_MATRIX, type OrganizationRole, type Permission } from '../../libs/domain/src/index.js';
+import { PERMISSION_MATRIX, type OrganizationRole, type Permission } from '../../libs/domain/src/index.js';
 import { listRoutes } from '../support/routes.js';
+import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -25,11 +26,7 @@ async function organization(root: string, name: string) {
 }
 
 async function member(root: string, orgId: string, email: string, roles: OrganizationRole[]) {
-  const invited = await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email, firstName: 'M', lastName: 'X', roles });
-  const events = await t.infra.eventStore.readStream(organizationStreamName(orgId));
-  const event = events.find((e) => e.type === 'UserInvited' && (e.data as { userId: string }).userId === invited.body.id)!;
-  const token = t.infra.secretBox.open((event.data as { setupTokenCiphertext: string }).setupTokenCiphertext);
-  await t.http().post('/auth/setup').send({ token, password });
+  await inviteAndSetUp(t, root, orgId, { email, roles }, password);
 }
 
 beforeAll(async () => {

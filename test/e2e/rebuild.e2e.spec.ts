@@ -3,6 +3,7 @@ import { MingoReadStore } from '../../libs/read-models/src/mingo/mingo-read-stor
 import { ProjectionRunner } from '../../libs/read-models/src/projector/projection-runner.js';
 import { ALL_PROJECTIONS } from '../../libs/read-models/src/projections/index.js';
 import { upcastRecorded } from '../../apps/command-api/src/infrastructure.js';
+import { setupTokenFromLog } from '../support/members.js';
 import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -29,12 +30,7 @@ describe('Rebuilding the read models', () => {
       const { body } = await t.http().post(`/organizations/${school.id}/users`).set('Authorization', auth).send({ email: `rebuild${i}@school.test`, firstName: `F${i}`, lastName: `L${i}`, roles });
       ids.push(body.id);
     }
-    const { organizationStreamName } = await import('../../libs/domain/src/index.js');
-    for (const id of ids.slice(0, 3)) {
-      const invited = (await t.infra.eventStore.readStream(organizationStreamName(school.id))).find((e) => e.type === 'UserInvited' && (e.data as { userId: string }).userId === id)!;
-      const token = t.infra.secretBox.open((invited.data as { setupTokenCiphertext: string }).setupTokenCiphertext);
-      await t.http().post('/auth/setup').send({ token, password: 'a-password-long-enough' });
-    }
+    for (const id of ids.slice(0, 3)) await t.http().post('/auth/setup').send({ token: await setupTokenFromLog(t, school.id, id), password: 'a-password-long-enough' });
     const { body: cls } = await t.http().post(`/organizations/${school.id}/classes`).set('Authorization', auth).send({ name: 'Rebuilt class', instructorId: ids[1] });
     await t.http().patch(`/organizations/${school.id}/users/${ids[2]}`).set('Authorization', auth).send({ firstName: 'Edited', lastName: 'Name', roles: ['instructor', 'admin'] });
     expect((await t.http().post(`/organizations/${school.id}/users/${ids[1]}/deactivate`).set('Authorization', auth).send({ reassignTo: ids[0] })).status).toBe(200);
