@@ -317,3 +317,38 @@ export function simpleProjection(projection: Record<string, 0 | 1>): ((doc: Doc)
   const exclude = new Set(entries.filter(([, v]) => v === 0).map(([k]) => k));
   return (doc) => Object.fromEntries(Object.entries(doc).filter(([k]) => !exclude.has(k)));
 }
+
+/**
+ * Applies `$set`, `$inc` and `$unset` on top-level fields to the document itself.
+ * Only for a document the current batch already copied (nobody else holds it).
+ * Returns whether anything changed, or null when the update needs the copying path.
+ */
+export function applyInPlace(doc: Doc, update: Doc, untouchable: ReadonlySet<string>): boolean | null {
+  for (const op in update) if (op !== '$set' && op !== '$inc' && op !== '$unset') return null;
+  const set = (update.$set as Doc) ?? {};
+  const inc = (update.$inc as Doc) ?? {};
+  const unset = (update.$unset as Doc) ?? {};
+  for (const group of [set, inc, unset]) for (const path in group) if (path.includes('.') || path === '_id' || untouchable.has(path)) return null;
+  for (const path in inc) if (typeof inc[path] !== 'number' || (doc[path] !== undefined && typeof doc[path] !== 'number')) return null;
+  let changed = false;
+  for (const path in set) {
+    const value = set[path];
+    if (!sameValue(doc[path], value)) {
+      doc[path] = cloneValue(value);
+      changed = true;
+    }
+  }
+  for (const path in inc) {
+    const by = inc[path] as number;
+    const current = doc[path] as number | undefined;
+    doc[path] = (current ?? 0) + by;
+    if (by !== 0 || current === undefined) changed = true;
+  }
+  for (const path in unset) {
+    if (doc[path] !== undefined) {
+      delete doc[path];
+      changed = true;
+    }
+  }
+  return changed;
+}

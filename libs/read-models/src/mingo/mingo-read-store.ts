@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdate } from 'mingo';
-import { applySimpleUpdate, compileFilter, simpleProjection, sortComparator, topK, type Predicate } from './fast-paths.js';
+import { applyInPlace, applySimpleUpdate, compileFilter, simpleProjection, sortComparator, topK, type Predicate } from './fast-paths.js';
 import {
   addResults,
   DuplicateKeyError,
@@ -71,6 +71,8 @@ class MingoCollection implements ReadCollection {
   private readonly equality = new Map<string, Map<Primitive, Doc | Set<Doc>>>();
   private readonly unique: { spec: IndexSpec; fields: string[]; owners: Map<string, string> }[] = [];
   private readonly indexNames = new Set<string>();
+  /** Fields no in-place update may touch: every indexed field. */
+  private readonly indexedFields = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -83,6 +85,7 @@ class MingoCollection implements ReadCollection {
     const name = spec.name ?? fields.map((f) => `${f}_${spec.keys[f]}`).join('_');
     if (this.indexNames.has(name)) return name;
     this.indexNames.add(name);
+    for (const field of fields) this.indexedFields.add(field.split('.')[0]);
     const first = fields[0];
     if (!this.equality.has(first)) {
       const map = new Map<Primitive, Doc | Set<Doc>>();
@@ -166,6 +169,7 @@ class MingoCollection implements ReadCollection {
     }
     if (next) this.docs.set(id, next);
     else this.docs.delete(id);
+    if (next && undo) this.store.fresh?.add(next);
     undo?.push({ collection: this, id, previous });
   }
 
@@ -296,6 +300,15 @@ class MingoCollection implements ReadCollection {
       const chosen = this.match(filter, many ? Infinity : 1);
       for (const doc of chosen) {
         result.matchedCount += 1;
+        // A document this batch already copied is changed in place: a batch of 2,000
+        // events touching one organization copies its document once, not 2,000 times.
+        if (this.store.fresh?.has(doc)) {
+          const changed = applyInPlace(doc, update as Record<string, unknown>, this.indexedFields);
+          if (changed !== null) {
+            if (changed) result.modifiedCount += 1;
+            continue;
+          }
+        }
         const next = this.updated(doc, update, false);
         if (next) {
           this.put(doc._id, next, undo);
@@ -391,13 +404,20 @@ export class MingoReadStore implements ReadStore {
     return collection;
   }
 
+  /** Documents created by the batch in progress: only the batch holds them, so it may change them in place. */
+  fresh: WeakSet<Doc> | null = null;
+
   atomically<R>(work: (undo: UndoEntry[]) => R): R {
     const undo: UndoEntry[] = [];
+    this.fresh = new WeakSet();
     try {
       return work(undo);
     } catch (error) {
+      // Restores every document to what it was before the batch, in-place changes included.
       for (let i = undo.length - 1; i >= 0; i--) undo[i].collection.put(undo[i].id, undo[i].previous);
       throw error;
+    } finally {
+      this.fresh = null;
     }
   }
 

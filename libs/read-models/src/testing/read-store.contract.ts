@@ -202,6 +202,24 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect(await people.findOne({ _id: 'p6' })).toBeNull();
     });
 
+    test('repeated updates to one document in a batch all apply, and all roll back if the batch fails', async () => {
+      await store.applyBatch([
+        { collection: collectionName, updateOne: { filter: { _id: 'p1' }, update: { $inc: { age: 1 }, $set: { name: 'One' } } } },
+        { collection: collectionName, updateOne: { filter: { _id: 'p1' }, update: { $inc: { age: 1 }, $set: { name: 'Two' } } } },
+        { collection: collectionName, updateOne: { filter: { _id: 'p1', age: { $lt: 40 } }, update: { $inc: { age: 1 } } } },
+      ]);
+      expect(await people.findOne({ _id: 'p1' })).toMatchObject({ name: 'Two', age: 39 });
+      await people.createIndex({ keys: { name: 1 }, unique: true, name: 'name_unique' });
+      await expect(
+        store.applyBatch([
+          { collection: collectionName, updateOne: { filter: { _id: 'p1' }, update: { $inc: { age: 10 } } } },
+          { collection: collectionName, updateOne: { filter: { _id: 'p1' }, update: { $set: { nick: 'x' }, $inc: { age: 10 } } } },
+          { collection: collectionName, updateOne: { filter: { _id: 'p2' }, update: { $set: { name: 'Two' } } } },
+        ]),
+      ).rejects.toBeInstanceOf(DuplicateKeyError);
+      expect(await people.findOne({ _id: 'p1' })).toEqual({ _id: 'p1', orgId: 'a', name: 'Two', age: 39, roles: ['admin'] });
+    });
+
     test('lists and drops collections', async () => {
       expect(await store.listCollections()).toContain(collectionName);
       await store.dropCollection(collectionName);
