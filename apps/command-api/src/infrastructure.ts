@@ -51,6 +51,28 @@ export async function openEventStore(config: AppConfig): Promise<EventStore> {
   return new SqliteEventStore({ filename: join(config.dataDir, 'events.db'), synchronous: config.sqliteSynchronous });
 }
 
+/** The mailer this configuration asks for: SMTP when SMTP_URL is set, else the outbox. */
+export function createMailer(config: AppConfig, logger: Logger): Mailer {
+  return config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new OutboxMailer(join(config.dataDir, 'outbox'), config.mailFrom, logger);
+}
+
+/** The setup-mail reactor; it runs wherever the projector runs (one process). */
+export function createMailReactor(deps: { config: AppConfig; logger: Logger; eventStore: EventStore; readStore: ReadStore; secretBox: SecretBox; mailer: Mailer; reactorStore: ReactorStore }) {
+  return new SetupMailReactor({
+    events: deps.eventStore,
+    readStore: deps.readStore,
+    box: deps.secretBox,
+    mailer: deps.mailer,
+    store: deps.reactorStore,
+    logger: deps.logger,
+    links: { publicUrl: deps.config.publicUrl, setupUrl: deps.config.setupUrl },
+  });
+}
+
+export function loadSecretBox(config: AppConfig): SecretBox {
+  return SecretBox.load({ envKey: config.secretsKey, keyFile: join(config.dataDir, 'secret.key') });
+}
+
 export async function createInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
   const eventStore = await openEventStore(config);
   let readStore: ReadStore;
@@ -60,8 +82,8 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
   let loginThrottle: LoginThrottle;
   const throttleWindowMs = config.loginFailureWindowMinutes * 60_000;
   const closers: (() => Promise<void>)[] = [];
-  const secretBox = SecretBox.load({ envKey: config.secretsKey, keyFile: join(config.dataDir, 'secret.key') });
-  const mailer: Mailer = config.smtpUrl ? new SmtpMailer(config.smtpUrl, config.mailFrom) : new OutboxMailer(join(config.dataDir, 'outbox'), config.mailFrom, logger);
+  const secretBox = loadSecretBox(config);
+  const mailer = createMailer(config, logger);
   closers.push(() => mailer.close());
 
   if (config.mongodbUri) {
@@ -106,15 +128,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     await runner.catchUp();
     rebuildMs = Math.round(performance.now() - started);
     progress = runner;
-    mailReactor = new SetupMailReactor({
-      events: eventStore,
-      readStore,
-      box: secretBox,
-      mailer,
-      store: reactorStore,
-      logger,
-      links: { publicUrl: config.publicUrl, setupUrl: config.setupUrl },
-    });
+    mailReactor = createMailReactor({ config, logger, eventStore, readStore, secretBox, mailer, reactorStore });
     await mailReactor.start();
   } else {
     progress = new StoredCheckpointProgress(readStore, ALL_PROJECTIONS.map(projectionId));

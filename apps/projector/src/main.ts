@@ -1,15 +1,18 @@
 import { createServer } from 'node:http';
+import { MongoClient } from 'mongodb';
 import { MongoReadStore } from '../../../libs/read-models/src/mongodb/mongo-read-store.js';
+import { MongoReactorStore } from '../../command-api/src/mail/reactor-store.js';
 import { ProjectionRunner } from '../../../libs/read-models/src/projector/projection-runner.js';
 import { ALL_PROJECTIONS } from '../../../libs/read-models/src/projections/index.js';
 import { ConfigError, loadConfig } from '../../command-api/src/config.js';
-import { openEventStore, upcastRecorded } from '../../command-api/src/infrastructure.js';
+import { createMailer, createMailReactor, loadSecretBox, openEventStore, upcastRecorded } from '../../command-api/src/infrastructure.js';
 import { createLogger } from '../../command-api/src/shared/logger.js';
 
 /**
  * The projector as its own process (production): it follows the event log
  * (EventStoreDB) and keeps the read models in MongoDB, with its checkpoints stored in
- * the same transactions as the writes they cover. Run exactly one.
+ * the same transactions as the writes they cover. It also runs the setup-mail
+ * reactor, so each invitation is mailed by exactly one process. Run exactly one.
  */
 async function main(): Promise<void> {
   let config;
@@ -28,12 +31,25 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const events = await openEventStore(config);
-  const readStore = await MongoReadStore.connect(config.mongodbUri, config.mongodbDb);
+  const client = new MongoClient(config.mongodbUri);
+  await client.connect();
+  const readStore = MongoReadStore.fromClient(client, config.mongodbDb);
   const runner = new ProjectionRunner(events, readStore, ALL_PROJECTIONS, {
     upcast: upcastRecorded,
     logger: { log: (m, c) => logger.info(c ?? {}, m), error: (m, c) => logger.error(c ?? {}, m) },
   });
   await runner.start();
+  const mailer = createMailer(config, logger);
+  const mailReactor = createMailReactor({
+    config,
+    logger,
+    eventStore: events,
+    readStore,
+    secretBox: loadSecretBox(config),
+    mailer,
+    reactorStore: new MongoReactorStore(client, config.mongodbDb),
+  });
+  await mailReactor.start();
   logger.info({ eventStore: events.kind, projections: ALL_PROJECTIONS.map((p) => `${p.name}_v${p.version}`) }, 'projector started');
 
   // A small health endpoint for the orchestrator: checkpoint, head and lag.
@@ -49,9 +65,11 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info({ signal }, 'projector stopping');
     health.close();
+    await mailReactor.stop();
     await runner.stop();
+    await mailer.close();
     await events.close();
-    await readStore.close();
+    await client.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
