@@ -175,13 +175,18 @@ class MingoCollection implements ReadCollection {
 
   // ---- reads -------------------------------------------------------------------------
   /** The smallest set of documents an index proves is enough to test against the filter. */
-  private candidates(filter: Filter): Iterable<Doc> {
+  /**
+   * The candidates, and the field whose condition they satisfy by construction (a
+   * single-value equality served by an index), if any.
+   */
+  private candidatesOf(filter: Filter): { docs: Iterable<Doc>; satisfied: string | null } {
     if (typeof filter._id === 'string') {
       const doc = this.docs.get(filter._id);
-      return doc ? [doc] : [];
+      return { docs: doc ? [doc] : [], satisfied: '_id' };
     }
     let best: Iterable<Doc> | null = null;
     let bestSize = Infinity;
+    let satisfied: string | null = null;
     for (const [field, map] of this.equality) {
       const values = equalityValues(filter[field]);
       if (!values) continue;
@@ -202,9 +207,10 @@ class MingoCollection implements ReadCollection {
       if (size < bestSize) {
         best = docs;
         bestSize = size;
+        satisfied = values.length === 1 ? field : null;
       }
     }
-    return best ?? this.docs.values();
+    return best ? { docs: best, satisfied } : { docs: this.docs.values(), satisfied: null };
   }
 
   /** The filter as a predicate: compiled for the common shapes, mingo for the rest. */
@@ -217,9 +223,12 @@ class MingoCollection implements ReadCollection {
 
   /** Every matching document, as an array (no generator layers: this is the hot loop of a list query). */
   private match(filter: Filter, stopAfter = Infinity): Doc[] {
-    const test = this.predicate(filter);
+    const { docs, satisfied } = this.candidatesOf(filter);
+    // The condition the index answered need not be tested again on every document.
+    const rest = satisfied ? Object.fromEntries(Object.entries(filter).filter(([key]) => key !== satisfied)) : filter;
+    const test = this.predicate(rest);
     const out: Doc[] = [];
-    for (const doc of this.candidates(filter)) {
+    for (const doc of docs) {
       if (test(doc)) {
         out.push(doc);
         if (out.length >= stopAfter) break;
@@ -405,11 +414,12 @@ export class MingoReadStore implements ReadStore {
   }
 
   /** Documents created by the batch in progress: only the batch holds them, so it may change them in place. */
-  fresh: WeakSet<Doc> | null = null;
+  fresh: Set<Doc> | null = null;
 
   atomically<R>(work: (undo: UndoEntry[]) => R): R {
     const undo: UndoEntry[] = [];
-    this.fresh = new WeakSet();
+    // A plain set, dropped with the batch: weak collections cost the garbage collector dearly.
+    this.fresh = new Set();
     try {
       return work(undo);
     } catch (error) {
