@@ -41,11 +41,15 @@ interface SessionRow {
 
 export class SqliteSessionStore implements SessionStore {
   private readonly db: Database.Database;
+  private readonly statements;
 
   constructor(filename: string) {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
     this.db = new Database(filename);
     this.db.pragma('journal_mode = WAL');
+    // WAL with NORMAL survives a killed process; a power cut may lose the last sessions
+    // started, and their users sign in again. Not worth an fsync on every sign-in.
+    this.db.pragma('synchronous = NORMAL');
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
         token_hash      TEXT PRIMARY KEY,
@@ -58,22 +62,31 @@ export class SqliteSessionStore implements SessionStore {
       );
       CREATE INDEX IF NOT EXISTS sessions_principal ON sessions (principal_id);
     `);
+    // Prepared once: every authenticated request looks its session up.
+    this.statements = {
+      insert: this.db.prepare(
+        'INSERT INTO sessions (token_hash, principal_id, principal_kind, organization_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      sweep: this.db.prepare('DELETE FROM sessions WHERE expires_at < ?'),
+      find: this.db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?'),
+      touch: this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?'),
+      revoke: this.db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
+      revokeAll: this.db.prepare('DELETE FROM sessions WHERE principal_id = ?'),
+    };
   }
 
   async touch(tokenHash: string, lastSeenAt: string): Promise<void> {
-    this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?').run(lastSeenAt, tokenHash, lastSeenAt);
+    this.statements.touch.run(lastSeenAt, tokenHash, lastSeenAt);
   }
 
   async create(s: Session): Promise<void> {
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, principal_id, principal_kind, organization_id, created_at, last_seen_at, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
-      .run(s.tokenHash, s.principalId, s.principalKind, s.organizationId, s.createdAt, s.lastSeenAt, s.expiresAt);
+    this.statements.insert.run(s.tokenHash, s.principalId, s.principalKind, s.organizationId, s.createdAt, s.lastSeenAt, s.expiresAt);
     // Expired sessions are swept as new ones arrive, which keeps the table small without a timer.
-    this.db.prepare('DELETE FROM sessions WHERE expires_at < ?').run(new Date().toISOString());
+    this.statements.sweep.run(new Date().toISOString());
   }
 
   async find(tokenHash: string): Promise<Session | null> {
-    const row = this.db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE token_hash = ?').get(tokenHash);
+    const row = this.statements.find.get(tokenHash);
     if (!row) return null;
     return {
       tokenHash: row.token_hash,
@@ -87,11 +100,11 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   async revoke(tokenHash: string): Promise<void> {
-    this.db.prepare('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash);
+    this.statements.revoke.run(tokenHash);
   }
 
   async revokeAllFor(principalId: string): Promise<number> {
-    return this.db.prepare('DELETE FROM sessions WHERE principal_id = ?').run(principalId).changes;
+    return this.statements.revokeAll.run(principalId).changes;
   }
 
   async close(): Promise<void> {
