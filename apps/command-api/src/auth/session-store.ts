@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSideDatabase } from '../shared/side-database.js';
 import type { Collection, MongoClient } from 'mongodb';
 
 /**
@@ -44,12 +43,7 @@ export class SqliteSessionStore implements SessionStore {
   private readonly statements;
 
   constructor(filename: string) {
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-    this.db = new Database(filename);
-    this.db.pragma('journal_mode = WAL');
-    // WAL with NORMAL survives a killed process; a power cut may lose the last sessions
-    // started, and their users sign in again. Not worth an fsync on every sign-in.
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSideDatabase(filename);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS sessions (
         token_hash      TEXT PRIMARY KEY,

@@ -1,6 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import type Database from 'better-sqlite3';
+import { openSideDatabase } from '../shared/side-database.js';
 import type { Collection, MongoClient } from 'mongodb';
 
 /**
@@ -24,12 +23,7 @@ export class SqliteReactorStore implements ReactorStore {
   private readonly read;
 
   constructor(filename: string) {
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-    this.db = new Database(filename);
-    this.db.pragma('journal_mode = WAL');
-    // NORMAL survives a killed process; after a power cut the last few mails may be sent
-    // again, which at-least-once delivery allows. Not worth an fsync per mail.
-    this.db.pragma('synchronous = NORMAL');
+    this.db = openSideDatabase(filename);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS reactor_checkpoints (reactor TEXT PRIMARY KEY, position INTEGER NOT NULL);
       CREATE TABLE IF NOT EXISTS reactor_handled (reactor TEXT NOT NULL, event_id TEXT NOT NULL, handled_at TEXT NOT NULL, PRIMARY KEY (reactor, event_id));

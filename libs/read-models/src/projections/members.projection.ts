@@ -1,5 +1,5 @@
 import type { MembershipEvent } from '../../../domain/src/index.js';
-import { normalizeEmail } from '../../../domain/src/index.js';
+import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -61,7 +61,7 @@ export const membersProjection: Projection = {
     { name: MEMBERS, indexes: [{ keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 } }, { keys: { setupTokenHash: 1 } }] },
     { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },
   ],
-  canHandle: (event) => MEMBERSHIP_TYPES.has(event.type),
+  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']),
   project(recorded) {
     const event = { type: recorded.type, data: recorded.data } as MembershipEvent;
     const at = (recorded.metadata.occurredAt as string) ?? recorded.recordedAt;
@@ -169,17 +169,3 @@ export const membersProjection: Projection = {
     }
   },
 };
-
-const MEMBERSHIP_TYPES = new Set<string>([
-  'UserInvited',
-  'UserInvitationResent',
-  'UserSetupCompleted',
-  'UserEdited',
-  'UserDeactivated',
-  'UserReactivated',
-  'UserDeleted',
-  'ClassCreated',
-  'ClassEdited',
-  'ClassReassigned',
-  'ClassArchived',
-]);

@@ -1,0 +1,17 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/**
+ * Opens one of the small SQLite files kept beside the event log in the embedded
+ * default (sessions, reactor progress). WAL with synchronous=NORMAL survives a killed
+ * process; a power cut may lose the last few writes, which for these files means a
+ * user signs in again or a mail goes out twice. The event log itself stays FULL.
+ */
+export function openSideDatabase(filename: string): Database.Database {
+  if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+  const db = new Database(filename);
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return db;
+}
