@@ -28,6 +28,7 @@ import { SetupTokens } from './members/setup-tokens.js';
 import { MembersModule } from './members/members.module.js';
 import { SetupService } from './auth/setup.service.js';
 import { SetupPageController } from './auth/setup-page.controller.js';
+import { VerifyAuditController } from './audit/verify-audit.js';
 
 /** Makes the adapters chosen at boot available to every module. */
 @Global()
@@ -60,7 +61,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, HealthModule],
-      controllers: [AuthController, SetupPageController],
+      controllers: [AuthController, SetupPageController, VerifyAuditController],
       providers: [
         BootstrapService,
         SetupService,

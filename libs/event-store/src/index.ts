@@ -1,3 +1,4 @@
 export * from './event-store.port.js';
 export * from './subscription.js';
+export * from './hash-chain.js';
 export * from './sqlite/sqlite-event-store.js';

@@ -10,6 +10,7 @@ import {
   type EventMetadata,
   type UpcasterChain,
 } from '../../../../libs/domain/src/index.js';
+import { eventHash } from '../../../../libs/event-store/src/hash-chain.js';
 import {
   WrongExpectedRevisionError,
   type EventStore,
@@ -38,6 +39,8 @@ interface CachedStream<State> {
   position: number;
   /** Idempotency keys seen in this stream, with the result of the command that carried them. */
   idempotency: Map<string, { requestHash: string; revision: number; position: number }>;
+  /** Hash of the stream's last event: the next event's previousHash (tamper evidence). */
+  lastHash: string | null;
 }
 
 const MAX_ATTEMPTS = 5;
@@ -99,13 +102,14 @@ export class AggregateRepository {
     if (cached && tail.length === 0) return cached;
     const base: CachedStream<S> = cached
       ? { ...cached, idempotency: new Map(cached.idempotency) }
-      : { state: decider.initialState(), revision: -1, position: 0, idempotency: new Map() };
+      : { state: decider.initialState(), revision: -1, position: 0, idempotency: new Map(), lastHash: null };
     const upcast = tail.map((e) => this.upcast(e));
     const next: CachedStream<S> = {
       state: fold(decider, upcast.map((e) => ({ type: e.type, data: e.data }) as E), base.state),
       revision: tail.length ? tail[tail.length - 1].revision : base.revision,
       position: tail.length ? tail[tail.length - 1].position : base.position,
       idempotency: base.idempotency,
+      lastHash: tail.length ? ((tail[tail.length - 1].metadata.hash as string | undefined) ?? null) : base.lastHash,
     };
     for (const event of tail) {
       const key = event.metadata.idempotencyKey as string | undefined;
@@ -204,10 +208,18 @@ export class AggregateRepository {
         for (const o of outcomes) settle(o, stream.position);
         return;
       }
+      // Chain each event to the one before it in the stream (see hash-chain.ts).
+      let previousHash = stream.lastHash;
+      toAppend.forEach((event, i) => {
+        event.metadata = { ...event.metadata, previousHash };
+        const hash = eventHash({ streamName, revision: stream.revision + 1 + i, id: event.id, type: event.type, data: event.data, metadata: event.metadata }, previousHash);
+        event.metadata.hash = hash;
+        previousHash = hash;
+      });
       try {
         const result = await this.events.append(streamName, toAppend, { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision });
         for (const [key, seen] of idempotency) if (seen.position === 0) idempotency.set(key, { ...seen, position: result.position });
-        this.remember(streamName, { state, revision: result.nextRevision, position: result.position, idempotency });
+        this.remember(streamName, { state, revision: result.nextRevision, position: result.position, idempotency, lastHash: previousHash });
         await this.readYourWrites(result.position);
         // Every command of the batch answers with the batch's last position: a safe
         // read-your-writes token for each of them.

@@ -14,7 +14,8 @@ export type Permission =
   | 'user:list'
   | 'user:manage'
   | 'class:view'
-  | 'class:manage';
+  | 'class:manage'
+  | 'audit:verify';
 
 export type OrganizationRole = 'admin' | 'instructor';
 
@@ -38,6 +39,8 @@ export const PERMISSION_MATRIX: Record<Permission, { superAdmin: boolean; member
   'class:view': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: true },
   /** Guide, workflow step 6: instructors create classes and teach; they work on their own only. */
   'class:manage': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: true },
+  /** Verifying the tamper-evident chains reads the whole log: super admins (auditors come with the audit issue). */
+  'audit:verify': { superAdmin: true, memberRoles: [], orgScoped: false },
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';
