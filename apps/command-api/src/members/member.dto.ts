@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { MEMBER_RULES, ORGANIZATION_ROLES } from '../../../../libs/domain/src/index.js';
 import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
 
@@ -65,6 +65,11 @@ export class ListUsersQueryDto extends PageQueryDto {
   @Transform(({ value }) => (value === 'true' || value === true ? true : value === 'false' || value === false ? false : value))
   @IsBoolean({ message: 'showDeactivated must be true or false' })
   showDeactivated?: boolean;
+
+  @ApiPropertyOptional({ description: 'Members, roles and statuses as they were at this moment (ISO 8601), computed from the event log' })
+  @IsOptional()
+  @IsISO8601({ strict: true }, { message: 'asOf must be an ISO 8601 date and time' })
+  asOf?: string;
 }
 
 export class UserWriteResponse {

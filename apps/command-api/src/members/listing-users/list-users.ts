@@ -5,7 +5,9 @@ import type { ReadStore } from '../../../../../libs/read-models/src/read-store.p
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ProblemException } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
-import { READ_STORE } from '../../shared/tokens.js';
+import { EVENT_STORE, READ_STORE } from '../../shared/tokens.js';
+import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import { membersAsOf } from './members-as-of.js';
 import { ListUsersQueryDto } from '../member.dto.js';
 
 export const userNotFound = () => new ProblemException(404, 'user-not-found', 'No such user in this organization');
@@ -15,13 +17,22 @@ export const ParseUserId = new ParseUUIDPipe({ exceptionFactory: () => userNotFo
 @ApiBearerAuth()
 @Controller('organizations/:orgId/users')
 export class ListUsersController {
-  constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
+  constructor(
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+  ) {}
 
-  /** The user list: search on name or email, deactivated users only when asked, sorted by last then first name. */
+  /**
+   * The user list: search on name or email, deactivated users only when asked, sorted
+   * by last then first name. With `asOf`, the list as it was at that moment, folded from
+   * the event log itself ("who was an admin on 1 March").
+   */
   @Get()
   @RequirePermission('user:list')
-  list(@Param('orgId') orgId: string, @Query() query: ListUsersQueryDto) {
-    return listMembers(this.readStore, orgId, { search: query.search, showDeactivated: query.showDeactivated, page: query.page, pageSize: query.pageSize });
+  async list(@Param('orgId') orgId: string, @Query() query: ListUsersQueryDto) {
+    const options = { search: query.search, showDeactivated: query.showDeactivated, page: query.page, pageSize: query.pageSize };
+    if (!query.asOf) return listMembers(this.readStore, orgId, options);
+    return { ...(await membersAsOf(this.events, orgId, new Date(query.asOf).toISOString(), options)), asOf: new Date(query.asOf).toISOString() };
   }
 
   @Get(':userId')
