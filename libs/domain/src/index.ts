@@ -9,3 +9,4 @@ export * from './organizations/membership.js';
 export * from './platform/platform.js';
 export * from './platform/email-reservation.js';
 export * from './access/permissions.js';
+export * from './audit/data-access.js';

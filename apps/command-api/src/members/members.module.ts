@@ -6,12 +6,15 @@ import { EditUserController } from './editing-user/edit-user.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController, InviteUserHandler } from './inviting-user/invite-user.js';
+import { ExportUsersController } from './listing-users/export-users.js';
 import { ListUsersController } from './listing-users/list-users.js';
 import { MembershipStreamCommandHandler } from './member-command.js';
 import { ResendInvitationController, ResendInvitationHandler } from './resending-invitation/resend-invitation.js';
 
 @Module({
   controllers: [
+    // Before ListUsersController: /users/export.csv must not be read as /users/:userId.
+    ExportUsersController,
     ListUsersController,
     InviteUserController,
     ResendInvitationController,

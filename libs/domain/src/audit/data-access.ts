@@ -1,0 +1,29 @@
+import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+
+/**
+ * Reading sensitive data is itself recorded (multi-tenant guide, Audit Logging: "data
+ * accessed"). The records go to a stream of their own per organization, so reading
+ * never moves the organization's revision and never conflicts with its edits.
+ */
+export type DataAccessCommand = { type: 'RecordDataAccess'; data: { organizationId: string; what: DataAccessed['data']['what']; detail: Record<string, unknown> } };
+
+export type DataAccessed = DomainEvent<
+  'DataAccessed',
+  { organizationId: string; what: 'member-list-export' | 'audit-export' | 'audit-log-view'; detail: Record<string, unknown> }
+>;
+
+export const accessStreamName = (organizationId: string): string => `access-${organizationId}`;
+
+export const dataAccessDecider: Decider<DataAccessCommand, DataAccessed, { status: 'log'; count: number }> = {
+  initialState: () => ({ status: 'log', count: 0 }),
+  // The count is all a record needs to know: every access is appended, none refused.
+  evolve: (state) => ({ ...state, count: state.count + 1 }),
+  decide: (command) => {
+    switch (command.type) {
+      case 'RecordDataAccess':
+        return [{ type: 'DataAccessed', data: { ...command.data } }];
+      default:
+        return assertNever(command.type);
+    }
+  },
+};
