@@ -54,8 +54,7 @@ function integer(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0
 function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: readonly T[], fallback: T): T {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  const value = raw.toUpperCase() === raw ? raw : raw;
-  const found = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+  const found = allowed.find((a) => a.toLowerCase() === raw.toLowerCase());
   if (!found) throw new ConfigError(`${name} must be one of ${allowed.join(', ')}, got "${raw}"`);
   return found;
 }

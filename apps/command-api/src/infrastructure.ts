@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { EventStore, RecordedEvent } from '../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '../../../libs/event-store/src/event-store.port.js';
 import { SqliteEventStore } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { MingoReadStore } from '../../../libs/read-models/src/mingo/mingo-read-store.js';
 import { projectionId } from '../../../libs/read-models/src/projector/projection.js';
@@ -10,7 +10,7 @@ import type { ReadStore } from '../../../libs/read-models/src/read-store.port.js
 import { MongoSessionStore, SqliteSessionStore, type SessionStore } from './auth/session-store.js';
 import type { AppConfig } from './config.js';
 import { FileBlobStore, MongoBlobStore, type BlobStore } from './organizations/organization-logo/blob-store.js';
-import { UPCASTERS } from './shared/upcasters.js';
+import { upcastRecorded } from './shared/upcasters.js';
 import { SecretBox } from './shared/secret-box.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.js';
 import { MongoReactorStore, SqliteReactorStore, type ReactorStore } from './mail/reactor-store.js';
@@ -37,10 +37,7 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
-export function upcastRecorded(event: RecordedEvent): RecordedEvent {
-  const upcast = UPCASTERS.upcast({ type: event.type, schemaVersion: Number(event.metadata.schemaVersion ?? 1), data: event.data });
-  return upcast.data === event.data ? event : { ...event, data: upcast.data };
-}
+export { upcastRecorded };
 
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
   if (config.eventStoreConnectionString) {

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import { DomainError, ValidationFailed } from '../../../../libs/domain/src/index.js';
+import { ValidationFailed } from '../../../../libs/domain/src/index.js';
 
 /**
  * argon2id with OWASP's minimum (m=19 MiB, t=2, p=1). `algorithm: 2` is Argon2id;
@@ -34,5 +34,3 @@ export async function verifyPassword(storedHash: string | null, password: string
   }
   return verify(storedHash, password).catch(() => false);
 }
-
-export const invalidCredentials = () => new DomainError('invalid-credentials', 'Email or password is incorrect', 'rule');

@@ -1,7 +1,6 @@
-import type { SetupLinkInfo } from './setup.service.js';
+import { escapeHtml as escape } from '../shared/html.js';
 import { PASSWORD_POLICY } from './passwords.js';
-
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import type { SetupLinkInfo } from './setup.service.js';
 
 /** No script, no outside resources: the page works without JavaScript and leaks the token nowhere. */
 export const SETUP_PAGE_HEADERS = {

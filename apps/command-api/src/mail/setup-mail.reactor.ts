@@ -4,6 +4,7 @@ import type { EventStore, RecordedEvent, Subscription } from '../../../../libs/e
 import { MEMBERS, type MemberDocument } from '../../../../libs/read-models/src/projections/members.projection.js';
 import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+import { escapeHtml } from '../shared/html.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import type { Mailer, MailMessage } from './mailer.js';
 import type { ReactorStore } from './reactor-store.js';
@@ -13,7 +14,6 @@ const MAX_ATTEMPTS = 5;
 
 type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitationResent' }>;
 
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** Builds the setup link: the service's own page, or an external admin UI's (SETUP_URL). */
 export function setupLink(options: { publicUrl: string; setupUrl: string | null }, token: string): string {

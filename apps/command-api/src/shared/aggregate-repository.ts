@@ -15,14 +15,13 @@ import {
   WrongExpectedRevisionError,
   type EventStore,
   type EventToAppend,
-  type RecordedEvent,
 } from '../../../../libs/event-store/src/event-store.port.js';
 import type { ProjectionProgress } from '../../../../libs/read-models/src/projector/projection-runner.js';
 import type { AppConfig } from '../config.js';
 import { newId, uuidV5 } from './ids.js';
 import { ProblemException } from './problem.js';
 import { APP_CONFIG, APP_LOGGER, EVENT_STORE, PROJECTION_PROGRESS } from './tokens.js';
-import { UPCASTERS } from './upcasters.js';
+import { upcastRecorded } from './upcasters.js';
 
 /** What every command answers: the stream's new revision and the log position of its last event. */
 export interface CommandResult<State = unknown> {
@@ -103,7 +102,7 @@ export class AggregateRepository {
     const base: CachedStream<S> = cached
       ? { ...cached, idempotency: new Map(cached.idempotency) }
       : { state: decider.initialState(), revision: -1, position: 0, idempotency: new Map(), lastHash: null };
-    const upcast = tail.map((e) => this.upcast(e));
+    const upcast = tail.map(upcastRecorded);
     const next: CachedStream<S> = {
       state: fold(decider, upcast.map((e) => ({ type: e.type, data: e.data }) as E), base.state),
       revision: tail.length ? tail[tail.length - 1].revision : base.revision,
@@ -261,12 +260,6 @@ export class AggregateRepository {
     if (!this.config.waitForProjectionOnWrite) return;
     const projected = await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs);
     if (!projected) this.logger.warn({ position }, 'read models did not catch up before the command answered');
-  }
-
-  private upcast(event: RecordedEvent): RecordedEvent {
-    const version = Number(event.metadata.schemaVersion ?? 1);
-    const upcast = UPCASTERS.upcast({ type: event.type, schemaVersion: version, data: event.data });
-    return upcast.data === event.data ? event : { ...event, data: upcast.data };
   }
 
   private remember(streamName: string, entry: CachedStream<unknown>): void {

@@ -1,4 +1,5 @@
 import { UpcasterChain } from '../../../../libs/domain/src/index.js';
+import type { RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
 
 /**
  * Upcasters for stored events whose shape has changed. Every event so far is at
@@ -6,3 +7,9 @@ import { UpcasterChain } from '../../../../libs/domain/src/index.js';
  * side and the projector read through it.
  */
 export const UPCASTERS = new UpcasterChain();
+
+/** A stored event in its current shape: the one place both the write side and the projector upcast. */
+export function upcastRecorded(event: RecordedEvent): RecordedEvent {
+  const upcast = UPCASTERS.upcast({ type: event.type, schemaVersion: Number(event.metadata.schemaVersion ?? 1), data: event.data });
+  return upcast.data === event.data ? event : { ...event, data: upcast.data };
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdate } from 'mingo';
-import { applyInPlace, applySimpleUpdate, compileFilter, simpleProjection, sortComparator, topK, type Predicate } from './fast-paths.js';
+import { applyInPlace, applySimpleUpdate, compileFilter, simpleProjection, sortComparator, topK, valueAt, type Predicate } from './fast-paths.js';
 import {
   addResults,
   DuplicateKeyError,
@@ -19,16 +19,6 @@ import {
 
 type Primitive = string | number | boolean | null;
 const isPrimitive = (v: unknown): v is Primitive => v === null || ['string', 'number', 'boolean'].includes(typeof v);
-
-/** Reads a dotted path ("a.b") from a document. */
-function valueAt(doc: Record<string, unknown>, path: string): unknown {
-  let value: unknown = doc;
-  for (const part of path.split('.')) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<string, unknown>)[part];
-  }
-  return value;
-}
 
 /** Values a document is indexed under for a field: each element of an array (multikey), or the value itself. */
 function indexValues(doc: Doc, field: string): Primitive[] {
@@ -237,10 +227,6 @@ class MingoCollection implements ReadCollection {
     return out;
   }
 
-  private matching(filter: Filter): Doc[] {
-    return this.match(filter);
-  }
-
   /** Sorts, pages and projects; a small page of a large match set is taken without a full sort. */
   private page(docs: Iterable<Doc>, options: FindOptions): Doc[] {
     type Any = Record<string, unknown>;
@@ -263,7 +249,7 @@ class MingoCollection implements ReadCollection {
   }
 
   matchRaw(filter: Filter, options: FindOptions = {}): Doc[] {
-    return this.page(this.matching(filter), options);
+    return this.page(this.match(filter), options);
   }
 
   /** One pass for a list page and its total. */

@@ -2,7 +2,7 @@ import { fold, organizationDecider, organizationStreamName, type OrganizationEve
 import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
 import type { MemberListItem } from '../../../../../libs/read-models/src/queries/members.queries.js';
 import type { Page, PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
-import { upcastRecorded } from '../../infrastructure.js';
+import { upcastRecorded } from '../../shared/upcasters.js';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
