@@ -1,22 +1,13 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePort } from '../support/net.js';
 
 const MAIN = resolve('dist/apps/command-api/src/main.js');
 const dataDir = mkdtempSync(join(tmpdir(), 'org-durability-'));
 const admin = { email: 'durable@platform.test', password: 'durable-password-1' };
-
-async function freePort(): Promise<number> {
-  return new Promise((done) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => done(port));
-    });
-  });
-}
 
 /** Starts the built service exactly as `npm start` does, on the shared data directory. */
 async function start(port: number): Promise<ChildProcess> {
