@@ -167,7 +167,10 @@ export class AggregateRepository {
       for (const entry of batch) {
         const { command, metadata } = entry.options;
         try {
-          const requestHash = createHash('sha256').update(JSON.stringify({ streamName, body: entry.options.requestBody ?? command })).digest('hex');
+          // Only an Idempotency-Key needs the request's hash (to refuse the key with another body).
+          const requestHash = metadata.idempotencyKey
+            ? createHash('sha256').update(JSON.stringify({ streamName, body: entry.options.requestBody ?? command })).digest('hex')
+            : '';
           if (metadata.idempotencyKey) {
             const seen = idempotency.get(metadata.idempotencyKey);
             if (seen) {
