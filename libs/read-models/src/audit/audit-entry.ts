@@ -1,0 +1,177 @@
+import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+
+/**
+ * The audit log's view of one event (multi-tenant guide, Audit Logging: who did what,
+ * when, to what, and what changed). It is a pure function of the event: the events
+ * already carry their actor in the metadata and, for edits, each changed field before
+ * and after, so an entry needs no state and a rebuild gives the same entries.
+ */
+export interface AuditEntry {
+  /** The event's id. */
+  id: string;
+  position: number;
+  organizationId: string | null;
+  type: string;
+  occurredAt: string;
+  actor: { id: string; kind: string; email: string | null; roles: string[] };
+  target: { kind: AuditTargetKind; id: string };
+  /** For edits: each changed field with its value before and after. */
+  changes: { field: string; before: unknown; after: unknown }[];
+  /** The event's data with secrets and their hashes removed: what the summary is written from. */
+  details: Record<string, unknown>;
+  correlationId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export type AuditTargetKind = 'organization' | 'user' | 'class' | 'platform' | 'super-admin' | 'platform-auditor' | 'data';
+
+/**
+ * Fields that never leave the log in an entry or an export: password hashes, setup
+ * token hashes and sealed tokens. They are not secrets in the clear, but nobody
+ * reading an audit trail needs them, and a password hash invites offline guessing.
+ */
+export const REDACTED_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'setupTokenHash', 'setupTokenCiphertext', 'tokenHash', 'clientSecret', 'clientSecretCiphertext']);
+export const REDACTED = '[redacted]';
+
+export function redact(data: Record<string, unknown>): Record<string, unknown> {
+  let copy: Record<string, unknown> | null = null;
+  for (const key of Object.keys(data)) {
+    if (!REDACTED_FIELDS.has(key)) continue;
+    copy ??= { ...data };
+    copy[key] = REDACTED;
+  }
+  return copy ?? data;
+}
+
+/** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased']);
+
+type Data = Record<string, unknown>;
+const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
+
+function targetOf(event: RecordedEvent): AuditEntry['target'] {
+  const d = event.data as Data;
+  if (event.type.startsWith('Class')) return { kind: 'class', id: str(d.classId) };
+  if (event.type.startsWith('User')) return { kind: 'user', id: str(d.userId) };
+  if (event.type.startsWith('Organization')) return { kind: 'organization', id: str(d.organizationId) };
+  if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
+  if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
+  if (event.type === 'DataAccessed') return { kind: 'data', id: str(d.organizationId) };
+  return { kind: 'platform', id: str(d.organizationId ?? 'platform') };
+}
+
+/** Before/after pairs: `changes: { field: { before, after } }` as edits record them, or a top-level pair. */
+function changesOf(event: RecordedEvent): AuditEntry['changes'] {
+  const d = event.data as Data;
+  const out: AuditEntry['changes'] = [];
+  const changes = d.changes as Record<string, { before: unknown; after: unknown }> | undefined;
+  if (changes && typeof changes === 'object') for (const [field, c] of Object.entries(changes)) out.push({ field, before: c.before, after: c.after });
+  if (event.type === 'OrganizationSessionPolicyChanged') {
+    const before = d.before as Data;
+    const after = d.after as Data;
+    for (const field of Object.keys(after)) if (before[field] !== after[field]) out.push({ field, before: before[field], after: after[field] });
+  }
+  if (event.type === 'UserInvitationResent' && d.previousEmail) out.push({ field: 'email', before: d.previousEmail, after: d.email });
+  if (event.type === 'ClassReassigned') out.push({ field: 'instructorId', before: d.fromInstructorId, after: d.toInstructorId });
+  return out;
+}
+
+/** The entry for an event, or null for events the audit log does not show. */
+export function auditEntryOf(event: RecordedEvent): AuditEntry | null {
+  if (NOT_AUDITED.has(event.type)) return null;
+  const m = event.metadata as Data;
+  return {
+    id: event.id,
+    position: event.position,
+    organizationId: (m.organizationId as string | null | undefined) ?? null,
+    type: event.type,
+    occurredAt: str(m.occurredAt ?? event.recordedAt),
+    actor: { id: str(m.actorId ?? 'unknown'), kind: str(m.actorKind ?? 'unknown'), email: (m.actorEmail as string | undefined) ?? null, roles: (m.actorRoles as string[] | undefined) ?? [] },
+    target: targetOf(event),
+    changes: changesOf(event),
+    details: redact(event.data),
+    correlationId: (m.correlationId as string | undefined) ?? null,
+    ip: (m.ip as string | undefined) ?? null,
+    userAgent: (m.userAgent as string | undefined) ?? null,
+  };
+}
+
+/** How the summary names people and classes: a label from the read models when known. */
+export type LabelOf = (kind: AuditTargetKind, id: string) => string | undefined;
+
+const list = (v: unknown) => (Array.isArray(v) ? v.join(', ') : str(v));
+const shown = (v: unknown) => (v === null || v === undefined || v === '' ? '(none)' : Array.isArray(v) ? list(v) || '(none)' : typeof v === 'object' ? JSON.stringify(v) : str(v));
+
+/** A one-line, human summary of an entry, in the words of the guide. */
+export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined): string {
+  const d = entry.details;
+  const user = (id: unknown) => labelOf('user', str(id)) ?? `user ${str(id).slice(0, 8)}`;
+  const klass = (id: unknown) => labelOf('class', str(id)) ?? `class ${str(id).slice(0, 8)}`;
+  const changed = entry.changes.map((c) => `${c.field} ${shown(c.before)} → ${shown(c.after)}`).join('; ');
+  switch (entry.type) {
+    case 'OrganizationCreated':
+      return `Created the organization "${str(d.name)}" (time zone ${str(d.timeZone)})`;
+    case 'OrganizationSettingsUpdated':
+      return `Changed the organization's settings: ${changed}`;
+    case 'OrganizationLogoChanged':
+      return 'Uploaded a new organization logo';
+    case 'OrganizationLogoRemoved':
+      return 'Removed the organization logo';
+    case 'OrganizationMarkedInArrears':
+      return 'Marked the organization in arrears: its members can no longer sign in';
+    case 'OrganizationArrearsCleared':
+      return 'Cleared the organization\'s arrears: its members can sign in again';
+    case 'OrganizationSessionPolicyChanged':
+      return `Changed the session policy: ${changed}`;
+    case 'UserInvited':
+      return `Invited ${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> as ${list(d.roles)}`;
+    case 'UserInvitationResent':
+      return `Sent a new setup link to ${str(d.email)}${d.previousEmail ? ` (email corrected from ${str(d.previousEmail)})` : ''}`;
+    case 'UserSetupCompleted':
+      return `${user(d.userId)} completed account setup`;
+    case 'UserEdited':
+      return `Edited ${user(d.userId)}: ${changed}`;
+    case 'ClassReassigned':
+      return `Moved ${klass(d.classId)} from ${user(d.fromInstructorId)} to ${user(d.toInstructorId)}`;
+    case 'UserDeactivated':
+      return `Deactivated ${user(d.userId)}${d.classesReassignedTo ? `; classes moved to ${user(d.classesReassignedTo)}` : ''}`;
+    case 'UserReactivated':
+      return `Reactivated ${user(d.userId)}`;
+    case 'UserSessionsEnded':
+      return `Signed ${user(d.userId)} out of every session`;
+    case 'UserDeleted':
+      return `Deleted the pending user ${str(d.email)}`;
+    case 'ClassCreated':
+      return `Created the class "${str(d.name)}" taught by ${user(d.instructorId)}`;
+    case 'ClassEdited':
+      return `Edited ${klass(d.classId)}: ${changed}`;
+    case 'ClassArchived':
+      return `Archived ${klass(d.classId)}`;
+    case 'SuperAdminRegistered':
+      return `Registered the super admin ${str(d.email)} (${d.method === 'environment' ? 'from the environment' : 'through the setup link'})`;
+    case 'BootstrapLinkIssued':
+      return 'Issued the one-time setup link for the first super admin';
+    case 'PlatformAuditorInvited':
+      return `Invited ${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> as platform auditor`;
+    case 'PlatformAuditorSetupCompleted':
+      return `Platform auditor ${str(d.email)} completed account setup`;
+    case 'PlatformAuditorRemoved':
+      return `Removed the platform auditor ${str(d.email)}`;
+    case 'DataAccessed': {
+      const detail = (d.detail ?? {}) as Data;
+      switch (d.what) {
+        case 'member-list-export':
+          return `Exported the member list (${str(detail.rows)} rows)`;
+        case 'audit-export':
+          return `Exported the audit trail${detail.format ? ` as ${str(detail.format)}` : ''}${detail.from || detail.to ? ` from ${str(detail.from ?? 'the start')} to ${str(detail.to ?? 'now')}` : ''}`;
+        case 'audit-log-view':
+          return 'Viewed the audit log';
+        default:
+          return `Accessed ${str(d.what)}`;
+      }
+    }
+    default:
+      return entry.type.replace(/([a-z])([A-Z])/g, '$1 $2');
+  }
+}

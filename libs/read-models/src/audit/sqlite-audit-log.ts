@@ -1,0 +1,163 @@
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src/event-store.port.js';
+import type { ProjectionProgress } from '../projector/projection-runner.js';
+import { auditEntryOf, type AuditEntry } from './audit-entry.js';
+import type { AuditLog, AuditQuery } from './audit-log.port.js';
+
+const MAX_BATCH = 5_000;
+
+/**
+ * The embedded default's audit log: a SQLite file beside the event log
+ * (`$DATA_DIR/audit.db`). It is kept on disk, not in memory like the other embedded
+ * read models, because it grows with every event ever written; on disk it needs no
+ * rebuild at boot either, only the tail since its checkpoint.
+ *
+ * It follows the log itself with a subscription. Each batch's entries and the new
+ * checkpoint are written in one transaction, and an entry's key is its log position,
+ * so an event seen twice is written once.
+ */
+export class SqliteAuditLog implements AuditLog, ProjectionProgress {
+  private readonly db: Database.Database;
+  private readonly stmts;
+  private readonly writeBatch: (events: RecordedEvent[]) => void;
+  private current = 0;
+  private subscription: Subscription | null = null;
+  private loop: Promise<void> | null = null;
+  private pending: RecordedEvent[] = [];
+  private flushScheduled = false;
+  private waiters: { position: number; resolve: (ok: boolean) => void }[] = [];
+  lastError: string | null = null;
+
+  constructor(filename: string) {
+    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
+    this.db = new Database(filename);
+    this.db.pragma('journal_mode = WAL');
+    // A lost tail after a power cut is rebuilt from the log, which stays FULL.
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS audit_entries (
+        position        INTEGER PRIMARY KEY,
+        organization_id TEXT,
+        type            TEXT NOT NULL,
+        actor_id        TEXT NOT NULL,
+        target_id       TEXT NOT NULL,
+        occurred_at     TEXT NOT NULL,
+        entry           TEXT NOT NULL
+      );
+      CREATE INDEX IF NOT EXISTS audit_by_org ON audit_entries (organization_id, position);
+      CREATE INDEX IF NOT EXISTS audit_by_actor ON audit_entries (organization_id, actor_id, position);
+      CREATE INDEX IF NOT EXISTS audit_by_target ON audit_entries (organization_id, target_id, position);
+      CREATE INDEX IF NOT EXISTS audit_by_time ON audit_entries (organization_id, occurred_at);
+      CREATE TABLE IF NOT EXISTS audit_checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), position INTEGER NOT NULL);
+    `);
+    this.stmts = {
+      insert: this.db.prepare(
+        'INSERT OR IGNORE INTO audit_entries (position, organization_id, type, actor_id, target_id, occurred_at, entry) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      ),
+      checkpoint: this.db.prepare<[], { position: number }>('SELECT position FROM audit_checkpoint WHERE id = 1'),
+      advance: this.db.prepare('INSERT INTO audit_checkpoint (id, position) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET position = MAX(position, excluded.position)'),
+    };
+    this.current = this.stmts.checkpoint.get()?.position ?? 0;
+    this.writeBatch = this.db.transaction((events: RecordedEvent[]) => {
+      for (const event of events) {
+        if (event.position <= this.current) continue;
+        const entry = auditEntryOf(event);
+        if (entry) this.stmts.insert.run(entry.position, entry.organizationId, entry.type, entry.actor.id, entry.target.id, entry.occurredAt, JSON.stringify(entry));
+      }
+      this.stmts.advance.run(events[events.length - 1].position);
+    });
+  }
+
+  /** Follows the log from the stored checkpoint until stopped. */
+  start(events: EventStore, upcast: (event: RecordedEvent) => RecordedEvent = (e) => e): void {
+    const subscription = (this.subscription = events.subscribeToAll({ after: this.current }));
+    this.loop = (async () => {
+      try {
+        for await (const event of subscription) {
+          this.pending.push(upcast(event));
+          if (this.pending.length >= MAX_BATCH) this.flush();
+          else if (!this.flushScheduled) {
+            this.flushScheduled = true;
+            setImmediate(() => this.flush());
+          }
+        }
+      } catch (error) {
+        this.lastError = error instanceof Error ? error.message : String(error);
+      }
+      this.flush();
+    })();
+  }
+
+  /** Writes what arrived as one transaction (several reads of the log form one batch). */
+  apply(events: RecordedEvent[]): void {
+    if (events.length === 0) return;
+    this.writeBatch(events);
+    this.current = Math.max(this.current, events[events.length - 1].position);
+    const ready = this.waiters.filter((w) => w.position <= this.current);
+    this.waiters = this.waiters.filter((w) => w.position > this.current);
+    for (const waiter of ready) waiter.resolve(true);
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const batch = this.pending;
+    this.pending = [];
+    try {
+      this.apply(batch);
+      this.lastError = null;
+    } catch (error) {
+      // Not skipped: put back, and try again with whatever arrives next.
+      this.pending = batch.concat(this.pending);
+      this.lastError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async checkpoint(): Promise<number> {
+    return this.current;
+  }
+
+  waitFor(position: number, timeoutMs: number): Promise<boolean> {
+    if (position <= this.current) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== waiter);
+        resolve(false);
+      }, timeoutMs);
+      const waiter = { position, resolve: (ok: boolean) => (clearTimeout(timer), resolve(ok)) };
+      this.waiters.push(waiter);
+    });
+  }
+
+  async page(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
+    const where: string[] = [query.organizationId === null ? 'organization_id IS NULL' : 'organization_id = @organizationId'];
+    const params: Record<string, unknown> = query.organizationId === null ? {} : { organizationId: query.organizationId };
+    if (query.actorId) (where.push('actor_id = @actorId'), (params.actorId = query.actorId));
+    if (query.targetId) (where.push('target_id = @targetId'), (params.targetId = query.targetId));
+    if (query.types?.length) {
+      where.push(`type IN (${query.types.map((_, i) => `@type${i}`).join(', ')})`);
+      query.types.forEach((t, i) => (params[`type${i}`] = t));
+    }
+    if (query.from) (where.push('occurred_at >= @from'), (params.from = query.from));
+    if (query.to) (where.push('occurred_at <= @to'), (params.to = query.to));
+    const clause = where.join(' AND ');
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM audit_entries WHERE ${clause}`).get(params) as { n: number }).n;
+    const rows = this.db
+      .prepare(`SELECT entry FROM audit_entries WHERE ${clause} ORDER BY position DESC LIMIT @limit OFFSET @offset`)
+      .all({ ...params, limit: query.pageSize, offset: (query.page - 1) * query.pageSize }) as { entry: string }[];
+    return { items: rows.map((r) => JSON.parse(r.entry) as AuditEntry), total };
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    await this.loop;
+    for (const waiter of this.waiters) waiter.resolve(false);
+    this.waiters = [];
+  }
+
+  async close(): Promise<void> {
+    await this.stop();
+    this.db.close();
+  }
+}
