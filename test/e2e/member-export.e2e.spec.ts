@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { accessStreamName } from '../../libs/domain/src/index.js';
-import { csvCell } from '../../apps/command-api/src/members/listing-users/export-users.js';
+import { csvCell } from '../../apps/command-api/src/shared/csv.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -22,13 +22,17 @@ import {
   LOGIN_THROTTLE,
   SECRET_BOX,
   SESSION_STORE,
+  AUDIT_LOG,
 } from './shared/tokens.js';
 import { EmailReservations } from './members/email-reservations.js';
 import { SetupTokens } from './members/setup-tokens.js';
 import { MembersModule } from './members/members.module.js';
 import { SetupService } from './auth/setup.service.js';
 import { SetupPageController } from './auth/setup-page.controller.js';
-import { VerifyAuditController } from './audit/verify-audit.js';
+import { VerifyAuditController } from './audit/verifying-audit/verify-audit.js';
+import { ViewAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
+import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
+import { DataAccessLog } from './audit/data-access.js';
 
 /** Makes the adapters chosen at boot available to every module. */
 @Global()
@@ -46,7 +50,9 @@ class InfrastructureModule {
       { provide: PROJECTION_PROGRESS, useValue: infra.progress },
       { provide: SECRET_BOX, useValue: infra.secretBox },
       { provide: LOGIN_THROTTLE, useValue: infra.loginThrottle },
+      { provide: AUDIT_LOG, useValue: infra.auditLog },
       AggregateRepository,
+      DataAccessLog,
       SessionsService,
       EmailReservations,
       SetupTokens,
@@ -61,7 +67,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, HealthModule],
-      controllers: [AuthController, SetupPageController, VerifyAuditController],
+      controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ExportAuditController],
       providers: [
         BootstrapService,
         SetupService,

@@ -4,7 +4,11 @@ import type { EventStore } from '../../../libs/event-store/src/event-store.port.
 import { SqliteEventStore } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { MingoReadStore } from '../../../libs/read-models/src/mingo/mingo-read-store.js';
 import { projectionId } from '../../../libs/read-models/src/projector/projection.js';
-import { ProjectionRunner, StoredCheckpointProgress, type ProjectionProgress } from '../../../libs/read-models/src/projector/projection-runner.js';
+import { combinedProgress, ProjectionRunner, StoredCheckpointProgress, type ProjectionProgress } from '../../../libs/read-models/src/projector/projection-runner.js';
+import type { Projection } from '../../../libs/read-models/src/projector/projection.js';
+import { auditProjection, ReadStoreAuditLog } from '../../../libs/read-models/src/audit/audit.projection.js';
+import type { AuditLog } from '../../../libs/read-models/src/audit/audit-log.port.js';
+import { SqliteAuditLog } from '../../../libs/read-models/src/audit/sqlite-audit-log.js';
 import { ALL_PROJECTIONS } from '../../../libs/read-models/src/projections/index.js';
 import type { ReadStore } from '../../../libs/read-models/src/read-store.port.js';
 import { MongoSessionStore, SqliteSessionStore, type SessionStore } from './auth/session-store.js';
@@ -30,6 +34,8 @@ export interface Infrastructure {
   /** Sends setup mail; runs wherever the projector runs. */
   mailReactor: SetupMailReactor | null;
   secretBox: SecretBox;
+  /** The audit log read model: SQLite beside the log (embedded) or a MongoDB collection. */
+  auditLog: AuditLog;
   loginThrottle: LoginThrottle;
   progress: ProjectionProgress;
   /** Milliseconds the boot-time rebuild of the read models took, when this process ran it. */
@@ -38,6 +44,12 @@ export interface Infrastructure {
 }
 
 export { upcastRecorded };
+
+/**
+ * The projections a shared read store runs. With MongoDB the audit log is one of them;
+ * the embedded default keeps it in SQLite instead of memory (see SqliteAuditLog).
+ */
+export const SHARED_STORE_PROJECTIONS: Projection[] = [...ALL_PROJECTIONS, auditProjection];
 
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
   if (config.eventStoreConnectionString) {
@@ -77,6 +89,8 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
   let blobStore: BlobStore;
   let reactorStore: ReactorStore;
   let loginThrottle: LoginThrottle;
+  let auditLog: AuditLog;
+  let sqliteAuditLog: SqliteAuditLog | null = null;
   const throttleWindowMs = config.loginFailureWindowMinutes * 60_000;
   const closers: (() => Promise<void>)[] = [];
   const secretBox = loadSecretBox(config);
@@ -97,6 +111,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     const throttle = new MongoLoginThrottle(client, config.mongodbDb, throttleWindowMs);
     await throttle.init();
     loginThrottle = throttle;
+    auditLog = new ReadStoreAuditLog(readStore);
     closers.push(() => client.close());
   } else {
     readStore = new MingoReadStore();
@@ -107,15 +122,17 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     loginThrottle = new MemoryLoginThrottle(throttleWindowMs);
     const sqliteReactors = new SqliteReactorStore(join(config.dataDir, 'reactors.db'));
     reactorStore = sqliteReactors;
-    closers.push(() => sqliteSessions.close(), () => sqliteReactors.close(), () => readStore.close());
+    auditLog = sqliteAuditLog = new SqliteAuditLog(join(config.dataDir, 'audit.db'));
+    closers.push(() => sqliteAuditLog!.close(), () => sqliteSessions.close(), () => sqliteReactors.close(), () => readStore.close());
   }
 
   let runner: ProjectionRunner | null = null;
   let progress: ProjectionProgress;
   let rebuildMs: number | null = null;
   let mailReactor: SetupMailReactor | null = null;
+  const projections = config.mongodbUri ? SHARED_STORE_PROJECTIONS : ALL_PROJECTIONS;
   if (config.runProjector) {
-    runner = new ProjectionRunner(eventStore, readStore, ALL_PROJECTIONS, {
+    runner = new ProjectionRunner(eventStore, readStore, projections, {
       upcast: upcastRecorded,
       logger: { log: (m, c) => logger.info(c ?? {}, m), error: (m, c) => logger.error(c ?? {}, m) },
     });
@@ -125,10 +142,16 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     await runner.catchUp();
     rebuildMs = Math.round(performance.now() - started);
     progress = runner;
+    if (sqliteAuditLog) {
+      // On disk already: it only follows the tail written since its checkpoint.
+      sqliteAuditLog.start(eventStore, upcastRecorded);
+      if (!(await sqliteAuditLog.waitFor(await eventStore.headPosition(), 600_000))) throw new Error('The audit log did not catch up with the event log');
+      progress = combinedProgress([runner, sqliteAuditLog]);
+    }
     mailReactor = createMailReactor({ config, logger, eventStore, readStore, secretBox, mailer, reactorStore });
     await mailReactor.start();
   } else {
-    progress = new StoredCheckpointProgress(readStore, ALL_PROJECTIONS.map(projectionId));
+    progress = new StoredCheckpointProgress(readStore, projections.map(projectionId));
   }
 
   return {
@@ -141,6 +164,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     runner,
     mailReactor,
     secretBox,
+    auditLog,
     loginThrottle,
     progress,
     rebuildMs,

@@ -3,9 +3,8 @@ import { MongoClient } from 'mongodb';
 import { MongoReadStore } from '../../../libs/read-models/src/mongodb/mongo-read-store.js';
 import { MongoReactorStore } from '../../command-api/src/mail/reactor-store.js';
 import { ProjectionRunner } from '../../../libs/read-models/src/projector/projection-runner.js';
-import { ALL_PROJECTIONS } from '../../../libs/read-models/src/projections/index.js';
 import { ConfigError, loadConfig } from '../../command-api/src/config.js';
-import { createMailer, createMailReactor, loadSecretBox, openEventStore, upcastRecorded } from '../../command-api/src/infrastructure.js';
+import { createMailer, createMailReactor, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, upcastRecorded } from '../../command-api/src/infrastructure.js';
 import { createLogger } from '../../command-api/src/shared/logger.js';
 
 /**
@@ -34,7 +33,7 @@ async function main(): Promise<void> {
   const client = new MongoClient(config.mongodbUri);
   await client.connect();
   const readStore = MongoReadStore.fromClient(client, config.mongodbDb);
-  const runner = new ProjectionRunner(events, readStore, ALL_PROJECTIONS, {
+  const runner = new ProjectionRunner(events, readStore, SHARED_STORE_PROJECTIONS, {
     upcast: upcastRecorded,
     logger: { log: (m, c) => logger.info(c ?? {}, m), error: (m, c) => logger.error(c ?? {}, m) },
   });
@@ -50,7 +49,7 @@ async function main(): Promise<void> {
     reactorStore: new MongoReactorStore(client, config.mongodbDb),
   });
   await mailReactor.start();
-  logger.info({ eventStore: events.kind, projections: ALL_PROJECTIONS.map((p) => `${p.name}_v${p.version}`) }, 'projector started');
+  logger.info({ eventStore: events.kind, projections: SHARED_STORE_PROJECTIONS.map((p) => `${p.name}_v${p.version}`) }, 'projector started');
 
   // A small health endpoint for the orchestrator: checkpoint, head and lag.
   const port = Number(process.env.PROJECTOR_PORT ?? 3001);

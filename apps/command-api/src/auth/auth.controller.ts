@@ -87,8 +87,17 @@ export class AuthController {
   @ApiBearerAuth()
   async me(@Req() request: AuthenticatedRequest) {
     const principal = request.principal!;
-    if (principal.kind === 'superAdmin')
-      return { user: { id: principal.id, email: principal.email }, id: principal.id, email: principal.email, isSuperAdmin: true, organizationId: null, organization: null, roles: [] };
+    if (principal.kind !== 'member')
+      return {
+        user: { id: principal.id, email: principal.email },
+        id: principal.id,
+        email: principal.email,
+        isSuperAdmin: principal.kind === 'superAdmin',
+        isPlatformAuditor: principal.kind === 'platformAuditor',
+        organizationId: null,
+        organization: null,
+        roles: [],
+      };
     const member = await getMember(this.readStore, principal.organizationId, principal.id);
     const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: principal.organizationId });
     return {

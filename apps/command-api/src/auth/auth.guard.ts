@@ -53,7 +53,10 @@ export class AuthGuard implements CanActivate {
     const orgId = typeof request.params?.orgId === 'string' ? request.params.orgId : undefined;
     // A malformed id cannot name an organization: it is simply not found.
     if (orgId !== undefined && !UUID_PATTERN.test(orgId)) throw organizationNotFound();
-    const decision = decideAccess(principal, declared, orgId);
+    // Routes outside /organizations/:orgId (the audit export and verification) name the
+    // organization in the query; without one they are platform-wide.
+    const queried = typeof request.query?.organizationId === 'string' ? request.query.organizationId : undefined;
+    const decision = decideAccess(principal, declared, orgId ?? queried);
     if (decision === 'not-found') throw organizationNotFound();
     if (decision === 'forbidden') throw new ProblemException(403, 'forbidden', 'You do not have permission to do this');
     return true;

@@ -27,8 +27,8 @@ export class MemberNamesDto {
   @IsDefined({ message: 'roles is required' })
   @IsArray({ message: 'roles must be a list' })
   @ArrayMinSize(1, { message: 'at least one role is required' })
-  @ArrayMaxSize(2)
-  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: 'roles must be admin and/or instructor' })
+  @ArrayMaxSize(ORGANIZATION_ROLES.length)
+  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: 'roles must be admin, instructor or auditor' })
   roles!: string[];
 }
 

@@ -22,7 +22,9 @@ export function commandMetadataFrom(request: AuthenticatedRequest, now = new Dat
     actor: principal
       ? principal.kind === 'superAdmin'
         ? { id: principal.id, kind: 'superAdmin', email: principal.email, roles: ['superAdmin'] }
-        : { id: principal.id, kind: 'member', email: principal.email, roles: [...principal.roles] }
+        : principal.kind === 'platformAuditor'
+          ? { id: principal.id, kind: 'platformAuditor', email: principal.email, roles: ['platformAuditor'] }
+          : { id: principal.id, kind: 'member', email: principal.email, roles: [...principal.roles] }
       : { id: 'anonymous', kind: 'anonymous', roles: [] },
     now: now.toISOString(),
     correlationId,

@@ -11,3 +11,4 @@ export const INFRASTRUCTURE = Symbol('INFRASTRUCTURE');
 export const SECRET_BOX = Symbol('SECRET_BOX');
 export const MAILER = Symbol('MAILER');
 export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
+export const AUDIT_LOG = Symbol('AUDIT_LOG');

@@ -15,32 +15,60 @@ export type Permission =
   | 'user:manage'
   | 'class:view'
   | 'class:manage'
+  | 'user:export'
+  | 'audit:read'
+  | 'audit:export'
   | 'audit:verify';
 
-export type OrganizationRole = 'admin' | 'instructor';
+/**
+ * Roles inside one organization. `auditor` is read-only: the audit log, the exports,
+ * the member list (also as of a past date) and the chain verification, nothing else.
+ */
+export type OrganizationRole = 'admin' | 'instructor' | 'auditor';
 
 export type Principal =
   | { kind: 'superAdmin'; id: string; email: string }
+  /** The platform-wide auditor: reads every organization's audit trail, changes nothing. */
+  | { kind: 'platformAuditor'; id: string; email: string }
   | { kind: 'member'; id: string; email: string; organizationId: string; roles: OrganizationRole[] };
 
+export interface PermissionRule {
+  superAdmin: boolean;
+  platformAuditor: boolean;
+  memberRoles: OrganizationRole[];
+  /**
+   * Bound to the caller's own organization: another organization's id is a 404 for a
+   * member, and a request naming no organization (platform-wide) is not for members.
+   */
+  orgScoped: boolean;
+}
+
+const rule = (superAdmin: boolean, platformAuditor: boolean, memberRoles: OrganizationRole[], orgScoped: boolean): PermissionRule => ({ superAdmin, platformAuditor, memberRoles, orgScoped });
+
 /** Who may hold each permission, and whether it is bound to their own organization. */
-export const PERMISSION_MATRIX: Record<Permission, { superAdmin: boolean; memberRoles: OrganizationRole[]; orgScoped: boolean }> = {
+export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Signing out, reading one's own profile: anyone signed in. */
-  'account:self': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: false },
-  'organization:create': { superAdmin: true, memberRoles: [], orgScoped: false },
-  'organization:list': { superAdmin: true, memberRoles: [], orgScoped: false },
-  'organization:view': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
-  'organization:edit': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
-  'organization:arrears': { superAdmin: true, memberRoles: [], orgScoped: true },
-  /** Guide: manage, add, edit, deactivate and delete users: admins (and instructor admins) of their own organization. */
-  'user:list': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
-  'user:manage': { superAdmin: true, memberRoles: ['admin'], orgScoped: true },
+  'account:self': rule(true, true, ['admin', 'instructor', 'auditor'], false),
+  'organization:create': rule(true, false, [], false),
+  'organization:list': rule(true, false, [], false),
+  'organization:view': rule(true, false, ['admin'], true),
+  'organization:edit': rule(true, false, ['admin'], true),
+  'organization:arrears': rule(true, false, [], true),
+  /** Guide: manage, add, edit, deactivate and delete users: admins (and instructor admins) of their own organization. Auditors read the list. */
+  'user:list': rule(true, true, ['admin', 'auditor'], true),
+  'user:manage': rule(true, false, ['admin'], true),
+  /** The member list as a file: admins and auditors. */
+  'user:export': rule(true, true, ['admin', 'auditor'], true),
   /** Guide: view all classes; an instructor sees their assigned classes only (filtered by the route). */
-  'class:view': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: true },
+  'class:view': rule(true, false, ['admin', 'instructor'], true),
   /** Guide, workflow step 6: instructors create classes and teach; they work on their own only. */
-  'class:manage': { superAdmin: true, memberRoles: ['admin', 'instructor'], orgScoped: true },
-  /** Verifying the tamper-evident chains reads the whole log: super admins (auditors come with the audit issue). */
-  'audit:verify': { superAdmin: true, memberRoles: [], orgScoped: false },
+  'class:manage': rule(true, false, ['admin', 'instructor'], true),
+  /** The organization's audit log: its admins and auditors, super admins and platform auditors. */
+  'audit:read': rule(true, true, ['admin', 'auditor'], true),
+  /** The full replay from the log: an organization's for its admins and auditors, the platform's for super admins and platform auditors. */
+  'audit:export': rule(true, true, ['admin', 'auditor'], true),
+  /** Recomputing the tamper-evident chains reads the whole log: auditors and super admins. */
+  'audit:verify': rule(true, true, ['auditor'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';
@@ -51,8 +79,12 @@ export type AccessDecision = 'allow' | 'forbidden' | 'not-found';
  * so ids of other tenants are never confirmed.
  */
 export function decideAccess(principal: Principal, permission: Permission, targetOrganizationId?: string): AccessDecision {
-  const rule = PERMISSION_MATRIX[permission];
-  if (principal.kind === 'superAdmin') return rule.superAdmin ? 'allow' : 'forbidden';
-  if (rule.orgScoped && targetOrganizationId !== undefined && targetOrganizationId !== principal.organizationId) return 'not-found';
-  return principal.roles.some((role) => rule.memberRoles.includes(role)) ? 'allow' : 'forbidden';
+  const granted = PERMISSION_MATRIX[permission];
+  if (principal.kind === 'superAdmin') return granted.superAdmin ? 'allow' : 'forbidden';
+  if (principal.kind === 'platformAuditor') return granted.platformAuditor ? 'allow' : 'forbidden';
+  if (granted.orgScoped && targetOrganizationId !== undefined && targetOrganizationId !== principal.organizationId) return 'not-found';
+  if (!principal.roles.some((role) => granted.memberRoles.includes(role))) return 'forbidden';
+  // A platform-wide request (no organization named) is never a member's.
+  if (granted.orgScoped && targetOrganizationId === undefined) return 'forbidden';
+  return 'allow';
 }

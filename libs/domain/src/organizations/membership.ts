@@ -10,7 +10,7 @@ import type { OrganizationRole } from '../access/permissions.js';
  * decided on one consistent state, under one expected revision.
  */
 export const MEMBER_RULES = { nameMax: 255, classNameMax: 255 } as const;
-export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['admin', 'instructor'];
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['admin', 'instructor', 'auditor'];
 
 export type MemberStatus = 'setupPending' | 'active' | 'deactivated';
 
@@ -134,7 +134,7 @@ function validPerson(input: { email?: string; firstName: string; lastName: strin
   else if (lengthOf(lastName) > MEMBER_RULES.nameMax) errors.add('lastName', `lastName must be at most ${MEMBER_RULES.nameMax} characters`);
   const roles = [...new Set(input.roles ?? [])];
   if (roles.length === 0) errors.add('roles', 'at least one role is required');
-  else if (roles.some((r) => !ORGANIZATION_ROLES.includes(r as OrganizationRole))) errors.add('roles', 'roles must be admin and/or instructor');
+  else if (roles.some((r) => !ORGANIZATION_ROLES.includes(r as OrganizationRole))) errors.add('roles', 'roles must be admin, instructor or auditor');
   if (errors.any) throw new ValidationFailed('invalid-user', errors.errors);
   // A stable order, so an edit that lists the same roles differently changes nothing.
   return { email, firstName, lastName, roles: ORGANIZATION_ROLES.filter((r) => roles.includes(r)) };

@@ -5,7 +5,7 @@
 export interface Actor {
   /** A user or super admin id, or 'system' for bootstrap and scheduled jobs. */
   id: string;
-  kind: 'superAdmin' | 'member' | 'system' | 'anonymous';
+  kind: 'superAdmin' | 'platformAuditor' | 'member' | 'system' | 'anonymous';
   email?: string;
   roles: string[];
 }

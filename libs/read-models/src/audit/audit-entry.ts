@@ -44,6 +44,35 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
   return copy ?? data;
 }
 
+/** Every event type the audit log shows (a filter naming any other is refused). */
+export const AUDITED_EVENT_TYPES: readonly string[] = [
+  'OrganizationCreated',
+  'OrganizationSettingsUpdated',
+  'OrganizationLogoChanged',
+  'OrganizationLogoRemoved',
+  'OrganizationMarkedInArrears',
+  'OrganizationArrearsCleared',
+  'OrganizationSessionPolicyChanged',
+  'UserInvited',
+  'UserInvitationResent',
+  'UserSetupCompleted',
+  'UserEdited',
+  'ClassReassigned',
+  'UserDeactivated',
+  'UserReactivated',
+  'UserSessionsEnded',
+  'UserDeleted',
+  'ClassCreated',
+  'ClassEdited',
+  'ClassArchived',
+  'SuperAdminRegistered',
+  'BootstrapLinkIssued',
+  'PlatformAuditorInvited',
+  'PlatformAuditorSetupCompleted',
+  'PlatformAuditorRemoved',
+  'DataAccessed',
+];
+
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
 const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased']);
 

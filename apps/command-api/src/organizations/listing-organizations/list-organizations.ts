@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Query } from '@nestjs/common';
+import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
@@ -8,19 +8,29 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';
 
-/** Shared by every list route: page, pageSize (10, 25, 50, 100) and search. */
+
+/** `page` (from 1) and `pageSize` (10, 25, 50, 100), as every list takes them. */
+export const PageField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ default: 1, minimum: 1 }),
+    IsOptional(),
+    Type(() => Number),
+    IsInt({ message: 'page must be a whole number' }),
+    Min(1, { message: 'page must be 1 or more' }),
+  );
+export const PageSizeField = () =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: PAGE_SIZES, default: 25 }),
+    IsOptional(),
+    Type(() => Number),
+    IsIn(PAGE_SIZES as unknown as number[], { message: `pageSize must be one of ${PAGE_SIZES.join(', ')}` }),
+  );
+
 export class PageQueryDto extends ConsistentQueryDto {
-  @ApiPropertyOptional({ default: 1, minimum: 1 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt({ message: 'page must be a whole number' })
-  @Min(1, { message: 'page must be 1 or more' })
+  @PageField()
   page: number = 1;
 
-  @ApiPropertyOptional({ enum: PAGE_SIZES, default: 25 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsIn(PAGE_SIZES as unknown as number[], { message: `pageSize must be one of ${PAGE_SIZES.join(', ')}` })
+  @PageSizeField()
   pageSize: PageSize = 25;
 
   @ApiPropertyOptional({ description: 'Case-insensitive substring' })

@@ -1,10 +1,10 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsUUID } from 'class-validator';
-import type { EventStore, RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
-import { verifyChains } from '../../../../libs/event-store/src/hash-chain.js';
-import { RequirePermission } from '../auth/permissions.decorator.js';
-import { EVENT_STORE } from '../shared/tokens.js';
+import type { EventStore, RecordedEvent } from '../../../../../libs/event-store/src/event-store.port.js';
+import { verifyChains } from '../../../../../libs/event-store/src/hash-chain.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { EVENT_STORE } from '../../shared/tokens.js';
 
 export class VerifyAuditQueryDto {
   @ApiProperty({ description: 'The organization whose event chains to verify' })

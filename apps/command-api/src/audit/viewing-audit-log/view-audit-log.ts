@@ -1,0 +1,84 @@
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import { summarize, type AuditEntry, type AuditTargetKind } from '../../../../../libs/read-models/src/audit/audit-entry.js';
+import type { AuditLog } from '../../../../../libs/read-models/src/audit/audit-log.port.js';
+import { CLASSES, MEMBERS, type ClassDocument, type MemberDocument } from '../../../../../libs/read-models/src/projections/members.projection.js';
+import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { Meta } from '../../shared/request-context.js';
+import { AUDIT_LOG, READ_STORE } from '../../shared/tokens.js';
+import { DataAccessLog } from '../data-access.js';
+import { AuditLogQueryDto, normalizedRange } from '../audit-query.dto.js';
+
+/** Ids an entry's summary may name: its target and the people or classes in its details. */
+function referencedIds(entry: AuditEntry): { users: string[]; classes: string[] } {
+  const d = entry.details;
+  const users = [d.userId, d.fromInstructorId, d.toInstructorId, d.classesReassignedTo, d.instructorId].filter((v): v is string => typeof v === 'string');
+  const classes = typeof d.classId === 'string' ? [d.classId] : [];
+  return { users, classes };
+}
+
+/**
+ * Labels for the people and classes a page names, from the read models: a user is
+ * "First Last <email>" as they are now. Someone deleted since keeps the id.
+ */
+async function labelsFor(store: ReadStore, entries: AuditEntry[]): Promise<(kind: AuditTargetKind, id: string) => string | undefined> {
+  const users = new Set<string>();
+  const classes = new Set<string>();
+  for (const entry of entries) {
+    const refs = referencedIds(entry);
+    refs.users.forEach((id) => users.add(id));
+    refs.classes.forEach((id) => classes.add(id));
+  }
+  const labels = new Map<string, string>();
+  if (users.size)
+    for (const m of await store.collection<MemberDocument>(MEMBERS).find({ _id: { $in: [...users] } })) labels.set(`user:${m._id}`, `${m.firstName} ${m.lastName} <${m.email}>`);
+  if (classes.size) for (const c of await store.collection<ClassDocument>(CLASSES).find({ _id: { $in: [...classes] } })) labels.set(`class:${c._id}`, `class "${c.name}"`);
+  return (kind, id) => labels.get(`${kind}:${id}`);
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('organizations/:orgId/audit')
+export class ViewAuditLogController {
+  constructor(
+    @Inject(AUDIT_LOG) private readonly auditLog: AuditLog,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly access: DataAccessLog,
+  ) {}
+
+  /**
+   * The organization's audit log, newest first: who acted, what happened (the event
+   * type and a one-line summary), when, to what, and for edits each changed field
+   * before and after. Viewing it is itself recorded, before the entries leave.
+   */
+  @Get()
+  @RequirePermission('audit:read')
+  async list(@Param('orgId') orgId: string, @Query() query: AuditLogQueryDto, @Meta() metadata: CommandMetadata) {
+    const range = normalizedRange(query);
+    const filter = { actorId: query.actorId, targetId: query.targetId, types: query.type, ...range };
+    await this.access.record(orgId, 'audit-log-view', { filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page: query.page }, metadata);
+    const { items, total } = await this.auditLog.page({ organizationId: orgId, ...filter, page: query.page, pageSize: query.pageSize });
+    const labelOf = await labelsFor(this.readStore, items);
+    return {
+      items: items.map((entry) => ({
+        id: entry.id,
+        position: entry.position,
+        occurredAt: entry.occurredAt,
+        actor: entry.actor,
+        type: entry.type,
+        summary: summarize(entry, labelOf),
+        target: { ...entry.target, label: labelOf(entry.target.kind, entry.target.id) ?? null },
+        changes: entry.changes,
+        details: entry.details,
+        ip: entry.ip,
+        userAgent: entry.userAgent,
+        correlationId: entry.correlationId,
+      })),
+      total,
+      page: query.page,
+      pageSize: query.pageSize,
+    };
+  }
+}

@@ -1,0 +1,236 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../libs/domain/src/index.js';
+import type { RecordedEvent } from '../../libs/event-store/src/event-store.port.js';
+import { inviteAndSetUp } from '../support/members.js';
+import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
+
+let t: TestApp;
+let root: string;
+let rootId: string;
+const password = 'audit-password-1234';
+
+async function allEvents(): Promise<RecordedEvent[]> {
+  const out: RecordedEvent[] = [];
+  for await (const e of t.infra.eventStore.readAll()) out.push(e);
+  return out;
+}
+
+/** Parses a supertest body that arrived as text (NDJSON, CSV). */
+const text = (response: { text: string }) => response.text;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  root = await t.login();
+  rootId = (await t.http().get('/auth/me').set('Authorization', root)).body.id;
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('Audit log', () => {
+  let orgId: string;
+  let adminAuth: string;
+  let adminId: string;
+  let teacherId: string;
+  let otherTeacherId: string;
+  let classId: string;
+
+  beforeAll(async () => {
+    orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Audited School', timeZone: 'UTC' })).body.id;
+    adminId = await inviteAndSetUp(t, root, orgId, { email: 'head@audited.test', roles: ['admin'], firstName: 'Hedy', lastName: 'Head' }, password);
+    adminAuth = await t.login('head@audited.test', password);
+  });
+
+  test('every command in the product produces audit entries that name its actor', async () => {
+    const asAdmin = (call: ReturnType<ReturnType<TestApp['http']>['get']>) => call.set('Authorization', adminAuth);
+    const ok = (response: { status: number; body: unknown }, status = [200, 201, 204]) => {
+      if (!status.includes(response.status)) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
+      return response;
+    };
+    // One of each command, by the admin unless only a super admin may.
+    ok(await asAdmin(t.http().patch(`/organizations/${orgId}`)).send({ name: 'Audited School 2', timeZone: 'Europe/Paris' }));
+    ok(await asAdmin(t.http().put(`/organizations/${orgId}/logo`)).set('Content-Type', 'application/octet-stream').send(IMAGES.png));
+    ok(await asAdmin(t.http().delete(`/organizations/${orgId}/logo`)));
+    ok(await asAdmin(t.http().put(`/organizations/${orgId}/session-policy`)).send({ idleTimeoutMinutes: 30, absoluteTimeoutHours: 8 }));
+    ok(await t.http().post(`/organizations/${orgId}/arrears`).set('Authorization', root));
+    ok(await t.http().delete(`/organizations/${orgId}/arrears`).set('Authorization', root));
+    // Arrears ended every session that was open: the admin signs in again.
+    adminAuth = await t.login('head@audited.test', password);
+    teacherId = await inviteAndSetUp(t, adminAuth, orgId, { email: 'teach@audited.test', roles: ['instructor'], firstName: 'Tea', lastName: 'Cher' }, password);
+    otherTeacherId = await inviteAndSetUp(t, adminAuth, orgId, { email: 'teach2@audited.test', roles: ['instructor'], firstName: 'Otto', lastName: 'Cher' }, password);
+    const pending = ok(await asAdmin(t.http().post(`/organizations/${orgId}/users`)).send({ email: 'pending@audited.test', firstName: 'Pen', lastName: 'Ding', roles: ['instructor'] })).body.id;
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${pending}/invitation`)).send({}));
+    ok(await asAdmin(t.http().delete(`/organizations/${orgId}/users/${pending}`)));
+    ok(await asAdmin(t.http().patch(`/organizations/${orgId}/users/${teacherId}`)).send({ firstName: 'Teagan', lastName: 'Cher', roles: ['instructor'] }));
+    classId = ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes`)).send({ name: 'Algebra', instructorId: teacherId })).body.id;
+    const archived = ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes`)).send({ name: 'Old class', instructorId: teacherId })).body.id;
+    ok(await asAdmin(t.http().patch(`/organizations/${orgId}/classes/${classId}`)).send({ name: 'Algebra I', instructorId: teacherId }));
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes/${archived}/archive`)));
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${teacherId}/deactivate`)).send({ reassignTo: otherTeacherId }));
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${teacherId}/reactivate`)));
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${teacherId}/sessions/end`)));
+    ok(await asAdmin(t.http().get(`/organizations/${orgId}/users/export.csv`)));
+    ok(await asAdmin(t.http().get('/audit/export')).query({ organizationId: orgId }));
+    ok(await asAdmin(t.http().get(`/organizations/${orgId}/audit`)));
+
+    const log = ok(await asAdmin(t.http().get(`/organizations/${orgId}/audit`)).query({ pageSize: 100 })).body;
+    const seen = new Set<string>(log.items.map((e: { type: string }) => e.type));
+    // Derived from the domain: a new event type that no command here produces fails this test.
+    for (const type of [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, 'DataAccessed']) expect([type, seen.has(type)]).toEqual([type, true]);
+    for (const entry of log.items) {
+      expect(entry.actor.id).toMatch(/^[0-9a-f-]{36}$/);
+      expect(entry.summary.length).toBeGreaterThan(5);
+      expect(entry.occurredAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    }
+    const byType = (type: string) => log.items.filter((e: { type: string }) => e.type === type);
+    // Who did what: the super admin created the organization and toggled arrears, the admin edited, the invitee set up their own account.
+    expect(byType('OrganizationCreated')[0].actor).toMatchObject({ id: rootId, kind: 'superAdmin', email: 'root@platform.test' });
+    expect(byType('OrganizationMarkedInArrears')[0].actor.id).toBe(rootId);
+    expect(byType('OrganizationSettingsUpdated')[0].actor).toMatchObject({ id: adminId, kind: 'member', email: 'head@audited.test', roles: ['admin'] });
+    expect(byType('UserSetupCompleted').map((e: { actor: { id: string } }) => e.actor.id)).toEqual(expect.arrayContaining([teacherId, otherTeacherId]));
+    // What changed, before and after, in words.
+    expect(byType('OrganizationSettingsUpdated')[0].changes).toEqual(
+      expect.arrayContaining([
+        { field: 'name', before: 'Audited School', after: 'Audited School 2' },
+        { field: 'timeZone', before: 'UTC', after: 'Europe/Paris' },
+      ]),
+    );
+    expect(byType('UserEdited')[0]).toMatchObject({
+      target: { kind: 'user', id: teacherId, label: 'Teagan Cher <teach@audited.test>' },
+      changes: [{ field: 'firstName', before: 'Tea', after: 'Teagan' }],
+      summary: 'Edited Teagan Cher <teach@audited.test>: firstName Tea → Teagan',
+    });
+    expect(byType('UserDeactivated')[0].summary).toBe('Deactivated Teagan Cher <teach@audited.test>; classes moved to Otto Cher <teach2@audited.test>');
+    expect(byType('ClassReassigned')[0].summary).toBe('Moved class "Algebra I" from Teagan Cher <teach@audited.test> to Otto Cher <teach2@audited.test>');
+    expect(byType('DataAccessed').map((e: { summary: string }) => e.summary)).toEqual(
+      expect.arrayContaining(['Exported the member list (3 rows)', 'Exported the audit trail as ndjson', 'Viewed the audit log']),
+    );
+    // Every request's origin is kept.
+    expect(byType('UserEdited')[0].ip).toBeTruthy();
+    // Nothing secret: no password hash, no sealed token.
+    expect(JSON.stringify(log)).not.toMatch(/argon2|setupTokenCiphertext":"[^[]/);
+  });
+
+  test('filters by actor, target, type and time, with pages and a total', async () => {
+    const get = (query: Record<string, unknown>) => t.http().get(`/organizations/${orgId}/audit`).query(query).set('Authorization', adminAuth);
+    const byTarget = (await get({ targetId: teacherId, pageSize: 100 })).body;
+    expect(byTarget.total).toBeGreaterThan(3);
+    expect(byTarget.items.every((e: { target: { id: string } }) => e.target.id === teacherId)).toBe(true);
+    const byActor = (await get({ actorId: rootId, pageSize: 100 })).body;
+    expect(byActor.items.length).toBeGreaterThan(0);
+    expect(byActor.items.every((e: { actor: { id: string } }) => e.actor.id === rootId)).toBe(true);
+    const byTypes = (await get({ type: 'UserDeactivated,UserReactivated' })).body;
+    expect(byTypes.items.map((e: { type: string }) => e.type).sort()).toEqual(['UserDeactivated', 'UserReactivated']);
+    const future = (await get({ from: '2999-01-01T00:00:00Z' })).body;
+    expect(future).toMatchObject({ items: [], total: 0 });
+    const page2 = (await get({ pageSize: 10, page: 2 })).body;
+    expect(page2.items).toHaveLength(10);
+    const page1 = (await get({ pageSize: 10, page: 1 })).body;
+    // Newest first, and pages do not overlap.
+    expect(page1.items[0].position).toBeGreaterThan(page1.items[9].position);
+    expect(page1.items[9].position).toBeGreaterThan(page2.items[0].position);
+  });
+
+  test('refuses filters it cannot answer with a clear problem', async () => {
+    const get = (query: Record<string, unknown>) => t.http().get(`/organizations/${orgId}/audit`).query(query).set('Authorization', adminAuth);
+    const badType = await get({ type: 'UserInvted' });
+    expect(badType.status).toBe(400);
+    expect(badType.body.errors[0].field).toBe('type');
+    const backwards = await get({ from: '2026-03-02T00:00:00Z', to: '2026-03-01T00:00:00Z' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.errors).toEqual([{ field: 'to', message: 'to must not be before from' }]);
+    expect((await get({ actorId: 'nobody' })).status).toBe(400);
+  });
+});
+
+describe('Audit export', () => {
+  test("streams an organization's events from the log, complete and in log order, as NDJSON and CSV", async () => {
+    const orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Exported', timeZone: 'UTC' })).body.id;
+    for (let i = 0; i < 30; i++)
+      await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email: `m${i}@exported.test`, firstName: `M${i}`, lastName: 'X', roles: ['instructor'] });
+    const other = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Not exported', timeZone: 'UTC' })).body.id;
+    await t.http().patch(`/organizations/${other}`).set('Authorization', root).send({ name: 'Not exported 2', timeZone: 'UTC' });
+
+    const ndjson = await t.http().get('/audit/export').query({ organizationId: orgId, format: 'ndjson' }).set('Authorization', root).buffer(true).parse((res, cb) => {
+      let body = '';
+      res.on('data', (c: Buffer) => (body += c.toString()));
+      res.on('end', () => cb(null, body));
+    });
+    expect(ndjson.status).toBe(200);
+    expect(ndjson.headers['content-type']).toMatch(/application\/x-ndjson/);
+    const lines = (ndjson.body as string).trim().split('\n').map((l) => JSON.parse(l));
+    const expected = (await allEvents()).filter((e) => e.metadata.organizationId === orgId);
+    expect(lines.map((l) => l.id)).toEqual(expected.map((e) => e.id));
+    const positions = lines.map((l) => l.position);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(lines.some((l) => l.type === 'UserInvited')).toBe(true);
+    // The chain fields travel with each line; the sealed setup tokens do not.
+    expect(lines[0].metadata.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(lines.find((l) => l.type === 'UserInvited').data.setupTokenCiphertext).toBe('[redacted]');
+
+    const csv = await t.http().get('/audit/export').query({ organizationId: orgId, format: 'csv' }).set('Authorization', root);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const rows = text(csv).trim().split('\r\n');
+    expect(rows[0]).toMatch(/^position,occurredAt,/);
+    // The export recorded itself before streaming, so the CSV has one more event than the NDJSON.
+    expect(rows.length - 1).toBe(expected.length + 1);
+    expect(rows.at(-1)).toContain('DataAccessed');
+  });
+
+  test('a time range keeps only what happened within it', async () => {
+    const before = new Date().toISOString();
+    const orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Ranged', timeZone: 'UTC' })).body.id;
+    const response = await t.http().get('/audit/export').query({ organizationId: orgId, to: before }).set('Authorization', root);
+    expect(response.status).toBe(200);
+    expect(text(response)).toBe('');
+  });
+
+  test('the platform-wide export is for super admins; members get 403, and another organization is not found', async () => {
+    const orgA = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Platform A', timeZone: 'UTC' })).body.id;
+    const orgB = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Platform B', timeZone: 'UTC' })).body.id;
+    await inviteAndSetUp(t, root, orgA, { email: 'admin@platform-a.test', roles: ['admin'] }, password);
+    const admin = await t.login('admin@platform-a.test', password);
+    const platform = await t.http().get('/audit/export').set('Authorization', root);
+    expect(platform.status).toBe(200);
+    const count = text(platform).trim().split('\n').length;
+    expect(count).toBe((await allEvents()).length);
+    expect((await t.http().get('/audit/export').set('Authorization', admin)).status).toBe(403);
+    const foreign = await t.http().get('/audit/export').query({ organizationId: orgB }).set('Authorization', admin);
+    expect(foreign.status).toBe(404);
+    expect(foreign.body.code).toBe('organization-not-found');
+    expect((await t.http().get('/audit/export').query({ organizationId: orgA, format: 'xml' }).set('Authorization', admin)).status).toBe(400);
+  });
+});
+
+describe('Auditor role', () => {
+  test('an organization auditor reads the audit log, exports and history, and changes nothing', async () => {
+    const orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Inspected', timeZone: 'UTC' })).body.id;
+    const other = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Elsewhere', timeZone: 'UTC' })).body.id;
+    await inviteAndSetUp(t, root, orgId, { email: 'auditor@inspected.test', roles: ['auditor'] }, password);
+    const auditor = await t.login('auditor@inspected.test', password);
+    const as = <T extends { set: (k: string, v: string) => T }>(call: T) => call.set('Authorization', auditor);
+
+    expect((await as(t.http().get(`/organizations/${orgId}/audit`))).status).toBe(200);
+    expect((await as(t.http().get(`/organizations/${orgId}/users`)).query({ asOf: new Date().toISOString() })).status).toBe(200);
+    expect((await as(t.http().get(`/organizations/${orgId}/users/export.csv`))).status).toBe(200);
+    expect((await as(t.http().get('/audit/export')).query({ organizationId: orgId })).status).toBe(200);
+    expect((await as(t.http().get('/audit/verify')).query({ organizationId: orgId })).body.intact).toBe(true);
+
+    expect((await as(t.http().patch(`/organizations/${orgId}`)).send({ name: 'Changed', timeZone: 'UTC' })).status).toBe(403);
+    expect((await as(t.http().post(`/organizations/${orgId}/users`)).send({ email: 'x@inspected.test', firstName: 'X', lastName: 'Y', roles: ['admin'] })).status).toBe(403);
+    expect((await as(t.http().get(`/organizations/${other}/audit`))).status).toBe(404);
+    expect((await as(t.http().get('/audit/export'))).status).toBe(403);
+    // Nothing the auditor did changed the organization: its stream holds only the invitation and setup.
+    const org = (await t.http().get(`/organizations/${orgId}`).set('Authorization', root)).body;
+    expect(org.name).toBe('Inspected');
+  });
+
+  test('viewing the audit log is itself recorded, with who looked', async () => {
+    const orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Watched', timeZone: 'UTC' })).body.id;
+    const auditorId = await inviteAndSetUp(t, root, orgId, { email: 'watcher@watched.test', roles: ['auditor'] }, password);
+    const auditor = await t.login('watcher@watched.test', password);
+    await t.http().get(`/organizations/${orgId}/audit`).set('Authorization', auditor);
+    const views = (await t.http().get(`/organizations/${orgId}/audit`).query({ type: 'DataAccessed', actorId: auditorId }).set('Authorization', root)).body;
+    expect(views.items.map((e: { summary: string }) => e.summary)).toEqual(['Viewed the audit log']);
+  });
+});
