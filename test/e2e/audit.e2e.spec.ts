@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../libs/domain/src/index.js';
 import type { RecordedEvent } from '../../libs/event-store/src/event-store.port.js';
-import { inviteAndSetUp } from '../support/members.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { inviteAndSetUpPlatformAuditor, inviteAndSetUp } from '../support/members.js';
 import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -43,7 +45,8 @@ describe('Audit log', () => {
 
   test('every command in the product produces audit entries that name its actor', async () => {
     const asAdmin = (call: ReturnType<ReturnType<TestApp['http']>['get']>) => call.set('Authorization', adminAuth);
-    const ok = (response: { status: number; body: unknown }, status = [200, 201, 204]) => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const ok = (response: { status: number; body: any }, status = [200, 201, 204]) => {
       if (!status.includes(response.status)) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
       return response;
     };
@@ -232,5 +235,46 @@ describe('Auditor role', () => {
     await t.http().get(`/organizations/${orgId}/audit`).set('Authorization', auditor);
     const views = (await t.http().get(`/organizations/${orgId}/audit`).query({ type: 'DataAccessed', actorId: auditorId }).set('Authorization', root)).body;
     expect(views.items.map((e: { summary: string }) => e.summary)).toEqual(['Viewed the audit log']);
+  });
+});
+
+describe('Platform auditors', () => {
+  test('a platform auditor is invited by mail, reads every organization and the whole platform, and changes nothing', async () => {
+    const orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Anywhere', timeZone: 'UTC' })).body.id;
+    const auditorId = await inviteAndSetUpPlatformAuditor(t, root, 'compliance@platform.test', password);
+    // The invitation went out as setup mail, like a member's.
+    const position = (await t.infra.eventStore.readStream('platform-00000000-0000-0000-0000-000000000000')).find((e) => e.type === 'PlatformAuditorInvited')!.position;
+    await t.infra.mailReactor!.reached(position);
+    const mails = readdirSync(join(t.dataDir, 'outbox')).map((f) => readFileSync(join(t.dataDir, 'outbox', f), 'utf8'));
+    expect(mails.some((m) => m.includes('To: compliance@platform.test'))).toBe(true);
+
+    const auditor = await t.login('compliance@platform.test', password);
+    const me = (await t.http().get('/auth/me').set('Authorization', auditor)).body;
+    expect(me).toMatchObject({ id: auditorId, isSuperAdmin: false, isPlatformAuditor: true });
+    expect((await t.http().get(`/organizations/${orgId}/audit`).set('Authorization', auditor)).status).toBe(200);
+    expect((await t.http().get('/audit/export').set('Authorization', auditor)).status).toBe(200);
+    expect((await t.http().get('/audit/verify').query({ organizationId: orgId }).set('Authorization', auditor)).body.intact).toBe(true);
+    expect((await t.http().post('/organizations').set('Authorization', auditor).send({ name: 'Nope', timeZone: 'UTC' })).status).toBe(403);
+    expect((await t.http().patch(`/organizations/${orgId}`).set('Authorization', auditor).send({ name: 'Nope', timeZone: 'UTC' })).status).toBe(403);
+    expect((await t.http().post('/platform/auditors').set('Authorization', auditor).send({ email: 'x@platform.test', firstName: 'X', lastName: 'Y' })).status).toBe(403);
+
+    // Their reads are on record under their own name.
+    const views = (await t.http().get(`/organizations/${orgId}/audit`).query({ actorId: auditorId }).set('Authorization', root)).body;
+    expect(views.items[0]).toMatchObject({ type: 'DataAccessed', actor: { id: auditorId, kind: 'platformAuditor', email: 'compliance@platform.test' } });
+
+    // Removed: the session stops at the next request, and the address is free again.
+    expect((await t.http().get('/platform/auditors').set('Authorization', root)).body.items.map((a: { email: string }) => a.email)).toContain('compliance@platform.test');
+    expect((await t.http().delete(`/platform/auditors/${auditorId}`).set('Authorization', root)).status).toBe(200);
+    expect((await t.http().get(`/organizations/${orgId}/audit`).set('Authorization', auditor)).status).toBe(401);
+    expect((await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email: 'compliance@platform.test', firstName: 'C', lastName: 'O', roles: ['auditor'] })).status).toBe(201);
+  });
+
+  test('an email already in use cannot become a platform auditor, and bad input is a 400 with field errors', async () => {
+    const taken = await t.http().post('/platform/auditors').set('Authorization', root).send({ email: 'root@platform.test', firstName: 'R', lastName: 'O' });
+    expect(taken.status).toBe(409);
+    expect(taken.body.code).toBe('email-already-in-use');
+    const bad = await t.http().post('/platform/auditors').set('Authorization', root).send({ email: 'nope', firstName: '' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['email', 'firstName', 'lastName']);
   });
 });

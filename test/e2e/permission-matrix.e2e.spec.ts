@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { PUBLIC_ROUTE } from '../../apps/command-api/src/auth/permissions.decorator.js';
 import { PERMISSION_MATRIX, type OrganizationRole, type Permission } from '../../libs/domain/src/index.js';
 import { listRoutes } from '../support/routes.js';
-import { inviteAndSetUp } from '../support/members.js';
+import { inviteAndSetUp, inviteAndSetUpPlatformAuditor } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -12,7 +12,14 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  * decided is read from the answer (401, 403 forbidden, 404 organization-not-found, or
  * through to the handler) and compared with what the matrix says.
  */
-type Caller = { name: string; kind: 'anonymous' } | { name: string; kind: 'superAdmin'; token: string } | { name: string; kind: 'member'; roles: OrganizationRole[]; email: string };
+type Caller =
+  | { name: string; kind: 'anonymous' }
+  | { name: string; kind: 'superAdmin'; token: string }
+  | { name: string; kind: 'platformAuditor'; email: string }
+  | { name: string; kind: 'member'; roles: OrganizationRole[]; email: string };
+
+/** Routes that name their organization in the query (`?organizationId=`); without it they are platform-wide. */
+const QUERY_SCOPED = new Set(['GET /audit/export', 'GET /audit/verify']);
 type Outcome = 'unauthenticated' | 'forbidden' | 'not-found' | 'allowed';
 
 let t: TestApp;
@@ -39,6 +46,8 @@ beforeAll(async () => {
   await member(root, ownOrg, 'admin@matrix.test', ['admin']);
   await member(root, ownOrg, 'instructor-admin@matrix.test', ['admin', 'instructor']);
   await member(root, ownOrg, 'instructor@matrix.test', ['instructor']);
+  await member(root, ownOrg, 'auditor@matrix.test', ['auditor']);
+  await inviteAndSetUpPlatformAuditor(t, root, 'platform-auditor@matrix.test', password);
   await member(root, otherOrg, 'other-admin@matrix.test', ['admin']);
 });
 afterAll(async () => {
@@ -50,8 +59,11 @@ function expected(permission: string | undefined, caller: Caller, scope: 'own' |
   if (caller.kind === 'anonymous') return 'unauthenticated';
   const rule = PERMISSION_MATRIX[permission as Permission];
   if (caller.kind === 'superAdmin') return rule.superAdmin ? 'allowed' : 'forbidden';
+  if (caller.kind === 'platformAuditor') return rule.platformAuditor ? 'allowed' : 'forbidden';
   if (rule.orgScoped && scope === 'other') return 'not-found';
-  return caller.roles.some((r) => rule.memberRoles.includes(r)) ? 'allowed' : 'forbidden';
+  if (!caller.roles.some((r) => rule.memberRoles.includes(r))) return 'forbidden';
+  // Naming no organization makes a request platform-wide: never a member's.
+  return rule.orgScoped && scope === 'none' ? 'forbidden' : 'allowed';
 }
 
 function observed(response: { status: number; body: { code?: string } }): Outcome {
@@ -70,6 +82,8 @@ describe('Permission matrix', () => {
       { name: 'admin', kind: 'member', roles: ['admin'], email: 'admin@matrix.test' },
       { name: 'instructor admin', kind: 'member', roles: ['admin', 'instructor'], email: 'instructor-admin@matrix.test' },
       { name: 'instructor', kind: 'member', roles: ['instructor'], email: 'instructor@matrix.test' },
+      { name: 'auditor', kind: 'member', roles: ['auditor'], email: 'auditor@matrix.test' },
+      { name: 'platform auditor', kind: 'platformAuditor', email: 'platform-auditor@matrix.test' },
     ];
     const tokens = new Map<string, string>();
     const tokenOf = async (caller: Caller, fresh: boolean) => {
@@ -83,14 +97,15 @@ describe('Permission matrix', () => {
     let tried = 0;
     const violations: string[] = [];
     for (const route of routes) {
-      const orgScoped = route.path.includes(':orgId');
+      const orgScoped = route.path.includes(':orgId') || QUERY_SCOPED.has(route.route);
       for (const caller of callers) {
-        const scopes: ('own' | 'other' | 'none')[] = orgScoped ? ['own', 'other'] : ['none'];
+        const scopes: ('own' | 'other' | 'none')[] = QUERY_SCOPED.has(route.route) ? ['own', 'other', 'none'] : orgScoped ? ['own', 'other'] : ['none'];
         for (const scope of scopes) {
           // Super admins act on every organization; they work on a scratch one, so that
           // marking arrears or removing a logo there changes nothing the others rely on.
-          const orgId = caller.kind === 'superAdmin' ? scratchOrg : scope === 'other' ? otherOrg : ownOrg;
-          const url = route.path.replace(':orgId', orgId).replace(':userId', randomUUID()).replace(':classId', randomUUID());
+          const orgId = caller.kind === 'superAdmin' || caller.kind === 'platformAuditor' ? scratchOrg : scope === 'other' ? otherOrg : ownOrg;
+          let url = route.path.replace(':orgId', orgId).replace(':userId', randomUUID()).replace(':classId', randomUUID()).replace(':auditorId', randomUUID());
+          if (QUERY_SCOPED.has(route.route) && scope !== 'none') url += `?organizationId=${orgId}`;
           // Signing out ends the caller's session, so that route gets a session of its own.
           const token = await tokenOf(caller, route.route === 'POST /auth/logout');
           let call = (t.http() as unknown as Record<string, (u: string) => import('supertest').Test>)[route.method.toLowerCase()](url);

@@ -1,4 +1,4 @@
-import { organizationStreamName } from '../../libs/domain/src/index.js';
+import { organizationStreamName, PLATFORM_STREAM } from '../../libs/domain/src/index.js';
 import type { TestApp } from './test-app.js';
 
 /** The setup token of a user's latest invitation, opened from its sealed copy in the log. */
@@ -21,6 +21,18 @@ export async function inviteAndSetUp(
     .send({ email: person.email, firstName: person.firstName ?? 'M', lastName: person.lastName ?? 'X', roles: person.roles });
   if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
   const setup = await t.http().post('/auth/setup').send({ token: await setupTokenFromLog(t, orgId, invited.body.id), password });
+  if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
+  return invited.body.id as string;
+}
+
+/** Invites a platform auditor as a super admin (`auth`) and completes their setup, without mail. */
+export async function inviteAndSetUpPlatformAuditor(t: TestApp, auth: string, email: string, password: string): Promise<string> {
+  const invited = await t.http().post('/platform/auditors').set('Authorization', auth).send({ email, firstName: 'Pat', lastName: 'Auditor' });
+  if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  const events = await t.infra.eventStore.readStream(PLATFORM_STREAM);
+  const invitation = events.filter((e) => e.type === 'PlatformAuditorInvited' && (e.data as { auditorId: string }).auditorId === invited.body.id).at(-1)!;
+  const token = t.infra.secretBox.open((invitation.data as { setupTokenCiphertext: string }).setupTokenCiphertext);
+  const setup = await t.http().post('/auth/setup').send({ token, password });
   if (setup.status !== 201) throw new Error(`setup failed: ${setup.status} ${JSON.stringify(setup.body)}`);
   return invited.body.id as string;
 }

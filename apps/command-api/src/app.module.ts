@@ -33,6 +33,7 @@ import { VerifyAuditController } from './audit/verifying-audit/verify-audit.js';
 import { ViewAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
+import { PlatformAuditorsController } from './platform/managing-auditors/platform-auditors.js';
 
 /** Makes the adapters chosen at boot available to every module. */
 @Global()
@@ -67,7 +68,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, HealthModule],
-      controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ExportAuditController],
+      controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,
         SetupService,

@@ -81,7 +81,8 @@ export class AuthGuard implements CanActivate {
     if (account.sessionsValidAfter && session.createdAt < account.sessionsValidAfter) throw await revoke(ended());
 
     let policy = this.sessions.superAdminPolicy;
-    let principal: Principal = { kind: 'superAdmin', id: account._id, email: account.email };
+    let principal: Principal =
+      account.kind === 'platformAuditor' ? { kind: 'platformAuditor', id: account._id, email: account.email } : { kind: 'superAdmin', id: account._id, email: account.email };
     if (account.kind === 'member') {
       const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
       if (!organization) throw await revoke(ended());

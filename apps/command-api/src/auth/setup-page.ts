@@ -81,7 +81,7 @@ export function renderLinkProblem(kind: 'expired' | 'invalid'): string {
   );
 }
 
-export function renderSetupDone(kind: 'member' | 'superAdmin'): string {
+export function renderSetupDone(kind: 'member' | 'superAdmin' | 'platformAuditor'): string {
   return page(
     'Your account is ready',
     `<h1>Your account is ready</h1>

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   DomainError,
   organizationDecider,
+  auditorBySetupToken,
   organizationStreamName,
   PLATFORM_STREAM,
   platformDecider,
@@ -21,7 +22,7 @@ import { checkPasswordPolicy, hashPassword } from './passwords.js';
 
 /** What a setup link is, as the setup page needs to know it. */
 export type SetupLinkInfo =
-  | { kind: 'invitation'; userId: string; organizationId: string; email: string; firstName: string; organizationName: string; logoDataUri: string | null }
+  | { kind: 'invitation'; userId: string; organizationId: string | null; email: string; firstName: string; organizationName: string; logoDataUri: string | null }
   | { kind: 'bootstrap' }
   | { kind: 'expired' }
   | { kind: 'invalid' };
@@ -64,13 +65,18 @@ export class SetupService {
       };
     }
     const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+    const auditor = platform.auditors.find((a) => a.setupTokenHash === tokenHash);
+    if (auditor) {
+      if (!auditor.setupExpiresAt || auditor.setupExpiresAt <= now) return { kind: 'expired' };
+      return { kind: 'invitation', userId: auditor.id, organizationId: null, email: auditor.email, firstName: auditor.firstName, organizationName: 'Platform audit', logoDataUri: null };
+    }
     const link = platform.bootstrapLink;
     if (link && link.tokenHash === tokenHash) return link.expiresAt > now ? { kind: 'bootstrap' } : { kind: 'expired' };
     return { kind: 'invalid' };
   }
 
   /** Sets the password of an invited member, or creates the first super admin. */
-  async complete(input: { token: string; password: string; email?: string }, metadata: CommandMetadata): Promise<{ id: string; revision: number; position: number; kind: 'member' | 'superAdmin' }> {
+  async complete(input: { token: string; password: string; email?: string }, metadata: CommandMetadata): Promise<{ id: string; revision: number; position: number; kind: 'member' | 'superAdmin' | 'platformAuditor' }> {
     const tokenHash = sha256Hex(input.token);
     const system = { ...metadata, actor: SYSTEM_ACTOR };
     const invitation = await findInvitationByTokenHash(this.readStore, tokenHash);
@@ -89,6 +95,19 @@ export class SetupService {
     }
 
     const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+    const auditor = auditorBySetupToken(platform, tokenHash);
+    if (auditor) {
+      checkPasswordPolicy(input.password, { email: auditor.email });
+      const result = await this.repository.handle({
+        streamName: PLATFORM_STREAM,
+        decider: platformDecider,
+        command: { type: 'CompletePlatformAuditorSetup', data: { auditorId: auditor.id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } },
+        metadata: { ...metadata, actor: { id: auditor.id, kind: 'platformAuditor', email: auditor.email, roles: ['platformAuditor'] } },
+        organizationId: null,
+        requestBody: { tokenHash },
+      });
+      return { id: auditor.id, revision: result.revision, position: result.position, kind: 'platformAuditor' };
+    }
     if (!platform.bootstrapLink || platform.bootstrapLink.tokenHash !== tokenHash) throw linkInvalid();
     if (!input.email)
       throw new ProblemException(400, 'validation-failed', 'email is required to create the first super admin', { errors: [{ field: 'email', message: 'email is required' }] });

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { MembershipEvent } from '../../../../libs/domain/src/index.js';
+import type { MembershipEvent, PlatformEvent } from '../../../../libs/domain/src/index.js';
 import type { EventStore, RecordedEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
 import { MEMBERS, type MemberDocument } from '../../../../libs/read-models/src/projections/members.projection.js';
 import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
@@ -13,6 +13,7 @@ const REACTOR = 'setup-mail';
 const MAX_ATTEMPTS = 5;
 
 type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitationResent' }>;
+const INVITATIONS = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited']);
 
 
 /** Builds the setup link: the service's own page, or an external admin UI's (SETUP_URL). */
@@ -100,7 +101,7 @@ export class SetupMailReactor {
     try {
       for await (const event of subscription) {
         if (this.stopped) break;
-        if (event.type === 'UserInvited' || event.type === 'UserInvitationResent') {
+        if (INVITATIONS.has(event.type)) {
           await this.handle(event);
           sinceCheckpoint = 0;
         } else if (++sinceCheckpoint >= 500) {
@@ -123,10 +124,10 @@ export class SetupMailReactor {
     const invitation = { type: recorded.type, data: recorded.data } as Invitation;
     for (let attempt = 1; ; attempt++) {
       try {
-        const message = await this.compose(recorded, invitation);
+        const message = recorded.type === 'PlatformAuditorInvited' ? await this.composeForAuditor(recorded) : await this.compose(recorded, invitation);
         if (message) await this.deps.mailer.send(message);
         await store.markHandled(REACTOR, recorded.id, recorded.position);
-        if (message) logger.info({ eventId: recorded.id, userId: invitation.data.userId }, 'setup mail sent');
+        if (message) logger.info({ eventId: recorded.id, userId: invitation.data.userId ?? (recorded.data as { auditorId?: string }).auditorId }, 'setup mail sent');
         return;
       } catch (error) {
         if (attempt >= MAX_ATTEMPTS || this.stopped) {
@@ -155,6 +156,22 @@ export class SetupMailReactor {
       organizationName: organization?.name ?? 'your organization',
       link: setupLink(this.deps.links, token),
       expiresAt: invitation.data.setupExpiresAt,
+    });
+  }
+
+  /** A platform auditor's invitation; not mailed once the auditor was removed or has set up since. */
+  private async composeForAuditor(recorded: RecordedEvent): Promise<MailMessage | null> {
+    const d = recorded.data as Extract<PlatformEvent, { type: 'PlatformAuditorInvited' }>['data'];
+    // The log, not a read model: the projector may not have reached this event yet.
+    const later = await this.deps.events.readStream(recorded.streamName, { fromRevision: recorded.revision + 1 });
+    if (later.some((e) => (e.data as { auditorId?: string }).auditorId === d.auditorId)) return null;
+    return setupMessage({
+      eventId: recorded.id,
+      to: d.email,
+      firstName: d.firstName,
+      organizationName: 'the platform, as auditor',
+      link: setupLink(this.deps.links, this.deps.box.open(d.setupTokenCiphertext)),
+      expiresAt: d.setupExpiresAt,
     });
   }
 

@@ -72,7 +72,7 @@ export class EmailReservations {
   private async holderExists(ownerId: string, organizationId: string | null, email: string): Promise<boolean> {
     if (organizationId === null) {
       const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
-      return platform.superAdmins.some((s) => s.id === ownerId);
+      return platform.superAdmins.some((s) => s.id === ownerId) || platform.auditors.some((a) => a.id === ownerId);
     }
     const organization = (await this.repository.load(organizationStreamName(organizationId), organizationDecider)).state;
     if (organization.status !== 'existing') return false;

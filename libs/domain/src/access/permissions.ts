@@ -18,7 +18,8 @@ export type Permission =
   | 'user:export'
   | 'audit:read'
   | 'audit:export'
-  | 'audit:verify';
+  | 'audit:verify'
+  | 'platform:auditors';
 
 /**
  * Roles inside one organization. `auditor` is read-only: the audit log, the exports,
@@ -69,6 +70,8 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'audit:export': rule(true, true, ['admin', 'auditor'], true),
   /** Recomputing the tamper-evident chains reads the whole log: auditors and super admins. */
   'audit:verify': rule(true, true, ['auditor'], true),
+  /** Inviting and removing platform auditors: super admins. */
+  'platform:auditors': rule(true, false, [], false),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -1,10 +1,12 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
-import { FieldErrors } from '../shared/validation.js';
+import { FieldErrors, lengthOf } from '../shared/validation.js';
+import type { SetupTokenRecord } from '../organizations/membership.js';
 
 /**
  * The platform aggregate holds what is platform-wide rather than organization-scoped:
- * the super admins and the one-time bootstrap link that creates the first of them.
+ * the super admins, the one-time bootstrap link that creates the first of them, and
+ * the platform auditors (read-only, every organization's audit trail).
  * One stream, so "no super admin exists yet" is checked and acted on atomically even
  * when several replicas boot at once.
  */
@@ -20,7 +22,10 @@ export type PlatformCommand =
   | {
       type: 'CompleteBootstrap';
       data: { tokenHash: string; superAdminId: string; email: string; passwordHash: string; now: string };
-    };
+    }
+  | { type: 'InvitePlatformAuditor'; data: { auditorId: string; email: string; firstName: string; lastName: string; setupToken: SetupTokenRecord } }
+  | { type: 'CompletePlatformAuditorSetup'; data: { auditorId: string; tokenHash: string; passwordHash: string; now: string } }
+  | { type: 'RemovePlatformAuditor'; data: { auditorId: string } };
 
 export type SuperAdminRegistered = DomainEvent<
   'SuperAdminRegistered',
@@ -29,12 +34,30 @@ export type SuperAdminRegistered = DomainEvent<
 /** Only the hash of the link's token enters the log; the token itself is printed once. */
 export type BootstrapLinkIssued = DomainEvent<'BootstrapLinkIssued', { tokenHash: string; expiresAt: string }>;
 
-export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued;
+export type PlatformAuditorInvited = DomainEvent<
+  'PlatformAuditorInvited',
+  { auditorId: string; email: string; firstName: string; lastName: string; setupTokenHash: string; setupTokenCiphertext: string; setupExpiresAt: string }
+>;
+export type PlatformAuditorSetupCompleted = DomainEvent<'PlatformAuditorSetupCompleted', { auditorId: string; email: string; passwordHash: string }>;
+export type PlatformAuditorRemoved = DomainEvent<'PlatformAuditorRemoved', { auditorId: string; email: string }>;
+
+export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved;
+
+export interface PlatformAuditor {
+  id: string;
+  email: string;
+  firstName: string;
+  lastName: string;
+  status: 'setupPending' | 'active';
+  setupTokenHash: string | null;
+  setupExpiresAt: string | null;
+}
 
 export interface PlatformState {
   status: 'platform';
   superAdmins: { id: string; email: string }[];
   bootstrapLink: { tokenHash: string; expiresAt: string } | null;
+  auditors: PlatformAuditor[];
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -76,10 +99,44 @@ export function decidePlatform(command: PlatformCommand, state: PlatformState): 
         },
       ];
     }
+    case 'InvitePlatformAuditor': {
+      const { auditorId, setupToken } = command.data;
+      const email = validEmail(command.data.email);
+      const errors = new FieldErrors();
+      const firstName = command.data.firstName?.trim() ?? '';
+      const lastName = command.data.lastName?.trim() ?? '';
+      if (!firstName || lengthOf(firstName) > 255) errors.add('firstName', 'firstName is required, at most 255 characters');
+      if (!lastName || lengthOf(lastName) > 255) errors.add('lastName', 'lastName is required, at most 255 characters');
+      if (errors.any) throw new ValidationFailed('invalid-platform-auditor', errors.errors);
+      if (state.auditors.some((a) => a.id === auditorId)) throw new DomainError('platform-auditor-already-exists', 'A platform auditor with this id already exists', 'conflict');
+      if (state.auditors.some((a) => normalizeEmail(a.email) === normalizeEmail(email)) || state.superAdmins.some((a) => normalizeEmail(a.email) === normalizeEmail(email)))
+        throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+      return [
+        {
+          type: 'PlatformAuditorInvited',
+          data: { auditorId, email, firstName, lastName, setupTokenHash: setupToken.hash, setupTokenCiphertext: setupToken.ciphertext, setupExpiresAt: setupToken.expiresAt },
+        },
+      ];
+    }
+    case 'CompletePlatformAuditorSetup': {
+      const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
+      if (!auditor || auditor.status !== 'setupPending' || auditor.setupTokenHash !== command.data.tokenHash || !auditor.setupExpiresAt || auditor.setupExpiresAt <= command.data.now)
+        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+      return [{ type: 'PlatformAuditorSetupCompleted', data: { auditorId: auditor.id, email: auditor.email, passwordHash: command.data.passwordHash } }];
+    }
+    case 'RemovePlatformAuditor': {
+      const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
+      if (!auditor) throw new DomainError('platform-auditor-not-found', 'No such platform auditor', 'not-found');
+      return [{ type: 'PlatformAuditorRemoved', data: { auditorId: auditor.id, email: auditor.email } }];
+    }
     default:
       return assertNever(command);
   }
 }
+
+/** The auditor whose current setup link has this hash, if any. */
+export const auditorBySetupToken = (state: PlatformState, tokenHash: string): PlatformAuditor | undefined =>
+  state.auditors.find((a) => a.status === 'setupPending' && a.setupTokenHash === tokenHash);
 
 export function evolvePlatform(state: PlatformState, event: PlatformEvent): PlatformState {
   switch (event.type) {
@@ -91,13 +148,25 @@ export function evolvePlatform(state: PlatformState, event: PlatformEvent): Plat
       };
     case 'BootstrapLinkIssued':
       return { ...state, bootstrapLink: { tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } };
+    case 'PlatformAuditorInvited': {
+      const d = event.data;
+      const auditor: PlatformAuditor = { id: d.auditorId, email: d.email, firstName: d.firstName, lastName: d.lastName, status: 'setupPending', setupTokenHash: d.setupTokenHash, setupExpiresAt: d.setupExpiresAt };
+      return { ...state, auditors: [...state.auditors, auditor] };
+    }
+    case 'PlatformAuditorSetupCompleted':
+      return {
+        ...state,
+        auditors: state.auditors.map((a) => (a.id === event.data.auditorId ? { ...a, status: 'active' as const, setupTokenHash: null, setupExpiresAt: null } : a)),
+      };
+    case 'PlatformAuditorRemoved':
+      return { ...state, auditors: state.auditors.filter((a) => a.id !== event.data.auditorId) };
     default:
       return assertNever(event);
   }
 }
 
 export const platformDecider: Decider<PlatformCommand, PlatformEvent, PlatformState> = {
-  initialState: () => ({ status: 'platform', superAdmins: [], bootstrapLink: null }),
+  initialState: () => ({ status: 'platform', superAdmins: [], bootstrapLink: null, auditors: [] }),
   evolve: evolvePlatform,
   decide: decidePlatform,
 };

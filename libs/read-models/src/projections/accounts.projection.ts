@@ -13,7 +13,7 @@ export const ACCOUNTS = 'accounts_v1';
  */
 export interface AccountDocument {
   _id: string;
-  kind: 'superAdmin' | 'member';
+  kind: 'superAdmin' | 'platformAuditor' | 'member';
   email: string;
   emailNormalized: string;
   passwordHash: string | null;
@@ -36,6 +36,9 @@ const TYPES = new Set([
   'UserReactivated',
   'UserSessionsEnded',
   'UserDeleted',
+  'PlatformAuditorInvited',
+  'PlatformAuditorSetupCompleted',
+  'PlatformAuditorRemoved',
 ]);
 
 function set(event: RecordedEvent, userId: string, fields: Record<string, unknown>): CollectionWriteOp {
@@ -61,6 +64,15 @@ export const accountsProjection: Projection = {
         const { superAdminId, email, passwordHash } = event.data;
         return [insert(superAdminId, { kind: 'superAdmin', email, emailNormalized: normalizeEmail(email), passwordHash, organizationId: null, roles: [], status: 'active', sessionsValidAfter: null })];
       }
+      case 'PlatformAuditorInvited': {
+        const { auditorId, email } = event.data;
+        return [insert(auditorId, { kind: 'platformAuditor', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId: null, roles: [], status: 'setupPending', sessionsValidAfter: null })];
+      }
+      case 'PlatformAuditorSetupCompleted':
+        return [set(recorded, event.data.auditorId, { passwordHash: event.data.passwordHash, status: 'active' })];
+      case 'PlatformAuditorRemoved':
+        // No account, no session: every request checks the account first.
+        return [{ collection: ACCOUNTS, deleteOne: { filter: { _id: event.data.auditorId } } }];
       case 'UserInvited': {
         const { userId, email, organizationId, roles } = event.data;
         return [insert(userId, { kind: 'member', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId, roles, status: 'setupPending', sessionsValidAfter: null })];

@@ -1,0 +1,97 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsDefined, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { PLATFORM_STREAM, platformDecider, type CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { EmailReservations } from '../../members/email-reservations.js';
+import { SetupTokens } from '../../members/setup-tokens.js';
+import { AggregateRepository } from '../../shared/aggregate-repository.js';
+import { newId, uuidV5 } from '../../shared/ids.js';
+import { ProblemException } from '../../shared/problem.js';
+import { Meta } from '../../shared/request-context.js';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class InvitePlatformAuditorDto {
+  @ApiProperty({ example: 'compliance@platform.example' })
+  @IsDefined({ message: 'email is required' })
+  @Transform(trim)
+  @IsEmail({}, { message: 'email must be a valid address' })
+  @MaxLength(254)
+  email!: string;
+
+  @ApiProperty({ maxLength: 255 })
+  @IsDefined({ message: 'firstName is required' })
+  @IsString({ message: 'firstName must be a string' })
+  @Transform(trim)
+  @IsNotEmpty({ message: 'firstName is required' })
+  @MaxLength(255, { message: 'firstName must be at most 255 characters' })
+  firstName!: string;
+
+  @ApiProperty({ maxLength: 255 })
+  @IsDefined({ message: 'lastName is required' })
+  @IsString({ message: 'lastName must be a string' })
+  @Transform(trim)
+  @IsNotEmpty({ message: 'lastName is required' })
+  @MaxLength(255, { message: 'lastName must be at most 255 characters' })
+  lastName!: string;
+}
+
+const auditorNotFound = () => new ProblemException(404, 'platform-auditor-not-found', 'No such platform auditor');
+const ParseAuditorId = new ParseUUIDPipe({ exceptionFactory: () => auditorNotFound() });
+
+/**
+ * Platform auditors (super admins only): compliance officers who read every
+ * organization's audit trail and change nothing. They are invited like members, by a
+ * setup link the mail reactor sends, and their email is unique platform-wide.
+ */
+@ApiTags('platform')
+@ApiBearerAuth()
+@Controller('platform/auditors')
+export class PlatformAuditorsController {
+  constructor(
+    private readonly repository: AggregateRepository,
+    private readonly reservations: EmailReservations,
+    private readonly tokens: SetupTokens,
+  ) {}
+
+  @Get()
+  @RequirePermission('platform:auditors')
+  async list() {
+    const { state } = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    return { items: state.auditors.map(({ id, email, firstName, lastName, status }) => ({ id, email, firstName, lastName, status })), total: state.auditors.length };
+  }
+
+  @Post()
+  @RequirePermission('platform:auditors')
+  @HttpCode(201)
+  async invite(@Body() body: InvitePlatformAuditorDto, @Meta() metadata: CommandMetadata) {
+    const auditorId = metadata.idempotencyKey ? uuidV5(`platform-auditor:${metadata.idempotencyKey}`) : newId();
+    const command = { type: 'InvitePlatformAuditor' as const, data: { auditorId, ...body, setupToken: this.tokens.issue(metadata.now) } };
+    // The platform's own rules first, so an invalid request reserves nothing.
+    const platform = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    const retried = metadata.idempotencyKey !== undefined && platform.idempotency.has(metadata.idempotencyKey);
+    if (!retried) platformDecider.decide(command, platform.state);
+    await this.reservations.reserve(body.email, auditorId, null, metadata);
+    try {
+      const result = await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null, requestBody: body });
+      return { id: auditorId, revision: result.revision, position: result.position };
+    } catch (error) {
+      await this.reservations.releaseQuietly(body.email, auditorId, metadata);
+      throw error;
+    }
+  }
+
+  /** Removes the auditor: their sessions stop at the next request, and their email is free again. */
+  @Delete(':auditorId')
+  @RequirePermission('platform:auditors')
+  async remove(@Param('auditorId', ParseAuditorId) auditorId: string, @Meta() metadata: CommandMetadata) {
+    const { state } = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    const auditor = state.auditors.find((a) => a.id === auditorId);
+    if (!auditor) throw auditorNotFound();
+    const result = await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command: { type: 'RemovePlatformAuditor', data: { auditorId } }, metadata, organizationId: null });
+    await this.reservations.releaseQuietly(auditor.email, auditorId, metadata);
+    return { id: auditorId, revision: result.revision, position: result.position };
+  }
+}
