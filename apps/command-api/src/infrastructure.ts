@@ -4,7 +4,7 @@ import type { EventStore } from '../../../libs/event-store/src/event-store.port.
 import { SqliteEventStore } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { MingoReadStore } from '../../../libs/read-models/src/mingo/mingo-read-store.js';
 import { projectionId } from '../../../libs/read-models/src/projector/projection.js';
-import { combinedProgress, ProjectionRunner, StoredCheckpointProgress, type ProjectionProgress } from '../../../libs/read-models/src/projector/projection-runner.js';
+import { ProjectionRunner, StoredCheckpointProgress, type ProjectionProgress } from '../../../libs/read-models/src/projector/projection-runner.js';
 import type { Projection } from '../../../libs/read-models/src/projector/projection.js';
 import { auditProjection, ReadStoreAuditLog } from '../../../libs/read-models/src/audit/audit.projection.js';
 import type { AuditLog } from '../../../libs/read-models/src/audit/audit-log.port.js';
@@ -36,6 +36,10 @@ export interface Infrastructure {
   secretBox: SecretBox;
   /** The audit log read model: SQLite beside the log (embedded) or a MongoDB collection. */
   auditLog: AuditLog;
+  /** How far the audit log has followed the log (its own follower in the embedded default, a projection otherwise). */
+  auditProgress: ProjectionProgress;
+  /** The embedded default's audit log, for health: null when the audit log is a projection. */
+  sqliteAuditLog: SqliteAuditLog | null;
   loginThrottle: LoginThrottle;
   progress: ProjectionProgress;
   /** Milliseconds the boot-time rebuild of the read models took, when this process ran it. */
@@ -142,12 +146,10 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     await runner.catchUp();
     rebuildMs = Math.round(performance.now() - started);
     progress = runner;
-    if (sqliteAuditLog) {
-      // On disk already: it only follows the tail written since its checkpoint.
-      sqliteAuditLog.start(eventStore, upcastRecorded);
-      if (!(await sqliteAuditLog.waitFor(await eventStore.headPosition(), 600_000))) throw new Error('The audit log did not catch up with the event log');
-      progress = combinedProgress([runner, sqliteAuditLog]);
-    }
+    // Started after the rebuild, so the two do not share the boot: the audit log is on
+    // disk already and follows the tail since its checkpoint, in the background. Its
+    // route waits for it (read your writes), not every command.
+    sqliteAuditLog?.start(eventStore, upcastRecorded);
     mailReactor = createMailReactor({ config, logger, eventStore, readStore, secretBox, mailer, reactorStore });
     await mailReactor.start();
   } else {
@@ -165,6 +167,8 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     mailReactor,
     secretBox,
     auditLog,
+    auditProgress: sqliteAuditLog ?? progress,
+    sqliteAuditLog,
     loginThrottle,
     progress,
     rebuildMs,

@@ -52,6 +52,13 @@ export class HealthController {
         };
         return status && (!status.running || status.lastError) ? indicator.down(data) : indicator.up(data);
       },
+      async () => {
+        const indicator = this.indicators.check('auditLog');
+        const [checkpoint, head] = await Promise.all([this.infra.auditProgress.checkpoint(), eventStore.headPosition().catch(() => null)]);
+        const lastError = this.infra.sqliteAuditLog?.lastError ?? null;
+        const data = { store: this.infra.sqliteAuditLog ? 'sqlite' : 'read store', checkpoint, lag: head === null ? null : Math.max(0, head - checkpoint), lastError };
+        return lastError ? indicator.down(data) : indicator.up(data);
+      },
     ]);
   }
 }

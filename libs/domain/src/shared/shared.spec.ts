@@ -53,3 +53,22 @@ describe('Access decisions', () => {
     expect(decideAccess(superAdmin, 'organization:arrears', 'org-b')).toBe('allow');
   });
 });
+
+describe('Auditor access', () => {
+  const auditor = { kind: 'member' as const, id: 'u2', email: 'x@x.org', organizationId: 'org-a', roles: ['auditor' as const] };
+  const platformAuditor = { kind: 'platformAuditor' as const, id: 'p', email: 'p@x.org' };
+
+  test('an organization auditor reads the audit trail of their own organization only, and changes nothing', () => {
+    expect(decideAccess(auditor, 'audit:read', 'org-a')).toBe('allow');
+    expect(decideAccess(auditor, 'audit:read', 'org-b')).toBe('not-found');
+    expect(decideAccess(auditor, 'user:manage', 'org-a')).toBe('forbidden');
+    expect(decideAccess(auditor, 'organization:edit', 'org-a')).toBe('forbidden');
+  });
+
+  test('a platform-wide export names no organization and is not for members', () => {
+    expect(decideAccess(auditor, 'audit:export')).toBe('forbidden');
+    expect(decideAccess(platformAuditor, 'audit:export')).toBe('allow');
+    expect(decideAccess(platformAuditor, 'audit:read', 'org-b')).toBe('allow');
+    expect(decideAccess(platformAuditor, 'organization:create')).toBe('forbidden');
+  });
+});

@@ -233,11 +233,3 @@ export class StoredCheckpointProgress implements ProjectionProgress {
     }
   }
 }
-
-/** Progress of several followers of the log (projector, audit log): as far as the slowest of them. */
-export function combinedProgress(parts: ProjectionProgress[]): ProjectionProgress {
-  return {
-    checkpoint: async () => Math.min(...(await Promise.all(parts.map((p) => p.checkpoint())))),
-    waitFor: async (position, timeoutMs) => (await Promise.all(parts.map((p) => p.waitFor(position, timeoutMs)))).every(Boolean),
-  };
-}

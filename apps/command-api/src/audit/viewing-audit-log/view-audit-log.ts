@@ -7,7 +7,11 @@ import { CLASSES, MEMBERS, type ClassDocument, type MemberDocument } from '../..
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
-import { AUDIT_LOG, READ_STORE } from '../../shared/tokens.js';
+import { APP_CONFIG, AUDIT_LOG, EVENT_STORE, INFRASTRUCTURE, READ_STORE } from '../../shared/tokens.js';
+import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import type { AppConfig } from '../../config.js';
+import type { Infrastructure } from '../../infrastructure.js';
+import { ProblemException } from '../../shared/problem.js';
 import { DataAccessLog } from '../data-access.js';
 import { AuditLogQueryDto, normalizedRange } from '../audit-query.dto.js';
 
@@ -46,7 +50,17 @@ export class ViewAuditLogController {
     @Inject(AUDIT_LOG) private readonly auditLog: AuditLog,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly access: DataAccessLog,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  /** Read your writes: the audit log answers once it holds everything written before this request. */
+  private async caughtUp(): Promise<void> {
+    const head = await this.events.headPosition();
+    if (!(await this.infra.auditProgress.waitFor(head, this.config.readYourWritesTimeoutMs)))
+      throw new ProblemException(503, 'read-model-behind', 'The audit log is still catching up with the event log; try again shortly', { minPosition: head }, { 'Retry-After': '1' });
+  }
 
   /**
    * The organization's audit log, newest first: who acted, what happened (the event
@@ -59,6 +73,7 @@ export class ViewAuditLogController {
     const range = normalizedRange(query);
     const filter = { actorId: query.actorId, targetId: query.targetId, types: query.type, ...range };
     await this.access.record(orgId, 'audit-log-view', { filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page: query.page }, metadata);
+    await this.caughtUp();
     const { items, total } = await this.auditLog.page({ organizationId: orgId, ...filter, page: query.page, pageSize: query.pageSize });
     const labelOf = await labelsFor(this.readStore, items);
     return {
