@@ -269,6 +269,20 @@ describe('Platform auditors', () => {
     expect((await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email: 'compliance@platform.test', firstName: 'C', lastName: 'O', roles: ['auditor'] })).status).toBe(201);
   });
 
+  test("the platform's own audit log names who registered super admins and managed platform auditors", async () => {
+    const auditorId = await inviteAndSetUpPlatformAuditor(t, root, 'second-auditor@platform.test', password);
+    await t.http().delete(`/platform/auditors/${auditorId}`).set('Authorization', root);
+    const log = (await t.http().get('/platform/audit').query({ pageSize: 100 }).set('Authorization', root)).body;
+    const first = (type: string) => log.items.find((e: { type: string; target: { id: string } }) => e.type === type && (type === 'SuperAdminRegistered' || e.target.id === auditorId));
+    expect(first('SuperAdminRegistered')).toMatchObject({ actor: { id: 'system', kind: 'system' }, summary: 'Registered the super admin root@platform.test (from the environment)' });
+    expect(first('PlatformAuditorInvited').actor.id).toBe(rootId);
+    expect(first('PlatformAuditorSetupCompleted').actor).toMatchObject({ id: auditorId, kind: 'platformAuditor' });
+    expect(first('PlatformAuditorRemoved')).toMatchObject({ actor: { id: rootId }, summary: 'Removed the platform auditor second-auditor@platform.test' });
+    expect(log.items.some((e: { summary: string }) => e.summary === 'Exported the audit trail as ndjson')).toBe(true);
+    await inviteAndSetUp(t, root, (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Curious', timeZone: 'UTC' })).body.id, { email: 'curious@admin.test', roles: ['admin', 'auditor'] }, password);
+    expect((await t.http().get('/platform/audit').set('Authorization', await t.login('curious@admin.test', password))).status).toBe(403);
+  });
+
   test('an email already in use cannot become a platform auditor, and bad input is a 400 with field errors', async () => {
     const taken = await t.http().post('/platform/auditors').set('Authorization', root).send({ email: 'root@platform.test', firstName: 'R', lastName: 'O' });
     expect(taken.status).toBe(409);

@@ -30,7 +30,7 @@ import { MembersModule } from './members/members.module.js';
 import { SetupService } from './auth/setup.service.js';
 import { SetupPageController } from './auth/setup-page.controller.js';
 import { VerifyAuditController } from './audit/verifying-audit/verify-audit.js';
-import { ViewAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
+import { AuditLogReader, ViewAuditLogController, ViewPlatformAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
 import { PlatformAuditorsController } from './platform/managing-auditors/platform-auditors.js';
@@ -68,9 +68,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, HealthModule],
-      controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ExportAuditController, PlatformAuditorsController],
+      controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,
+        AuditLogReader,
         SetupService,
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Injectable, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
 import { summarize, type AuditEntry, type AuditTargetKind } from '../../../../../libs/read-models/src/audit/audit-entry.js';
@@ -42,10 +42,13 @@ async function labelsFor(store: ReadStore, entries: AuditEntry[]): Promise<(kind
   return (kind, id) => labels.get(`${kind}:${id}`);
 }
 
-@ApiTags('audit')
-@ApiBearerAuth()
-@Controller('organizations/:orgId/audit')
-export class ViewAuditLogController {
+/**
+ * Reads one audit log (an organization's, or the platform's: super admins, platform
+ * auditors and their management), recording the view first and waiting until the
+ * log holds everything written before the request.
+ */
+@Injectable()
+export class AuditLogReader {
   constructor(
     @Inject(AUDIT_LOG) private readonly auditLog: AuditLog,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
@@ -62,19 +65,12 @@ export class ViewAuditLogController {
       throw new ProblemException(503, 'read-model-behind', 'The audit log is still catching up with the event log; try again shortly', { minPosition: head }, { 'Retry-After': '1' });
   }
 
-  /**
-   * The organization's audit log, newest first: who acted, what happened (the event
-   * type and a one-line summary), when, to what, and for edits each changed field
-   * before and after. Viewing it is itself recorded, before the entries leave.
-   */
-  @Get()
-  @RequirePermission('audit:read')
-  async list(@Param('orgId') orgId: string, @Query() query: AuditLogQueryDto, @Meta() metadata: CommandMetadata) {
+  async read(organizationId: string | null, query: AuditLogQueryDto, metadata: CommandMetadata) {
     const range = normalizedRange(query);
     const filter = { actorId: query.actorId, targetId: query.targetId, types: query.type, ...range };
-    await this.access.record(orgId, 'audit-log-view', { filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page: query.page }, metadata);
+    await this.access.record(organizationId, 'audit-log-view', { filter: Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined)), page: query.page }, metadata);
     await this.caughtUp();
-    const { items, total } = await this.auditLog.page({ organizationId: orgId, ...filter, page: query.page, pageSize: query.pageSize });
+    const { items, total } = await this.auditLog.page({ organizationId, ...filter, page: query.page, pageSize: query.pageSize });
     const labelOf = await labelsFor(this.readStore, items);
     return {
       items: items.map((entry) => ({
@@ -95,5 +91,37 @@ export class ViewAuditLogController {
       page: query.page,
       pageSize: query.pageSize,
     };
+  }
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('organizations/:orgId/audit')
+export class ViewAuditLogController {
+  constructor(private readonly reader: AuditLogReader) {}
+
+  /**
+   * The organization's audit log, newest first: who acted, what happened (the event
+   * type and a one-line summary), when, to what, and for edits each changed field
+   * before and after. Viewing it is itself recorded, before the entries leave.
+   */
+  @Get()
+  @RequirePermission('audit:read')
+  list(@Param('orgId') orgId: string, @Query() query: AuditLogQueryDto, @Meta() metadata: CommandMetadata) {
+    return this.reader.read(orgId, query, metadata);
+  }
+}
+
+@ApiTags('audit')
+@ApiBearerAuth()
+@Controller('platform/audit')
+export class ViewPlatformAuditLogController {
+  constructor(private readonly reader: AuditLogReader) {}
+
+  /** What belongs to no organization: super admins registered, platform auditors invited and removed, platform-wide exports. */
+  @Get()
+  @RequirePermission('audit:read')
+  list(@Query() query: AuditLogQueryDto, @Meta() metadata: CommandMetadata) {
+    return this.reader.read(null, query, metadata);
   }
 }
