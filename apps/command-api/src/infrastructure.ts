@@ -146,15 +146,15 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     await runner.catchUp();
     rebuildMs = Math.round(performance.now() - started);
     progress = runner;
-    // Started after the rebuild, so the two do not share the boot: the audit log is on
-    // disk already and follows the tail since its checkpoint, in the background. Its
-    // route waits for it (read your writes), not every command.
-    sqliteAuditLog?.start(eventStore, upcastRecorded);
     mailReactor = createMailReactor({ config, logger, eventStore, readStore, secretBox, mailer, reactorStore });
     await mailReactor.start();
   } else {
     progress = new StoredCheckpointProgress(readStore, projections.map(projectionId));
   }
+  // Started after the rebuild, so the two do not share the boot: the audit log is on
+  // disk already and follows the tail since its checkpoint, in the background. Its
+  // routes wait for it (read your writes), not every command.
+  sqliteAuditLog?.start(eventStore, upcastRecorded);
 
   return {
     config,

@@ -6,7 +6,8 @@ import { PageQueryDto } from '../organizations/listing-organizations/list-organi
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class MemberNamesDto {
+/** A person's names, as members and platform auditors have them. */
+export class PersonNamesDto {
   @ApiProperty({ maxLength: MEMBER_RULES.nameMax })
   @IsDefined({ message: 'firstName is required' })
   @IsString({ message: 'firstName must be a string' })
@@ -22,7 +23,9 @@ export class MemberNamesDto {
   @IsNotEmpty({ message: 'lastName is required' })
   @MaxLength(MEMBER_RULES.nameMax, { message: `lastName must be at most ${MEMBER_RULES.nameMax} characters` })
   lastName!: string;
+}
 
+export class MemberNamesDto extends PersonNamesDto {
   @ApiProperty({ enum: ORGANIZATION_ROLES, isArray: true, example: ['instructor'] })
   @IsDefined({ message: 'roles is required' })
   @IsArray({ message: 'roles must be a list' })

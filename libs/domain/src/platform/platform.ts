@@ -43,6 +43,14 @@ export type PlatformAuditorRemoved = DomainEvent<'PlatformAuditorRemoved', { aud
 
 export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved;
 
+export const PLATFORM_EVENT_TYPES: ReadonlySet<PlatformEvent['type']> = new Set([
+  'SuperAdminRegistered',
+  'BootstrapLinkIssued',
+  'PlatformAuditorInvited',
+  'PlatformAuditorSetupCompleted',
+  'PlatformAuditorRemoved',
+]);
+
 export interface PlatformAuditor {
   id: string;
   email: string;

@@ -1,3 +1,4 @@
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
 
 /**
@@ -45,33 +46,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Every event type the audit log shows (a filter naming any other is refused). */
-export const AUDITED_EVENT_TYPES: readonly string[] = [
-  'OrganizationCreated',
-  'OrganizationSettingsUpdated',
-  'OrganizationLogoChanged',
-  'OrganizationLogoRemoved',
-  'OrganizationMarkedInArrears',
-  'OrganizationArrearsCleared',
-  'OrganizationSessionPolicyChanged',
-  'UserInvited',
-  'UserInvitationResent',
-  'UserSetupCompleted',
-  'UserEdited',
-  'ClassReassigned',
-  'UserDeactivated',
-  'UserReactivated',
-  'UserSessionsEnded',
-  'UserDeleted',
-  'ClassCreated',
-  'ClassEdited',
-  'ClassArchived',
-  'SuperAdminRegistered',
-  'BootstrapLinkIssued',
-  'PlatformAuditorInvited',
-  'PlatformAuditorSetupCompleted',
-  'PlatformAuditorRemoved',
-  'DataAccessed',
-];
+export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
 const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased']);

@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsEmail, IsNotEmpty, IsString, MaxLength } from 'class-validator';
+import { IsDefined, IsEmail, MaxLength } from 'class-validator';
+import { PersonNamesDto } from '../../members/member.dto.js';
 import { PLATFORM_STREAM, platformDecider, type CommandMetadata } from '../../../../../libs/domain/src/index.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EmailReservations } from '../../members/email-reservations.js';
@@ -13,29 +14,13 @@ import { Meta } from '../../shared/request-context.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class InvitePlatformAuditorDto {
+export class InvitePlatformAuditorDto extends PersonNamesDto {
   @ApiProperty({ example: 'compliance@platform.example' })
   @IsDefined({ message: 'email is required' })
   @Transform(trim)
   @IsEmail({}, { message: 'email must be a valid address' })
   @MaxLength(254)
   email!: string;
-
-  @ApiProperty({ maxLength: 255 })
-  @IsDefined({ message: 'firstName is required' })
-  @IsString({ message: 'firstName must be a string' })
-  @Transform(trim)
-  @IsNotEmpty({ message: 'firstName is required' })
-  @MaxLength(255, { message: 'firstName must be at most 255 characters' })
-  firstName!: string;
-
-  @ApiProperty({ maxLength: 255 })
-  @IsDefined({ message: 'lastName is required' })
-  @IsString({ message: 'lastName must be a string' })
-  @Transform(trim)
-  @IsNotEmpty({ message: 'lastName is required' })
-  @MaxLength(255, { message: 'lastName must be at most 255 characters' })
-  lastName!: string;
 }
 
 const auditorNotFound = () => new ProblemException(404, 'platform-auditor-not-found', 'No such platform auditor');
