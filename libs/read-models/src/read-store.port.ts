@@ -38,6 +38,12 @@ export interface IndexSpec {
   keys: Record<string, 1 | -1>;
   unique?: boolean;
   name?: string;
+  /**
+   * A search hint: these fields are searched with unanchored literal `$regex`, within one
+   * value of the first key (an organization). The mingo adapter keeps a substring index
+   * for it; MongoDB skips the spec (a plain index cannot serve such a search).
+   */
+  substring?: string[];
 }
 
 export class DuplicateKeyError extends Error {

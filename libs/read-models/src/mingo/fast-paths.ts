@@ -118,7 +118,7 @@ function compileCondition(path: string, condition: unknown): Predicate | null {
 }
 
 /** The text a pattern matches literally (only escaped metacharacters), or null. */
-function literalOf(source: string): string | null {
+export function literalOf(source: string): string | null {
   let out = '';
   for (let i = 0; i < source.length; i++) {
     const c = source[i];

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Aggregator, Query, update as applyUpdate } from 'mingo';
 import { applyInPlace, applySimpleUpdate, compileFilter, simpleProjection, sortComparator, topK, valueAt, type Predicate } from './fast-paths.js';
+import { SubstringIndex } from './substring-index.js';
 import {
   addResults,
   DuplicateKeyError,
@@ -63,6 +64,7 @@ class MingoCollection implements ReadCollection {
   private readonly indexNames = new Set<string>();
   /** Fields no in-place update may touch: every indexed field. */
   private readonly indexedFields = new Set<string>();
+  private readonly substring: SubstringIndex[] = [];
 
   constructor(
     readonly name: string,
@@ -75,7 +77,13 @@ class MingoCollection implements ReadCollection {
     const name = spec.name ?? fields.map((f) => `${f}_${spec.keys[f]}`).join('_');
     if (this.indexNames.has(name)) return name;
     this.indexNames.add(name);
-    for (const field of fields) this.indexedFields.add(field.split('.')[0]);
+    for (const field of [...fields, ...(spec.substring ?? [])]) this.indexedFields.add(field.split('.')[0]);
+    if (spec.substring) {
+      const index = new SubstringIndex(fields[0], spec.substring);
+      for (const doc of this.docs.values()) index.put(undefined, doc);
+      this.substring.push(index);
+      return name;
+    }
     const first = fields[0];
     if (!this.equality.has(first)) {
       const map = new Map<Primitive, Doc | Set<Doc>>();
@@ -150,6 +158,7 @@ class MingoCollection implements ReadCollection {
       if (previous) this.removeFrom(map, field, previous);
       if (next) this.addTo(map, field, next);
     }
+    for (const index of this.substring) index.put(previous, next);
     for (const entry of this.unique) {
       const before = previous ? this.uniqueKey(entry.fields, previous) : null;
       const after = next ? this.uniqueKey(entry.fields, next) : null;
@@ -169,14 +178,18 @@ class MingoCollection implements ReadCollection {
    * The candidates, and the field whose condition they satisfy by construction (a
    * single-value equality served by an index), if any.
    */
-  private candidatesOf(filter: Filter): { docs: Iterable<Doc>; satisfied: string | null } {
+  private candidatesOf(filter: Filter): { docs: Iterable<Doc>; satisfied: string[] } {
     if (typeof filter._id === 'string') {
       const doc = this.docs.get(filter._id);
-      return { docs: doc ? [doc] : [], satisfied: '_id' };
+      return { docs: doc ? [doc] : [], satisfied: ['_id'] };
+    }
+    for (const index of this.substring) {
+      const found = index.candidates(filter);
+      if (found) return found;
     }
     let best: Iterable<Doc> | null = null;
     let bestSize = Infinity;
-    let satisfied: string | null = null;
+    let satisfied: string[] = [];
     for (const [field, map] of this.equality) {
       const values = equalityValues(filter[field]);
       if (!values) continue;
@@ -197,10 +210,10 @@ class MingoCollection implements ReadCollection {
       if (size < bestSize) {
         best = docs;
         bestSize = size;
-        satisfied = values.length === 1 ? field : null;
+        satisfied = values.length === 1 ? [field] : [];
       }
     }
-    return best ? { docs: best, satisfied } : { docs: this.docs.values(), satisfied: null };
+    return best ? { docs: best, satisfied } : { docs: this.docs.values(), satisfied: [] };
   }
 
   /** The filter as a predicate: compiled for the common shapes, mingo for the rest. */
@@ -214,8 +227,8 @@ class MingoCollection implements ReadCollection {
   /** Every matching document, as an array (no generator layers: this is the hot loop of a list query). */
   private match(filter: Filter, stopAfter = Infinity): Doc[] {
     const { docs, satisfied } = this.candidatesOf(filter);
-    // The condition the index answered need not be tested again on every document.
-    const rest = satisfied ? Object.fromEntries(Object.entries(filter).filter(([key]) => key !== satisfied)) : filter;
+    // The conditions the index answered need not be tested again on every document.
+    const rest = satisfied.length ? Object.fromEntries(Object.entries(filter).filter(([key]) => !satisfied.includes(key))) : filter;
     const test = this.predicate(rest);
     const out: Doc[] = [];
     for (const doc of docs) {

@@ -79,6 +79,7 @@ class MongoReadCollection implements ReadCollection {
   }
 
   async createIndex(spec: IndexSpec): Promise<string> {
+    if (spec.substring) return spec.name ?? 'substring';
     return this.collection.createIndex(spec.keys, { unique: spec.unique, name: spec.name });
   }
 }

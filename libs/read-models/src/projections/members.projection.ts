@@ -58,7 +58,15 @@ export const membersProjection: Projection = {
   name: 'members',
   version: 1,
   collections: [
-    { name: MEMBERS, indexes: [{ keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 } }, { keys: { setupTokenHash: 1 } }] },
+    {
+      name: MEMBERS,
+      indexes: [
+        { keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 } },
+        { keys: { setupTokenHash: 1 } },
+        // The member list's search box: name or email, within one organization.
+        { keys: { organizationId: 1 }, name: 'members_search', substring: ['nameSearch', 'emailNormalized'] },
+      ],
+    },
     { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },
   ],
   canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']),
