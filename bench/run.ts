@@ -25,6 +25,8 @@ import { listMembers } from '../libs/read-models/src/queries/members.queries.js'
 import { generateMembershipLog } from './dataset.js';
 
 const quick = process.argv.includes('--quick');
+/** `--only large` (rows 3, 4, 5, 7), `--only http` (2, 6) or `--only appends` (1): one part, for working on it; writes no report. */
+const only = process.argv.find((a, i) => process.argv[i - 1] === '--only') ?? null;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '../..');
 const work = mkdtempSync(join(tmpdir(), 'org-bench-'));
@@ -387,9 +389,9 @@ async function auditExport(base: string, pid: number, rssOf: (pid: number) => nu
 async function main(): Promise<void> {
   const startedAt = new Date().toISOString();
   try {
-    await appends();
-    await http();
-    await largeLog();
+    if (!only || only === 'appends') await appends();
+    if (!only || only === 'http') await http();
+    if (!only || only === 'large') await largeLog();
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -416,6 +418,7 @@ async function main(): Promise<void> {
   ].join('\n');
   process.stdout.write(`\n${table}\n\n${quick ? '(quick run: small sizes, figures not comparable to the targets)\n' : ''}`);
   for (const r of rows) process.stdout.write(`${r.id}: ${JSON.stringify(r.detail)}\n`);
+  if (only) return;
   const out = join(root, 'bench', quick ? 'last-run.quick.json' : 'last-run.json');
   writeFileSync(out, `${JSON.stringify({ startedAt, quick, machine, rows }, null, 2)}\n`);
   process.stdout.write(`\nwritten to ${out}\n`);

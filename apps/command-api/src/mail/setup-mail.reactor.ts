@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { MembershipEvent, PlatformEvent } from '../../../../libs/domain/src/index.js';
 import type { EventStore, RecordedEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
@@ -107,6 +108,8 @@ export class SetupMailReactor {
         } else if (++sinceCheckpoint >= 500) {
           await this.deps.store.advance(REACTOR, event.position);
           sinceCheckpoint = 0;
+          // A catch-up over a long log runs on resolved promises: give requests a turn.
+          await yieldToEventLoop();
         }
         this.handledThrough = event.position;
         const ready = this.waiters.filter((w) => w.position <= event.position);

@@ -1,12 +1,14 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src/event-store.port.js';
 import type { ProjectionProgress } from '../projector/projection-runner.js';
 import { auditEntryOf, type AuditEntry } from './audit-entry.js';
 import type { AuditLog, AuditQuery } from './audit-log.port.js';
 
-const MAX_BATCH = 5_000;
+/** Events per transaction while catching up: small enough that requests are served between batches. */
+const MAX_BATCH = 1_000;
 
 /**
  * The embedded default's audit log: a SQLite file beside the event log
@@ -77,8 +79,12 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
       try {
         for await (const event of subscription) {
           this.pending.push(upcast(event));
-          if (this.pending.length >= MAX_BATCH) this.flush();
-          else if (!this.flushScheduled) {
+          if (this.pending.length >= MAX_BATCH) {
+            this.flush();
+            // Catching up runs on promises that are already resolved: without a real
+            // turn of the event loop, a million-event catch-up would starve every request.
+            await yieldToEventLoop();
+          } else if (!this.flushScheduled) {
             this.flushScheduled = true;
             setImmediate(() => this.flush());
           }
