@@ -378,9 +378,12 @@ async function auditExport(base: string, pid: number, rssOf: (pid: number) => nu
     baselineValue: Math.round(rawRate),
     ratio: round(rate / rawRate, 3),
     target: 'constant memory: every event exported, peak RSS reported',
-    // Streaming: the process must not grow by anything like the export's size.
-    // Every event up to the head, plus the DataAccessed event that records the export.
-    met: response.status === 200 && lines === head + 1 && peak - rssBefore < Math.max(256, bytes / 1048576 / 4),
+    // Every event up to the head, plus the DataAccessed event that records the export; and
+    // streamed: a buffered export would hold at least its own size. RSS also counts the
+    // garbage V8 has not collected yet, so the bound is half the export, not zero: a
+    // forced-GC measurement showed the live heap growing 4 MiB for a 74 MiB export and
+    // 8 MiB for a 295 MiB one (docs/architecture.md, Audit trail).
+    met: response.status === 200 && lines === head + 1 && peak - rssBefore < Math.max(64, bytes / 1048576 / 2),
     durability: 'reads the SQLite log (WAL); the export itself is recorded as one DataAccessed event',
     detail: { seconds: round(seconds, 2), exportedMiB: Math.round(bytes / 1048576), rssBeforeMiB: rssBefore, peakRssMiB: peak, growthMiB: peak - rssBefore, auditLogCatchUpAfterBootSeconds: round(auditCatchUpSeconds, 2) },
   });
