@@ -2,7 +2,6 @@ import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
 import type { Response } from 'express';
-import { once } from 'node:events';
 import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
 import type { EventStore, RecordedEvent } from '../../../../../libs/event-store/src/event-store.port.js';
 import { auditEntryOf, redact, summarize } from '../../../../../libs/read-models/src/audit/audit-entry.js';
@@ -67,6 +66,19 @@ export function exportLine(event: RecordedEvent, format: 'ndjson' | 'csv'): stri
 
 const CHUNK = 64 * 1024;
 
+/** Waits for the client to take what was written, or to hang up; leaves no listener behind. */
+function drainedOrClosed(response: Response): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      response.off('drain', done);
+      response.off('close', done);
+      resolve();
+    };
+    response.on('drain', done);
+    response.on('close', done);
+  });
+}
+
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
@@ -111,7 +123,7 @@ export class ExportAuditController {
         exported++;
         if (chunk.length >= CHUNK) {
           // Backpressure: a slow reader pauses the read of the log, so nothing piles up.
-          if (!response.write(chunk)) await Promise.race([once(response, 'drain'), once(response, 'close')]);
+          if (!response.write(chunk)) await drainedOrClosed(response);
           chunk = '';
         }
       }
