@@ -37,8 +37,6 @@ export class BootstrapService {
       checkPasswordPolicy(this.config.superAdminPassword, { email: this.config.superAdminEmail });
       const superAdminId = newId();
       const metadata = this.metadata();
-      // The super admin's email is reserved platform-wide like any member's.
-      await this.reservations.reserve(this.config.superAdminEmail, superAdminId, null, metadata);
       const command: PlatformCommand = {
         type: 'RegisterSuperAdmin',
         data: {
@@ -49,10 +47,12 @@ export class BootstrapService {
         },
       };
       try {
-        await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null });
+        // The super admin's email is reserved platform-wide like any member's.
+        await this.reservations.holding(this.config.superAdminEmail, superAdminId, null, metadata, () =>
+          this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null }),
+        );
         this.logger.info({ email: this.config.superAdminEmail }, 'created the first super admin from SUPERADMIN_EMAIL');
       } catch (error) {
-        await this.reservations.releaseQuietly(this.config.superAdminEmail, superAdminId, metadata);
         // Another replica got there first: that is the outcome we wanted.
         if (!(error instanceof DomainError && error.code === 'super-admin-already-exists')) throw error;
       }

@@ -113,20 +113,17 @@ export class SetupService {
       throw new ProblemException(400, 'validation-failed', 'email is required to create the first super admin', { errors: [{ field: 'email', message: 'email is required' }] });
     checkPasswordPolicy(input.password, { email: input.email });
     const superAdminId = newId();
-    await this.reservations.reserve(input.email, superAdminId, null, system);
-    try {
-      const result = await this.repository.handle({
+    const email = input.email;
+    const result = await this.reservations.holding(email, superAdminId, null, system, async () =>
+      this.repository.handle({
         streamName: PLATFORM_STREAM,
         decider: platformDecider,
-        command: { type: 'CompleteBootstrap', data: { tokenHash, superAdminId, email: input.email, passwordHash: await hashPassword(input.password), now: metadata.now } },
+        command: { type: 'CompleteBootstrap', data: { tokenHash, superAdminId, email, passwordHash: await hashPassword(input.password), now: metadata.now } },
         metadata: system,
         organizationId: null,
-        requestBody: { tokenHash, email: input.email },
-      });
-      return { id: superAdminId, revision: result.revision, position: result.position, kind: 'superAdmin' };
-    } catch (error) {
-      await this.reservations.releaseQuietly(input.email, superAdminId, system);
-      throw error;
-    }
+        requestBody: { tokenHash, email },
+      }),
+    );
+    return { id: superAdminId, revision: result.revision, position: result.position, kind: 'superAdmin' };
   }
 }

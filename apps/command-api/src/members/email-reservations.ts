@@ -62,6 +62,20 @@ export class EmailReservations {
     });
   }
 
+  /**
+   * Reserves the address, runs the append that needs it, and releases the address if
+   * that append fails: the one shape of every invitation and registration.
+   */
+  async holding<T>(email: string, ownerId: string, organizationId: string | null, metadata: CommandMetadata, append: () => Promise<T>): Promise<T> {
+    await this.reserve(email, ownerId, organizationId, metadata);
+    try {
+      return await append();
+    } catch (error) {
+      await this.releaseQuietly(email, ownerId, metadata);
+      throw error;
+    }
+  }
+
   /** Releases without failing the caller: a leftover reservation is reclaimed later. */
   async releaseQuietly(email: string, ownerId: string, metadata: CommandMetadata): Promise<void> {
     await this.release(email, ownerId, metadata).catch((error: unknown) =>

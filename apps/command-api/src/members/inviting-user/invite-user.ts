@@ -53,13 +53,7 @@ export class InviteUserHandler implements ICommandHandler<InviteUser> {
     // The organization's rules first (names, roles, email in the organization), so an
     // invalid request reserves nothing: a failed request writes no event at all.
     if (!retried) organizationDecider.decide(command.toDomain(), organization.state);
-    await this.reservations.reserve(command.input.email, command.userId, command.organizationId, command.metadata);
-    try {
-      return await handleOrganizationCommand(this.repository, command);
-    } catch (error) {
-      await this.reservations.releaseQuietly(command.input.email, command.userId, command.metadata);
-      throw error;
-    }
+    return this.reservations.holding(command.input.email, command.userId, command.organizationId, command.metadata, () => handleOrganizationCommand(this.repository, command));
   }
 }
 

@@ -58,14 +58,10 @@ export class PlatformAuditorsController {
     const platform = await this.repository.load(PLATFORM_STREAM, platformDecider);
     const retried = metadata.idempotencyKey !== undefined && platform.idempotency.has(metadata.idempotencyKey);
     if (!retried) platformDecider.decide(command, platform.state);
-    await this.reservations.reserve(body.email, auditorId, null, metadata);
-    try {
-      const result = await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null, requestBody: body });
-      return { id: auditorId, revision: result.revision, position: result.position };
-    } catch (error) {
-      await this.reservations.releaseQuietly(body.email, auditorId, metadata);
-      throw error;
-    }
+    const result = await this.reservations.holding(body.email, auditorId, null, metadata, () =>
+      this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null, requestBody: body }),
+    );
+    return { id: auditorId, revision: result.revision, position: result.position };
   }
 
   /** Removes the auditor: their sessions stop at the next request, and their email is free again. */
