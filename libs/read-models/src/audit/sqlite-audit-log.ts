@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src/event-store.port.js';
 import type { ProjectionProgress } from '../projector/projection-runner.js';
+import { PositionWaiters } from '../projector/position-waiters.js';
 import { auditEntryOf, type AuditEntry } from './audit-entry.js';
 import type { AuditLog, AuditQuery } from './audit-log.port.js';
 
@@ -29,7 +30,7 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
   private loop: Promise<void> | null = null;
   private pending: RecordedEvent[] = [];
   private flushScheduled = false;
-  private waiters: { position: number; resolve: (ok: boolean) => void }[] = [];
+  private readonly waiters = new PositionWaiters();
   lastError: string | null = null;
 
   constructor(filename: string) {
@@ -101,9 +102,7 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
     if (events.length === 0) return;
     this.writeBatch(events);
     this.current = Math.max(this.current, events[events.length - 1].position);
-    const ready = this.waiters.filter((w) => w.position <= this.current);
-    this.waiters = this.waiters.filter((w) => w.position > this.current);
-    for (const waiter of ready) waiter.resolve(true);
+    this.waiters.reached(this.current);
   }
 
   private flush(): void {
@@ -125,15 +124,7 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
   }
 
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (position <= this.current) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs);
-      const waiter = { position, resolve: (ok: boolean) => (clearTimeout(timer), resolve(ok)) };
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(this.current, position, timeoutMs);
   }
 
   async page(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
@@ -158,8 +149,7 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
   async stop(): Promise<void> {
     await this.subscription?.close();
     await this.loop;
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters = [];
+    this.waiters.cancelAll();
   }
 
   async close(): Promise<void> {

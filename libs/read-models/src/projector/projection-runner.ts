@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src/event-store.port.js';
 import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
+import { PositionWaiters } from './position-waiters.js';
 import { projectionId, type Projection } from './projection.js';
 
 export const CHECKPOINTS = 'projector_checkpoints';
@@ -44,7 +45,7 @@ export class ProjectionRunner implements ProjectionProgress {
   private stopped = false;
   private running = false;
   private lastError: string | null = null;
-  private waiters: { position: number; resolve: (ok: boolean) => void }[] = [];
+  private readonly waiters = new PositionWaiters();
   private loop: Promise<void> | null = null;
 
   constructor(
@@ -86,8 +87,7 @@ export class ProjectionRunner implements ProjectionProgress {
     this.stopped = true;
     await this.subscription?.close();
     await this.loop;
-    for (const waiter of this.waiters) waiter.resolve(false);
-    this.waiters = [];
+    this.waiters.cancelAll();
   }
 
   status(): ProjectorStatus {
@@ -99,21 +99,7 @@ export class ProjectionRunner implements ProjectionProgress {
   }
 
   waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    if (position <= this.current) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const waiter = {
-        position,
-        resolve: (ok: boolean) => {
-          clearTimeout(timer);
-          resolve(ok);
-        },
-      };
-      const timer = setTimeout(() => {
-        this.waiters = this.waiters.filter((w) => w !== waiter);
-        resolve(false);
-      }, timeoutMs);
-      this.waiters.push(waiter);
-    });
+    return this.waiters.wait(this.current, position, timeoutMs);
   }
 
   private async run(after: number): Promise<void> {
@@ -201,9 +187,7 @@ export class ProjectionRunner implements ProjectionProgress {
       this.checkpoints.set(id, Math.max(this.checkpoints.get(id) ?? 0, last));
     }
     this.current = last;
-    const ready = this.waiters.filter((w) => w.position <= last);
-    this.waiters = this.waiters.filter((w) => w.position > last);
-    for (const waiter of ready) waiter.resolve(true);
+    this.waiters.reached(last);
   }
 }
 
