@@ -27,7 +27,7 @@ export interface TestApp {
  * The real embedded service (SQLite file, mingo, projector in process) on a fresh
  * data directory, driven over HTTP by supertest.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}, dataDir?: string): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, dataDir?: string, options: { logLines?: string[] } = {}): Promise<TestApp> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'org-service-'));
   const config = loadConfig({
     DATA_DIR: dir,
@@ -37,7 +37,10 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
     SQLITE_SYNCHRONOUS: 'NORMAL',
     ...env,
   });
-  const infra = await createInfrastructure(config, createLogger(config.logLevel));
+  // With `logLines`, every line the service logs is kept there (a test searches them).
+  const sink = options.logLines;
+  const destination = sink ? { write: (line: string) => void sink.push(line) } : undefined;
+  const infra = await createInfrastructure(config, createLogger(config.logLevel, destination));
   const { app, setupLink } = await createApp(infra);
   const server = app.getHttpServer();
   const testApp: TestApp = {

@@ -22,6 +22,7 @@ import {
   LOGIN_THROTTLE,
   SECRET_BOX,
   SESSION_STORE,
+  ONE_TIME_STORE,
   AUDIT_LOG,
 } from './shared/tokens.js';
 import { EmailReservations } from './members/email-reservations.js';
@@ -34,6 +35,8 @@ import { AuditLogReader, ViewAuditLogController, ViewPlatformAuditLogController 
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
 import { PlatformAuditorsController } from './platform/managing-auditors/platform-auditors.js';
+import { SsoProviders } from './sso/sso-providers.js';
+import { SsoModule } from './sso/sso.module.js';
 
 /** Makes the adapters chosen at boot available to every module. */
 @Global()
@@ -47,6 +50,7 @@ class InfrastructureModule {
       { provide: EVENT_STORE, useValue: infra.eventStore },
       { provide: READ_STORE, useValue: infra.readStore },
       { provide: SESSION_STORE, useValue: infra.sessionStore },
+      { provide: ONE_TIME_STORE, useValue: infra.oneTimeStore },
       { provide: BLOB_STORE, useValue: infra.blobStore },
       { provide: PROJECTION_PROGRESS, useValue: infra.progress },
       { provide: SECRET_BOX, useValue: infra.secretBox },
@@ -57,6 +61,7 @@ class InfrastructureModule {
       SessionsService,
       EmailReservations,
       SetupTokens,
+      SsoProviders,
     ];
     return { module: InfrastructureModule, providers, exports: providers };
   }
@@ -67,7 +72,7 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, HealthModule],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, SsoModule, HealthModule],
       controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,

@@ -39,6 +39,11 @@ export interface AppConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimit: string;
   corsOrigins: string[];
+  /**
+   * Where SSO sign-ins may return to (SSO_RETURN_TO_ALLOWLIST, comma separated): an
+   * admin UI's URL, matched by origin and path prefix. Defaults to PUBLIC_URL and CORS_ORIGINS.
+   */
+  ssoReturnToAllowlist: string[];
 }
 
 export class ConfigError extends Error {}
@@ -59,6 +64,8 @@ function oneOf<T extends string>(env: NodeJS.ProcessEnv, name: string, allowed: 
   return found;
 }
 
+const list = (value: string | undefined): string[] => (value || '').split(',').map((o) => o.trim()).filter(Boolean);
+
 const blankToNull = (value: string | undefined): string | null => (value && value.trim() !== '' ? value.trim() : null);
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
@@ -76,11 +83,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('With MONGODB_URI, set SECRETS_KEY (32 bytes, base64 or hex) so every process can open sealed setup tokens');
   if (embedded && !runProjector)
     throw new ConfigError('Without MONGODB_URI the read models live in this process, so RUN_PROJECTOR cannot be false');
+  const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
+  const corsOrigins = list(env.CORS_ORIGINS);
+  const ssoReturnTo = list(env.SSO_RETURN_TO_ALLOWLIST);
+  for (const entry of ssoReturnTo)
+    if (!URL.canParse(entry) || !/^https?:$/.test(new URL(entry).protocol)) throw new ConfigError(`SSO_RETURN_TO_ALLOWLIST entries must be http(s) URLs, got "${entry}"`);
   return {
     port,
     host: env.HOST || '0.0.0.0',
     dataDir: resolve(env.DATA_DIR || './data'),
-    publicUrl: (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, ''),
+    publicUrl,
     eventStoreConnectionString,
     mongodbUri,
     mongodbDb: env.MONGODB_DB || 'organization_service',
@@ -103,6 +115,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginFailureWindowMinutes: integer(env, 'LOGIN_FAILURE_WINDOW_MINUTES', 15, 1),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',
-    corsOrigins: (env.CORS_ORIGINS || '').split(',').map((o) => o.trim()).filter(Boolean),
+    corsOrigins,
+    ssoReturnToAllowlist: ssoReturnTo.length ? ssoReturnTo : [publicUrl, ...corsOrigins],
   };
 }

@@ -12,6 +12,7 @@ import { SqliteAuditLog } from '../../../libs/read-models/src/audit/sqlite-audit
 import { ALL_PROJECTIONS } from '../../../libs/read-models/src/projections/index.js';
 import type { ReadStore } from '../../../libs/read-models/src/read-store.port.js';
 import { MongoSessionStore, SqliteSessionStore, type SessionStore } from './auth/session-store.js';
+import { MongoOneTimeStore, SqliteOneTimeStore, type OneTimeStore } from './sso/one-time-store.js';
 import type { AppConfig } from './config.js';
 import { FileBlobStore, MongoBlobStore, type BlobStore } from './organizations/organization-logo/blob-store.js';
 import { upcastRecorded } from './shared/upcasters.js';
@@ -28,6 +29,8 @@ export interface Infrastructure {
   eventStore: EventStore;
   readStore: ReadStore;
   sessionStore: SessionStore;
+  /** SSO sign-ins in flight, SAML request and assertion ids, one-time codes: shared by replicas. */
+  oneTimeStore: OneTimeStore;
   blobStore: BlobStore;
   /** Present when this process runs the projector (always in the embedded default). */
   runner: ProjectionRunner | null;
@@ -90,6 +93,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
   const eventStore = await openEventStore(config);
   let readStore: ReadStore;
   let sessionStore: SessionStore;
+  let oneTimeStore: OneTimeStore;
   let blobStore: BlobStore;
   let reactorStore: ReactorStore;
   let loginThrottle: LoginThrottle;
@@ -110,6 +114,9 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     const sessions = new MongoSessionStore(client, config.mongodbDb);
     await sessions.init();
     sessionStore = sessions;
+    const oneTime = new MongoOneTimeStore(client, config.mongodbDb);
+    await oneTime.init();
+    oneTimeStore = oneTime;
     blobStore = new MongoBlobStore(client, config.mongodbDb);
     reactorStore = new MongoReactorStore(client, config.mongodbDb);
     const throttle = new MongoLoginThrottle(client, config.mongodbDb, throttleWindowMs);
@@ -121,6 +128,9 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     readStore = new MingoReadStore();
     const sqliteSessions = new SqliteSessionStore(join(config.dataDir, 'sessions.db'));
     sessionStore = sqliteSessions;
+    const sqliteOneTime = new SqliteOneTimeStore(join(config.dataDir, 'sso.db'));
+    oneTimeStore = sqliteOneTime;
+    closers.push(() => sqliteOneTime.close());
     blobStore = new FileBlobStore(join(config.dataDir, 'blobs'));
     // One process: failed sign-ins are counted in memory.
     loginThrottle = new MemoryLoginThrottle(throttleWindowMs);
@@ -162,6 +172,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     eventStore,
     readStore,
     sessionStore,
+    oneTimeStore,
     blobStore,
     runner,
     mailReactor,

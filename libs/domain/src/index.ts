@@ -6,6 +6,7 @@ export * from './shared/upcasting.js';
 export * from './organizations/organization.js';
 export * from './organizations/logo.js';
 export * from './organizations/membership.js';
+export * from './organizations/sso.js';
 export * from './platform/platform.js';
 export * from './platform/email-reservation.js';
 export * from './access/permissions.js';

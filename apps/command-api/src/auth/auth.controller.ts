@@ -18,6 +18,7 @@ import { renderLinkProblem, renderSetupDone, renderSetupForm, SETUP_PAGE_HEADERS
 import { SetupService } from './setup.service.js';
 import { Public, RequirePermission } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
+import { SsoProviders } from '../sso/sso-providers.js';
 
 const invalidCredentials = () => new ProblemException(401, 'invalid-credentials', 'Email or password is incorrect');
 
@@ -30,6 +31,7 @@ export class AuthController {
     @Inject(LOGIN_THROTTLE) private readonly throttle: LoginThrottle,
     private readonly sessions: SessionsService,
     private readonly setupService: SetupService,
+    private readonly ssoProviders: SsoProviders,
   ) {}
 
   /**
@@ -68,6 +70,13 @@ export class AuthController {
       const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
       if (!organization) throw invalidCredentials();
       if (organization.inArrearsAt) throw suspended();
+      // Require SSO applies to the organization's members only; super admins always keep their password.
+      const required = await this.ssoProviders.requiredFor(organization._id);
+      if (required)
+        throw new ProblemException(403, 'sso-required', `This organization signs in through ${required.displayName}`, {
+          providerId: required._id,
+          loginPath: `/auth/sso/${required._id}/login`,
+        });
       policy = organization.sessionPolicy;
     }
     await this.throttle.reset(accountKey);

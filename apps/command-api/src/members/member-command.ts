@@ -1,17 +1,17 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandMetadata, MembershipCommand, OrganizationCommand } from '../../../../libs/domain/src/index.js';
+import type { CommandMetadata, MembershipCommand, OrganizationCommand, SsoCommand } from '../../../../libs/domain/src/index.js';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { handleOrganizationCommand, OrganizationStreamCommand } from '../organizations/organization-command.js';
 
 /**
- * A membership command that needs nothing beyond the organization's stream: editing,
- * deactivating and reactivating users, and the class commands. The rules are all in
+ * A command that needs nothing beyond the organization's stream: editing, deactivating
+ * and reactivating users, the class commands, and editing or removing SSO providers. The rules are all in
  * the decider, so one thin handler serves them.
  */
 export class MembershipStreamCommand extends OrganizationStreamCommand {
   constructor(
     organizationId: string,
-    readonly command: MembershipCommand | Extract<OrganizationCommand, { type: 'SetSessionPolicy' }>,
+    readonly command: MembershipCommand | SsoCommand | Extract<OrganizationCommand, { type: 'SetSessionPolicy' }>,
     metadata: CommandMetadata,
     expectedRevision?: number,
   ) {
@@ -20,6 +20,13 @@ export class MembershipStreamCommand extends OrganizationStreamCommand {
 
   toDomain(): OrganizationCommand {
     return this.command;
+  }
+
+  override requestBody(): unknown {
+    // A sealed secret differs on every retry (a fresh IV); whether one was sent is what identifies the request.
+    const data = this.command.data as { clientSecretCiphertext?: string | null };
+    if (data.clientSecretCiphertext === undefined) return this.command;
+    return { ...this.command, data: { ...data, clientSecretCiphertext: data.clientSecretCiphertext !== null } };
   }
 }
 

@@ -5,7 +5,8 @@ import { pino, type Logger } from 'pino';
  * Structured JSON logs (one object a line) through pino. Fields that could carry a
  * secret are redacted by path, whatever the message.
  */
-export function createLogger(level: string): Logger {
+/** The service's logger; `destination` lets a test read what would have been written. */
+export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
   return pino({
     level,
     base: { service: 'organization-service' },
@@ -14,7 +15,7 @@ export function createLogger(level: string): Logger {
       paths: ['password', '*.password', 'token', '*.token', 'accessToken', '*.accessToken', 'authorization', '*.authorization', 'headers.authorization', 'clientSecret', '*.clientSecret'],
       censor: '[redacted]',
     },
-  });
+  }, destination);
 }
 
 /** Lets Nest's own messages go through the same structured logger. */

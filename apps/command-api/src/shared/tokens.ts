@@ -12,3 +12,4 @@ export const SECRET_BOX = Symbol('SECRET_BOX');
 export const MAILER = Symbol('MAILER');
 export const LOGIN_THROTTLE = Symbol('LOGIN_THROTTLE');
 export const AUDIT_LOG = Symbol('AUDIT_LOG');
+export const ONE_TIME_STORE = Symbol('ONE_TIME_STORE');

@@ -19,7 +19,8 @@ export type Permission =
   | 'audit:read'
   | 'audit:export'
   | 'audit:verify'
-  | 'platform:auditors';
+  | 'platform:auditors'
+  | 'sso:manage';
 
 /**
  * Roles inside one organization. `auditor` is read-only: the audit log, the exports,
@@ -72,6 +73,8 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'audit:verify': rule(true, true, ['auditor'], true),
   /** Inviting and removing platform auditors: super admins. */
   'platform:auditors': rule(true, false, [], false),
+  /** Enterprise SSO providers (guide: Enterprise SSO Management, Super Admin). */
+  'sso:manage': rule(true, false, [], false),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

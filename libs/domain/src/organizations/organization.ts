@@ -10,6 +10,7 @@ import {
   type MembershipCommand,
   type MembershipEvent,
 } from './membership.js';
+import { decideSso, evolveSso, SSO_EVENT_TYPES, type SsoCommand, type SsoEvent, type SsoProvider } from './sso.js';
 
 // ---- Rules (guide: Creating Organizations, Editing Organization Settings) -------------
 export const ORGANIZATION_RULES = {
@@ -39,7 +40,8 @@ export type OrganizationCommand =
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }
   | { type: 'ClearOrganizationArrears'; data: Record<string, never> }
   | { type: 'SetSessionPolicy'; data: SessionPolicy }
-  | MembershipCommand;
+  | MembershipCommand
+  | SsoCommand;
 
 // ---- Events (past tense; schema versions live in the event metadata) ------------------
 export interface FieldChange<T> {
@@ -78,8 +80,8 @@ export type OrganizationSettingsEvent =
   | OrganizationArrearsCleared
   | OrganizationSessionPolicyChanged;
 
-/** Everything in an organization's stream: its settings and its members and classes. */
-export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent;
+/** Everything in an organization's stream: its settings, its members and classes, its SSO providers. */
+export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent;
 
 export const ORGANIZATION_EVENT_TYPES: ReadonlySet<OrganizationSettingsEvent['type']> = new Set([
   'OrganizationCreated',
@@ -106,6 +108,8 @@ export type OrganizationState =
       members: Map<string, Member>;
       classes: Map<string, ClassRecord>;
       emails: Map<string, string>;
+      ssoProviders: Map<string, SsoProvider>;
+      ssoIdentities: Map<string, string>;
     };
 
 export const organizationStreamName = (organizationId: string): string => `organization-${organizationId}`;
@@ -210,6 +214,11 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       if (org.sessionPolicy.idleTimeoutMinutes === idleTimeoutMinutes && org.sessionPolicy.absoluteTimeoutHours === absoluteTimeoutHours) return [];
       return [{ type: 'OrganizationSessionPolicyChanged', data: { organizationId: org.id, before: org.sessionPolicy, after: { idleTimeoutMinutes, absoluteTimeoutHours } } }];
     }
+    case 'AddSsoProvider':
+    case 'UpdateSsoProvider':
+    case 'RemoveSsoProvider':
+    case 'LinkSsoIdentity':
+      return decideSso(command, requireExisting(state));
     default:
       return decideMembership(command, requireExisting(state));
   }
@@ -231,6 +240,8 @@ export function evolveOrganization(state: OrganizationState, event: Organization
         members: new Map(),
         classes: new Map(),
         emails: new Map(),
+        ssoProviders: new Map(),
+        ssoIdentities: new Map(),
       };
     case 'OrganizationSettingsUpdated': {
       if (state.status !== 'existing') return state;
@@ -253,7 +264,9 @@ export function evolveOrganization(state: OrganizationState, event: Organization
     case 'OrganizationSessionPolicyChanged':
       return state.status === 'existing' ? { ...state, sessionPolicy: event.data.after } : state;
     default:
-      if (state.status === 'existing') evolveMembership(state, event);
+      if (state.status !== 'existing') return state;
+      if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(state, event as SsoEvent);
+      else evolveMembership(state, event as MembershipEvent);
       return state;
   }
 }

@@ -1,4 +1,4 @@
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES } from '../../../domain/src/index.js';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
 
 /**
@@ -25,7 +25,7 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-export type AuditTargetKind = 'organization' | 'user' | 'class' | 'platform' | 'super-admin' | 'platform-auditor' | 'data';
+export type AuditTargetKind = 'organization' | 'user' | 'class' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
@@ -46,7 +46,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Every event type the audit log shows (a filter naming any other is refused). */
-export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
+export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
 const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased']);
@@ -58,6 +58,8 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   const d = event.data as Data;
   if (event.type.startsWith('Class')) return { kind: 'class', id: str(d.classId) };
   if (event.type.startsWith('User')) return { kind: 'user', id: str(d.userId) };
+  if (event.type === 'SsoIdentityLinked') return { kind: 'user', id: str(d.userId) };
+  if (event.type.startsWith('SsoProvider')) return { kind: 'sso-provider', id: str(d.providerId) };
   if (event.type.startsWith('Organization')) return { kind: 'organization', id: str(d.organizationId) };
   if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
   if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
@@ -152,6 +154,18 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Edited ${klass(d.classId)}: ${changed}`;
     case 'ClassArchived':
       return `Archived ${klass(d.classId)}`;
+    case 'SsoProviderAdded': {
+      const settings = (d.settings ?? {}) as Data;
+      return `Added the ${str(settings.protocol).toUpperCase()} SSO provider "${str(settings.displayName)}" (${settings.enabled ? 'active' : 'disabled'})`;
+    }
+    case 'SsoProviderUpdated':
+      return `Edited the SSO provider "${str(((d.settings ?? {}) as Data).displayName)}": ${[changed, d.secretReplaced ? 'client secret replaced' : ''].filter(Boolean).join('; ')}`;
+    case 'SsoProviderRemoved': {
+      const unlinked = Array.isArray(d.unlinkedUserIds) ? d.unlinkedUserIds.length : 0;
+      return `Deleted the SSO provider "${str(d.displayName)}" and its ${unlinked} identity link${unlinked === 1 ? '' : 's'}`;
+    }
+    case 'SsoIdentityLinked':
+      return `Linked ${user(d.userId)} to an SSO identity by verified email ${str(d.email)}`;
     case 'SuperAdminRegistered':
       return `Registered the super admin ${str(d.email)} (${d.method === 'environment' ? 'from the environment' : 'through the setup link'})`;
     case 'BootstrapLinkIssued':

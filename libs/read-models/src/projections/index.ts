@@ -2,10 +2,12 @@ import type { Projection } from '../projector/projection.js';
 import { accountsProjection } from './accounts.projection.js';
 import { membersProjection } from './members.projection.js';
 import { organizationsProjection } from './organizations.projection.js';
+import { ssoProvidersProjection } from './sso-providers.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
 export * from './members.projection.js';
+export * from './sso-providers.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection];

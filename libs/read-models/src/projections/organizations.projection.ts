@@ -1,5 +1,5 @@
 import type { OrganizationEvent } from '../../../domain/src/index.js';
-import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../../domain/src/index.js';
+import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '../../../domain/src/index.js';
 import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -55,7 +55,7 @@ export const organizationsProjection: Projection = {
   name: 'organizations',
   version: 1,
   collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
-  canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as never) || MEMBERSHIP_EVENT_TYPES.has(event.type as never),
+  canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as never) || MEMBERSHIP_EVENT_TYPES.has(event.type as never) || SSO_EVENT_TYPES.has(event.type as never),
   project(recorded) {
     const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
     switch (event.type) {
@@ -119,7 +119,7 @@ export const organizationsProjection: Projection = {
       case 'ClassArchived':
         return [update(recorded, {}, { classCount: -1 })];
       default:
-        // Other member and class events only move the revision.
+        // Other member, class and SSO events only move the revision.
         return [update(recorded, {})];
     }
   },

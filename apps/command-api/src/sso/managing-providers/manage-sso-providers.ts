@@ -1,0 +1,221 @@
+import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { CommandMetadata, SsoProviderInput } from '../../../../../libs/domain/src/index.js';
+import { ORGANIZATIONS } from '../../../../../libs/read-models/src/projections/organizations.projection.js';
+import { SSO_PROVIDERS, type SsoProviderDocument } from '../../../../../libs/read-models/src/projections/sso-providers.projection.js';
+import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { RequirePermission } from '../../auth/permissions.decorator.js';
+import type { AppConfig } from '../../config.js';
+import { MembershipStreamCommand } from '../../members/member-command.js';
+import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../../organizations/organization-command.js';
+import { PageField, PageSizeField } from '../../organizations/listing-organizations/list-organizations.js';
+import type { PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
+import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
+import { newId } from '../../shared/ids.js';
+import { organizationNotFound } from '../../shared/problem.js';
+import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { Meta } from '../../shared/request-context.js';
+import type { SecretBox } from '../../shared/secret-box.js';
+import { APP_CONFIG, READ_STORE, SECRET_BOX } from '../../shared/tokens.js';
+import { normalizeCertificate, providerView, ssoProviderNotFound as ssoNotFound, SsoProviders } from '../sso-providers.js';
+
+/** A list, or text with one item per line or comma separated (the guide's wording); the decider splits and counts it. */
+const TextOrList = (field: string) => applyDecorators(IsOptional(), IsString({ each: true, message: `${field} must be text (one per line or comma separated) or a list of strings` }));
+
+class SsoProviderFields {
+  @ApiPropertyOptional({ example: 'Springfield High Google Workspace' })
+  @IsOptional()
+  @IsString({ message: 'displayName must be text' })
+  @MaxLength(200, { message: 'displayName must be at most 100 characters' })
+  displayName?: string;
+
+  @ApiPropertyOptional({ description: 'OIDC: the issuer URL (https). SAML: the IdP entity ID.' })
+  @IsOptional()
+  @IsString({ message: 'issuer must be text' })
+  @MaxLength(4096, { message: 'issuer is too long' })
+  issuer?: string;
+
+  @ApiPropertyOptional({ description: 'OIDC only' })
+  @IsOptional()
+  @IsString({ message: 'clientId must be text' })
+  @MaxLength(1024, { message: 'clientId is too long' })
+  clientId?: string;
+
+  @ApiPropertyOptional({ description: 'OIDC only. Write-only: never returned. On edit, blank keeps the existing secret.' })
+  @IsOptional()
+  @IsString({ message: 'clientSecret must be text' })
+  @MaxLength(4096, { message: 'clientSecret is too long' })
+  clientSecret?: string;
+
+  @ApiPropertyOptional({ description: 'OIDC only: one per line or comma separated, or a list; must include openid', example: 'openid\nemail\nprofile' })
+  @TextOrList('scopes')
+  scopes?: string | string[];
+
+  @ApiPropertyOptional({ description: 'One per line or comma separated, or a list; none means any verified email', example: 'school.edu' })
+  @TextOrList('allowedDomains')
+  allowedDomains?: string | string[];
+
+  @ApiPropertyOptional({ description: 'SAML only: the IdP single sign-on URL' })
+  @IsOptional()
+  @IsString({ message: 'ssoUrl must be text' })
+  @MaxLength(4096, { message: 'ssoUrl is too long' })
+  ssoUrl?: string;
+
+  @ApiPropertyOptional({ description: 'SAML only: the IdP signing certificate, PEM' })
+  @IsOptional()
+  @IsString({ message: 'idpCertificate must be text' })
+  @MaxLength(20_000, { message: 'idpCertificate is too long' })
+  idpCertificate?: string;
+
+  @ApiPropertyOptional({ default: true })
+  @IsOptional()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: "The organization's members can no longer sign in with a password" })
+  @IsOptional()
+  @IsBoolean({ message: 'requireSso must be true or false' })
+  requireSso?: boolean;
+
+  @ApiPropertyOptional({ default: false, description: 'Link an existing member whose verified provider email matches' })
+  @IsOptional()
+  @IsBoolean({ message: 'autoLinkVerifiedEmail must be true or false' })
+  autoLinkVerifiedEmail?: boolean;
+}
+
+export class CreateSsoProviderDto extends SsoProviderFields {
+  @ApiProperty()
+  @IsUUID('all', { message: 'organizationId must be a UUID' })
+  organizationId!: string;
+
+  @ApiProperty({ enum: ['oidc', 'saml'] })
+  @IsIn(['oidc', 'saml'], { message: 'protocol must be oidc or saml' })
+  protocol!: 'oidc' | 'saml';
+}
+
+export class UpdateSsoProviderDto extends SsoProviderFields {}
+
+export class ListSsoProvidersQuery extends ConsistentQueryDto {
+  @ApiPropertyOptional({ description: 'Only this organization\'s providers' })
+  @IsOptional()
+  @IsUUID('all', { message: 'organizationId must be a UUID' })
+  organizationId?: string;
+
+  @PageField()
+  page: number = 1;
+
+  @PageSizeField()
+  pageSize: PageSize = 25;
+}
+
+/** The request's fields as the decider reads them; the secret is sealed before it gets there. */
+function inputOf(body: SsoProviderFields & { protocol?: string }): SsoProviderInput {
+  const { clientSecret: _secret, ...rest } = body as SsoProviderFields & { organizationId?: string; protocol?: string };
+  delete (rest as { organizationId?: string }).organizationId;
+  return { ...rest, idpCertificate: normalizeCertificate(body.idpCertificate) };
+}
+
+export class AddSsoProvider extends OrganizationStreamCommand {
+  constructor(
+    organizationId: string,
+    readonly providerId: string,
+    readonly input: SsoProviderInput,
+    readonly clientSecretCiphertext: string | null,
+    metadata: CommandMetadata,
+  ) {
+    super(organizationId, metadata);
+  }
+
+  toDomain() {
+    return { type: 'AddSsoProvider' as const, data: { providerId: this.providerId, input: this.input, clientSecretCiphertext: this.clientSecretCiphertext } };
+  }
+
+  override requestBody(): unknown {
+    // A retry seals the secret again (a new IV); the request is the same.
+    return { providerId: this.providerId, input: this.input };
+  }
+}
+
+@CommandHandler(AddSsoProvider)
+export class AddSsoProviderHandler implements ICommandHandler<AddSsoProvider> {
+  constructor(private readonly repository: AggregateRepository) {}
+  execute(command: AddSsoProvider) {
+    return handleOrganizationCommand(this.repository, command);
+  }
+}
+
+/**
+ * Enterprise SSO providers (guide: Enterprise SSO Management), super admins only.
+ * Every change is an event in the organization's stream.
+ */
+@ApiTags('sso')
+@ApiBearerAuth()
+@Controller('sso/providers')
+export class ManageSsoProvidersController {
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly providers: SsoProviders,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(SECRET_BOX) private readonly secrets: SecretBox,
+  ) {}
+
+  /** The provider list: every organization's, or one organization's (`?organizationId=`). */
+  @Get()
+  @RequirePermission('sso:manage')
+  async list(@Query() query: ListSsoProvidersQuery) {
+    const filter = { removedAt: null, ...(query.organizationId ? { organizationId: query.organizationId } : {}) };
+    const { items, total } = await this.readStore
+      .collection<SsoProviderDocument>(SSO_PROVIDERS)
+      .findPage(filter, { sort: { organizationId: 1, displayName: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
+    return { items: items.map((doc) => providerView(this.config, doc)), total, page: query.page, pageSize: query.pageSize };
+  }
+
+  @Get(':id')
+  @RequirePermission('sso:manage')
+  async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string) {
+    return providerView(this.config, await this.providers.document(id));
+  }
+
+  /** Adds a provider to an organization. The client secret is sealed here and never shown again. */
+  @Post()
+  @RequirePermission('sso:manage')
+  @HttpCode(201)
+  async create(@Body() body: CreateSsoProviderDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
+    const organization = await this.readStore.collection(ORGANIZATIONS).findOne({ _id: body.organizationId });
+    if (!organization) throw organizationNotFound();
+    const providerId = newId();
+    const secret = body.protocol === 'oidc' && body.clientSecret?.trim() ? this.secrets.seal(body.clientSecret.trim()) : null;
+    const result = await this.commands.execute(new AddSsoProvider(body.organizationId, providerId, inputOf(body), secret, metadata));
+    return { id: providerId, revision: result.revision, position: result.position };
+  }
+
+  /** Edits a provider. Fields left out keep their value; a blank client secret keeps the existing one. */
+  @Patch(':id')
+  @RequirePermission('sso:manage')
+  async update(
+    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string,
+    @Body() body: UpdateSsoProviderDto,
+    @Meta() metadata: CommandMetadata,
+    @Headers('if-match') ifMatch?: string,
+  ): Promise<WriteResponse> {
+    const { organizationId } = await this.providers.document(id);
+    const secret = body.clientSecret?.trim() ? this.secrets.seal(body.clientSecret.trim()) : null;
+    const result = await this.commands.execute(
+      new MembershipStreamCommand(organizationId, { type: 'UpdateSsoProvider', data: { providerId: id, input: inputOf(body), clientSecretCiphertext: secret } }, metadata, parseIfMatch(ifMatch)),
+    );
+    return { id, revision: result.revision, position: result.position };
+  }
+
+  /** Deletes a provider and every identity linked through it. */
+  @Delete(':id')
+  @RequirePermission('sso:manage')
+  @HttpCode(200)
+  async remove(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
+    const { organizationId } = await this.providers.document(id);
+    const result = await this.commands.execute(new MembershipStreamCommand(organizationId, { type: 'RemoveSsoProvider', data: { providerId: id } }, metadata, parseIfMatch(ifMatch)));
+    return { id, revision: result.revision, position: result.position };
+  }
+}

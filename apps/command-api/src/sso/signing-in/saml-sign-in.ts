@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { MultiSamlStrategy, ValidateInResponseTo, type Profile, type SamlConfig } from '@node-saml/passport-saml';
+import { DOMParser } from '@xmldom/xmldom';
+import type { Request, Response } from 'express';
+import passport from 'passport';
+import type { SsoProvider } from '../../../../../libs/domain/src/index.js';
+import type { AppConfig } from '../../config.js';
+import { APP_CONFIG } from '../../shared/tokens.js';
+import type { OneTimeStore } from '../one-time-store.js';
+import { serviceProviderUrls } from '../sso-providers.js';
+import { refuse, type VerifiedIdentity } from './sso-sign-in.service.js';
+
+const SAML_ASSERTION = 'urn:oasis:names:tc:SAML:2.0:assertion';
+const REQUEST_TTL_MS = 10 * 60_000;
+/** Accepted clock difference with the identity provider for NotBefore / NotOnOrAfter. */
+const CLOCK_SKEW_MS = 30_000;
+const EMAIL_ATTRIBUTES = ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'];
+
+type ProviderRequest = Request & { ssoProvider?: SsoProvider };
+
+/**
+ * SAML 2.0 through passport and `@node-saml/passport-saml` (5.1.x: the 2025 fixes that
+ * read the assertion only from the signed bytes). One MultiSamlStrategy serves every
+ * provider; its options come from the provider the route names:
+ * - signed assertions are required, with the provider's certificate only (a
+ *   certificate inside the response's KeyInfo is never trusted);
+ * - audience (our SP entity ID), issuer (the IdP entity ID) and time bounds are checked
+ *   by the library; the recipient and destination by `checkRecipient` below;
+ * - InResponseTo must name a request this service made for this provider, in the
+ *   shared one-time store, so any replica can finish a sign-in another one started;
+ * - each assertion id is accepted once (`acceptOnce`).
+ */
+@Injectable()
+export class SamlSignIn {
+  private readonly passport = new passport.Passport();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  /** Registers the strategy; the store is passed in because the strategy outlives requests. */
+  init(oneTime: OneTimeStore): this {
+    const strategy = new MultiSamlStrategy(
+      {
+        passReqToCallback: true,
+        getSamlOptions: (req, done) => {
+          const provider = (req as unknown as ProviderRequest).ssoProvider;
+          if (!provider) return done(new Error('no SSO provider on the request'));
+          done(null, this.options(provider, oneTime));
+        },
+      },
+      (_req: unknown, profile: Profile | null, done: (error: Error | null, user?: Record<string, unknown>) => void) => done(null, profile ?? undefined),
+      (_req: unknown, _profile: Profile | null, done: (error: Error | null, user?: Record<string, unknown>) => void) => done(null),
+    );
+    this.passport.use('saml', strategy as unknown as passport.Strategy);
+    return this;
+  }
+
+  /** Sends the browser to the IdP with an AuthnRequest; `relayState` brings the sign-in back. */
+  redirect(req: Request, res: Response, provider: SsoProvider, relayState: string): Promise<void> {
+    (req as ProviderRequest).ssoProvider = provider;
+    return new Promise((resolve, reject) => {
+      res.once('finish', () => resolve());
+      this.passport.authenticate('saml', { session: false, additionalParams: { RelayState: relayState } } as never, (error: unknown) => reject(error ?? new Error('SAML redirect failed')))(
+        req,
+        res,
+        (error?: unknown) => reject(error ?? new Error('SAML redirect failed')),
+      );
+    });
+  }
+
+  /** Validates the posted SAMLResponse and returns who signed in. */
+  async verify(req: Request, res: Response, provider: SsoProvider, oneTime: OneTimeStore): Promise<VerifiedIdentity> {
+    (req as ProviderRequest).ssoProvider = provider;
+    const profile = await new Promise<Profile>((resolve, reject) => {
+      this.passport.authenticate('saml', { session: false }, (error: unknown, user: Profile | false, info: unknown) => {
+        if (error) return reject(refuse('sso-assertion-rejected', `The SAML response was refused: ${(error as Error).message ?? error}`.slice(0, 300)));
+        if (!user) return reject(refuse('sso-assertion-rejected', `The SAML response was refused: ${JSON.stringify(info ?? null)}`.slice(0, 300)));
+        resolve(user);
+      })(req, res, (error?: unknown) => reject(error ?? new Error('SAML validation failed')));
+    });
+    const assertion = new DOMParser().parseFromString(profile.getAssertionXml!(), 'text/xml').documentElement;
+    this.checkRecipient(provider, assertion, profile);
+    await this.acceptOnce(provider, assertion, oneTime);
+    const email = emailOf(profile);
+    if (!profile.nameID) throw refuse('sso-assertion-rejected', 'The SAML assertion names no subject');
+    // The IdP is the organization's authority for its addresses: an asserted email counts as verified.
+    return { subject: profile.nameID, email, emailVerified: email !== null };
+  }
+
+  /** SP metadata for the provider's IdP administrator. */
+  metadata(req: Request, provider: SsoProvider): Promise<string> {
+    (req as ProviderRequest).ssoProvider = provider;
+    const strategy = (this.passport as unknown as { _strategy(name: string): MultiSamlStrategy })._strategy('saml');
+    return new Promise((resolve, reject) => strategy.generateServiceProviderMetadata(req as never, null, null, (error, xml) => (error ? reject(error) : resolve(xml!))));
+  }
+
+  private options(provider: SsoProvider, oneTime: OneTimeStore): SamlConfig {
+    const urls = serviceProviderUrls(this.config, provider.id);
+    const kind = `saml-request:${provider.id}`;
+    return {
+      entryPoint: provider.ssoUrl!,
+      issuer: urls.spEntityId,
+      callbackUrl: urls.acsUrl,
+      audience: urls.spEntityId,
+      idpCert: provider.idpCertificate!,
+      idpIssuer: provider.issuer,
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: false,
+      signatureAlgorithm: 'sha256',
+      digestAlgorithm: 'sha256',
+      acceptedClockSkewMs: CLOCK_SKEW_MS,
+      identifierFormat: null,
+      disableRequestedAuthnContext: true,
+      validateInResponseTo: ValidateInResponseTo.always,
+      requestIdExpirationPeriodMs: REQUEST_TTL_MS,
+      // Request ids are kept per provider: an id issued for one organization's IdP means nothing to another's.
+      cacheProvider: {
+        saveAsync: async (key, value) => ((await oneTime.put(kind, key, value, REQUEST_TTL_MS)) ? { value, createdAt: Date.now() } : null),
+        getAsync: (key) => oneTime.peek(kind, key),
+        removeAsync: async (key) => (key === null ? null : oneTime.take(kind, key)),
+      },
+    };
+  }
+
+  /** Every SubjectConfirmationData must name our ACS URL, and a Destination, when present, too. */
+  private checkRecipient(provider: SsoProvider, assertion: Element, profile: Profile): void {
+    const { acsUrl } = serviceProviderUrls(this.config, provider.id);
+    const confirmations = Array.from(assertion.getElementsByTagNameNS(SAML_ASSERTION, 'SubjectConfirmationData'));
+    if (confirmations.length === 0 || confirmations.some((c) => c.getAttribute('Recipient') !== acsUrl))
+      throw refuse('sso-assertion-rejected', 'The SAML assertion is meant for another recipient');
+    const response = new DOMParser().parseFromString(profile.getSamlResponseXml!(), 'text/xml').documentElement;
+    const destination = response?.getAttribute('Destination');
+    if (destination && destination !== acsUrl) throw refuse('sso-assertion-rejected', 'The SAML response is meant for another destination');
+  }
+
+  /** Remembers the assertion id until it expires: a replayed assertion is refused, on any replica. */
+  private async acceptOnce(provider: SsoProvider, assertion: Element, oneTime: OneTimeStore): Promise<void> {
+    const id = assertion.getAttribute('ID');
+    if (!id) throw refuse('sso-assertion-rejected', 'The SAML assertion has no ID');
+    const conditions = assertion.getElementsByTagNameNS(SAML_ASSERTION, 'Conditions')[0];
+    const notOnOrAfter = Date.parse(conditions?.getAttribute('NotOnOrAfter') ?? '');
+    const ttl = Number.isFinite(notOnOrAfter) ? Math.min(Math.max(notOnOrAfter - Date.now() + CLOCK_SKEW_MS, 60_000), 24 * 3_600_000) : 24 * 3_600_000;
+    if (!(await oneTime.put(`saml-assertion:${provider.id}`, id, '1', ttl))) throw refuse('sso-assertion-replayed', 'This SAML assertion was already used');
+  }
+}
+
+function emailOf(profile: Profile): string | null {
+  for (const name of EMAIL_ATTRIBUTES) {
+    const value = (profile as Record<string, unknown>)[name];
+    const first = Array.isArray(value) ? value[0] : value;
+    if (typeof first === 'string' && first.includes('@')) return first.trim();
+  }
+  if (profile.nameIDFormat === 'urn:oasis:names:tc:SAML:1.1:nameid-format:emailAddress' && profile.nameID?.includes('@')) return profile.nameID;
+  return null;
+}

@@ -1,0 +1,172 @@
+import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { IsString, MaxLength } from 'class-validator';
+import type { Request, Response } from 'express';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DomainError } from '../../../../../libs/domain/src/index.js';
+import { findAccountByEmail } from '../../../../../libs/read-models/src/queries/accounts.queries.js';
+import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { LoginResponse } from '../../auth/auth.dto.js';
+import { Public } from '../../auth/permissions.decorator.js';
+import { ProblemException } from '../../shared/problem.js';
+import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
+import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
+import { ssoProviderNotFound, SsoProviders } from '../sso-providers.js';
+import { OIDC_PENDING_TTL_MS, OidcSignIn, type PendingOidcSignIn } from './oidc-sign-in.js';
+import { SamlSignIn } from './saml-sign-in.js';
+import { SsoSignIn } from './sso-sign-in.service.js';
+
+export class SsoExchangeDto {
+  @ApiProperty({ description: 'The one-time code the sign-in redirected back with' })
+  @IsString({ message: 'code must be text' })
+  @MaxLength(200, { message: 'code is too long' })
+  code!: string;
+}
+
+export class SsoDiscoveryQuery {
+  @ApiPropertyOptional()
+  @IsString({ message: 'email is required' })
+  @MaxLength(254, { message: 'email is too long' })
+  email!: string;
+}
+
+interface PendingSamlSignIn {
+  providerId: string;
+  returnTo: string;
+}
+
+const stateInvalid = () => new ProblemException(400, 'sso-state-invalid', 'This sign-in was not started here, has expired or was already finished; start again');
+const ProviderId = () => new ParseUUIDPipe({ exceptionFactory: () => ssoProviderNotFound() });
+
+/** Adds `key=value` to a return URL, keeping what it already carries. */
+function withParam(returnTo: string, key: string, value: string): string {
+  const url = new URL(returnTo);
+  url.searchParams.set(key, value);
+  return url.toString();
+}
+
+/**
+ * Sign-in through an organization's identity provider, driven by an admin UI:
+ * login -> identity provider -> callback (OIDC) or ACS (SAML) -> back to `returnTo`
+ * with a one-time code -> POST /auth/sso/exchange -> the same session as a password
+ * sign-in. Once `returnTo` is known and allowed, a refusal goes back there as
+ * `?error=<code>`; before that it is a problem response.
+ */
+@ApiTags('auth')
+@Controller('auth/sso')
+export class SsoSignInController {
+  constructor(
+    private readonly signIn: SsoSignIn,
+    private readonly providers: SsoProviders,
+    private readonly oidc: OidcSignIn,
+    private readonly saml: SamlSignIn,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {
+    saml.init(signIn.oneTime);
+  }
+
+  /** Tells a sign-in page whether this address's organization requires SSO, and through which provider. */
+  @Get('discover')
+  @Public()
+  async discover(@Query() query: SsoDiscoveryQuery) {
+    const account = await findAccountByEmail(this.readStore, query.email);
+    const provider = account?.kind === 'member' && account.organizationId ? await this.providers.requiredFor(account.organizationId) : null;
+    // Unknown addresses and addresses without such a provider get the same answer.
+    if (!provider) return { ssoRequired: false };
+    return { ssoRequired: true, providerId: provider._id, displayName: provider.displayName, protocol: provider.protocol, loginPath: `/auth/sso/${provider._id}/login` };
+  }
+
+  /** Swaps the one-time code for a session: the same answer as POST /auth/login. */
+  @Post('exchange')
+  @Public()
+  @HttpCode(200)
+  @ApiOkResponse({ type: LoginResponse })
+  exchange(@Body() body: SsoExchangeDto) {
+    return this.signIn.exchange(body.code);
+  }
+
+  /** Starts a sign-in: redirects to the identity provider. */
+  @Get(':providerId/login')
+  @Public()
+  async login(@Param('providerId', ProviderId()) providerId: string, @Query('returnTo') returnToParam: unknown, @Req() req: Request, @Res() res: Response) {
+    const returnTo = this.signIn.allowedReturnTo(returnToParam).toString();
+    await this.backToUi(res, returnTo, providerId, async () => {
+      const { provider } = await this.providers.current(providerId);
+      const { provider: usable } = await this.signIn.usable(providerId, provider.protocol);
+      if (usable.protocol === 'oidc') {
+        const { url, state, pending } = await this.oidc.start(usable, returnTo);
+        await this.signIn.oneTime.put('oidc-state', state, JSON.stringify(pending), OIDC_PENDING_TTL_MS);
+        res.redirect(302, url.toString());
+      } else {
+        const relayState = randomBytes(24).toString('base64url');
+        await this.signIn.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo } satisfies PendingSamlSignIn), OIDC_PENDING_TTL_MS);
+        await this.saml.redirect(req, res, usable, relayState);
+      }
+    });
+  }
+
+  /** OpenID Connect: the identity provider sends the browser back here with a code. */
+  @Get(':providerId/callback')
+  @Public()
+  async callback(@Param('providerId', ProviderId()) providerId: string, @Query('state') state: unknown, @Query('error') idpError: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response) {
+    if (typeof state !== 'string' || state.length > 200) throw stateInvalid();
+    const raw = await this.signIn.oneTime.take('oidc-state', state);
+    const pending = raw ? (JSON.parse(raw) as PendingOidcSignIn) : null;
+    if (!pending || pending.providerId !== providerId) throw stateInvalid();
+    await this.backToUi(res, pending.returnTo, providerId, async () => {
+      if (idpError !== undefined) throw new ProblemException(403, 'sso-provider-error', `The identity provider refused the sign-in (${String(idpError).slice(0, 100)})`);
+      const { provider } = await this.signIn.usable(providerId, 'oidc');
+      const query = req.originalUrl.slice(req.originalUrl.indexOf('?') + 1);
+      const identity = await this.oidc.finish(provider, query, pending, state);
+      return this.signIn.complete(providerId, identity, commandMetadataFrom(req));
+    });
+  }
+
+  /** SAML 2.0: the identity provider posts the signed response here (HTTP-POST binding). */
+  @Post(':providerId/acs')
+  @Public()
+  async acs(@Param('providerId', ProviderId()) providerId: string, @Body() body: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response) {
+    const relayState = typeof body?.RelayState === 'string' && body.RelayState.length <= 200 ? body.RelayState : null;
+    const raw = relayState ? await this.signIn.oneTime.peek('saml-relay', relayState) : null;
+    const pending = raw ? (JSON.parse(raw) as PendingSamlSignIn) : null;
+    if (!pending || pending.providerId !== providerId || typeof body.SAMLResponse !== 'string') throw stateInvalid();
+    await this.backToUi(res, pending.returnTo, providerId, async () => {
+      const { provider } = await this.signIn.usable(providerId, 'saml');
+      const identity = await this.saml.verify(req, res, provider, this.signIn.oneTime);
+      // The relay state is used up only by a valid response: a forged one cannot cancel the real sign-in.
+      if ((await this.signIn.oneTime.take('saml-relay', relayState!)) === null) throw stateInvalid();
+      return this.signIn.complete(providerId, identity, commandMetadataFrom(req));
+    });
+  }
+
+  /** SAML service-provider metadata, for the identity provider's administrator. */
+  @Get(':providerId/metadata')
+  @Public()
+  async metadata(@Param('providerId', ProviderId()) providerId: string, @Req() req: Request, @Res() res: Response) {
+    const { provider } = await this.providers.current(providerId);
+    if (provider.protocol !== 'saml') throw ssoProviderNotFound();
+    const xml = await this.saml.metadata(req, provider);
+    res.status(200).type('application/samlmetadata+xml').send(xml);
+  }
+
+  /**
+   * Runs a step whose outcome goes back to the UI: a code on success (when the step
+   * returns one), `?error=<code>` on a refusal. Anything unexpected is logged and
+   * reported as `sso-failed`, never as a stack trace.
+   */
+  private async backToUi(res: Response, returnTo: string, providerId: string, step: () => Promise<string | void>): Promise<void> {
+    try {
+      const code = await step();
+      if (typeof code === 'string') res.redirect(302, withParam(returnTo, 'code', code));
+    } catch (error) {
+      if (res.headersSent) return;
+      const known = error instanceof ProblemException || error instanceof DomainError;
+      const code = known ? error.code : 'sso-failed';
+      if (known) this.logger.info({ providerId, code, reason: error.message }, 'SSO sign-in refused');
+      else this.logger.error({ providerId, err: error }, 'SSO sign-in failed');
+      res.redirect(302, withParam(returnTo, 'error', code));
+    }
+  }
+}

@@ -1,0 +1,145 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import {
+  emailDomainAllowed,
+  organizationDecider,
+  organizationStreamName,
+  ssoIdentityKey,
+  type CommandMetadata,
+  type Member,
+  type OrganizationState,
+  type SsoProvider,
+} from '../../../../../libs/domain/src/index.js';
+import { suspended } from '../../auth/auth.guard.js';
+import { SessionsService } from '../../auth/sessions.service.js';
+import type { AppConfig } from '../../config.js';
+import { MembershipStreamCommand } from '../../members/member-command.js';
+import { AggregateRepository } from '../../shared/aggregate-repository.js';
+import { sha256Hex } from '../../shared/ids.js';
+import { ProblemException } from '../../shared/problem.js';
+import { APP_CONFIG, APP_LOGGER, ONE_TIME_STORE } from '../../shared/tokens.js';
+import type { OneTimeStore } from '../one-time-store.js';
+import { SsoProviders } from '../sso-providers.js';
+
+/** What a protocol proved about the person at the identity provider. */
+export interface VerifiedIdentity {
+  subject: string;
+  email: string | null;
+  emailVerified: boolean;
+}
+
+/** Why a sign-in was refused, as a stable code the UI receives (`?error=`) or a problem response. */
+export class SsoRefusal extends ProblemException {
+  constructor(status: number, code: string, detail: string) {
+    super(status, code, detail);
+  }
+}
+
+export const refuse = (code: string, detail: string, status = 403) => new SsoRefusal(status, code, detail);
+
+const CODE_TTL_MS = 60_000;
+type ExistingOrganization = Extract<OrganizationState, { status: 'existing' }>;
+
+/**
+ * The part of an SSO sign-in that does not depend on the protocol: which member the
+ * verified identity is, whether they may sign in now, and the one-time code that the
+ * UI swaps for a session.
+ */
+@Injectable()
+export class SsoSignIn {
+  constructor(
+    private readonly providers: SsoProviders,
+    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
+    private readonly sessions: SessionsService,
+    @Inject(ONE_TIME_STORE) readonly oneTime: OneTimeStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** `returnTo` must be one of the allowed UI URLs (same origin, under the same path). */
+  allowedReturnTo(returnTo: unknown): URL {
+    const invalid = () =>
+      new ProblemException(400, 'invalid-return-to', 'returnTo must be a URL of an allowed sign-in page', { errors: [{ field: 'returnTo', message: 'returnTo is not an allowed URL' }] });
+    if (typeof returnTo !== 'string' || !URL.canParse(returnTo)) throw invalid();
+    const url = new URL(returnTo);
+    if (url.username || url.password || !/^https?:$/.test(url.protocol)) throw invalid();
+    const allowed = this.config.ssoReturnToAllowlist.some((entry) => {
+      const base = new URL(entry);
+      const path = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
+      return base.origin === url.origin && (url.pathname === base.pathname || url.pathname.startsWith(path) || base.pathname === '/');
+    });
+    if (!allowed) throw invalid();
+    return url;
+  }
+
+  /** A provider that can be used to sign in now, with the protocol the route expects. */
+  async usable(providerId: string, protocol: SsoProvider['protocol']) {
+    const found = await this.providers.current(providerId);
+    if (found.provider.protocol !== protocol) throw refuse('sso-provider-not-found', 'No such SSO provider', 404);
+    if (!found.provider.enabled) throw refuse('sso-provider-disabled', 'This sign-in provider is disabled');
+    return found;
+  }
+
+  /**
+   * Signs the identity in as a member of the provider's organization and returns the
+   * one-time code. An identity is (provider, subject); an email alone signs no one in
+   * unless the provider links verified emails automatically.
+   */
+  async complete(providerId: string, identity: VerifiedIdentity, metadata: CommandMetadata): Promise<string> {
+    const { provider, organization } = await this.providers.current(providerId);
+    if (!provider.enabled) throw refuse('sso-provider-disabled', 'This sign-in provider is disabled');
+    // The guide's "Any verified email": whatever the domains, the email must be verified.
+    if (!identity.email || !identity.emailVerified) throw refuse('sso-email-not-verified', 'The identity provider did not confirm a verified email address');
+    if (!emailDomainAllowed(provider, identity.email)) throw refuse('sso-email-domain-not-allowed', "This email's domain is not allowed for this sign-in provider");
+
+    let member = this.linkedMember(organization, providerId, identity.subject);
+    let link = false;
+    if (!member) {
+      const byEmail = organization.emails.get(identity.email.toLowerCase());
+      const candidate = byEmail ? organization.members.get(byEmail) : undefined;
+      if (!provider.autoLinkVerifiedEmail || !candidate) throw refuse('sso-account-not-linked', 'No account of this organization is linked to this identity');
+      member = candidate;
+      link = true;
+    }
+    this.admit(organization, member);
+    if (link) {
+      await this.commands.execute(
+        new MembershipStreamCommand(
+          organization.id,
+          { type: 'LinkSsoIdentity', data: { providerId, subject: identity.subject, userId: member.id, email: identity.email } },
+          { ...metadata, actor: { id: member.id, kind: 'member', email: member.email, roles: [...member.roles] } },
+        ),
+      );
+    }
+    const code = randomBytes(32).toString('base64url');
+    await this.oneTime.put('sso-code', sha256Hex(code), JSON.stringify({ organizationId: organization.id, userId: member.id }), CODE_TTL_MS);
+    this.logger.info({ providerId, userId: member.id, linked: link }, 'SSO sign-in verified');
+    return code;
+  }
+
+  /** Swaps a one-time code for a session, checking the member again (60 s may have changed things). */
+  async exchange(code: string) {
+    const raw = await this.oneTime.take('sso-code', sha256Hex(code));
+    if (!raw) throw new ProblemException(400, 'sso-code-invalid', 'This sign-in code is invalid, expired or already used');
+    const { organizationId, userId } = JSON.parse(raw) as { organizationId: string; userId: string };
+    const { state } = await this.repository.load(organizationStreamName(organizationId), organizationDecider);
+    const member = state.status === 'existing' ? state.members.get(userId) : undefined;
+    if (state.status !== 'existing' || !member) throw new ProblemException(400, 'sso-code-invalid', 'This sign-in code is invalid, expired or already used');
+    this.admit(state, member);
+    return this.sessions.start({ principalId: member.id, principalKind: 'member', organizationId }, state.sessionPolicy);
+  }
+
+  private linkedMember(organization: ExistingOrganization, providerId: string, subject: string): Member | undefined {
+    const userId = organization.ssoIdentities.get(ssoIdentityKey(providerId, subject));
+    return userId ? organization.members.get(userId) : undefined;
+  }
+
+  /** Exactly the refusals of a password sign-in: not active answers like bad credentials, arrears as suspended. */
+  private admit(organization: ExistingOrganization, member: Member): void {
+    if (member.status !== 'active') throw new ProblemException(401, 'invalid-credentials', 'This account cannot sign in');
+    if (organization.inArrearsAt) throw suspended();
+  }
+}

@@ -1,0 +1,284 @@
+import { assertNever, type DomainEvent } from '../shared/decider.js';
+import { DomainError, ValidationFailed } from '../shared/domain-error.js';
+import { FieldErrors, lengthOf } from '../shared/validation.js';
+import type { Member } from './membership.js';
+
+/**
+ * Enterprise SSO of one organization (guide: Enterprise SSO Management). Providers
+ * live in the organization's stream, next to its members, because the rules join
+ * them: deleting a provider removes its identity links in the same event, and an
+ * identity is linked to a member only while both exist, under one expected revision.
+ *
+ * The client secret never reaches the domain in the clear: the application seals it
+ * (AES-GCM, key from the environment) and the events carry only that ciphertext,
+ * which the audit log redacts by field name.
+ */
+export const SSO_RULES = { displayNameMax: 100, clientIdMax: 255, entityIdMax: 1024, urlMax: 2048, scopesMax: 30, domainsMax: 50 } as const;
+export type SsoProtocol = 'oidc' | 'saml';
+
+export interface SsoToggles {
+  enabled: boolean;
+  requireSso: boolean;
+  autoLinkVerifiedEmail: boolean;
+}
+
+/** What a super admin configures. `issuer` is the OIDC issuer URL or the SAML IdP entity ID. */
+export interface SsoProviderSettings extends SsoToggles {
+  displayName: string;
+  protocol: SsoProtocol;
+  issuer: string;
+  allowedDomains: string[];
+  /** OIDC only. */
+  clientId: string | null;
+  scopes: string[];
+  /** SAML only: where AuthnRequests go, and the PEM certificate responses must be signed with. */
+  ssoUrl: string | null;
+  idpCertificate: string | null;
+}
+
+export interface SsoProvider extends SsoProviderSettings {
+  id: string;
+  /** OIDC only: the sealed client secret. */
+  clientSecretCiphertext: string | null;
+}
+
+/** Raw input as a request carries it; `scopes` and `allowedDomains` may be lists or text. */
+export interface SsoProviderInput {
+  displayName?: string;
+  protocol?: string;
+  issuer?: string;
+  clientId?: string;
+  scopes?: string | string[];
+  allowedDomains?: string | string[];
+  ssoUrl?: string;
+  idpCertificate?: string;
+  enabled?: boolean;
+  requireSso?: boolean;
+  autoLinkVerifiedEmail?: boolean;
+}
+
+// ---- Commands ----------------------------------------------------------------------
+export type SsoCommand =
+  | { type: 'AddSsoProvider'; data: { providerId: string; input: SsoProviderInput; clientSecretCiphertext: string | null } }
+  /** A null ciphertext keeps the existing secret (the guide: leave it blank to keep it). */
+  | { type: 'UpdateSsoProvider'; data: { providerId: string; input: SsoProviderInput; clientSecretCiphertext: string | null } }
+  | { type: 'RemoveSsoProvider'; data: { providerId: string } }
+  | { type: 'LinkSsoIdentity'; data: { providerId: string; subject: string; userId: string; email: string } };
+
+// ---- Events ------------------------------------------------------------------------
+type WithOrg<T> = T & { organizationId: string };
+type Changes = { [K in keyof SsoProviderSettings]?: { before: SsoProviderSettings[K]; after: SsoProviderSettings[K] } };
+
+export type SsoEvent =
+  | DomainEvent<'SsoProviderAdded', WithOrg<{ providerId: string; settings: SsoProviderSettings; clientSecretCiphertext: string | null }>>
+  | DomainEvent<
+      'SsoProviderUpdated',
+      WithOrg<{ providerId: string; changes: Changes; secretReplaced: boolean; clientSecretCiphertext: string | null; settings: SsoProviderSettings }>
+    >
+  /** Removes the provider and every identity linked through it. */
+  | DomainEvent<'SsoProviderRemoved', WithOrg<{ providerId: string; displayName: string; unlinkedUserIds: string[] }>>
+  | DomainEvent<'SsoIdentityLinked', WithOrg<{ providerId: string; subject: string; userId: string; email: string }>>;
+
+export const SSO_EVENT_TYPES: ReadonlySet<SsoEvent['type']> = new Set(['SsoProviderAdded', 'SsoProviderUpdated', 'SsoProviderRemoved', 'SsoIdentityLinked']);
+
+export interface SsoState {
+  id: string;
+  members: Map<string, Member>;
+  ssoProviders: Map<string, SsoProvider>;
+  /** `${providerId} ${subject}` -> user id: an identity is the pair, never the email. */
+  ssoIdentities: Map<string, string>;
+}
+
+export const ssoIdentityKey = (providerId: string, subject: string): string => `${providerId} ${subject}`;
+
+// ---- Input normalisation -------------------------------------------------------------
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]$/;
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
+
+/** One per line or comma separated (the guide's wording), or already a list. */
+export function splitList(value: string | string[] | undefined): string[] {
+  const parts = Array.isArray(value) ? value.flatMap((v) => String(v).split(/[\n,]/)) : (value ?? '').split(/[\r\n,]/);
+  return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
+}
+
+/** https, or http on loopback (an identity provider on the same machine, as in tests). */
+function secureUrl(value: string): URL | null {
+  try {
+    const url = new URL(value);
+    if (url.username || url.password || url.hash) return null;
+    if (url.protocol === 'https:') return url;
+    if (url.protocol === 'http:' && LOOPBACK_HOSTS.has(url.hostname)) return url;
+    return null;
+  } catch {
+    return null;
+  }
+}
+
+const text = (value: unknown): string => (typeof value === 'string' ? value.trim() : '');
+
+/**
+ * Validates a provider as it would be after applying `input` over `current` (for an
+ * edit, fields left out keep their value). Every problem is reported at once.
+ */
+export function validateSsoProvider(input: SsoProviderInput, current: SsoProviderSettings | null, hasSecret: boolean): SsoProviderSettings {
+  const errors = new FieldErrors();
+  const pick = <K extends keyof SsoProviderInput>(key: K) => (input[key] !== undefined ? input[key] : current ? (current as unknown as SsoProviderInput)[key] : undefined);
+
+  const protocol = text(pick('protocol')) as SsoProtocol;
+  if (current && input.protocol !== undefined && protocol !== current.protocol) errors.add('protocol', 'protocol cannot be changed; add a new provider instead');
+  else if (protocol !== 'oidc' && protocol !== 'saml') errors.add('protocol', 'protocol must be oidc or saml');
+
+  const displayName = text(pick('displayName'));
+  if (!displayName) errors.add('displayName', 'displayName is required');
+  else if (lengthOf(displayName) > SSO_RULES.displayNameMax) errors.add('displayName', `displayName must be at most ${SSO_RULES.displayNameMax} characters`);
+
+  const allowedDomains = splitList(pick('allowedDomains') as string | string[] | undefined).map((d) => d.replace(/^@/, '').toLowerCase());
+  if (allowedDomains.length > SSO_RULES.domainsMax) errors.add('allowedDomains', `at most ${SSO_RULES.domainsMax} allowed domains`);
+  else {
+    const bad = allowedDomains.find((d) => !DOMAIN.test(d));
+    if (bad !== undefined) errors.add('allowedDomains', `"${bad}" is not a domain name, for example school.edu`);
+  }
+
+  const toggles: SsoToggles = {
+    enabled: booleanOf(pick('enabled'), true),
+    requireSso: booleanOf(pick('requireSso'), false),
+    autoLinkVerifiedEmail: booleanOf(pick('autoLinkVerifiedEmail'), false),
+  };
+
+  let issuer = text(pick('issuer'));
+  let clientId: string | null = null;
+  let scopes: string[] = [];
+  let ssoUrl: string | null = null;
+  let idpCertificate: string | null = null;
+  if (protocol === 'oidc') {
+    if (!issuer) errors.add('issuer', 'issuer is required');
+    else if (issuer.length > SSO_RULES.urlMax || !secureUrl(issuer)) errors.add('issuer', 'issuer must be an https URL (http only on loopback)');
+    else issuer = issuer.replace(/\/+$/, '');
+    clientId = text(pick('clientId'));
+    if (!clientId) errors.add('clientId', 'clientId is required');
+    else if (clientId.length > SSO_RULES.clientIdMax) errors.add('clientId', `clientId must be at most ${SSO_RULES.clientIdMax} characters`);
+    if (!hasSecret) errors.add('clientSecret', 'clientSecret is required');
+    scopes = splitList(pick('scopes') as string | string[] | undefined);
+    if (!scopes.includes('openid')) errors.add('scopes', 'scopes must include openid');
+    else if (scopes.length > SSO_RULES.scopesMax) errors.add('scopes', `at most ${SSO_RULES.scopesMax} scopes`);
+    else if (scopes.some((s) => !SCOPE_TOKEN.test(s))) errors.add('scopes', 'scopes are words without spaces or quotes, one per line or comma separated');
+  } else if (protocol === 'saml') {
+    if (!issuer) errors.add('issuer', 'issuer (the IdP entity ID) is required');
+    else if (issuer.length > SSO_RULES.entityIdMax) errors.add('issuer', `issuer must be at most ${SSO_RULES.entityIdMax} characters`);
+    ssoUrl = text(pick('ssoUrl'));
+    if (!ssoUrl) errors.add('ssoUrl', 'ssoUrl is required');
+    else if (ssoUrl.length > SSO_RULES.urlMax || !secureUrl(ssoUrl)) errors.add('ssoUrl', 'ssoUrl must be an https URL (http only on loopback)');
+    // The application parses the certificate (see the SSO providers use case); here it is only required.
+    idpCertificate = text(pick('idpCertificate'));
+    if (!idpCertificate) errors.add('idpCertificate', 'idpCertificate (PEM) is required');
+  }
+  if (errors.any) throw new ValidationFailed('invalid-sso-provider', errors.errors);
+  return { displayName, protocol, issuer, allowedDomains, clientId, scopes, ssoUrl, idpCertificate, ...toggles };
+}
+
+function booleanOf(value: unknown, fallback: boolean): boolean {
+  return typeof value === 'boolean' ? value : fallback;
+}
+
+function provider(state: SsoState, providerId: string): SsoProvider {
+  const found = state.ssoProviders.get(providerId);
+  if (!found) throw new DomainError('sso-provider-not-found', 'No such SSO provider', 'not-found');
+  return found;
+}
+
+/** The email's domain is one the provider allows (no domains: any verified email). */
+export function emailDomainAllowed(settings: Pick<SsoProviderSettings, 'allowedDomains'>, email: string): boolean {
+  if (settings.allowedDomains.length === 0) return true;
+  const domain = email.slice(email.lastIndexOf('@') + 1).toLowerCase();
+  return settings.allowedDomains.includes(domain);
+}
+
+/** Whether the organization's members must sign in through SSO: an enabled provider requires it. */
+export function ssoRequiredBy(providers: Iterable<SsoProvider>): SsoProvider | null {
+  for (const p of providers) if (p.enabled && p.requireSso) return p;
+  return null;
+}
+
+const settingsOf = (p: SsoProvider): SsoProviderSettings => {
+  const { id: _id, clientSecretCiphertext: _secret, ...settings } = p;
+  return settings;
+};
+
+// ---- Decide ------------------------------------------------------------------------
+export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
+  const organizationId = state.id;
+  switch (command.type) {
+    case 'AddSsoProvider': {
+      const { providerId, input, clientSecretCiphertext } = command.data;
+      if (state.ssoProviders.has(providerId)) throw new DomainError('sso-provider-already-exists', 'An SSO provider with this id already exists', 'conflict');
+      const settings = validateSsoProvider(input, null, clientSecretCiphertext !== null);
+      return [{ type: 'SsoProviderAdded', data: { organizationId, providerId, settings, clientSecretCiphertext: settings.protocol === 'oidc' ? clientSecretCiphertext : null } }];
+    }
+    case 'UpdateSsoProvider': {
+      const existing = provider(state, command.data.providerId);
+      const current = settingsOf(existing);
+      const replacing = command.data.clientSecretCiphertext !== null && existing.protocol === 'oidc';
+      const next = validateSsoProvider(command.data.input, current, replacing || existing.clientSecretCiphertext !== null);
+      const changes: Changes = {};
+      for (const key of Object.keys(next) as (keyof SsoProviderSettings)[])
+        if (JSON.stringify(next[key]) !== JSON.stringify(current[key])) (changes as Record<string, unknown>)[key] = { before: current[key], after: next[key] };
+      if (Object.keys(changes).length === 0 && !replacing) return [];
+      return [
+        {
+          type: 'SsoProviderUpdated',
+          data: { organizationId, providerId: existing.id, changes, secretReplaced: replacing, clientSecretCiphertext: replacing ? command.data.clientSecretCiphertext : null, settings: next },
+        },
+      ];
+    }
+    case 'RemoveSsoProvider': {
+      const existing = provider(state, command.data.providerId);
+      const prefix = ssoIdentityKey(existing.id, '');
+      const unlinkedUserIds = [...state.ssoIdentities].filter(([key]) => key.startsWith(prefix)).map(([, userId]) => userId);
+      return [{ type: 'SsoProviderRemoved', data: { organizationId, providerId: existing.id, displayName: existing.displayName, unlinkedUserIds } }];
+    }
+    case 'LinkSsoIdentity': {
+      const { providerId, subject, userId, email } = command.data;
+      const p = provider(state, providerId);
+      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled', 'rule');
+      const user = state.members.get(userId);
+      if (!user || user.email.toLowerCase() !== email.toLowerCase()) throw new DomainError('user-not-found', 'No such user in this organization', 'not-found');
+      const holder = state.ssoIdentities.get(ssoIdentityKey(providerId, subject));
+      if (holder === userId) return [];
+      if (holder !== undefined) throw new DomainError('sso-identity-already-linked', 'This identity is already linked to another user', 'conflict');
+      return [{ type: 'SsoIdentityLinked', data: { organizationId, providerId, subject, userId, email: user.email } }];
+    }
+    default:
+      return assertNever(command);
+  }
+}
+
+// ---- Evolve (in place, like the membership state; see evolveMembership) ---------------
+export function evolveSso(state: SsoState, event: SsoEvent): void {
+  switch (event.type) {
+    case 'SsoProviderAdded':
+      state.ssoProviders.set(event.data.providerId, { id: event.data.providerId, ...event.data.settings, clientSecretCiphertext: event.data.clientSecretCiphertext });
+      return;
+    case 'SsoProviderUpdated': {
+      const existing = state.ssoProviders.get(event.data.providerId);
+      if (!existing) return;
+      state.ssoProviders.set(existing.id, {
+        ...existing,
+        ...event.data.settings,
+        clientSecretCiphertext: event.data.secretReplaced ? event.data.clientSecretCiphertext : existing.clientSecretCiphertext,
+      });
+      return;
+    }
+    case 'SsoProviderRemoved': {
+      state.ssoProviders.delete(event.data.providerId);
+      const prefix = ssoIdentityKey(event.data.providerId, '');
+      for (const key of [...state.ssoIdentities.keys()]) if (key.startsWith(prefix)) state.ssoIdentities.delete(key);
+      return;
+    }
+    case 'SsoIdentityLinked':
+      state.ssoIdentities.set(ssoIdentityKey(event.data.providerId, event.data.subject), event.data.userId);
+      return;
+    default:
+      assertNever(event);
+  }
+}

@@ -1,0 +1,206 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { organizationStreamName } from '../../libs/domain/src/index.js';
+import { inviteAndSetUp } from '../support/members.js';
+import { freePort } from '../support/net.js';
+import { signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * OpenID Connect sign-in against a real OpenID provider (`oidc-provider`) on loopback:
+ * the service discovers it, sends the browser there with PKCE, state and nonce, and
+ * redeems the code itself. The provider's token answers can be altered (and re-signed
+ * with its own key) to play a provider that sends the wrong issuer, audience or time.
+ */
+const PUBLIC_URL = 'http://sp.test';
+const RETURN_TO = 'http://ui.test/sso/done';
+const CLIENT_SECRET = 'oidc-client-secret-4f1c9a7e2b';
+const PASSWORD = 'member-password-123';
+
+let t: TestApp;
+let op: Awaited<ReturnType<typeof startOidcProvider>>;
+let root: string;
+let orgId: string;
+let providerId: string;
+let adaId: string;
+
+beforeAll(async () => {
+  t = await startTestApp({ PUBLIC_URL, SSO_RETURN_TO_ALLOWLIST: 'http://ui.test/sso' });
+  root = await t.login();
+  orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Springfield High', timeZone: 'UTC' })).body.id;
+  adaId = await inviteAndSetUp(t, root, orgId, { email: 'ada@school.test', roles: ['instructor'] }, PASSWORD);
+  await inviteAndSetUp(t, root, orgId, { email: 'cy@school.test', roles: ['instructor'] }, PASSWORD);
+  await inviteAndSetUp(t, root, orgId, { email: 'dee@school.test', roles: ['instructor'] }, PASSWORD);
+  const port = await freePort();
+  const created = await t.http().post('/sso/providers').set('Authorization', root).send({
+    organizationId: orgId,
+    protocol: 'oidc',
+    displayName: 'Springfield Accounts',
+    issuer: `http://127.0.0.1:${port}`,
+    clientId: 'springfield-lms',
+    clientSecret: CLIENT_SECRET,
+    scopes: 'openid\nemail',
+    allowedDomains: 'school.test',
+    autoLinkVerifiedEmail: true,
+  });
+  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+  providerId = created.body.id;
+  op = await startOidcProvider({
+    port,
+    clientId: 'springfield-lms',
+    clientSecret: CLIENT_SECRET,
+    redirectUris: [`${PUBLIC_URL}/auth/sso/${providerId}/callback`],
+    accounts: {
+      'ada-sub': { email: 'ada@school.test', email_verified: true },
+      'bob-sub': { email: 'bob@elsewhere.test', email_verified: true },
+      'cy-sub': { email: 'cy@school.test', email_verified: false },
+      'dee-sub': { email: 'dee@school.test', email_verified: true },
+    },
+  });
+});
+
+afterAll(async () => {
+  await op?.close();
+  await t?.close();
+});
+
+/** GET /auth/sso/:id/login: the redirect to the identity provider. */
+async function startLogin(id = providerId): Promise<string> {
+  const response = await t.http().get(`/auth/sso/${id}/login`).query({ returnTo: RETURN_TO });
+  expect(response.status).toBe(302);
+  return response.headers.location;
+}
+
+/** Delivers the provider's redirect to the service's callback; returns where the service sends the browser. */
+async function deliver(callback: URL) {
+  expect(`${callback.origin}${callback.pathname}`).toBe(`${PUBLIC_URL}/auth/sso/${providerId}/callback`);
+  return t.http().get(`${callback.pathname}${callback.search}`);
+}
+
+/** A whole sign-in as `account`; the UI URL the service returns to. */
+async function signIn(account: string, alter: (authorizationUrl: URL) => void = () => {}): Promise<URL> {
+  const authorizationUrl = new URL(await startLogin());
+  expect(authorizationUrl.origin).toBe(op.issuer);
+  alter(authorizationUrl);
+  const back = await deliver(await signInAtProvider(op.issuer, authorizationUrl.toString(), account));
+  expect(back.status).toBe(302);
+  const ui = new URL(back.headers.location);
+  expect(`${ui.origin}${ui.pathname}`).toBe(RETURN_TO);
+  return ui;
+}
+
+async function exchange(code: string) {
+  return t.http().post('/auth/sso/exchange').send({ code });
+}
+
+describe('OIDC sign-in through a real OpenID provider', () => {
+  test('a member signs in: PKCE, state and nonce go out, a one-time code comes back and becomes a session', async () => {
+    const authorizationUrl = new URL(await startLogin());
+    expect(authorizationUrl.searchParams.get('code_challenge_method')).toBe('S256');
+    expect(authorizationUrl.searchParams.get('code_challenge')).toBeTruthy();
+    expect(authorizationUrl.searchParams.get('state')).toBeTruthy();
+    expect(authorizationUrl.searchParams.get('nonce')).toBeTruthy();
+    expect(authorizationUrl.searchParams.get('scope')).toBe('openid email');
+
+    const ui = await signIn('ada-sub');
+    const code = ui.searchParams.get('code')!;
+    expect(ui.searchParams.get('error')).toBeNull();
+    const session = await exchange(code);
+    expect(session.status).toBe(200);
+    expect(session.body).toEqual(expect.objectContaining({ accessToken: expect.any(String), expiresAt: expect.any(String) }));
+    const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${session.body.accessToken}`);
+    expect(me.status).toBe(200);
+    expect(me.body.id).toBe(adaId);
+
+    // Auto-link recorded the identity (provider, subject) once; the next sign-in uses the link.
+    const links = async () => (await t.infra.eventStore.readStream(organizationStreamName(orgId))).filter((e) => e.type === 'SsoIdentityLinked');
+    expect((await links()).map((e) => e.data)).toEqual([expect.objectContaining({ providerId, subject: 'ada-sub', userId: adaId })]);
+    const again = await signIn('ada-sub');
+    expect((await exchange(again.searchParams.get('code')!)).status).toBe(200);
+    expect(await links()).toHaveLength(1);
+
+    // The code is good once.
+    const reused = await exchange(code);
+    expect(reused.status).toBe(400);
+    expect(reused.body.code).toBe('sso-code-invalid');
+  });
+
+  test('a bad state is refused before anything else', async () => {
+    const authorizationUrl = new URL(await startLogin());
+    const callback = await signInAtProvider(op.issuer, authorizationUrl.toString(), 'ada-sub');
+    callback.searchParams.set('state', `${callback.searchParams.get('state')}x`);
+    const response = await deliver(callback);
+    expect(response.status).toBe(400);
+    expect(response.body.code).toBe('sso-state-invalid');
+    expect(response.headers.location).toBeUndefined();
+  });
+
+  test('a nonce other than the one sent is refused', async () => {
+    const ui = await signIn('ada-sub', (url) => url.searchParams.set('nonce', 'attacker-chosen-nonce'));
+    expect(ui.searchParams.get('code')).toBeNull();
+    expect(ui.searchParams.get('error')).toBe('sso-token-rejected');
+  });
+
+  test('control: a token re-signed with its claims unchanged is accepted (so the refusals below are about the claims)', async () => {
+    op.tamperNextIdToken((claims) => claims);
+    const ui = await signIn('ada-sub');
+    expect(ui.searchParams.get('error')).toBeNull();
+    expect((await exchange(ui.searchParams.get('code')!)).status).toBe(200);
+  });
+
+  test.each([
+    ['a wrong issuer', (c: Record<string, unknown>) => ({ ...c, iss: 'http://127.0.0.1:1/evil' })],
+    ['a wrong audience', (c: Record<string, unknown>) => ({ ...c, aud: 'some-other-client' })],
+    ['an expired token', (c: Record<string, unknown>) => ({ ...c, iat: Math.floor(Date.now() / 1000) - 7200, exp: Math.floor(Date.now() / 1000) - 3600 })],
+  ])('an ID token with %s is refused, although the provider signed it', async (_name, change) => {
+    op.tamperNextIdToken(change);
+    const ui = await signIn('ada-sub');
+    expect(ui.searchParams.get('code')).toBeNull();
+    expect(ui.searchParams.get('error')).toBe('sso-token-rejected');
+  });
+
+  test('an email outside the allowed domains is refused', async () => {
+    const ui = await signIn('bob-sub');
+    expect(ui.searchParams.get('error')).toBe('sso-email-domain-not-allowed');
+  });
+
+  test('an unverified email is refused, even when it matches a member', async () => {
+    const ui = await signIn('cy-sub');
+    expect(ui.searchParams.get('error')).toBe('sso-email-not-verified');
+  });
+
+  test('a disabled provider is refused at the start and at the callback of a sign-in already under way', async () => {
+    const underway = new URL(await startLogin());
+    const callback = await signInAtProvider(op.issuer, underway.toString(), 'ada-sub');
+    expect((await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ enabled: false })).status).toBe(200);
+    try {
+      const late = await deliver(callback);
+      expect(new URL(late.headers.location).searchParams.get('error')).toBe('sso-provider-disabled');
+      const refused = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO });
+      expect(refused.status).toBe(302);
+      expect(new URL(refused.headers.location).searchParams.get('error')).toBe('sso-provider-disabled');
+    } finally {
+      await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ enabled: true });
+    }
+  });
+
+  test('without auto-link, a verified email alone signs no one in', async () => {
+    await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ autoLinkVerifiedEmail: false });
+    try {
+      const ui = await signIn('dee-sub');
+      expect(ui.searchParams.get('error')).toBe('sso-account-not-linked');
+      // Ada's identity was linked earlier: it still signs her in.
+      const ada = await signIn('ada-sub');
+      expect((await exchange(ada.searchParams.get('code')!)).status).toBe(200);
+    } finally {
+      await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ autoLinkVerifiedEmail: true });
+    }
+  });
+
+  test('returnTo must be on the allow-list', async () => {
+    for (const returnTo of ['http://evil.test/sso/done', 'http://ui.test/other', 'javascript:alert(1)', '']) {
+      const response = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo });
+      expect(response.status).toBe(400);
+      expect(response.body.code).toBe('invalid-return-to');
+    }
+  });
+});
