@@ -70,6 +70,7 @@ export class SamlSignIn {
   /** Validates the posted SAMLResponse and returns who signed in. */
   async verify(req: Request, res: Response, provider: SsoProvider, oneTime: OneTimeStore): Promise<VerifiedIdentity> {
     (req as ProviderRequest).ssoProvider = provider;
+    refuseSuspiciousMarkup(String((req.body as { SAMLResponse?: unknown }).SAMLResponse ?? ''));
     const profile = await new Promise<Profile>((resolve, reject) => {
       this.passport.authenticate('saml', { session: false }, (error: unknown, user: Profile | false, info: unknown) => {
         if (error) return reject(refuse('sso-assertion-rejected', `The SAML response was refused: ${(error as Error).message ?? error}`.slice(0, 300)));
@@ -77,6 +78,8 @@ export class SamlSignIn {
         resolve(user);
       })(req, res, (error?: unknown) => reject(error ?? new Error('SAML validation failed')));
     });
+    // The library checks the Response's Issuer, which is outside the signature; the signed assertion's must match too.
+    if (profile.issuer !== provider.issuer) throw refuse('sso-assertion-rejected', 'The SAML assertion was issued by another identity provider');
     const assertion = new DOMParser().parseFromString(profile.getAssertionXml!(), 'text/xml').documentElement;
     this.checkRecipient(provider, assertion, profile);
     await this.acceptOnce(provider, assertion, oneTime);
@@ -141,6 +144,25 @@ export class SamlSignIn {
     const ttl = Number.isFinite(notOnOrAfter) ? Math.min(Math.max(notOnOrAfter - Date.now() + CLOCK_SKEW_MS, 60_000), 24 * 3_600_000) : 24 * 3_600_000;
     if (!(await oneTime.put(`saml-assertion:${provider.id}`, id, '1', ttl))) throw refuse('sso-assertion-replayed', 'This SAML assertion was already used');
   }
+}
+
+/**
+ * Refuses markup that has no business in a response and has fooled signature checks
+ * before: a DTD (entity expansion), and comments inside a signature (a comment in
+ * DigestValue split what one library read from what another canonicalized,
+ * CVE-2025-29775). A real IdP sends neither, so refusing costs nothing.
+ */
+function refuseSuspiciousMarkup(encoded: string): void {
+  const xml = Buffer.from(encoded, 'base64').toString('utf8');
+  if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw refuse('sso-assertion-rejected', 'The SAML response contains a DTD');
+  const root = new DOMParser({ errorHandler: () => undefined }).parseFromString(xml, 'text/xml');
+  const walk = (node: Node, inSignature: boolean): boolean => {
+    if (node.nodeType === node.COMMENT_NODE && inSignature) return true;
+    const here = inSignature || (node.nodeType === node.ELEMENT_NODE && (node as Element).localName === 'Signature');
+    for (let child = node.firstChild; child; child = child.nextSibling) if (walk(child, here)) return true;
+    return false;
+  };
+  if (walk(root as unknown as Node, false)) throw refuse('sso-assertion-rejected', 'The SAML response has a comment inside its signature');
 }
 
 function emailOf(profile: Profile): string | null {

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import { inviteAndSetUp } from '../support/members.js';
+import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion, type AssertionInput, type SigningIdentity } from '../support/saml-idp.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * SAML 2.0 sign-in with responses signed in the test by an identity provider's key
+ * made here, and the attacks SAML service providers are known to fall for. Every
+ * refusal is checked to come back to the UI as `?error=` with no code.
+ */
+const PUBLIC_URL = 'http://sp.test';
+const RETURN_TO = 'http://ui.test/sso/done';
+const PASSWORD = 'member-password-123';
+
+interface Org {
+  id: string;
+  providerId: string;
+  idp: SigningIdentity;
+  idpEntityId: string;
+  spEntityId: string;
+  acsUrl: string;
+}
+
+let t: TestApp;
+let root: string;
+let a: Org;
+let b: Org;
+let graceId: string;
+const attacker = makeSigningIdentity('attacker.test');
+
+async function organizationWithSaml(name: string, domain: string): Promise<Org> {
+  const id = (await t.http().post('/organizations').set('Authorization', root).send({ name, timeZone: 'UTC' })).body.id as string;
+  const idp = makeSigningIdentity(`idp.${domain}`);
+  const idpEntityId = `https://idp.${domain}/saml`;
+  const created = await t.http().post('/sso/providers').set('Authorization', root).send({
+    organizationId: id,
+    protocol: 'saml',
+    displayName: `${name} SSO`,
+    issuer: idpEntityId,
+    ssoUrl: `https://idp.${domain}/sso`,
+    idpCertificate: idp.certificatePem,
+    allowedDomains: [domain],
+    autoLinkVerifiedEmail: true,
+  });
+  if (created.status !== 201) throw new Error(JSON.stringify(created.body));
+  const view = (await t.http().get(`/sso/providers/${created.body.id}`).set('Authorization', root)).body;
+  return { id, providerId: created.body.id, idp, idpEntityId, spEntityId: view.spEntityId, acsUrl: view.acsUrl };
+}
+
+beforeAll(async () => {
+  t = await startTestApp({ PUBLIC_URL, SSO_RETURN_TO_ALLOWLIST: 'http://ui.test/sso' });
+  root = await t.login();
+  a = await organizationWithSaml('Alpha Academy', 'alpha.test');
+  b = await organizationWithSaml('Beta Business School', 'beta.test');
+  graceId = await inviteAndSetUp(t, root, a.id, { email: 'grace@alpha.test', roles: ['admin'] }, PASSWORD);
+  await inviteAndSetUp(t, root, a.id, { email: 'mallory@alpha.test', roles: ['instructor'] }, PASSWORD);
+  await inviteAndSetUp(t, root, b.id, { email: 'bea@beta.test', roles: ['admin'] }, PASSWORD);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+/** GET login: the AuthnRequest's id and the RelayState the response must come back with. */
+async function start(org: Org) {
+  const response = await t.http().get(`/auth/sso/${org.providerId}/login`).query({ returnTo: RETURN_TO });
+  expect(response.status).toBe(302);
+  expect(response.headers.location.startsWith(`https://idp.`)).toBe(true);
+  return readAuthnRequest(response.headers.location);
+}
+
+/** What org's IdP would assert about `person` in answer to `requestId`. */
+function assertion(org: Org, requestId: string, person: { nameId: string; email: string }, extra: Partial<AssertionInput> = {}): string {
+  return assertionXml({ idpEntityId: org.idpEntityId, acsUrl: org.acsUrl, audience: org.spEntityId, inResponseTo: requestId, ...person, ...extra });
+}
+
+async function post(org: Org, relayState: string, response: string) {
+  return t.http().post(`/auth/sso/${org.providerId}/acs`).type('form').send({ SAMLResponse: encodeResponse(response), RelayState: relayState });
+}
+
+/** Posts and reads where the service sent the browser: { code } or { error }. */
+async function outcome(org: Org, relayState: string, response: string) {
+  const answer = await post(org, relayState, response);
+  expect(answer.status).toBe(302);
+  const ui = new URL(answer.headers.location);
+  expect(`${ui.origin}${ui.pathname}`).toBe(RETURN_TO);
+  return { code: ui.searchParams.get('code'), error: ui.searchParams.get('error') };
+}
+
+const grace = { nameId: 'grace-0001', email: 'grace@alpha.test' };
+const mallory = { nameId: 'mallory-0002', email: 'mallory@alpha.test' };
+
+describe('SAML sign-in with signed responses', () => {
+  test('a member signs in with a signed assertion; SP metadata names the entity ID and ACS', async () => {
+    const metadata = await t.http().get(`/auth/sso/${a.providerId}/metadata`);
+    expect(metadata.status).toBe(200);
+    expect(metadata.headers['content-type']).toMatch(/samlmetadata\+xml/);
+    expect(metadata.text).toContain(`entityID="${a.spEntityId}"`);
+    expect(metadata.text).toContain(`Location="${a.acsUrl}"`);
+
+    const request = await start(a);
+    const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, grace), a.idp));
+    const result = await outcome(a, request.relayState, response);
+    expect(result.error).toBeNull();
+    const session = await t.http().post('/auth/sso/exchange').send({ code: result.code });
+    expect(session.status).toBe(200);
+    const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${session.body.accessToken}`);
+    expect(me.body.id).toBe(graceId);
+  });
+
+  test('an unsigned response is refused', async () => {
+    const request = await start(a);
+    const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, assertion(a, request.id, grace)));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+
+  test('signature wrapping is refused: a second, unsigned assertion beside the signed one', async () => {
+    for (const order of ['evil-first', 'evil-last'] as const) {
+      const request = await start(a);
+      const signed = signAssertion(assertion(a, request.id, mallory), a.idp);
+      const evil = assertion(a, request.id, grace);
+      const parts = order === 'evil-first' ? [evil, signed] : [signed, evil];
+      const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, ...parts));
+      expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+    }
+  });
+
+  test('signature wrapping is refused: the signed assertion moved aside and an unsigned one in its place', async () => {
+    const request = await start(a);
+    const signed = signAssertion(assertion(a, request.id, mallory), a.idp);
+    // The signed original hidden in an extension-like wrapper; the victim's assertion where the SP looks.
+    const wrapped = signed.replace('<saml:Assertion', '<saml:Advice><saml:Assertion').replace(/<\/saml:Assertion>$/, '</saml:Assertion></saml:Advice>');
+    const evil = assertion(a, request.id, grace).replace('</saml:Issuer>', `</saml:Issuer>${wrapped}`);
+    const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, evil));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+
+  test('a comment inside DigestValue is refused', async () => {
+    const request = await start(a);
+    const signed = signAssertion(assertion(a, request.id, grace), a.idp);
+    const commented = signed.replace(/(<DigestValue>)([^<]{8})/, '$1$2<!-- -->');
+    expect(commented).not.toBe(signed);
+    const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, commented));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+
+  test("the attacker's own certificate in KeyInfo is not trusted", async () => {
+    const request = await start(a);
+    const forged = signAssertion(assertion(a, request.id, grace), attacker);
+    expect(forged).toContain(attacker.certificatePem.replace(/-----[^-]+-----|\s/g, '').slice(0, 40));
+    const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, forged));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+
+  test('a replayed response is refused, and so is a fresh response reusing an accepted assertion id', async () => {
+    const first = await start(a);
+    const assertionId = `_a${randomUUID().replace(/-/g, '')}`;
+    const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: first.id }, signAssertion(assertion(a, first.id, grace, { assertionId }), a.idp));
+    expect((await outcome(a, first.relayState, response)).code).toBeTruthy();
+
+    // The same response again, even carried by a new sign-in's relay state.
+    const second = await start(a);
+    const replay = await post(a, first.relayState, response);
+    expect(replay.status).toBe(400);
+    expect(await outcome(a, second.relayState, response)).toEqual({ code: null, error: 'sso-assertion-rejected' });
+
+    // A correctly signed answer to a new request, with the id of an assertion already used.
+    const third = await start(a);
+    const reused = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: third.id }, signAssertion(assertion(a, third.id, grace, { assertionId }), a.idp));
+    expect(await outcome(a, third.relayState, reused)).toEqual({ code: null, error: 'sso-assertion-replayed' });
+  });
+
+  test("organization A's identity provider cannot sign anyone into organization B", async () => {
+    const request = await start(b);
+    // Everything addressed to B, but signed with A's IdP key (A's IdP admin going rogue).
+    const crafted = assertionXml({ idpEntityId: b.idpEntityId, acsUrl: b.acsUrl, audience: b.spEntityId, inResponseTo: request.id, nameId: 'bea-1', email: 'bea@beta.test' });
+    const result = await outcome(b, request.relayState, responseXml({ idpEntityId: b.idpEntityId, acsUrl: b.acsUrl, inResponseTo: request.id }, signAssertion(crafted, a.idp)));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+
+    // A genuine response for A posted to B's ACS.
+    const forA = await start(a);
+    const genuine = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: forA.id }, signAssertion(assertion(a, forA.id, grace), a.idp));
+    const towardB = await start(b);
+    expect(await outcome(b, towardB.relayState, genuine)).toEqual({ code: null, error: 'sso-assertion-rejected' });
+    // With A's relay state at B's ACS it is not even read.
+    expect((await post(b, forA.relayState, genuine)).status).toBe(400);
+  });
+
+  test.each([
+    ['another audience', { audience: 'https://other-sp.test/metadata' }],
+    ['another recipient', { acsUrl: 'https://other-sp.test/acs' }],
+    ['an expired assertion', { notBefore: new Date(Date.now() - 3_600_000), notOnOrAfter: new Date(Date.now() - 1_800_000) }],
+    ['an assertion not valid yet', { notBefore: new Date(Date.now() + 1_800_000), notOnOrAfter: new Date(Date.now() + 3_600_000) }],
+    ['another issuer', { idpEntityId: 'https://idp.elsewhere.test/saml' }],
+  ])('a signed assertion for %s is refused', async (_name, extra) => {
+    const request = await start(a);
+    const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, grace, extra), a.idp)));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+
+  test('an answer to a request this service never made is refused', async () => {
+    const request = await start(a);
+    const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: '_never-sent' }, signAssertion(assertion(a, '_never-sent', grace), a.idp)));
+    expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+});
