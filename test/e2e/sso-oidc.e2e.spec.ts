@@ -3,7 +3,7 @@ import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { freePort } from '../support/net.js';
 import { signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { recordResponses, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * OpenID Connect sign-in against a real OpenID provider (`oidc-provider`) on loopback:
@@ -22,9 +22,12 @@ let root: string;
 let orgId: string;
 let providerId: string;
 let adaId: string;
+const logLines: string[] = [];
+let responses: string[];
 
 beforeAll(async () => {
-  t = await startTestApp({ PUBLIC_URL, SSO_RETURN_TO_ALLOWLIST: 'http://ui.test/sso' });
+  t = await startTestApp({ PUBLIC_URL, SSO_RETURN_TO_ALLOWLIST: 'http://ui.test/sso', LOG_LEVEL: 'debug' }, undefined, { logLines });
+  responses = recordResponses(t);
   root = await t.login();
   orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Springfield High', timeZone: 'UTC' })).body.id;
   adaId = await inviteAndSetUp(t, root, orgId, { email: 'ada@school.test', roles: ['instructor'] }, PASSWORD);
@@ -202,5 +205,43 @@ describe('OIDC sign-in through a real OpenID provider', () => {
       expect(response.status).toBe(400);
       expect(response.body.code).toBe('invalid-return-to');
     }
+  });
+
+  test('no response, log line or event contains the client secret; blank keeps it, a new one replaces it', async () => {
+    const events = JSON.stringify(await t.infra.eventStore.readStream(organizationStreamName(orgId)));
+    const everything = [...responses, ...logLines, events];
+    // The search is over real output: the sign-ins above answered, logged their refusals and stored their events.
+    expect(responses.length).toBeGreaterThan(30);
+    expect(logLines.some((line) => line.includes('SSO sign-in refused'))).toBe(true);
+    expect(events).toContain('clientSecretCiphertext');
+    for (const text of everything) expect(text).not.toContain(CLIENT_SECRET);
+
+    // Blank on edit keeps the secret: sign-in still works after it.
+    expect((await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ clientSecret: '', displayName: 'Springfield SSO' })).status).toBe(200);
+    const kept = await signIn('ada-sub');
+    expect((await exchange(kept.searchParams.get('code')!)).status).toBe(200);
+    // A new secret replaces it: the provider now refuses the old one, so the sign-in fails at the token endpoint.
+    expect((await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ clientSecret: 'a-different-secret' })).status).toBe(200);
+    const replaced = await signIn('ada-sub');
+    expect(replaced.searchParams.get('error')).toBe('sso-token-rejected');
+    expect((await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ clientSecret: CLIENT_SECRET })).status).toBe(200);
+    for (const text of [...responses, ...logLines]) expect(text).not.toContain('a-different-secret');
+  });
+
+  test('deleting the provider removes its identity links, and no one signs in through it any more', async () => {
+    const underway = new URL(await startLogin());
+    const callback = await signInAtProvider(op.issuer, underway.toString(), 'ada-sub');
+    const removed = await t.http().delete(`/sso/providers/${providerId}`).set('Authorization', root);
+    expect(removed.status).toBe(200);
+    const events = await t.infra.eventStore.readStream(organizationStreamName(orgId));
+    expect(events.at(-1)).toEqual(expect.objectContaining({ type: 'SsoProviderRemoved', data: expect.objectContaining({ providerId, unlinkedUserIds: [adaId] }) }));
+    const late = await deliver(callback);
+    expect(new URL(late.headers.location).searchParams.get('error')).toBe('sso-provider-not-found');
+    const login = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO });
+    expect(new URL(login.headers.location).searchParams.get('error')).toBe('sso-provider-not-found');
+    expect((await t.http().get(`/sso/providers/${providerId}`).set('Authorization', root)).status).toBe(404);
+    expect((await t.http().get('/sso/providers').query({ organizationId: orgId }).set('Authorization', root)).body.items).toEqual([]);
+    // Her password still works: the organization does not require SSO any more.
+    expect((await t.http().post('/auth/login').send({ email: 'ada@school.test', password: PASSWORD })).status).toBe(200);
   });
 });

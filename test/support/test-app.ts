@@ -73,3 +73,26 @@ export const IMAGES = {
   tiff: Buffer.concat([Buffer.from([0x49, 0x49, 0x2a, 0x00, 0x08, 0, 0, 0]), Buffer.alloc(16)]),
   gif: Buffer.from('GIF89a\x01\x00\x01\x00\x00\x00\x00;', 'latin1'),
 };
+
+/**
+ * Keeps the headers and body of every response the app sends from now on, for tests
+ * that search everything the service said (for example for a secret).
+ */
+export function recordResponses(t: TestApp): string[] {
+  const seen: string[] = [];
+  (t.app.getHttpServer() as import('node:http').Server).on('request', (_req: unknown, res: import('node:http').ServerResponse) => {
+    const chunks: Buffer[] = [];
+    const write = res.write.bind(res) as (...args: unknown[]) => boolean;
+    const end = res.end.bind(res) as (...args: unknown[]) => unknown;
+    res.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+      return write(chunk, ...rest);
+    }) as typeof res.write;
+    res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+      if (chunk && typeof chunk !== 'function') chunks.push(Buffer.from(chunk as string));
+      seen.push(`${JSON.stringify(res.getHeaders())}\n${Buffer.concat(chunks).toString('utf8')}`);
+      return end(chunk, ...rest);
+    }) as typeof res.end;
+  });
+  return seen;
+}

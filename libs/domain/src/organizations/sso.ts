@@ -125,8 +125,9 @@ export function validateSsoProvider(input: SsoProviderInput, current: SsoProvide
   const errors = new FieldErrors();
   const pick = <K extends keyof SsoProviderInput>(key: K) => (input[key] !== undefined ? input[key] : current ? (current as unknown as SsoProviderInput)[key] : undefined);
 
-  const protocol = text(pick('protocol')) as SsoProtocol;
-  if (current && input.protocol !== undefined && protocol !== current.protocol) errors.add('protocol', 'protocol cannot be changed; add a new provider instead');
+  // An edit keeps the protocol; the rest is checked as that protocol needs.
+  const protocol = (current ? current.protocol : text(input.protocol)) as SsoProtocol;
+  if (current && input.protocol !== undefined && text(input.protocol) !== current.protocol) errors.add('protocol', 'protocol cannot be changed; add a new provider instead');
   else if (protocol !== 'oidc' && protocol !== 'saml') errors.add('protocol', 'protocol must be oidc or saml');
 
   const displayName = text(pick('displayName'));
