@@ -24,9 +24,20 @@ describe('Routes', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('only sign-in, the setup page and its form, and health are public', () => {
+  test('only sign-in (password and SSO), the setup page and its form, and health are public', () => {
     const open = routes(t.app).filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort();
-    expect(open).toEqual(['GET /health', 'GET /setup', 'POST /auth/login', 'POST /auth/setup']);
+    expect(open).toEqual([
+      'GET /auth/sso/:providerId/callback',
+      'GET /auth/sso/:providerId/login',
+      'GET /auth/sso/:providerId/metadata',
+      'GET /auth/sso/discover',
+      'GET /health',
+      'GET /setup',
+      'POST /auth/login',
+      'POST /auth/setup',
+      'POST /auth/sso/:providerId/acs',
+      'POST /auth/sso/exchange',
+    ]);
   });
 
   test('every route that is not public answers 401 without a token, and with an unknown token', async () => {
