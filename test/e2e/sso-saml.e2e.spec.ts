@@ -204,4 +204,35 @@ describe('SAML sign-in with signed responses', () => {
     const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: '_never-sent' }, signAssertion(assertion(a, '_never-sent', grace), a.idp)));
     expect(result).toEqual({ code: null, error: 'sso-assertion-rejected' });
   });
+
+  test('deactivation, a pending setup and arrears refuse an SSO sign-in exactly as they refuse a password', async () => {
+    const signInAs = async (person: { nameId: string; email: string }) => {
+      const request = await start(a);
+      return outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, person), a.idp)));
+    };
+    const password = (email: string) => t.http().post('/auth/login').send({ email, password: PASSWORD });
+
+    const pending = await t.http().post(`/organizations/${a.id}/users`).set('Authorization', root).send({ email: 'pat@alpha.test', firstName: 'Pat', lastName: 'Pending', roles: ['instructor'] });
+    expect(pending.status).toBe(201);
+    expect(await signInAs({ nameId: 'pat-3', email: 'pat@alpha.test' })).toEqual({ code: null, error: 'invalid-credentials' });
+
+    const malloryId = (await t.http().get(`/organizations/${a.id}/users`).query({ search: 'mallory' }).set('Authorization', root)).body.items[0].id;
+    await t.http().post(`/organizations/${a.id}/users/${malloryId}/deactivate`).set('Authorization', root).send({});
+    expect((await password('mallory@alpha.test')).body.code).toBe('invalid-credentials');
+    expect(await signInAs(mallory)).toEqual({ code: null, error: 'invalid-credentials' });
+
+    // A code issued before the organization went into arrears no longer buys a session.
+    const early = await signInAs(grace);
+    expect(early.code).toBeTruthy();
+    expect((await t.http().post(`/organizations/${a.id}/arrears`).set('Authorization', root)).status).toBe(200);
+    try {
+      expect((await password('grace@alpha.test')).body.code).toBe('organization-suspended');
+      expect(await signInAs(grace)).toEqual({ code: null, error: 'organization-suspended' });
+      const late = await t.http().post('/auth/sso/exchange').send({ code: early.code });
+      expect([late.status, late.body.code]).toEqual([401, 'organization-suspended']);
+    } finally {
+      await t.http().delete(`/organizations/${a.id}/arrears`).set('Authorization', root);
+    }
+    expect((await signInAs(grace)).code).toBeTruthy();
+  });
 });
