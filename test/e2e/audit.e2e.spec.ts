@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES } from '../../libs/domain/src/index.js';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '../../libs/domain/src/index.js';
+import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion } from '../support/saml-idp.js';
 import type { RecordedEvent } from '../../libs/event-store/src/event-store.port.js';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ describe('Audit log', () => {
   test('every command in the product produces audit entries that name its actor', async () => {
     const asAdmin = (call: ReturnType<ReturnType<TestApp['http']>['get']>) => call.set('Authorization', adminAuth);
     // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    const ok = (response: { status: number; body: any }, status = [200, 201, 204]) => {
+    const ok = <R extends { status: number; body: any }>(response: R, status = [200, 201, 204]): R => {
       if (!status.includes(response.status)) throw new Error(`${response.status} ${JSON.stringify(response.body)}`);
       return response;
     };
@@ -75,11 +76,23 @@ describe('Audit log', () => {
     ok(await asAdmin(t.http().get(`/organizations/${orgId}/users/export.csv`)));
     ok(await asAdmin(t.http().get('/audit/export')).query({ organizationId: orgId }));
     ok(await asAdmin(t.http().get(`/organizations/${orgId}/audit`)));
+    // Enterprise SSO: a provider added, edited, used (the admin's identity is linked by verified email) and deleted.
+    const idp = makeSigningIdentity('idp.audited.test');
+    const providerId = ok(
+      await t.http().post('/sso/providers').set('Authorization', root)
+        .send({ organizationId: orgId, protocol: 'saml', displayName: 'Audited SSO', issuer: 'https://idp.audited.test', ssoUrl: 'https://idp.audited.test/sso', idpCertificate: idp.certificatePem }),
+    ).body.id;
+    const sp = ok(await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ autoLinkVerifiedEmail: true })) && ok(await t.http().get(`/sso/providers/${providerId}`).set('Authorization', root)).body;
+    const request = readAuthnRequest(ok(await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: 'http://localhost:3000/ui' }), [302]).headers.location);
+    const signed = signAssertion(assertionXml({ idpEntityId: 'https://idp.audited.test', acsUrl: sp.acsUrl, audience: sp.spEntityId, inResponseTo: request.id, nameId: 'hedy-1', email: 'head@audited.test' }), idp);
+    const back = ok(await t.http().post(`/auth/sso/${providerId}/acs`).type('form').send({ SAMLResponse: encodeResponse(responseXml({ idpEntityId: 'https://idp.audited.test', acsUrl: sp.acsUrl, inResponseTo: request.id }, signed)), RelayState: request.relayState }), [302]);
+    expect(new URL(back.headers.location).searchParams.get('code')).toBeTruthy();
+    ok(await t.http().delete(`/sso/providers/${providerId}`).set('Authorization', root));
 
     const log = ok(await asAdmin(t.http().get(`/organizations/${orgId}/audit`)).query({ pageSize: 100 })).body;
     const seen = new Set<string>(log.items.map((e: { type: string }) => e.type));
     // Derived from the domain: a new event type that no command here produces fails this test.
-    for (const type of [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, 'DataAccessed']) expect([type, seen.has(type)]).toEqual([type, true]);
+    for (const type of [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, 'DataAccessed']) expect([type, seen.has(type)]).toEqual([type, true]);
     for (const entry of log.items) {
       expect(entry.actor.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(entry.summary.length).toBeGreaterThan(5);
@@ -105,6 +118,9 @@ describe('Audit log', () => {
     });
     expect(byType('UserDeactivated')[0].summary).toBe('Deactivated Teagan Cher <teach@audited.test>; classes moved to Otto Cher <teach2@audited.test>');
     expect(byType('ClassReassigned')[0].summary).toBe('Moved class "Algebra I" from Teagan Cher <teach@audited.test> to Otto Cher <teach2@audited.test>');
+    expect(byType('SsoIdentityLinked')[0]).toMatchObject({ actor: { id: adminId, kind: 'member' }, summary: 'Linked Hedy Head <head@audited.test> to an SSO identity by verified email head@audited.test' });
+    expect(byType('SsoProviderRemoved')[0].summary).toBe('Deleted the SSO provider "Audited SSO" and its 1 identity link');
+    expect(byType('SsoProviderAdded')[0].summary).toBe('Added the SAML SSO provider "Audited SSO" (active)');
     expect(byType('DataAccessed').map((e: { summary: string }) => e.summary)).toEqual(
       expect.arrayContaining(['Exported the member list (3 rows)', 'Exported the audit trail as ndjson', 'Viewed the audit log']),
     );
