@@ -109,6 +109,15 @@ describe('SAML sign-in with signed responses', () => {
     expect(me.body.id).toBe(graceId);
   });
 
+  test('a large response (group memberships and all, past the 16 kB form limit) is accepted', async () => {
+    const request = await start(a);
+    const groups = Array.from({ length: 400 }, (_, i) => `<saml:AttributeValue>course-section-${i}-of-the-long-list</saml:AttributeValue>`).join('');
+    const big = assertion(a, request.id, grace).replace('</saml:AttributeStatement>', `<saml:Attribute Name="groups">${groups}</saml:Attribute></saml:AttributeStatement>`);
+    const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(big, a.idp));
+    expect(encodeResponse(response).length).toBeGreaterThan(20_000);
+    expect((await outcome(a, request.relayState, response)).code).toBeTruthy();
+  });
+
   test('an unsigned response is refused', async () => {
     const request = await start(a);
     const result = await outcome(a, request.relayState, responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, assertion(a, request.id, grace)));

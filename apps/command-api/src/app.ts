@@ -66,6 +66,9 @@ export async function createApp(infra: Infrastructure): Promise<App> {
     next();
   });
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  // SAML responses arrive as a form post (HTTP-POST binding): signed XML with
+  // certificates and attributes easily passes 16 kB.
+  app.use(/^\/auth\/sso\/[^/]+\/acs$/, express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 10 }));
   // The setup page is a plain HTML form.
   app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
   // Body parser errors (bad JSON, too large) become problem responses, like every other error.
