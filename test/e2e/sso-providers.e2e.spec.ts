@@ -120,6 +120,15 @@ describe('SSO providers', () => {
     await t.http().delete(`/sso/providers/${id}`).set('Authorization', root);
   });
 
+  test('POST /sso/providers/:id creates under a chosen id, once', async () => {
+    const id = '5b0d4a3e-8f1c-4c57-9a61-2f7e0c9d1b42';
+    const first = await t.http().post(`/sso/providers/${id}`).set('Authorization', root).send(oidc());
+    expect([first.status, first.body.id]).toEqual([201, id]);
+    const again = await t.http().post(`/sso/providers/${id}`).set('Authorization', root).send(oidc({ organizationId: otherOrgId }));
+    expect([again.status, again.body.code]).toEqual([409, 'sso-provider-already-exists']);
+    await t.http().delete(`/sso/providers/${id}`).set('Authorization', root);
+  });
+
   test('a SAML provider needs an entity ID, an https SSO URL and a valid PEM certificate; it gets SP URLs and metadata', async () => {
     const base = { organizationId: orgId, protocol: 'saml', displayName: 'School SAML', issuer: 'https://idp.school.test/saml', ssoUrl: 'https://idp.school.test/sso' };
     const missing = await create({ organizationId: orgId, protocol: 'saml' });

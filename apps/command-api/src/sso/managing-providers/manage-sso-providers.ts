@@ -14,7 +14,7 @@ import { PageField, PageSizeField } from '../../organizations/listing-organizati
 import type { PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
 import { newId } from '../../shared/ids.js';
-import { organizationNotFound } from '../../shared/problem.js';
+import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import type { SecretBox } from '../../shared/secret-box.js';
@@ -183,10 +183,24 @@ export class ManageSsoProvidersController {
   @Post()
   @RequirePermission('sso:manage')
   @HttpCode(201)
-  async create(@Body() body: CreateSsoProviderDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
+  create(@Body() body: CreateSsoProviderDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
+    return this.add(newId(), body, metadata);
+  }
+
+  /** Adds a provider under an id the client chose (a UUID); the same id again is a 409. */
+  @Post(':id')
+  @RequirePermission('sso:manage')
+  @HttpCode(201)
+  createWithId(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string, @Body() body: CreateSsoProviderDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
+    return this.add(id, body, metadata);
+  }
+
+  private async add(providerId: string, body: CreateSsoProviderDto, metadata: CommandMetadata): Promise<WriteResponse> {
     const organization = await this.readStore.collection(ORGANIZATIONS).findOne({ _id: body.organizationId });
     if (!organization) throw organizationNotFound();
-    const providerId = newId();
+    // Provider ids are unique across organizations: the sign-in routes name the provider only.
+    const existing = await this.readStore.collection<SsoProviderDocument>(SSO_PROVIDERS).findOne({ _id: providerId });
+    if (existing) throw new ProblemException(409, 'sso-provider-already-exists', 'An SSO provider with this id already exists');
     const secret = body.protocol === 'oidc' && body.clientSecret?.trim() ? this.secrets.seal(body.clientSecret.trim()) : null;
     const result = await this.commands.execute(new AddSsoProvider(body.organizationId, providerId, inputOf(body), secret, metadata));
     return { id: providerId, revision: result.revision, position: result.position };
