@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { deciderSpec } from '../testing/given-when-then.js';
 import { organizationDecider, type OrganizationEvent } from './organization.js';
-import { emailDomainAllowed, splitList, ssoRequiredBy, validateSsoProvider, type SsoProviderSettings } from './sso.js';
+import { emailDomainAllowed, splitList, validateSsoProvider, type SsoProviderSettings } from './sso.js';
 
 const spec = deciderSpec(organizationDecider);
 const org = 'org-1';
@@ -49,11 +49,6 @@ describe('SSO provider settings', () => {
     expect(emailDomainAllowed({ allowedDomains: ['school.test'] }, 'a@sub.school.test')).toBe(false);
   });
 
-  test('only an enabled provider can require SSO', () => {
-    const provider = { ...settings, id: 'p1', clientSecretCiphertext: null };
-    expect(ssoRequiredBy([{ ...provider, requireSso: true, enabled: false }])).toBeNull();
-    expect(ssoRequiredBy([provider, { ...provider, id: 'p2', requireSso: true }])?.id).toBe('p2');
-  });
 });
 
 describe('SSO providers in the organization stream', () => {

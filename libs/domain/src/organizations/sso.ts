@@ -195,12 +195,6 @@ export function emailDomainAllowed(settings: Pick<SsoProviderSettings, 'allowedD
   return settings.allowedDomains.includes(domain);
 }
 
-/** Whether the organization's members must sign in through SSO: an enabled provider requires it. */
-export function ssoRequiredBy(providers: Iterable<SsoProvider>): SsoProvider | null {
-  for (const p of providers) if (p.enabled && p.requireSso) return p;
-  return null;
-}
-
 const settingsOf = (p: SsoProvider): SsoProviderSettings => {
   const { id: _id, clientSecretCiphertext: _secret, ...settings } = p;
   return settings;

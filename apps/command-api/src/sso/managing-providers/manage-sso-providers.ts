@@ -21,67 +21,56 @@ import type { SecretBox } from '../../shared/secret-box.js';
 import { APP_CONFIG, READ_STORE, SECRET_BOX } from '../../shared/tokens.js';
 import { normalizeCertificate, providerView, ssoProviderNotFound as ssoNotFound, SsoProviders } from '../sso-providers.js';
 
+/** Optional text with a generous bound; the decider applies the real limits with field messages. */
+const OptionalText = (field: string, max: number, description?: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description }),
+    IsOptional(),
+    IsString({ message: `${field} must be text` }),
+    MaxLength(max, { message: `${field} must be at most ${max} characters` }),
+  );
 /** A list, or text with one item per line or comma separated (the guide's wording); the decider splits and counts it. */
-const TextOrList = (field: string) => applyDecorators(IsOptional(), IsString({ each: true, message: `${field} must be text (one per line or comma separated) or a list of strings` }));
+const TextOrList = (field: string, description: string) =>
+  applyDecorators(
+    ApiPropertyOptional({ description }),
+    IsOptional(),
+    IsString({ each: true, message: `${field} must be text (one per line or comma separated) or a list of strings` }),
+  );
+const Toggle = (field: string, fallback: boolean, description: string) =>
+  applyDecorators(ApiPropertyOptional({ default: fallback, description }), IsOptional(), IsBoolean({ message: `${field} must be true or false` }));
 
 class SsoProviderFields {
-  @ApiPropertyOptional({ example: 'Springfield High Google Workspace' })
-  @IsOptional()
-  @IsString({ message: 'displayName must be text' })
-  @MaxLength(200, { message: 'displayName must be at most 100 characters' })
+  @OptionalText('displayName', 200, 'Shown to administrators, for example "Springfield High Google Workspace"')
   displayName?: string;
 
-  @ApiPropertyOptional({ description: 'OIDC: the issuer URL (https). SAML: the IdP entity ID.' })
-  @IsOptional()
-  @IsString({ message: 'issuer must be text' })
-  @MaxLength(4096, { message: 'issuer is too long' })
+  @OptionalText('issuer', 4096, 'OIDC: the issuer URL (https). SAML: the IdP entity ID.')
   issuer?: string;
 
-  @ApiPropertyOptional({ description: 'OIDC only' })
-  @IsOptional()
-  @IsString({ message: 'clientId must be text' })
-  @MaxLength(1024, { message: 'clientId is too long' })
+  @OptionalText('clientId', 1024, 'OIDC only')
   clientId?: string;
 
-  @ApiPropertyOptional({ description: 'OIDC only. Write-only: never returned. On edit, blank keeps the existing secret.' })
-  @IsOptional()
-  @IsString({ message: 'clientSecret must be text' })
-  @MaxLength(4096, { message: 'clientSecret is too long' })
+  @OptionalText('clientSecret', 4096, 'OIDC only. Write-only: never returned. On edit, blank keeps the existing secret.')
   clientSecret?: string;
 
-  @ApiPropertyOptional({ description: 'OIDC only: one per line or comma separated, or a list; must include openid', example: 'openid\nemail\nprofile' })
-  @TextOrList('scopes')
+  @TextOrList('scopes', 'OIDC only: one per line or comma separated, or a list; must include openid')
   scopes?: string | string[];
 
-  @ApiPropertyOptional({ description: 'One per line or comma separated, or a list; none means any verified email', example: 'school.edu' })
-  @TextOrList('allowedDomains')
+  @TextOrList('allowedDomains', 'One per line or comma separated, or a list; none means any verified email')
   allowedDomains?: string | string[];
 
-  @ApiPropertyOptional({ description: 'SAML only: the IdP single sign-on URL' })
-  @IsOptional()
-  @IsString({ message: 'ssoUrl must be text' })
-  @MaxLength(4096, { message: 'ssoUrl is too long' })
+  @OptionalText('ssoUrl', 4096, 'SAML only: the IdP single sign-on URL')
   ssoUrl?: string;
 
-  @ApiPropertyOptional({ description: 'SAML only: the IdP signing certificate, PEM' })
-  @IsOptional()
-  @IsString({ message: 'idpCertificate must be text' })
-  @MaxLength(20_000, { message: 'idpCertificate is too long' })
+  @OptionalText('idpCertificate', 20_000, 'SAML only: the IdP signing certificate, PEM')
   idpCertificate?: string;
 
-  @ApiPropertyOptional({ default: true })
-  @IsOptional()
-  @IsBoolean({ message: 'enabled must be true or false' })
+  @Toggle('enabled', true, 'Users can sign in with this provider')
   enabled?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: "The organization's members can no longer sign in with a password" })
-  @IsOptional()
-  @IsBoolean({ message: 'requireSso must be true or false' })
+  @Toggle('requireSso', false, "The organization's members can no longer sign in with a password")
   requireSso?: boolean;
 
-  @ApiPropertyOptional({ default: false, description: 'Link an existing member whose verified provider email matches' })
-  @IsOptional()
-  @IsBoolean({ message: 'autoLinkVerifiedEmail must be true or false' })
+  @Toggle('autoLinkVerifiedEmail', false, 'Link an existing member whose verified provider email matches')
   autoLinkVerifiedEmail?: boolean;
 }
 

@@ -15,7 +15,6 @@ export interface PendingOidcSignIn {
   codeVerifier: string;
 }
 
-export const OIDC_PENDING_TTL_MS = 10 * 60_000;
 const DISCOVERY_TTL_MS = 10 * 60_000;
 const isLoopback = (url: URL) => ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
 

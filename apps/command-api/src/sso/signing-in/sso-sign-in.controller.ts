@@ -13,9 +13,9 @@ import { ProblemException } from '../../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
 import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
 import { ssoProviderNotFound, SsoProviders } from '../sso-providers.js';
-import { OIDC_PENDING_TTL_MS, OidcSignIn, type PendingOidcSignIn } from './oidc-sign-in.js';
+import { OidcSignIn, type PendingOidcSignIn } from './oidc-sign-in.js';
 import { SamlSignIn } from './saml-sign-in.js';
-import { SsoSignIn } from './sso-sign-in.service.js';
+import { PENDING_SIGN_IN_TTL_MS, SsoSignIn } from './sso-sign-in.service.js';
 
 export class SsoExchangeDto {
   @ApiProperty({ description: 'The one-time code the sign-in redirected back with' })
@@ -93,15 +93,14 @@ export class SsoSignInController {
   async login(@Param('providerId', ProviderId()) providerId: string, @Query('returnTo') returnToParam: unknown, @Req() req: Request, @Res() res: Response) {
     const returnTo = this.signIn.allowedReturnTo(returnToParam).toString();
     await this.backToUi(res, returnTo, providerId, async () => {
-      const { provider } = await this.providers.current(providerId);
-      const { provider: usable } = await this.signIn.usable(providerId, provider.protocol);
+      const { provider: usable } = await this.signIn.usable(providerId);
       if (usable.protocol === 'oidc') {
         const { url, state, pending } = await this.oidc.start(usable, returnTo);
-        await this.signIn.oneTime.put('oidc-state', state, JSON.stringify(pending), OIDC_PENDING_TTL_MS);
+        await this.signIn.oneTime.put('oidc-state', state, JSON.stringify(pending), PENDING_SIGN_IN_TTL_MS);
         res.redirect(302, url.toString());
       } else {
         const relayState = randomBytes(24).toString('base64url');
-        await this.signIn.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo } satisfies PendingSamlSignIn), OIDC_PENDING_TTL_MS);
+        await this.signIn.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo } satisfies PendingSamlSignIn), PENDING_SIGN_IN_TTL_MS);
         await this.saml.redirect(req, res, usable, relayState);
       }
     });

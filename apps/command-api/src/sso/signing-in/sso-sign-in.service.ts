@@ -30,16 +30,12 @@ export interface VerifiedIdentity {
   emailVerified: boolean;
 }
 
-/** Why a sign-in was refused, as a stable code the UI receives (`?error=`) or a problem response. */
-export class SsoRefusal extends ProblemException {
-  constructor(status: number, code: string, detail: string) {
-    super(status, code, detail);
-  }
-}
-
-export const refuse = (code: string, detail: string, status = 403) => new SsoRefusal(status, code, detail);
+/** Why a sign-in was refused: a stable code the UI receives (`?error=`), or a problem response. */
+export const refuse = (code: string, detail: string, status = 403) => new ProblemException(status, code, detail);
 
 const CODE_TTL_MS = 60_000;
+/** How long a started sign-in may take at the identity provider. */
+export const PENDING_SIGN_IN_TTL_MS = 10 * 60_000;
 type ExistingOrganization = Extract<OrganizationState, { status: 'existing' }>;
 
 /**
@@ -75,10 +71,10 @@ export class SsoSignIn {
     return url;
   }
 
-  /** A provider that can be used to sign in now, with the protocol the route expects. */
-  async usable(providerId: string, protocol: SsoProvider['protocol']) {
+  /** A provider that can be used to sign in now, with the protocol the route expects (if it expects one). */
+  async usable(providerId: string, protocol?: SsoProvider['protocol']) {
     const found = await this.providers.current(providerId);
-    if (found.provider.protocol !== protocol) throw refuse('sso-provider-not-found', 'No such SSO provider', 404);
+    if (protocol && found.provider.protocol !== protocol) throw refuse('sso-provider-not-found', 'No such SSO provider', 404);
     if (!found.provider.enabled) throw refuse('sso-provider-disabled', 'This sign-in provider is disabled');
     return found;
   }
