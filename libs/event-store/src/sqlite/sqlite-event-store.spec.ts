@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fdatasync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
@@ -43,5 +43,40 @@ describe('SqliteEventStore specifics', () => {
     expect(positions).toEqual([...positions].sort((a, b) => a - b));
     expect(await store.headPosition()).toBe(200);
     await store.close();
+  });
+
+  test('synchronous=FULL: an append is neither acknowledged nor visible to log readers until the WAL is synced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sync-'));
+    const held: (() => void)[] = [];
+    let synced = 0;
+    const store = new SqliteEventStore({
+      filename: join(dir, 'events.db'),
+      fdatasync: (fd, done) => held.push(() => fdatasync(fd, (error) => { synced++; done(error); })),
+    });
+    let acknowledged = false;
+    const append = store.append('s-1', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }]).then((r) => ((acknowledged = true), r));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(held).toHaveLength(1);
+    expect(acknowledged).toBe(false);
+    // Committed (a decision reading the stream sees it) but not on disk: the log's readers do not see it yet.
+    expect(await store.readStream('s-1')).toHaveLength(1);
+    expect(store.readAllPage(0, 10)).toEqual([]);
+    expect(await store.headPosition()).toBe(0);
+    held.shift()!();
+    expect((await append).position).toBe(1);
+    expect(synced).toBe(1);
+    expect(store.readAllPage(0, 10).map((e) => e.position)).toEqual([1]);
+    expect(await store.headPosition()).toBe(1);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('synchronous=FULL: a failed sync fails the appends it covers', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-sync-fail-'));
+    const store = new SqliteEventStore({ filename: join(dir, 'events.db'), fdatasync: (_fd, done) => done(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' })) });
+    await expect(store.append('s-1', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }])).rejects.toThrow('EIO');
+    expect(store.readAllPage(0, 10)).toEqual([]);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });
