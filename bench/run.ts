@@ -165,6 +165,11 @@ async function http(): Promise<void> {
     headers: { ...auth, 'content-type': 'application/json' },
     bodyTemplate: JSON.stringify({ email: 'user{{n}}@bench.test', firstName: 'Bench', lastName: 'User{{n}}', roles: ['instructor'] }),
   };
+  // What bounds row 2 before any command runs: this service's own HTTP stack (Nest,
+  // Express, helmet, the access log) answering its cheapest route.
+  log('2: the service answering GET /health (its HTTP stack alone)');
+  const stack = await load({ url: `${base}/health`, connections: 50, durationSeconds: seconds });
+
   log('2: invitations, as fast as they are answered');
   const flat = await load(invite);
   log('2: invitations at 2,000/s offered');
@@ -186,6 +191,7 @@ async function http(): Promise<void> {
       atOfferedRate: { offeredPerSecond: quick ? 500 : 2000, achievedPerSecond: round(offered.requestsPerSecond), p50Ms: offered.p50, p99Ms: offered.p99 },
       statusCodes: flat.statusCodes,
       errors: flat.errors + offered.errors,
+      serviceHealthPerSecond: Math.round(stack.requestsPerSecond),
     },
   });
 
