@@ -166,9 +166,10 @@ async function http(): Promise<void> {
     bodyTemplate: JSON.stringify({ email: 'user{{n}}@bench.test', firstName: 'Bench', lastName: 'User{{n}}', roles: ['instructor'] }),
   };
   // What bounds row 2 before any command runs: this service's own HTTP stack (Nest,
-  // Express, helmet, the access log) answering its cheapest route.
-  log('2: the service answering GET /health (its HTTP stack alone)');
-  const stack = await load({ url: `${base}/health`, connections: 50, durationSeconds: seconds });
+  // Express, helmet, the access log, the problem-details filter) answering a route that
+  // does not exist: no guard, no handler, no I/O.
+  log('2: the service answering a 404 (its HTTP stack alone)');
+  const stack = await load({ url: `${base}/bench-no-such-route`, connections: 50, durationSeconds: seconds });
 
   log('2: invitations, as fast as they are answered');
   const flat = await load(invite);
@@ -191,7 +192,8 @@ async function http(): Promise<void> {
       atOfferedRate: { offeredPerSecond: quick ? 500 : 2000, achievedPerSecond: round(offered.requestsPerSecond), p50Ms: offered.p50, p99Ms: offered.p99 },
       statusCodes: flat.statusCodes,
       errors: flat.errors + offered.errors,
-      serviceHealthPerSecond: Math.round(stack.requestsPerSecond),
+      serviceStackPerSecond: Math.round(stack.requestsPerSecond),
+      serviceStackStatusCodes: stack.statusCodes,
     },
   });
 
