@@ -148,9 +148,10 @@ export class SamlSignIn {
 
 /**
  * Refuses markup that has no business in a response and has fooled signature checks
- * before: a DTD (entity expansion), and comments inside a signature (a comment in
- * DigestValue split what one library read from what another canonicalized,
- * CVE-2025-29775). A real IdP sends neither, so refusing costs nothing.
+ * before: a DTD (entity expansion), and comments inside a signature (xml-crypto's 2025
+ * "DigestValue comment" signature bypass; the current release still accepts a comment
+ * there when the digest matches, which the SAML test showed). A real IdP sends
+ * neither, so refusing costs nothing.
  */
 function refuseSuspiciousMarkup(encoded: string): void {
   const xml = Buffer.from(encoded, 'base64').toString('utf8');
