@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
@@ -5,6 +6,18 @@ import { MEMBER_RULES, ORGANIZATION_ROLES } from '../../../../libs/domain/src/in
 import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+/** The email an invitation is sent to (members and platform auditors alike): required, trimmed, an address. */
+export const InvitationEmail = (example: string) =>
+  // Listed in the order TypeScript applied them as separate decorators (bottom up): with
+  // one message per field, the first registered check that fails is the one reported.
+  applyDecorators(
+    MaxLength(254),
+    IsEmail({}, { message: 'email must be a valid address' }),
+    Transform(trim),
+    IsDefined({ message: 'email is required' }),
+    ApiProperty({ example }),
+  );
 
 /** A person's names, as members and platform auditors have them. */
 export class PersonNamesDto {
@@ -36,11 +49,7 @@ export class MemberNamesDto extends PersonNamesDto {
 }
 
 export class InviteUserDto extends MemberNamesDto {
-  @ApiProperty({ example: 'teacher@school.example' })
-  @IsDefined({ message: 'email is required' })
-  @Transform(trim)
-  @IsEmail({}, { message: 'email must be a valid address' })
-  @MaxLength(254)
+  @InvitationEmail('teacher@school.example')
   email!: string;
 }
 

@@ -1,8 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsDefined, IsEmail, MaxLength } from 'class-validator';
-import { PersonNamesDto } from '../../members/member.dto.js';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
+import { InvitationEmail, PersonNamesDto } from '../../members/member.dto.js';
 import { PLATFORM_STREAM, platformDecider, type CommandMetadata } from '../../../../../libs/domain/src/index.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EmailReservations } from '../../members/email-reservations.js';
@@ -12,14 +10,8 @@ import { newId, uuidV5 } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
 
-const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
-
 export class InvitePlatformAuditorDto extends PersonNamesDto {
-  @ApiProperty({ example: 'compliance@platform.example' })
-  @IsDefined({ message: 'email is required' })
-  @Transform(trim)
-  @IsEmail({}, { message: 'email must be a valid address' })
-  @MaxLength(254)
+  @InvitationEmail('compliance@platform.example')
   email!: string;
 }
 
