@@ -171,7 +171,8 @@ export class SqliteEventStore implements EventStore {
       for (const pending of batch) pending.reject(error);
       return;
     }
-    const head = this.stmts.head.get()?.position ?? this.durableHead;
+    // The batch's last position, from its own results: no query needed.
+    const head = results.reduce((max, r) => (r instanceof Error ? max : Math.max(max, r.position)), this.durableHead);
     const acknowledge = (error?: unknown) => {
       if (!error) this.durableHead = Math.max(this.durableHead, head);
       batch.forEach((pending, i) => {
