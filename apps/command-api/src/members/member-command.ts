@@ -5,7 +5,7 @@ import { handleOrganizationCommand, OrganizationStreamCommand } from '../organiz
 
 /**
  * A command that needs nothing beyond the organization's stream: editing, deactivating
- * and reactivating users, the class commands, and editing or removing SSO providers. The rules are all in
+ * and reactivating users, the class commands, and adding, editing or removing SSO providers. The rules are all in
  * the decider, so one thin handler serves them.
  */
 export class MembershipStreamCommand extends OrganizationStreamCommand {

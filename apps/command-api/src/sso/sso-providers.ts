@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, ParseUUIDPipe } from '@nestjs/common';
 import { X509Certificate } from 'node:crypto';
 import { organizationDecider, organizationStreamName, type SsoProvider } from '../../../../libs/domain/src/index.js';
 import { SSO_PROVIDERS, type SsoProviderDocument } from '../../../../libs/read-models/src/projections/sso-providers.projection.js';
@@ -9,6 +9,8 @@ import { ProblemException } from '../shared/problem.js';
 import { APP_CONFIG, READ_STORE } from '../shared/tokens.js';
 
 export const ssoProviderNotFound = () => new ProblemException(404, 'sso-provider-not-found', 'No such SSO provider');
+/** A provider id in a route: anything but a UUID names no provider. */
+export const ParseProviderId = new ParseUUIDPipe({ exceptionFactory: () => ssoProviderNotFound() });
 
 /** The guide's wording for a provider without allowed domains. */
 export const ANY_VERIFIED_EMAIL = 'Any verified email';

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { AddSsoProviderHandler, ManageSsoProvidersController } from './managing-providers/manage-sso-providers.js';
+import { ManageSsoProvidersController } from './managing-providers/manage-sso-providers.js';
 import { OidcSignIn } from './signing-in/oidc-sign-in.js';
 import { SamlSignIn } from './signing-in/saml-sign-in.js';
 import { SsoSignInController } from './signing-in/sso-sign-in.controller.js';
@@ -8,6 +8,6 @@ import { SsoSignIn } from './signing-in/sso-sign-in.service.js';
 /** Enterprise SSO: providers (super admins) and sign-in through them (OIDC, SAML 2.0). */
 @Module({
   controllers: [ManageSsoProvidersController, SsoSignInController],
-  providers: [AddSsoProviderHandler, SsoSignIn, OidcSignIn, SamlSignIn],
+  providers: [SsoSignIn, OidcSignIn, SamlSignIn],
 })
 export class SsoModule {}

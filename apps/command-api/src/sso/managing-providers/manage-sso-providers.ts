@@ -1,5 +1,5 @@
-import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import type { CommandMetadata, SsoProviderInput } from '../../../../../libs/domain/src/index.js';
@@ -9,17 +9,17 @@ import type { ReadStore } from '../../../../../libs/read-models/src/read-store.p
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import type { AppConfig } from '../../config.js';
 import { MembershipStreamCommand } from '../../members/member-command.js';
-import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../../organizations/organization-command.js';
+import { WriteResponse } from '../../organizations/organization-command.js';
 import { PageField, PageSizeField } from '../../organizations/listing-organizations/list-organizations.js';
 import type { PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
-import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
+import { parseIfMatch } from '../../shared/aggregate-repository.js';
 import { newId } from '../../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import type { SecretBox } from '../../shared/secret-box.js';
 import { APP_CONFIG, READ_STORE, SECRET_BOX } from '../../shared/tokens.js';
-import { normalizeCertificate, providerView, ssoProviderNotFound as ssoNotFound, SsoProviders } from '../sso-providers.js';
+import { normalizeCertificate, ParseProviderId, providerView, SsoProviders } from '../sso-providers.js';
 
 /** Optional text with a generous bound; the decider applies the real limits with field messages. */
 const OptionalText = (field: string, max: number, description?: string) =>
@@ -100,39 +100,9 @@ export class ListSsoProvidersQuery extends ConsistentQueryDto {
 }
 
 /** The request's fields as the decider reads them; the secret is sealed before it gets there. */
-function inputOf(body: SsoProviderFields & { protocol?: string }): SsoProviderInput {
-  const { clientSecret: _secret, ...rest } = body as SsoProviderFields & { organizationId?: string; protocol?: string };
-  delete (rest as { organizationId?: string }).organizationId;
+function inputOf(body: SsoProviderFields & { organizationId?: string; protocol?: string }): SsoProviderInput {
+  const { clientSecret: _secret, organizationId: _organization, ...rest } = body;
   return { ...rest, idpCertificate: normalizeCertificate(body.idpCertificate) };
-}
-
-export class AddSsoProvider extends OrganizationStreamCommand {
-  constructor(
-    organizationId: string,
-    readonly providerId: string,
-    readonly input: SsoProviderInput,
-    readonly clientSecretCiphertext: string | null,
-    metadata: CommandMetadata,
-  ) {
-    super(organizationId, metadata);
-  }
-
-  toDomain() {
-    return { type: 'AddSsoProvider' as const, data: { providerId: this.providerId, input: this.input, clientSecretCiphertext: this.clientSecretCiphertext } };
-  }
-
-  override requestBody(): unknown {
-    // A retry seals the secret again (a new IV); the request is the same.
-    return { providerId: this.providerId, input: this.input };
-  }
-}
-
-@CommandHandler(AddSsoProvider)
-export class AddSsoProviderHandler implements ICommandHandler<AddSsoProvider> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: AddSsoProvider) {
-    return handleOrganizationCommand(this.repository, command);
-  }
 }
 
 /**
@@ -164,7 +134,7 @@ export class ManageSsoProvidersController {
 
   @Get(':id')
   @RequirePermission('sso:manage')
-  async get(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string) {
+  async get(@Param('id', ParseProviderId) id: string) {
     return providerView(this.config, await this.providers.document(id));
   }
 
@@ -180,7 +150,7 @@ export class ManageSsoProvidersController {
   @Post(':id')
   @RequirePermission('sso:manage')
   @HttpCode(201)
-  createWithId(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string, @Body() body: CreateSsoProviderDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
+  createWithId(@Param('id', ParseProviderId) id: string, @Body() body: CreateSsoProviderDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
     return this.add(id, body, metadata);
   }
 
@@ -191,7 +161,9 @@ export class ManageSsoProvidersController {
     const existing = await this.readStore.collection<SsoProviderDocument>(SSO_PROVIDERS).findOne({ _id: providerId });
     if (existing) throw new ProblemException(409, 'sso-provider-already-exists', 'An SSO provider with this id already exists');
     const secret = body.protocol === 'oidc' && body.clientSecret?.trim() ? this.secrets.seal(body.clientSecret.trim()) : null;
-    const result = await this.commands.execute(new AddSsoProvider(body.organizationId, providerId, inputOf(body), secret, metadata));
+    const result = await this.commands.execute(
+      new MembershipStreamCommand(body.organizationId, { type: 'AddSsoProvider', data: { providerId, input: inputOf(body), clientSecretCiphertext: secret } }, metadata),
+    );
     return { id: providerId, revision: result.revision, position: result.position };
   }
 
@@ -199,7 +171,7 @@ export class ManageSsoProvidersController {
   @Patch(':id')
   @RequirePermission('sso:manage')
   async update(
-    @Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string,
+    @Param('id', ParseProviderId) id: string,
     @Body() body: UpdateSsoProviderDto,
     @Meta() metadata: CommandMetadata,
     @Headers('if-match') ifMatch?: string,
@@ -216,7 +188,7 @@ export class ManageSsoProvidersController {
   @Delete(':id')
   @RequirePermission('sso:manage')
   @HttpCode(200)
-  async remove(@Param('id', new ParseUUIDPipe({ exceptionFactory: () => ssoNotFound() })) id: string, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
+  async remove(@Param('id', ParseProviderId) id: string, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const { organizationId } = await this.providers.document(id);
     const result = await this.commands.execute(new MembershipStreamCommand(organizationId, { type: 'RemoveSsoProvider', data: { providerId: id } }, metadata, parseIfMatch(ifMatch)));
     return { id, revision: result.revision, position: result.position };

@@ -5,7 +5,7 @@ import type { Request, Response } from 'express';
 import passport from 'passport';
 import type { SsoProvider } from '../../../../../libs/domain/src/index.js';
 import type { AppConfig } from '../../config.js';
-import { APP_CONFIG } from '../../shared/tokens.js';
+import { APP_CONFIG, ONE_TIME_STORE } from '../../shared/tokens.js';
 import type { OneTimeStore } from '../one-time-store.js';
 import { serviceProviderUrls } from '../sso-providers.js';
 import { refuse, type VerifiedIdentity } from './sso-sign-in.service.js';
@@ -34,24 +34,23 @@ type ProviderRequest = Request & { ssoProvider?: SsoProvider };
 export class SamlSignIn {
   private readonly passport = new passport.Passport();
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
-
-  /** Registers the strategy; the store is passed in because the strategy outlives requests. */
-  init(oneTime: OneTimeStore): this {
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
+  ) {
     const strategy = new MultiSamlStrategy(
       {
         passReqToCallback: true,
         getSamlOptions: (req, done) => {
           const provider = (req as unknown as ProviderRequest).ssoProvider;
           if (!provider) return done(new Error('no SSO provider on the request'));
-          done(null, this.options(provider, oneTime));
+          done(null, this.options(provider));
         },
       },
       (_req: unknown, profile: Profile | null, done: (error: Error | null, user?: Record<string, unknown>) => void) => done(null, profile ?? undefined),
       (_req: unknown, _profile: Profile | null, done: (error: Error | null, user?: Record<string, unknown>) => void) => done(null),
     );
     this.passport.use('saml', strategy as unknown as passport.Strategy);
-    return this;
   }
 
   /** Sends the browser to the IdP with an AuthnRequest; `relayState` brings the sign-in back. */
@@ -68,7 +67,7 @@ export class SamlSignIn {
   }
 
   /** Validates the posted SAMLResponse and returns who signed in. */
-  async verify(req: Request, res: Response, provider: SsoProvider, oneTime: OneTimeStore): Promise<VerifiedIdentity> {
+  async verify(req: Request, res: Response, provider: SsoProvider): Promise<VerifiedIdentity> {
     (req as ProviderRequest).ssoProvider = provider;
     refuseSuspiciousMarkup(String((req.body as { SAMLResponse?: unknown }).SAMLResponse ?? ''));
     const profile = await new Promise<Profile>((resolve, reject) => {
@@ -82,7 +81,7 @@ export class SamlSignIn {
     if (profile.issuer !== provider.issuer) throw refuse('sso-assertion-rejected', 'The SAML assertion was issued by another identity provider');
     const assertion = new DOMParser().parseFromString(profile.getAssertionXml!(), 'text/xml').documentElement;
     this.checkRecipient(provider, assertion, profile);
-    await this.acceptOnce(provider, assertion, oneTime);
+    await this.acceptOnce(provider, assertion);
     const email = emailOf(profile);
     if (!profile.nameID) throw refuse('sso-assertion-rejected', 'The SAML assertion names no subject');
     // The IdP is the organization's authority for its addresses: an asserted email counts as verified.
@@ -96,7 +95,8 @@ export class SamlSignIn {
     return new Promise((resolve, reject) => strategy.generateServiceProviderMetadata(req as never, null, null, (error, xml) => (error ? reject(error) : resolve(xml!))));
   }
 
-  private options(provider: SsoProvider, oneTime: OneTimeStore): SamlConfig {
+  private options(provider: SsoProvider): SamlConfig {
+    const { oneTime } = this;
     const urls = serviceProviderUrls(this.config, provider.id);
     const kind = `saml-request:${provider.id}`;
     return {
@@ -136,13 +136,13 @@ export class SamlSignIn {
   }
 
   /** Remembers the assertion id until it expires: a replayed assertion is refused, on any replica. */
-  private async acceptOnce(provider: SsoProvider, assertion: Element, oneTime: OneTimeStore): Promise<void> {
+  private async acceptOnce(provider: SsoProvider, assertion: Element): Promise<void> {
     const id = assertion.getAttribute('ID');
     if (!id) throw refuse('sso-assertion-rejected', 'The SAML assertion has no ID');
     const conditions = assertion.getElementsByTagNameNS(SAML_ASSERTION, 'Conditions')[0];
     const notOnOrAfter = Date.parse(conditions?.getAttribute('NotOnOrAfter') ?? '');
     const ttl = Number.isFinite(notOnOrAfter) ? Math.min(Math.max(notOnOrAfter - Date.now() + CLOCK_SKEW_MS, 60_000), 24 * 3_600_000) : 24 * 3_600_000;
-    if (!(await oneTime.put(`saml-assertion:${provider.id}`, id, '1', ttl))) throw refuse('sso-assertion-replayed', 'This SAML assertion was already used');
+    if (!(await this.oneTime.put(`saml-assertion:${provider.id}`, id, '1', ttl))) throw refuse('sso-assertion-replayed', 'This SAML assertion was already used');
   }
 }
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Query, Req, Res } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -11,8 +11,9 @@ import { LoginResponse } from '../../auth/auth.dto.js';
 import { Public } from '../../auth/permissions.decorator.js';
 import { ProblemException } from '../../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
-import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
-import { ssoProviderNotFound, SsoProviders } from '../sso-providers.js';
+import { APP_LOGGER, ONE_TIME_STORE, READ_STORE } from '../../shared/tokens.js';
+import type { OneTimeStore } from '../one-time-store.js';
+import { ParseProviderId, ssoProviderNotFound, SsoProviders } from '../sso-providers.js';
 import { OidcSignIn, type PendingOidcSignIn } from './oidc-sign-in.js';
 import { SamlSignIn } from './saml-sign-in.js';
 import { PENDING_SIGN_IN_TTL_MS, SsoSignIn } from './sso-sign-in.service.js';
@@ -37,7 +38,6 @@ interface PendingSamlSignIn {
 }
 
 const stateInvalid = () => new ProblemException(400, 'sso-state-invalid', 'This sign-in was not started here, has expired or was already finished; start again');
-const ProviderId = () => new ParseUUIDPipe({ exceptionFactory: () => ssoProviderNotFound() });
 
 /** Adds `key=value` to a return URL, keeping what it already carries. */
 function withParam(returnTo: string, key: string, value: string): string {
@@ -62,10 +62,9 @@ export class SsoSignInController {
     private readonly oidc: OidcSignIn,
     private readonly saml: SamlSignIn,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-  ) {
-    saml.init(signIn.oneTime);
-  }
+  ) {}
 
   /** Tells a sign-in page whether this address's organization requires SSO, and through which provider. */
   @Get('discover')
@@ -90,17 +89,17 @@ export class SsoSignInController {
   /** Starts a sign-in: redirects to the identity provider. */
   @Get(':providerId/login')
   @Public()
-  async login(@Param('providerId', ProviderId()) providerId: string, @Query('returnTo') returnToParam: unknown, @Req() req: Request, @Res() res: Response) {
+  async login(@Param('providerId', ParseProviderId) providerId: string, @Query('returnTo') returnToParam: unknown, @Req() req: Request, @Res() res: Response) {
     const returnTo = this.signIn.allowedReturnTo(returnToParam).toString();
     await this.backToUi(res, returnTo, providerId, async () => {
       const { provider: usable } = await this.signIn.usable(providerId);
       if (usable.protocol === 'oidc') {
         const { url, state, pending } = await this.oidc.start(usable, returnTo);
-        await this.signIn.oneTime.put('oidc-state', state, JSON.stringify(pending), PENDING_SIGN_IN_TTL_MS);
+        await this.oneTime.put('oidc-state', state, JSON.stringify(pending), PENDING_SIGN_IN_TTL_MS);
         res.redirect(302, url.toString());
       } else {
         const relayState = randomBytes(24).toString('base64url');
-        await this.signIn.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo } satisfies PendingSamlSignIn), PENDING_SIGN_IN_TTL_MS);
+        await this.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo } satisfies PendingSamlSignIn), PENDING_SIGN_IN_TTL_MS);
         await this.saml.redirect(req, res, usable, relayState);
       }
     });
@@ -109,9 +108,9 @@ export class SsoSignInController {
   /** OpenID Connect: the identity provider sends the browser back here with a code. */
   @Get(':providerId/callback')
   @Public()
-  async callback(@Param('providerId', ProviderId()) providerId: string, @Query('state') state: unknown, @Query('error') idpError: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response) {
+  async callback(@Param('providerId', ParseProviderId) providerId: string, @Query('state') state: unknown, @Query('error') idpError: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response) {
     if (typeof state !== 'string' || state.length > 200) throw stateInvalid();
-    const raw = await this.signIn.oneTime.take('oidc-state', state);
+    const raw = await this.oneTime.take('oidc-state', state);
     const pending = raw ? (JSON.parse(raw) as PendingOidcSignIn) : null;
     if (!pending || pending.providerId !== providerId) throw stateInvalid();
     await this.backToUi(res, pending.returnTo, providerId, async () => {
@@ -126,16 +125,16 @@ export class SsoSignInController {
   /** SAML 2.0: the identity provider posts the signed response here (HTTP-POST binding). */
   @Post(':providerId/acs')
   @Public()
-  async acs(@Param('providerId', ProviderId()) providerId: string, @Body() body: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response) {
+  async acs(@Param('providerId', ParseProviderId) providerId: string, @Body() body: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response) {
     const relayState = typeof body?.RelayState === 'string' && body.RelayState.length <= 200 ? body.RelayState : null;
-    const raw = relayState ? await this.signIn.oneTime.peek('saml-relay', relayState) : null;
+    const raw = relayState ? await this.oneTime.peek('saml-relay', relayState) : null;
     const pending = raw ? (JSON.parse(raw) as PendingSamlSignIn) : null;
     if (!pending || pending.providerId !== providerId || typeof body.SAMLResponse !== 'string') throw stateInvalid();
     await this.backToUi(res, pending.returnTo, providerId, async () => {
       const { provider } = await this.signIn.usable(providerId, 'saml');
-      const identity = await this.saml.verify(req, res, provider, this.signIn.oneTime);
+      const identity = await this.saml.verify(req, res, provider);
       // The relay state is used up only by a valid response: a forged one cannot cancel the real sign-in.
-      if ((await this.signIn.oneTime.take('saml-relay', relayState!)) === null) throw stateInvalid();
+      if ((await this.oneTime.take('saml-relay', relayState!)) === null) throw stateInvalid();
       return this.signIn.complete(providerId, identity, commandMetadataFrom(req));
     });
   }
@@ -143,7 +142,7 @@ export class SsoSignInController {
   /** SAML service-provider metadata, for the identity provider's administrator. */
   @Get(':providerId/metadata')
   @Public()
-  async metadata(@Param('providerId', ProviderId()) providerId: string, @Req() req: Request, @Res() res: Response) {
+  async metadata(@Param('providerId', ParseProviderId) providerId: string, @Req() req: Request, @Res() res: Response) {
     const { provider } = await this.providers.current(providerId);
     if (provider.protocol !== 'saml') throw ssoProviderNotFound();
     const xml = await this.saml.metadata(req, provider);

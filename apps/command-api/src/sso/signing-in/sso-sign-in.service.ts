@@ -34,6 +34,7 @@ export interface VerifiedIdentity {
 export const refuse = (code: string, detail: string, status = 403) => new ProblemException(status, code, detail);
 
 const CODE_TTL_MS = 60_000;
+const codeInvalid = () => new ProblemException(400, 'sso-code-invalid', 'This sign-in code is invalid, expired or already used');
 /** How long a started sign-in may take at the identity provider. */
 export const PENDING_SIGN_IN_TTL_MS = 10 * 60_000;
 type ExistingOrganization = Extract<OrganizationState, { status: 'existing' }>;
@@ -50,7 +51,7 @@ export class SsoSignIn {
     private readonly repository: AggregateRepository,
     private readonly commands: CommandBus,
     private readonly sessions: SessionsService,
-    @Inject(ONE_TIME_STORE) readonly oneTime: OneTimeStore,
+    @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
@@ -85,8 +86,8 @@ export class SsoSignIn {
    * unless the provider links verified emails automatically.
    */
   async complete(providerId: string, identity: VerifiedIdentity, metadata: CommandMetadata): Promise<string> {
-    const { provider, organization } = await this.providers.current(providerId);
-    if (!provider.enabled) throw refuse('sso-provider-disabled', 'This sign-in provider is disabled');
+    // Read again after the round trip to the identity provider: it may have been disabled meanwhile.
+    const { provider, organization } = await this.usable(providerId);
     // The guide's "Any verified email": whatever the domains, the email must be verified.
     if (!identity.email || !identity.emailVerified) throw refuse('sso-email-not-verified', 'The identity provider did not confirm a verified email address');
     if (!emailDomainAllowed(provider, identity.email)) throw refuse('sso-email-domain-not-allowed', "This email's domain is not allowed for this sign-in provider");
@@ -119,11 +120,11 @@ export class SsoSignIn {
   /** Swaps a one-time code for a session, checking the member again (60 s may have changed things). */
   async exchange(code: string) {
     const raw = await this.oneTime.take('sso-code', sha256Hex(code));
-    if (!raw) throw new ProblemException(400, 'sso-code-invalid', 'This sign-in code is invalid, expired or already used');
+    if (!raw) throw codeInvalid();
     const { organizationId, userId } = JSON.parse(raw) as { organizationId: string; userId: string };
     const { state } = await this.repository.load(organizationStreamName(organizationId), organizationDecider);
     const member = state.status === 'existing' ? state.members.get(userId) : undefined;
-    if (state.status !== 'existing' || !member) throw new ProblemException(400, 'sso-code-invalid', 'This sign-in code is invalid, expired or already used');
+    if (state.status !== 'existing' || !member) throw codeInvalid();
     this.admit(state, member);
     return this.sessions.start({ principalId: member.id, principalKind: 'member', organizationId }, state.sessionPolicy);
   }
