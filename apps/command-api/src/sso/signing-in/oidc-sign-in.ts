@@ -16,7 +16,6 @@ export interface PendingOidcSignIn {
 }
 
 const DISCOVERY_TTL_MS = 10 * 60_000;
-const isLoopback = (url: URL) => ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
 
 /**
  * OpenID Connect through `openid-client`: authorization code with PKCE (S256), `state`
@@ -91,8 +90,8 @@ export class OidcSignIn {
     const issuer = new URL(provider.issuer);
     const configuration = oidc
       .discovery(issuer, provider.clientId!, undefined, oidc.ClientSecretBasic(this.secrets.open(provider.clientSecretCiphertext!)), {
-        // Plain http is allowed for an identity provider on this machine only (tests); the decider refuses it elsewhere.
-        execute: isLoopback(issuer) && issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
+        // The decider accepts plain http for a loopback issuer only (an identity provider on this machine, as in tests).
+        execute: issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
         timeout: 10,
       })
       .catch((error: unknown) => {

@@ -52,9 +52,17 @@ export class SsoSignIn {
     private readonly commands: CommandBus,
     private readonly sessions: SessionsService,
     @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_CONFIG) config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // Parsed once: config checked at boot that every entry is an http(s) URL.
+    this.returnTargets = config.ssoReturnToAllowlist.map((entry) => {
+      const base = new URL(entry);
+      return { origin: base.origin, path: base.pathname, under: base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/` };
+    });
+  }
+
+  private readonly returnTargets: { origin: string; path: string; under: string }[];
 
   /** `returnTo` must be one of the allowed UI URLs (same origin, under the same path). */
   allowedReturnTo(returnTo: unknown): URL {
@@ -63,11 +71,9 @@ export class SsoSignIn {
     if (typeof returnTo !== 'string' || !URL.canParse(returnTo)) throw invalid();
     const url = new URL(returnTo);
     if (url.username || url.password || !/^https?:$/.test(url.protocol)) throw invalid();
-    const allowed = this.config.ssoReturnToAllowlist.some((entry) => {
-      const base = new URL(entry);
-      const path = base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/`;
-      return base.origin === url.origin && (url.pathname === base.pathname || url.pathname.startsWith(path) || base.pathname === '/');
-    });
+    const allowed = this.returnTargets.some(
+      (target) => target.origin === url.origin && (url.pathname === target.path || url.pathname.startsWith(target.under) || target.path === '/'),
+    );
     if (!allowed) throw invalid();
     return url;
   }
