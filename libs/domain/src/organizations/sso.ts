@@ -98,7 +98,7 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /** One per line or comma separated (the guide's wording), or already a list. */
 export function splitList(value: string | string[] | undefined): string[] {
-  const parts = Array.isArray(value) ? value.flatMap((v) => String(v).split(/[\n,]/)) : (value ?? '').split(/[\r\n,]/);
+  const parts = (Array.isArray(value) ? value : [value ?? '']).flatMap((v) => String(v).split(/[\r\n,]/));
   return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
 }
 
