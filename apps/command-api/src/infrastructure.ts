@@ -17,6 +17,7 @@ import type { AppConfig } from './config.js';
 import { FileBlobStore, MongoBlobStore, type BlobStore } from './organizations/organization-logo/blob-store.js';
 import { upcastRecorded } from './shared/upcasters.js';
 import { SecretBox } from './shared/secret-box.js';
+import { secureDataDirectory } from './shared/data-directory.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.js';
 import { MongoReactorStore, SqliteReactorStore, type ReactorStore } from './mail/reactor-store.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
@@ -90,6 +91,7 @@ export function loadSecretBox(config: AppConfig): SecretBox {
 }
 
 export async function createInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
+  secureDataDirectory(config.dataDir);
   const eventStore = await openEventStore(config);
   let readStore: ReadStore;
   let sessionStore: SessionStore;
