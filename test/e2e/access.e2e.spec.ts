@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { connect, type Socket } from 'node:net';
 import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { SUSPENDED_MESSAGE } from '../../apps/command-api/src/auth/auth.guard.js';
 import { inviteAndSetUp } from '../support/members.js';
@@ -170,6 +171,103 @@ describe('Sign-in failures', () => {
     } finally {
       await strict.close();
     }
+  });
+});
+
+/**
+ * How many requests of a burst had reached the app when its last answer of `status`
+ * left it: the guesses that arrived while a password check was still running.
+ */
+async function arrivalsBeforeLast<T>(status: number, work: () => Promise<T>): Promise<{ result: T; arrived: number }> {
+  const server = t.app.getHttpServer() as import('node:http').Server;
+  let arrivals = 0;
+  let arrivedBeforeLast = 0;
+  const onRequest = (_req: unknown, res: import('node:http').ServerResponse) => {
+    arrivals++;
+    res.on('finish', () => {
+      if (res.statusCode === status) arrivedBeforeLast = arrivals;
+    });
+  };
+  server.on('request', onRequest);
+  try {
+    return { result: await work(), arrived: arrivedBeforeLast };
+  } finally {
+    server.off('request', onRequest);
+  }
+}
+
+/**
+ * Sends every sign-in at once: connections are opened first, then every request is
+ * written in the same tick (a client in this process would otherwise space them out).
+ */
+async function burstOfSignIns(attempts: { email: string; password: string }[]): Promise<number[]> {
+  const server = t.app.getHttpServer() as import('node:http').Server;
+  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  const sockets = await Promise.all(attempts.map(() => new Promise<Socket>((resolve) => { const s = connect(port, '127.0.0.1', () => resolve(s)); })));
+  return Promise.all(
+    sockets.map(
+      (socket, i) =>
+        new Promise<number>((resolve) => {
+          const body = JSON.stringify(attempts[i]);
+          let text = '';
+          socket.on('data', (chunk) => (text += chunk));
+          socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1])));
+          socket.write(`POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+        }),
+    ),
+  );
+}
+
+describe('Parallel guesses do not bypass the limit', () => {
+  test('40 simultaneous wrong passwords for one account get at most 5 answers of 401; the rest are 429', async () => {
+    const orgId = await school();
+    const user = await member(orgId, ['instructor']);
+    const { result: statuses, arrived } = await arrivalsBeforeLast(401, () => burstOfSignIns(Array(40).fill({ email: user.email, password: 'wrong-password-xyz' })));
+    // More guesses than the limit arrived while a password check was still running: they
+    // raced it (a throttle that counts after the hash lets every one of those through).
+    expect(arrived).toBeGreaterThan(5);
+    expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(35);
+    expect(statuses.filter((s) => s !== 401 && s !== 429)).toEqual([]);
+  });
+
+  test('30 wrong guesses sent together with the right one: at most 5 are checked, and the limit is not reset', async () => {
+    const orgId = await school();
+    const user = await member(orgId, ['instructor']);
+    const statuses = await burstOfSignIns([...Array(30).fill({ email: user.email, password: 'wrong-password-xyz' }), { email: user.email, password }]);
+    expect(statuses.filter((s) => s !== 429).length).toBeLessThanOrEqual(5);
+    expect(statuses.filter((s) => s !== 401 && s !== 429 && s !== 200)).toEqual([]);
+    // The right password came in once the limit was reached: refused, and still refused.
+    if (statuses[30] === 429) expect((await t.http().post('/auth/login').send({ email: user.email, password })).status).toBe(429);
+    // Whatever the order, once the limit is reached the right password does not sign in.
+    await burstOfSignIns(Array(5).fill({ email: user.email, password: 'wrong-password-xyz' }));
+    expect((await t.http().post('/auth/login').send({ email: user.email, password })).status).toBe(429);
+  });
+});
+
+describe('A deactivated user is told the truth', () => {
+  test('after a correct password, and on every request with a token that once worked; a wrong password stays generic', async () => {
+    const orgId = await school();
+    await member(orgId, ['admin']);
+    const user = await member(orgId, ['instructor']);
+    expect((await t.http().post(`/organizations/${orgId}/users/${user.id}/deactivate`).set('Authorization', root).send({})).status).toBe(200);
+
+    const words = 'Your account has been deactivated. Please contact an administrator of your organization.';
+    const signIn = await t.http().post('/auth/login').send({ email: user.email, password });
+    expect(signIn.status).toBe(401);
+    expect(signIn.body).toMatchObject({ code: 'account-deactivated', detail: words });
+    const wrong = await t.http().post('/auth/login').send({ email: user.email, password: 'wrong-password-xyz' });
+    expect(wrong.body).toMatchObject({ code: 'invalid-credentials', detail: 'Email or password is incorrect' });
+    for (let i = 0; i < 2; i++) {
+      const request = await t.http().get('/auth/me').set('Authorization', user.auth);
+      expect(request.status).toBe(401);
+      expect(request.body).toMatchObject({ code: 'account-deactivated', detail: words });
+    }
+    // Reactivated: the old token stays dead, a new sign-in works.
+    expect((await t.http().post(`/organizations/${orgId}/users/${user.id}/reactivate`).set('Authorization', root).send({})).status).toBe(200);
+    expect((await t.http().get('/auth/me').set('Authorization', user.auth)).body.code).toBe('unauthenticated');
+    expect((await t.http().post('/auth/login').send({ email: user.email, password })).status).toBe(200);
   });
 });
 

@@ -95,7 +95,7 @@ describe('Summary: Organization Admin Workflow, steps 1 to 7', () => {
     const candidates = await t.http().get(`/organizations/${orgId}/users/${idOf('maang@school.test')}/reassignment-candidates`).set('Authorization', admin);
     expect(candidates.body.items.map((u: { email: string }) => u.email)).toEqual(['waabooz@school.test']);
     const withoutTarget = await t.http().post(`/organizations/${orgId}/users/${idOf('maang@school.test')}/deactivate`).set('Authorization', admin).send({});
-    expect(withoutTarget.status).toBe(422);
+    expect(withoutTarget.status).toBe(409);
     expect(withoutTarget.body).toMatchObject({ code: 'reassignment-required', classes: [{ id: algebra.body.id, name: 'Algebra' }] });
     const deactivated = await t.http().post(`/organizations/${orgId}/users/${idOf('maang@school.test')}/deactivate`).set('Authorization', admin)
       .send({ reassignTo: idOf('waabooz@school.test') });

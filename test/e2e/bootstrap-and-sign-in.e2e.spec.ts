@@ -46,7 +46,7 @@ describe('Bootstrap with a one-time setup link', () => {
 
     const weak = await t.http().post('/auth/setup').send({ token, email: 'owner@example.org', password: 'short' });
     expect(weak.status).toBe(400);
-    expect(weak.body.code).toBe('password-policy');
+    expect(weak.body.code).toBe('validation-failed');
 
     const noEmail = await t.http().post('/auth/setup').send({ token, password: 'a-long-enough-password' });
     expect(noEmail.status).toBe(400);
@@ -56,7 +56,7 @@ describe('Bootstrap with a one-time setup link', () => {
     expect((await t.http().post('/auth/login').send({ email: 'OWNER@example.org', password: 'a-long-enough-password' })).status).toBe(200);
 
     const reused = await t.http().post('/auth/setup').send({ token, email: 'thief@example.org', password: 'a-long-enough-password' });
-    expect(reused.status).toBe(422);
+    expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('setup-link-invalid');
     await t.close();
   });
@@ -64,7 +64,7 @@ describe('Bootstrap with a one-time setup link', () => {
   test('a made-up token is refused with the same answer as a used one', async () => {
     const t = await startTestApp({ SUPERADMIN_EMAIL: '', SUPERADMIN_PASSWORD: '' });
     const response = await t.http().post('/auth/setup').send({ token: 'x'.repeat(43), email: 'owner@example.org', password: 'a-long-enough-password' });
-    expect(response.status).toBe(422);
+    expect(response.status).toBe(409);
     expect(response.body.code).toBe('setup-link-invalid');
     await t.close();
   });

@@ -118,7 +118,7 @@ describe('Setup links', () => {
     const { token } = setupLinkIn(await smtp.waitFor(email));
     expect((await t.http().post('/auth/setup').send({ token, password: pw })).status).toBe(201);
     const reused = await t.http().post('/auth/setup').send({ token, password: pw });
-    expect(reused.status).toBe(422);
+    expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('setup-link-invalid');
     const page = await t.http().get('/setup').query({ token });
     expect(page.status).toBe(404);
@@ -135,7 +135,7 @@ describe('Setup links', () => {
     expect(resent.status).toBe(200);
     const { token: newToken } = setupLinkIn(await smtp.waitFor(right));
     const old = await t.http().post('/auth/setup').send({ token: oldToken, password: pw });
-    expect(old.status).toBe(422);
+    expect(old.status).toBe(409);
     expect(old.body.code).toBe('setup-link-invalid');
     expect((await t.http().post('/auth/setup').send({ token: newToken, password: pw })).status).toBe(201);
     expect((await t.http().post('/auth/login').send({ email: right, password: pw })).status).toBe(200);
@@ -150,7 +150,7 @@ describe('Setup links', () => {
     const { token } = setupLinkIn(await smtp.waitFor(email));
     const weak = await t.http().post('/auth/setup').send({ token, password: 'short' });
     expect(weak.status).toBe(400);
-    expect(weak.body.code).toBe('password-policy');
+    expect(weak.body.code).toBe('validation-failed');
     expect((await t.http().post('/auth/setup').send({ token, password: pw })).status).toBe(201);
   });
 
@@ -282,7 +282,7 @@ describe('Who may do what', () => {
     const other = await organization();
     const outsider = await member(other, ['instructor']);
     const response = await t.http().post(`/organizations/${orgId}/classes`).set('Authorization', root).send({ name: 'Chemistry', instructorId: outsider.id });
-    expect(response.status).toBe(422);
+    expect(response.status).toBe(409);
     expect(response.body.code).toBe('invalid-instructor');
   });
 });

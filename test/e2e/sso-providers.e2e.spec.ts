@@ -41,7 +41,7 @@ describe('SSO providers', () => {
   test('an OIDC provider needs a name, an https issuer, a client id, a secret and scopes with openid', async () => {
     const empty = await create({ organizationId: orgId, protocol: 'oidc' });
     expect(empty.status).toBe(400);
-    expect(empty.body.code).toBe('invalid-sso-provider');
+    expect(empty.body.code).toBe('validation-failed');
     expect(fieldsOf(empty.body)).toEqual(['clientId', 'clientSecret', 'displayName', 'issuer', 'scopes']);
 
     const noOpenid = await create(oidc({ scopes: 'email\nprofile' }));
@@ -134,7 +134,7 @@ describe('SSO providers', () => {
     const missing = await create({ organizationId: orgId, protocol: 'saml' });
     expect(fieldsOf(missing.body)).toEqual(['displayName', 'idpCertificate', 'issuer', 'ssoUrl']);
     const notPem = await create({ ...base, idpCertificate: 'hello' });
-    expect(notPem.body).toEqual(expect.objectContaining({ code: 'invalid-sso-provider', errors: [expect.objectContaining({ field: 'idpCertificate' })] }));
+    expect(notPem.body).toEqual(expect.objectContaining({ code: 'validation-failed', errors: [expect.objectContaining({ field: 'idpCertificate' })] }));
     const garbled = await create({ ...base, idpCertificate: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' });
     expect(garbled.body.errors).toEqual([{ field: 'idpCertificate', message: 'idpCertificate is not a valid X.509 certificate' }]);
 

@@ -227,8 +227,8 @@ describe('SAML sign-in with signed responses', () => {
 
     const malloryId = (await t.http().get(`/organizations/${a.id}/users`).query({ search: 'mallory' }).set('Authorization', root)).body.items[0].id;
     await t.http().post(`/organizations/${a.id}/users/${malloryId}/deactivate`).set('Authorization', root).send({});
-    expect((await password('mallory@alpha.test')).body.code).toBe('invalid-credentials');
-    expect(await signInAs(mallory)).toEqual({ code: null, error: 'invalid-credentials' });
+    expect((await password('mallory@alpha.test')).body.code).toBe('account-deactivated');
+    expect(await signInAs(mallory)).toEqual({ code: null, error: 'account-deactivated' });
 
     // A code issued before the organization went into arrears no longer buys a session.
     const early = await signInAs(grace);

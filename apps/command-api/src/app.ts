@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import { NestPinoLogger } from './shared/logger.js';
+import { limitJsonDepth } from './shared/json-depth.js';
 import { ProblemDetailsFilter } from './shared/problem.filter.js';
 import type { AuthenticatedRequest } from './shared/request-context.js';
 import { createValidationPipe } from './shared/validation.js';
@@ -66,6 +67,7 @@ export async function createApp(infra: Infrastructure): Promise<App> {
     next();
   });
   app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
+  app.use(limitJsonDepth);
   // SAML responses arrive as a form post (HTTP-POST binding): signed XML with
   // certificates and attributes easily passes 16 kB.
   app.use(/^\/auth\/sso\/[^/]+\/acs$/, express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 10 }));

@@ -5,7 +5,7 @@ import { DomainError, normalizeEmail } from '../../../../libs/domain/src/index.j
 import { getMember } from '../../../../libs/read-models/src/queries/members.queries.js';
 import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
 import type { AppConfig } from '../config.js';
-import { suspended } from './auth.guard.js';
+import { deactivated, suspended } from './auth.guard.js';
 import type { LoginThrottle } from './login-throttle.js';
 import { findAccountByEmail } from '../../../../libs/read-models/src/queries/accounts.queries.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
@@ -36,35 +36,39 @@ export class AuthController {
 
   /**
    * Signs in with email and password. An unknown email and a wrong password answer
-   * alike (401 invalid-credentials, in about the same time); repeated failures for an
-   * account or from an IP answer 429 with Retry-After before any password is checked.
-   * A member of an organization in arrears is told that it is suspended.
+   * alike (401 invalid-credentials, in about the same time); past the limit of attempts
+   * for an account or from an IP the answer is 429 with Retry-After, before any password
+   * is checked. After a correct password, a deactivated user is told so (401
+   * account-deactivated) and a member of an organization in arrears that it is suspended.
    */
   @Post('login')
   @Public()
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
   async login(@Body() body: LoginDto, @Req() request: AuthenticatedRequest): Promise<LoginResponse> {
-    const now = Date.now();
     const accountKey = `account:${normalizeEmail(body.email)}`;
     const ipKey = `ip:${request.ip ?? 'unknown'}`;
-    const wait = await this.throttle.blockedFor(
+    // The attempt is counted before the password is checked (see LoginThrottle).
+    const reservation = await this.throttle.reserve(
       [
         { key: accountKey, limit: this.config.loginMaxFailuresPerAccount },
         { key: ipKey, limit: this.config.loginMaxFailuresPerIp },
       ],
-      now,
+      Date.now(),
     );
-    if (wait > 0)
+    if (!reservation.granted) {
+      const wait = reservation.retryAfterSeconds;
       throw new ProblemException(429, 'too-many-attempts', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+    }
 
     const account = await findAccountByEmail(this.readStore, body.email);
     const ok = await verifyPassword(account?.passwordHash ?? null, body.password);
-    // A pending or deactivated account cannot sign in; it answers like a wrong password.
-    if (!account || !ok || account.status !== 'active') {
-      await this.throttle.recordFailure([accountKey, ipKey], now);
-      throw invalidCredentials();
-    }
+    // A wrong password, an unknown email and a pending account keep the attempt counted.
+    if (!account || !ok || account.status === 'setupPending') throw invalidCredentials();
+    // From here the password was right: the attempt is not a failure, whatever follows.
+    await this.throttle.release(reservation.keys);
+    // Only the account's owner gets past a correct password, so they may learn the truth.
+    if (account.status !== 'active') throw deactivated();
     let policy = this.sessions.superAdminPolicy;
     if (account.kind === 'member') {
       const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
@@ -123,7 +127,7 @@ export class AuthController {
   /**
    * Completes a setup link: an invited member's, or the first super admin's bootstrap
    * link (which also needs `email`). Used, expired and replaced links get one answer,
-   * 422 setup-link-invalid. The setup page posts here as a plain HTML form; such a post
+   * 409 setup-link-invalid. The setup page posts here as a plain HTML form; such a post
    * is answered with a page rather than JSON.
    */
   @Post('setup')
@@ -143,10 +147,10 @@ export class AuthController {
       const info = await this.setupService.describe(body.token);
       response.set(SETUP_PAGE_HEADERS).type('html');
       if (info.kind === 'expired' || info.kind === 'invalid') {
-        response.status(422);
+        response.status(409);
         return renderLinkProblem(info.kind);
       }
-      const status = error instanceof ProblemException ? error.getStatus() : error instanceof DomainError ? (error.kind === 'invalid' ? 400 : 422) : 500;
+      const status = error instanceof ProblemException ? error.getStatus() : error instanceof DomainError ? (error.kind === 'invalid' ? 400 : 409) : 500;
       if (status >= 500) throw error;
       response.status(status);
       return renderSetupForm(info, body.token, (error as Error).message, body.email);

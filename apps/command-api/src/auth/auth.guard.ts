@@ -14,6 +14,13 @@ import { SessionsService } from './sessions.service.js';
 /** The guide's exact words (Payment Management). */
 export const SUSPENDED_MESSAGE = "Your organization's account is suspended. Please contact support.";
 export const suspended = () => new ProblemException(401, 'organization-suspended', SUSPENDED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
+/**
+ * Told only to whoever proves they are the person (a correct password, a token that
+ * once worked), so it reveals nothing to a guesser; "sign in again" would send a
+ * deactivated user round in circles.
+ */
+export const DEACTIVATED_MESSAGE = 'Your account has been deactivated. Please contact an administrator of your organization.';
+export const deactivated = () => new ProblemException(401, 'account-deactivated', DEACTIVATED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
 const unauthenticated = (detail = 'Sign in to continue', code = 'unauthenticated') => new ProblemException(401, code, detail, {}, { 'WWW-Authenticate': 'Bearer' });
 const ended = () => unauthenticated('Your session has ended; sign in again');
 
@@ -77,7 +84,11 @@ export class AuthGuard implements CanActivate {
       await this.sessions.end(tokenHash);
       return error;
     };
-    if (!account || account.kind !== session.principalKind || account.status !== 'active') throw await revoke(ended());
+    if (!account || account.kind !== session.principalKind) throw await revoke(ended());
+    // Not revoked: the same token keeps getting the same truthful answer, and deactivation
+    // set sessionsValidAfter, so the token stays dead after a reactivation.
+    if (account.status === 'deactivated') throw deactivated();
+    if (account.status !== 'active') throw await revoke(ended());
     if (account.sessionsValidAfter && session.createdAt < account.sessionsValidAfter) throw await revoke(ended());
 
     let policy = this.sessions.superAdminPolicy;

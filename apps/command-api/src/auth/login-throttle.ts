@@ -1,14 +1,30 @@
 import type { Collection, MongoClient } from 'mongodb';
 
+/** A counter and the most it may reach in one window: an account's email, a client IP. */
+export interface ThrottleKey {
+  key: string;
+  limit: number;
+}
+
 /**
- * Counts failed sign-ins per key (an account's email, a client IP) in fixed windows.
- * Once a key reaches its limit it is blocked until its window ends: the caller gets a
- * 429 with Retry-After, before any password is checked.
+ * What `reserve` answers: either every key took one attempt (settle it once the
+ * password is checked), or one key is at its limit and the caller waits.
+ */
+export type Reservation = { granted: true; keys: string[] } | { granted: false; retryAfterSeconds: number };
+
+/**
+ * Counts sign-in attempts per key in fixed windows. An attempt is counted *before* the
+ * slow password hash is checked, atomically with the limit check (reserve), and given
+ * back only when the password turns out to be right (release). So forty guesses sent
+ * at once get five tries between them, not forty; counting after the hash, as before,
+ * let every guess of a burst pass the check before any of them was counted.
  */
 export interface LoginThrottle {
-  /** Seconds until the first blocked key frees up; 0 when none is blocked. */
-  blockedFor(keys: { key: string; limit: number }[], now: number): Promise<number>;
-  recordFailure(keys: string[], now: number): Promise<void>;
+  /** Takes one attempt on every key, or none if any key is at its limit. */
+  reserve(keys: ThrottleKey[], now: number): Promise<Reservation>;
+  /** Gives an attempt back (the password was right, or the request never checked one). */
+  release(keys: string[]): Promise<void>;
+  /** Forgets a key's window (a successful sign-in clears the account's failures). */
   reset(key: string): Promise<void>;
 }
 
@@ -17,26 +33,32 @@ interface Window {
   startedAt: number;
 }
 
+/** One process (the embedded default): a map, atomic because JavaScript runs one call at a time. */
 export class MemoryLoginThrottle implements LoginThrottle {
   private readonly windows = new Map<string, Window>();
 
   constructor(private readonly windowMs: number) {}
 
-  async blockedFor(keys: { key: string; limit: number }[], now: number): Promise<number> {
+  async reserve(keys: ThrottleKey[], now: number): Promise<Reservation> {
+    if (this.windows.size > 100_000) for (const [key, w] of this.windows) if (w.startedAt + this.windowMs <= now) this.windows.delete(key);
     let wait = 0;
     for (const { key, limit } of keys) {
       const window = this.current(key, now);
       if (window && window.count >= limit) wait = Math.max(wait, Math.ceil((window.startedAt + this.windowMs - now) / 1000));
     }
-    return wait;
-  }
-
-  async recordFailure(keys: string[], now: number): Promise<void> {
-    if (this.windows.size > 100_000) for (const [key, w] of this.windows) if (w.startedAt + this.windowMs <= now) this.windows.delete(key);
-    for (const key of keys) {
+    if (wait > 0) return { granted: false, retryAfterSeconds: wait };
+    for (const { key } of keys) {
       const window = this.current(key, now);
       if (window) window.count += 1;
       else this.windows.set(key, { count: 1, startedAt: now });
+    }
+    return { granted: true, keys: keys.map((k) => k.key) };
+  }
+
+  async release(keys: string[]): Promise<void> {
+    for (const key of keys) {
+      const window = this.windows.get(key);
+      if (window && window.count > 0) window.count -= 1;
     }
   }
 
@@ -50,9 +72,23 @@ export class MemoryLoginThrottle implements LoginThrottle {
   }
 }
 
-/** The same counts shared by every replica, in MongoDB; expired windows are removed by a TTL index. */
+interface FailureDocument {
+  _id: string;
+  count: number;
+  startedAt: number;
+  expiresAt: Date;
+}
+
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The same counts shared by every replica, in MongoDB. Each key is taken with one
+ * conditional `$inc` whose filter holds the limit (`count < limit` in the current
+ * window), so two replicas cannot both take the last attempt; expired windows restart
+ * with a conditional `$set` and are removed by a TTL index.
+ */
 export class MongoLoginThrottle implements LoginThrottle {
-  private readonly failures: Collection<{ _id: string; count: number; startedAt: number; expiresAt: Date }>;
+  private readonly failures: Collection<FailureDocument>;
 
   constructor(client: MongoClient, dbName: string, private readonly windowMs: number) {
     this.failures = client.db(dbName).collection('login_failures');
@@ -62,22 +98,51 @@ export class MongoLoginThrottle implements LoginThrottle {
     await this.failures.createIndex({ expiresAt: 1 }, { expireAfterSeconds: 0 });
   }
 
-  async blockedFor(keys: { key: string; limit: number }[], now: number): Promise<number> {
-    const docs = await this.failures.find({ _id: { $in: keys.map((k) => k.key) }, startedAt: { $gt: now - this.windowMs } }).toArray();
-    let wait = 0;
-    for (const doc of docs) {
-      const limit = keys.find((k) => k.key === doc._id)!.limit;
-      if (doc.count >= limit) wait = Math.max(wait, Math.ceil((doc.startedAt + this.windowMs - now) / 1000));
+  async reserve(keys: ThrottleKey[], now: number): Promise<Reservation> {
+    const taken: string[] = [];
+    for (const { key, limit } of keys) {
+      const wait = await this.take(key, limit, now);
+      if (wait > 0) {
+        await this.release(taken);
+        return { granted: false, retryAfterSeconds: wait };
+      }
+      taken.push(key);
     }
-    return wait;
+    return { granted: true, keys: taken };
   }
 
-  async recordFailure(keys: string[], now: number): Promise<void> {
-    for (const key of keys) {
-      const counted = await this.failures.updateOne({ _id: key, startedAt: { $gt: now - this.windowMs } }, { $inc: { count: 1 } });
-      if (counted.matchedCount === 0)
-        await this.failures.replaceOne({ _id: key }, { count: 1, startedAt: now, expiresAt: new Date(now + this.windowMs) }, { upsert: true });
+  /** 0 when one attempt was taken on `key`, else the seconds until its window ends. */
+  private async take(key: string, limit: number, now: number): Promise<number> {
+    const windowStart = now - this.windowMs;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      // The common case: a current window with attempts left.
+      const counted = await this.failures.updateOne({ _id: key, startedAt: { $gt: windowStart }, count: { $lt: limit } }, { $inc: { count: 1 } });
+      if (counted.matchedCount === 1) return 0;
+      // A window that has ended starts again at one.
+      const restarted = await this.failures.updateOne(
+        { _id: key, startedAt: { $lte: windowStart } },
+        { $set: { count: 1, startedAt: now, expiresAt: new Date(now + this.windowMs) } },
+      );
+      if (restarted.matchedCount === 1) return 0;
+      const existing = await this.failures.findOne({ _id: key });
+      if (existing) {
+        if (existing.startedAt > windowStart && existing.count >= limit) return Math.max(1, Math.ceil((existing.startedAt + this.windowMs - now) / 1000));
+        continue; // It changed between the calls; look again.
+      }
+      try {
+        await this.failures.insertOne({ _id: key, count: 1, startedAt: now, expiresAt: new Date(now + this.windowMs) });
+        return 0;
+      } catch (error) {
+        // Another replica created the window first: count against it.
+        if ((error as { code?: number }).code !== DUPLICATE_KEY) throw error;
+      }
     }
+    // Still contended after three rounds: refuse this attempt rather than let it through uncounted.
+    return 1;
+  }
+
+  async release(keys: string[]): Promise<void> {
+    for (const key of keys) await this.failures.updateOne({ _id: key, count: { $gt: 0 } }, { $inc: { count: -1 } });
   }
 
   async reset(key: string): Promise<void> {

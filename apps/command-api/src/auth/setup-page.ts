@@ -60,7 +60,7 @@ ${alert}
 ${emailField}
 <label for="password">New password</label>
 <input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_POLICY.minLength}" maxlength="${PASSWORD_POLICY.maxLength}" aria-describedby="password-hint">
-<p class="hint" id="password-hint">At least ${PASSWORD_POLICY.minLength} characters. A few unrelated words make a strong, memorable password.</p>
+<p class="hint" id="password-hint">At least ${PASSWORD_POLICY.minLength} characters; common and breached passwords are refused. A few unrelated words make a strong, memorable password.</p>
 <label for="passwordConfirmation">Repeat the password</label>
 <input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required minlength="${PASSWORD_POLICY.minLength}" maxlength="${PASSWORD_POLICY.maxLength}">
 <button type="submit">Set password</button>

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, P
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import {
   MEMBER_RULES,
   organizationDecider,
@@ -38,12 +38,24 @@ export class ClassDto {
   instructorId!: string;
 }
 
+export const CLASS_STATUS_FILTERS = ['active', 'archived', 'all'] as const;
+
 export class ListClassesQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ default: false })
+  @ApiPropertyOptional({ default: false, description: 'Archived classes too (the same as status=all)' })
   @IsOptional()
   @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
   @IsBoolean({ message: 'includeArchived must be true or false' })
   includeArchived?: boolean;
+
+  @ApiPropertyOptional({ enum: CLASS_STATUS_FILTERS, default: 'active' })
+  @IsOptional()
+  @IsIn(CLASS_STATUS_FILTERS as unknown as string[], { message: 'status must be active, archived or all' })
+  status?: (typeof CLASS_STATUS_FILTERS)[number];
+
+  @ApiPropertyOptional({ description: "One instructor's classes: what the deactivate dialog lists before asking for a reassignment target" })
+  @IsOptional()
+  @IsUUID('all', { message: 'instructorId must be a user id' })
+  instructorId?: string;
 }
 
 const classNotFound = () => new ProblemException(404, 'class-not-found', 'No such class in this organization');
@@ -61,16 +73,22 @@ export class ClassesController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  /** Admins see every class of the organization; an instructor sees their assigned classes only. */
+  /**
+   * Admins see every class of the organization; an instructor sees their assigned classes
+   * only. `instructorId` and `status=active` list what the guide's deactivate dialog shows.
+   */
   @Get()
   @RequirePermission('class:view')
-  list(@Param('orgId') orgId: string, @Query() query: ListClassesQueryDto, @CurrentPrincipal() principal: Principal) {
+  async list(@Param('orgId') orgId: string, @Query() query: ListClassesQueryDto, @CurrentPrincipal() principal: Principal) {
+    const own = onlyOwnClasses(principal);
+    const page = { page: query.page, pageSize: query.pageSize };
+    // An instructor asking for someone else's classes sees none of them.
+    if (own && query.instructorId && query.instructorId !== principal.id) return { items: [], total: 0, ...page };
     return listClasses(this.readStore, orgId, {
       search: query.search,
-      includeArchived: query.includeArchived,
-      page: query.page,
-      pageSize: query.pageSize,
-      ...(onlyOwnClasses(principal) ? { instructorId: principal.id } : {}),
+      status: query.status ?? (query.includeArchived ? 'all' : 'active'),
+      instructorId: own ? principal.id : query.instructorId,
+      ...page,
     });
   }
 

@@ -5,7 +5,15 @@ import { DomainError } from '../../../../libs/domain/src/index.js';
 import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/event-store.port.js';
 import { ProblemException, problemType, type ProblemDetails } from './problem.js';
 
-const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, 'not-found': 404, conflict: 409, rule: 422 };
+/**
+ * One status per kind of refusal (README, Errors): field errors are 400, a rule refused
+ * on the resource's current state is 409 whether it is a uniqueness clash or a rule of
+ * the guide, a stale If-Match is 412.
+ */
+const KIND_STATUS: Record<DomainError['kind'], number> = { invalid: 400, 'not-found': 404, conflict: 409, rule: 409 };
+
+/** Every refusal with field errors carries this one code, whichever rule found them. */
+export const VALIDATION_FAILED = 'validation-failed';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -72,12 +80,17 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       ...extra,
     });
 
-    if (exception instanceof ProblemException)
-      return { problem: make(exception.getStatus(), exception.code, exception.message, exception.extensions), headers: exception.headers };
+    if (exception instanceof ProblemException) {
+      const status = exception.getStatus();
+      const code = status === 400 && Array.isArray(exception.extensions.errors) ? VALIDATION_FAILED : exception.code;
+      return { problem: make(status, code, exception.message, exception.extensions), headers: exception.headers };
+    }
 
     if (exception instanceof DomainError) {
       const { errors, ...rest } = exception.details;
-      return { problem: make(KIND_STATUS[exception.kind], exception.code, exception.message, { ...rest, ...(errors ? { errors } : {}) }), headers: {} };
+      const status = KIND_STATUS[exception.kind];
+      const code = exception.kind === 'invalid' ? VALIDATION_FAILED : exception.code;
+      return { problem: make(status, code, exception.message, { ...rest, ...(errors ? { errors } : {}) }), headers: {} };
     }
 
     if (exception instanceof WrongExpectedRevisionError)

@@ -71,11 +71,12 @@ export interface ClassListItem {
 export async function listClasses(
   store: ReadStore,
   organizationId: string,
-  query: { search?: string; instructorId?: string; includeArchived?: boolean; page: number; pageSize: PageSize },
+  query: { search?: string; instructorId?: string; status?: 'active' | 'archived' | 'all'; page: number; pageSize: PageSize },
 ): Promise<Page<ClassListItem>> {
   const filter: Record<string, unknown> = { organizationId };
   if (query.instructorId) filter.instructorId = query.instructorId;
-  if (!query.includeArchived) filter.status = 'active';
+  const status = query.status ?? 'active';
+  if (status !== 'all') filter.status = status;
   const search = query.search?.trim().toLowerCase();
   if (search) filter.nameSort = { $regex: escapeRegex(search) };
   const collection = store.collection<ClassDocument>(CLASSES);

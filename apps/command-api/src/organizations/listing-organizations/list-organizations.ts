@@ -1,7 +1,7 @@
 import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform, Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { listOrganizations, PAGE_SIZES, type PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
@@ -10,19 +10,27 @@ import { READ_STORE } from '../../shared/tokens.js';
 
 
 /** `page` (from 1) and `pageSize` (10, 25, 50, 100), as every list takes them. */
+/** Far past any real list (a million pages of 100): deeper pages are refused, not scanned. */
+export const MAX_PAGE = 1_000_000;
+
+/** Query numbers are plain decimal digits: `0x10`, `1e3` and ` 2` are refused, not reinterpreted. */
+const DecimalNumber = () => Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value));
+
 export const PageField = () =>
   applyDecorators(
-    ApiPropertyOptional({ default: 1, minimum: 1 }),
+    ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE }),
     IsOptional(),
-    Type(() => Number),
+    DecimalNumber(),
     IsInt({ message: 'page must be a whole number' }),
     Min(1, { message: 'page must be 1 or more' }),
+    // 1e308 is an integer to JavaScript; a skip that large is no page anyone can read.
+    Max(MAX_PAGE, { message: `page must be at most ${MAX_PAGE}` }),
   );
 export const PageSizeField = () =>
   applyDecorators(
     ApiPropertyOptional({ enum: PAGE_SIZES, default: 25 }),
     IsOptional(),
-    Type(() => Number),
+    DecimalNumber(),
     IsIn(PAGE_SIZES as unknown as number[], { message: `pageSize must be one of ${PAGE_SIZES.join(', ')}` }),
   );
 

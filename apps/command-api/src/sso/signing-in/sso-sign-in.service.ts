@@ -12,7 +12,7 @@ import {
   type OrganizationState,
   type SsoProvider,
 } from '../../../../../libs/domain/src/index.js';
-import { suspended } from '../../auth/auth.guard.js';
+import { deactivated, suspended } from '../../auth/auth.guard.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import type { AppConfig } from '../../config.js';
 import { MembershipStreamCommand } from '../../members/member-command.js';
@@ -140,8 +140,13 @@ export class SsoSignIn {
     return userId ? organization.members.get(userId) : undefined;
   }
 
-  /** Exactly the refusals of a password sign-in: not active answers like bad credentials, arrears as suspended. */
+  /**
+   * Exactly the refusals of a correct password: deactivated is told so (the identity
+   * provider vouched for the person), a pending setup answers like bad credentials,
+   * arrears as suspended.
+   */
   private admit(organization: ExistingOrganization, member: Member): void {
+    if (member.status === 'deactivated') throw deactivated();
     if (member.status !== 'active') throw new ProblemException(401, 'invalid-credentials', 'This account cannot sign in');
     if (organization.inArrearsAt) throw suspended();
   }
