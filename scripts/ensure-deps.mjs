@@ -11,11 +11,11 @@ const stampFile = 'node_modules/.install-stamp';
 const current = existsSync(stampFile) ? readFileSync(stampFile, 'utf8').trim() : null;
 
 if (current !== wanted) {
-  process.stdout.write('Installing dependencies (better-sqlite3 builds from source, about a minute)...\n');
-  // `npm install --no-save` installs the locked tree and leaves the lock alone. Not
-  // `npm ci`: npm 11 writes lock files without other platforms' optional packages and
-  // then refuses them in `npm ci` (npm/cli#8805); see docs/architecture.md.
-  const result = spawnSync('npm', ['install', '--no-save', '--no-audit', '--no-fund'], { stdio: 'inherit', shell: process.platform === 'win32' });
+  process.stdout.write('Installing dependencies with npm ci (the first time takes about two minutes: better-sqlite3 builds from source)...\n');
+  // `npm ci` installs exactly the committed lock. `--include=dev` because `npm start`
+  // builds the TypeScript first: with NODE_ENV=production npm would otherwise leave
+  // out the compiler and the build would fail.
+  const result = spawnSync('npm', ['ci', '--include=dev', '--no-audit', '--no-fund'], { stdio: 'inherit', shell: process.platform === 'win32' });
   if (result.status !== 0) process.exit(result.status ?? 1);
   writeFileSync(stampFile, `${wanted}\n`);
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { randomUUID } from 'node:crypto';
-import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
+import { createHash, randomUUID } from 'node:crypto';
+import { binary, IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let auth: string;
@@ -153,10 +153,10 @@ describe('PATCH /organizations/:orgId', () => {
   test.each([
     ['a name over 255 characters', { name: 'n'.repeat(256), timeZone: 'UTC' }, 'name'],
     ['an empty name', { name: '   ', timeZone: 'UTC' }, 'name'],
-    ['a missing name', { timeZone: 'UTC' }, 'name'],
+    ['a name of null (it cannot be cleared)', { name: null }, 'name'],
     ['a description over 500 characters', { name: 'Ok', description: 'd'.repeat(501), timeZone: 'UTC' }, 'description'],
     ['an invalid time zone', { name: 'Ok', timeZone: 'Atlantis/Capital' }, 'timeZone'],
-    ['a missing time zone', { name: 'Ok' }, 'timeZone'],
+    ['a time zone of null (it cannot be cleared)', { timeZone: null }, 'timeZone'],
     ['an unknown field', { name: 'Ok', timeZone: 'UTC', logo: 'x' }, 'logo'],
   ])('refuses %s with 400', async (_label, body, field) => {
     const { id } = await createOrg();
@@ -166,12 +166,13 @@ describe('PATCH /organizations/:orgId', () => {
     expect(await t.infra.eventStore.readStream(`organization-${id}`)).toHaveLength(1);
   });
 
-  test('with If-Match, a stale edit gets 409 and changes nothing', async () => {
+  test('with If-Match, a stale edit gets 412 and changes nothing', async () => {
     const { id } = await createOrg();
     const first = await t.http().patch(`/organizations/${id}`).set('Authorization', auth).set('If-Match', '"0"').send({ name: 'Edit one', timeZone: 'UTC' });
     expect(first.status).toBe(200);
     const stale = await t.http().patch(`/organizations/${id}`).set('Authorization', auth).set('If-Match', '"0"').send({ name: 'Edit two', timeZone: 'UTC' });
-    expectProblem(stale, 409, 'stale-revision');
+    expectProblem(stale, 412, 'stale-revision');
+    expect(stale.headers.etag).toBe('"1"');
     expect(stale.body).toMatchObject({ expectedRevision: 0, currentRevision: 1 });
     expect((await t.http().get(`/organizations/${id}`).set('Authorization', auth)).body.name).toBe('Edit one');
   });
@@ -188,7 +189,7 @@ describe('PATCH /organizations/:orgId', () => {
       Array.from({ length: 20 }, (_, i) => t.http().patch(`/organizations/${id}`).set('Authorization', auth).set('If-Match', '0').send({ name: `Racer ${i}`, timeZone: 'UTC' })),
     );
     expect(responses.filter((r) => r.status === 200)).toHaveLength(1);
-    expect(responses.filter((r) => r.status === 409)).toHaveLength(19);
+    expect(responses.filter((r) => r.status === 412)).toHaveLength(19);
     expect(await t.infra.eventStore.readStream(`organization-${id}`)).toHaveLength(2);
   });
 
@@ -209,25 +210,35 @@ describe('PATCH /organizations/:orgId', () => {
 });
 
 describe('Logo', () => {
-  test.each(Object.entries(IMAGES).filter(([name]) => name !== 'gif'))('accepts a %s logo, serves it back with its type, and removes it', async (format, bytes) => {
+  test.each(Object.entries(IMAGES).filter(([name]) => name !== 'gif'))('accepts a %s logo, serves it back re-encoded at a public URL, and removes it', async (format, bytes) => {
     const { id } = await createOrg();
     const upload = await t.http().put(`/organizations/${id}/logo`).set('Authorization', auth).set('Content-Type', 'application/octet-stream').send(bytes);
     expect(upload.status).toBe(200);
     expect(upload.body.revision).toBe(1);
     const detail = await t.http().get(`/organizations/${id}`).set('Authorization', auth);
-    expect(detail.body.logoUrl).toMatch(new RegExp(`^/organizations/${id}/logo\\?v=[0-9a-f]{16}$`));
-    const served = await t.http().get(`/organizations/${id}/logo`).set('Authorization', auth).buffer(true).parse((res, cb) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => cb(null, Buffer.concat(chunks)));
-    });
+    // JPEG and WebP keep their format; PNG, BMP and TIFF are stored as PNG.
+    const stored = format === 'jpeg' ? { type: 'image/jpeg', ext: 'jpg' } : format === 'webp' ? { type: 'image/webp', ext: 'webp' } : { type: 'image/png', ext: 'png' };
+    expect(detail.body.logoUrl).toMatch(new RegExp(`^/logos/[0-9a-f]{64}\\.${stored.ext}$`));
+    // Public: no Authorization header, as an <img> tag loads it.
+    const served = await t.http().get(detail.body.logoUrl).buffer(true).parse(binary);
     expect(served.status).toBe(200);
-    expect(served.headers['content-type']).toContain(format === 'jpeg' ? 'image/jpeg' : `image/${format}`);
-    expect(Buffer.compare(served.body as Buffer, bytes)).toBe(0);
+    expect(served.headers['content-type']).toContain(stored.type);
+    expect(served.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+    const hash = /\/logos\/([0-9a-f]{64})\./.exec(detail.body.logoUrl)![1];
+    expect(createHash('sha256').update(served.body as Buffer).digest('hex')).toBe(hash);
     const removed = await t.http().delete(`/organizations/${id}/logo`).set('Authorization', auth);
     expect(removed.status).toBe(200);
     expect((await t.http().get(`/organizations/${id}`).set('Authorization', auth)).body.logoUrl).toBeNull();
     expectProblem(await t.http().get(`/organizations/${id}/logo`).set('Authorization', auth), 404, 'logo-not-found');
+  });
+
+  test('the public URL answers 404 for an unknown hash or an extension that does not name the bytes', async () => {
+    const { id } = await createOrg();
+    await t.http().put(`/organizations/${id}/logo`).set('Authorization', auth).send(IMAGES.png);
+    const url = (await t.http().get(`/organizations/${id}`).set('Authorization', auth)).body.logoUrl as string;
+    expectProblem(await t.http().get(url.replace('.png', '.jpg')), 404, 'logo-not-found');
+    expectProblem(await t.http().get(`/logos/${'0'.repeat(64)}.png`), 404, 'logo-not-found');
+    expectProblem(await t.http().get('/logos/..%2F..%2Fevents.db'), 404, 'logo-not-found');
   });
 
   test('recognises the format by bytes, not by name or declared type: a GIF or text sent as image/png is 415', async () => {

@@ -24,7 +24,7 @@ describe('Routes', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('only sign-in (password and SSO), the setup page and its form, and health are public', () => {
+  test('only sign-in (password and SSO), the setup page and its form, logos by content address, and health are public', () => {
     const open = routes(t.app).filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort();
     expect(open).toEqual([
       'GET /auth/sso/:providerId/callback',
@@ -32,6 +32,7 @@ describe('Routes', () => {
       'GET /auth/sso/:providerId/metadata',
       'GET /auth/sso/discover',
       'GET /health',
+      'GET /logos/:file',
       'GET /setup',
       'POST /auth/login',
       'POST /auth/setup',

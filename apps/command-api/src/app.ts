@@ -8,6 +8,7 @@ import { AppModule } from './app.module.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import { NestPinoLogger } from './shared/logger.js';
+import { ResourceEtagInterceptor } from './shared/etag.interceptor.js';
 import { limitJsonDepth } from './shared/json-depth.js';
 import { ProblemDetailsFilter } from './shared/problem.filter.js';
 import type { AuthenticatedRequest } from './shared/request-context.js';
@@ -29,6 +30,9 @@ export async function createApp(infra: Infrastructure): Promise<App> {
   });
   app.set('trust proxy', process.env.TRUST_PROXY === 'true');
   app.disable('x-powered-by');
+  // ETags are the resources' own versions (ResourceEtagInterceptor), the values If-Match
+  // takes; Express' hashes of response bodies would be ETags that If-Match refuses.
+  app.set('etag', false);
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After', 'X-Correlation-Id'] });
 
   const filter = new ProblemDetailsFilter(logger);
@@ -82,6 +86,7 @@ export async function createApp(infra: Infrastructure): Promise<App> {
   });
 
   app.useGlobalFilters(filter);
+  app.useGlobalInterceptors(new ResourceEtagInterceptor());
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 

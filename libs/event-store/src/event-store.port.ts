@@ -64,6 +64,13 @@ export interface EventStore {
   headPosition(): Promise<number>;
   /** Cheap liveness probe for health checks. */
   ping(): Promise<void>;
+  /**
+   * The error of the last write when it failed and none has succeeded since (a full disk
+   * answers reads but refuses writes, so a ping alone would report it healthy).
+   */
+  lastWriteError?(): { code: string | null; message: string; at: string } | null;
+  /** Tries the storage again (without touching the log) and forgets a failure that is over. */
+  recheckWrites?(): void;
   close(): Promise<void>;
 }
 

@@ -36,7 +36,7 @@ export function eventHash(event: ChainedContent, previousHash: string | null): s
   return createHash('sha256').update(content).digest('hex');
 }
 
-export type ChainBreak = { position: number; streamName: string; revision: number; reason: 'missing-hash' | 'previous-hash-mismatch' | 'content-hash-mismatch' | 'revision-gap' };
+export type ChainBreak = { position: number; streamName: string; revision: number; reason: 'missing-hash' | 'previous-hash-mismatch' | 'content-hash-mismatch' | 'revision-gap' | 'log-position-gap' };
 
 /**
  * Follows each stream's chain over the given events (in log order, any mix of streams)

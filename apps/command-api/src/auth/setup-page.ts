@@ -41,7 +41,7 @@ ${body}
 export function renderSetupForm(info: Extract<SetupLinkInfo, { kind: 'invitation' | 'bootstrap' }>, token: string, error?: string, email?: string): string {
   const invitation = info.kind === 'invitation' ? info : null;
   const title = invitation ? `Set up your ${invitation.organizationName} account` : 'Create the first super admin';
-  const logo = invitation?.logoDataUri ? `<img class="logo" src="${invitation.logoDataUri}" alt="${escape(invitation.organizationName)} logo">` : '';
+  const logo = invitation?.logoSrc ? `<img class="logo" src="${escape(invitation.logoSrc)}" alt="${escape(invitation.organizationName)} logo">` : '';
   const intro = invitation
     ? `<p>Welcome, ${escape(invitation.firstName)}! Choose a password for <strong>${escape(invitation.email)}</strong>.</p>`
     : '<p>No super admin exists yet. Enter the email address you will sign in with and choose a password.</p>';

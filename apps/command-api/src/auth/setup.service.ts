@@ -13,16 +13,16 @@ import { findInvitationByTokenHash } from '../../../../libs/read-models/src/quer
 import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
 import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
 import { EmailReservations } from '../members/email-reservations.js';
-import type { BlobStore } from '../organizations/organization-logo/blob-store.js';
+import { logoUrl } from '../../../../libs/read-models/src/queries/organizations.queries.js';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
-import { BLOB_STORE, READ_STORE } from '../shared/tokens.js';
+import { READ_STORE } from '../shared/tokens.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 
 /** What a setup link is, as the setup page needs to know it. */
 export type SetupLinkInfo =
-  | { kind: 'invitation'; userId: string; organizationId: string | null; email: string; firstName: string; organizationName: string; logoDataUri: string | null }
+  | { kind: 'invitation'; userId: string; organizationId: string | null; email: string; firstName: string; organizationName: string; logoSrc: string | null }
   | { kind: 'bootstrap' }
   | { kind: 'expired' }
   | { kind: 'invalid' };
@@ -40,7 +40,6 @@ export class SetupService {
     private readonly repository: AggregateRepository,
     private readonly reservations: EmailReservations,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    @Inject(BLOB_STORE) private readonly blobs: BlobStore,
   ) {}
 
   async describe(token: string, now = new Date().toISOString()): Promise<SetupLinkInfo> {
@@ -49,11 +48,8 @@ export class SetupService {
     if (invitation) {
       if (!invitation.setupExpiresAt || invitation.setupExpiresAt <= now) return { kind: 'expired' };
       const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: invitation.organizationId });
-      let logoDataUri: string | null = null;
-      if (organization?.logo) {
-        const bytes = await this.blobs.get(organization.logo.sha256);
-        if (bytes) logoDataUri = `data:${organization.logo.contentType};base64,${bytes.toString('base64')}`;
-      }
+      // The public, content-addressed copy: the page stays small and the browser caches it.
+      const logoSrc = organization?.logo ? logoUrl(organization.logo) : null;
       return {
         kind: 'invitation',
         userId: invitation._id,
@@ -61,14 +57,14 @@ export class SetupService {
         email: invitation.email,
         firstName: invitation.firstName,
         organizationName: organization?.name ?? '',
-        logoDataUri,
+        logoSrc,
       };
     }
     const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
     const auditor = platform.auditors.find((a) => a.setupTokenHash === tokenHash);
     if (auditor) {
       if (!auditor.setupExpiresAt || auditor.setupExpiresAt <= now) return { kind: 'expired' };
-      return { kind: 'invitation', userId: auditor.id, organizationId: null, email: auditor.email, firstName: auditor.firstName, organizationName: 'Platform audit', logoDataUri: null };
+      return { kind: 'invitation', userId: auditor.id, organizationId: null, email: auditor.email, firstName: auditor.firstName, organizationName: 'Platform audit', logoSrc: null };
     }
     const link = platform.bootstrapLink;
     if (link && link.tokenHash === tokenHash) return link.expiresAt > now ? { kind: 'bootstrap' } : { kind: 'expired' };
@@ -91,7 +87,7 @@ export class SetupService {
         organizationId: invitation.organizationId,
         requestBody: { tokenHash },
       });
-      return { id: invitation._id, revision: result.revision, position: result.position, kind: 'member' };
+      return { id: invitation._id, revision: result.version, position: result.position, kind: 'member' };
     }
 
     const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
@@ -106,7 +102,7 @@ export class SetupService {
         organizationId: null,
         requestBody: { tokenHash },
       });
-      return { id: auditor.id, revision: result.revision, position: result.position, kind: 'platformAuditor' };
+      return { id: auditor.id, revision: result.version, position: result.position, kind: 'platformAuditor' };
     }
     if (!platform.bootstrapLink || platform.bootstrapLink.tokenHash !== tokenHash) throw linkInvalid();
     if (!input.email)
@@ -124,6 +120,6 @@ export class SetupService {
         requestBody: { tokenHash, email },
       }),
     );
-    return { id: superAdminId, revision: result.revision, position: result.position, kind: 'superAdmin' };
+    return { id: superAdminId, revision: result.version, position: result.position, kind: 'superAdmin' };
   }
 }

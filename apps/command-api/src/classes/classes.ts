@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -16,12 +16,12 @@ import { RequirePermission } from '../auth/permissions.decorator.js';
 import { MembershipStreamCommand } from '../members/member-command.js';
 import { UserWriteResponse } from '../members/member.dto.js';
 import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { AggregateRepository, parseIfMatch } from '../shared/aggregate-repository.js';
 import { newId, uuidV5 } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
 import { CurrentPrincipal, Meta } from '../shared/request-context.js';
-import { NoBody } from '../shared/validation.js';
+import { NoBody, PatchField } from '../shared/validation.js';
 import { READ_STORE } from '../shared/tokens.js';
 
 export class ClassDto {
@@ -36,6 +36,21 @@ export class ClassDto {
   @IsDefined({ message: 'instructorId is required' })
   @IsUUID('all', { message: 'instructorId must be a user id' })
   instructorId!: string;
+}
+
+/** A JSON Merge Patch (RFC 7396) of a class: absent fields stay as they are; none can be cleared. */
+export class EditClassDto {
+  @ApiPropertyOptional({ maxLength: MEMBER_RULES.classNameMax })
+  @IsString({ message: 'name must be a string' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
+  @MaxLength(MEMBER_RULES.classNameMax, { message: `name must be at most ${MEMBER_RULES.classNameMax} characters` })
+  @PatchField('name')
+  name?: string;
+
+  @ApiPropertyOptional({ description: 'An active instructor of the organization' })
+  @IsUUID('all', { message: 'instructorId must be a user id' })
+  @PatchField('instructorId')
+  instructorId?: string;
 }
 
 export const CLASS_STATUS_FILTERS = ['active', 'archived', 'all'] as const;
@@ -110,24 +125,26 @@ export class ClassesController {
     const result = await this.commands.execute(
       new MembershipStreamCommand(orgId, { type: 'CreateClass', data: { classId, name: body.name, instructorId: body.instructorId } }, metadata),
     );
-    return { id: classId, revision: result.revision, position: result.position };
+    return { id: classId, revision: result.version, position: result.position };
   }
 
+  /** Renames a class or gives it to another instructor, as a JSON Merge Patch; If-Match takes the class's ETag. */
   @Patch(':classId')
   @RequirePermission('class:manage')
   async edit(
     @Param('orgId') orgId: string,
     @Param('classId', ParseClassId) classId: string,
-    @Body() body: ClassDto,
+    @Body() body: EditClassDto,
     @Meta() metadata: CommandMetadata,
     @CurrentPrincipal() principal: Principal,
+    @Headers('if-match') ifMatch?: string,
   ): Promise<UserWriteResponse> {
     await this.requireOwnClass(orgId, classId, principal);
-    if (onlyOwnClasses(principal) && body.instructorId !== principal.id) throw new ProblemException(403, 'forbidden', 'Only an admin can give a class to another instructor');
-    const result = await this.commands.execute(
-      new MembershipStreamCommand(orgId, { type: 'EditClass', data: { classId, name: body.name, instructorId: body.instructorId } }, metadata),
-    );
-    return { id: classId, revision: result.revision, position: result.position };
+    if (onlyOwnClasses(principal) && body.instructorId !== undefined && body.instructorId !== principal.id)
+      throw new ProblemException(403, 'forbidden', 'Only an admin can give a class to another instructor');
+    const data = { classId, ...(body.name !== undefined ? { name: body.name } : {}), ...(body.instructorId !== undefined ? { instructorId: body.instructorId } : {}) };
+    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'EditClass', data }, metadata, parseIfMatch(ifMatch)));
+    return { id: classId, revision: result.version, position: result.position };
   }
 
   /** Archived classes are no longer active: they no longer hold their instructor's role. */
@@ -143,7 +160,7 @@ export class ClassesController {
   ): Promise<UserWriteResponse> {
     await this.requireOwnClass(orgId, classId, principal);
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'ArchiveClass', data: { classId } }, metadata));
-    return { id: classId, revision: result.revision, position: result.position };
+    return { id: classId, revision: result.version, position: result.position };
   }
 
   /** Another instructor's class is not found, as if it did not exist. */

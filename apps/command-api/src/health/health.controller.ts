@@ -25,6 +25,10 @@ export class HealthController {
         const indicator = this.indicators.check('eventStore');
         try {
           await eventStore.ping();
+          // A full disk still answers reads: the last write's failure is what tells.
+          eventStore.recheckWrites?.();
+          const writeError = eventStore.lastWriteError?.() ?? null;
+          if (writeError) return indicator.down({ kind: eventStore.kind, writes: 'failing', lastWriteError: writeError });
           return indicator.up({ kind: eventStore.kind, headPosition: await eventStore.headPosition() });
         } catch (error) {
           return indicator.down({ kind: eventStore.kind, message: error instanceof Error ? error.message : 'unreachable' });

@@ -4,6 +4,7 @@ import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { MEMBER_RULES, ORGANIZATION_ROLES } from '../../../../libs/domain/src/index.js';
 import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
+import { PatchField } from '../shared/validation.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -53,7 +54,35 @@ export class InviteUserDto extends MemberNamesDto {
   email!: string;
 }
 
-export class EditUserDto extends MemberNamesDto {}
+/**
+ * A JSON Merge Patch (RFC 7396) of a user: absent fields stay as they are; none of
+ * them can be cleared.
+ */
+export class EditUserDto {
+  @ApiPropertyOptional({ maxLength: MEMBER_RULES.nameMax })
+  @IsString({ message: 'firstName must be a string' })
+  @Transform(trim)
+  @IsNotEmpty({ message: 'firstName cannot be blank' })
+  @MaxLength(MEMBER_RULES.nameMax, { message: `firstName must be at most ${MEMBER_RULES.nameMax} characters` })
+  @PatchField('firstName')
+  firstName?: string;
+
+  @ApiPropertyOptional({ maxLength: MEMBER_RULES.nameMax })
+  @IsString({ message: 'lastName must be a string' })
+  @Transform(trim)
+  @IsNotEmpty({ message: 'lastName cannot be blank' })
+  @MaxLength(MEMBER_RULES.nameMax, { message: `lastName must be at most ${MEMBER_RULES.nameMax} characters` })
+  @PatchField('lastName')
+  lastName?: string;
+
+  @ApiPropertyOptional({ enum: ORGANIZATION_ROLES, isArray: true, example: ['instructor'] })
+  @IsArray({ message: 'roles must be a list' })
+  @ArrayMinSize(1, { message: 'at least one role is required' })
+  @ArrayMaxSize(ORGANIZATION_ROLES.length)
+  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: 'roles must be admin, instructor or auditor' })
+  @PatchField('roles')
+  roles?: string[];
+}
 
 export class ResendInvitationDto {
   @ApiPropertyOptional({ description: 'A corrected email address (guide: edit and resend)' })

@@ -1,7 +1,9 @@
 import { Command } from '@nestjs/cqrs';
+import { ApiProperty } from '@nestjs/swagger';
 import {
   organizationDecider,
   organizationStreamName,
+  resourceVersionOf,
   type CommandMetadata,
   type OrganizationCommand,
   type OrganizationState,
@@ -38,13 +40,14 @@ export function handleOrganizationCommand(repository: AggregateRepository, comma
     metadata: command.metadata,
     organizationId: command.organizationId,
     expectedRevision: command.expectedRevision,
+    versionOf: resourceVersionOf(command.toDomain()),
     requestBody: command.requestBody(),
   });
 }
 
-/** The body of every successful write: where the stream is now and where the log is. */
+/** The body of every successful write: the resource's new version (also its ETag) and where the log is. */
 export class WriteResponse {
-  id!: string;
-  revision!: number;
-  position!: number;
+  @ApiProperty({ format: 'uuid' }) id!: string;
+  @ApiProperty({ description: 'The resource\'s version after the write; the ETag header carries it too, for If-Match' }) revision!: number;
+  @ApiProperty({ description: 'Log position of the write: pass it as minPosition (or X-Min-Position) to read your own write' }) position!: number;
 }

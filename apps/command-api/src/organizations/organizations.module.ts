@@ -3,7 +3,7 @@ import { ArrearsController, ClearOrganizationArrearsHandler, MarkOrganizationInA
 import { CreateOrganizationController, CreateOrganizationHandler } from './creating-organization/create-organization.js';
 import { EditOrganizationController, EditOrganizationHandler } from './editing-organization/edit-organization.js';
 import { ListOrganizationsController } from './listing-organizations/list-organizations.js';
-import { ChangeOrganizationLogoHandler, OrganizationLogoController, RemoveOrganizationLogoHandler } from './organization-logo/organization-logo.js';
+import { ChangeOrganizationLogoHandler, OrganizationLogoController, PublicLogoController, RemoveOrganizationLogoHandler } from './organization-logo/organization-logo.js';
 import { ViewOrganizationController } from './viewing-organization/view-organization.js';
 
 @Module({
@@ -13,6 +13,7 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     ViewOrganizationController,
     EditOrganizationController,
     OrganizationLogoController,
+    PublicLogoController,
     ArrearsController,
   ],
   providers: [

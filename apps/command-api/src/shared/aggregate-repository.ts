@@ -26,6 +26,8 @@ import { upcastRecorded } from './upcasters.js';
 /** What every command answers: the stream's new revision and the log position of its last event. */
 export interface CommandResult<State = unknown> {
   revision: number;
+  /** The version of the resource the command was about (its ETag), when it still exists; else the stream's revision. */
+  version: number;
   position: number;
   state: State;
   /** Events this call appended; empty when nothing changed or when an idempotent retry was answered. */
@@ -52,8 +54,13 @@ interface HandleOptions<C, E extends DomainEvent, S> {
   command: C;
   metadata: CommandMetadata;
   organizationId: string | null;
-  /** The revision the client last saw (If-Match); a mismatch is a 409, never a retry. */
+  /** The version the client last saw (If-Match); a mismatch is a 412, never a retry. */
   expectedRevision?: number;
+  /**
+   * Reads the version of the resource the command is about (an organization profile,
+   * a user, a class). Without it the stream's revision stands for the version.
+   */
+  versionOf?: (state: S) => number | undefined;
   /** What identifies the request: the same Idempotency-Key with another body is refused. */
   requestBody?: unknown;
 }
@@ -65,12 +72,12 @@ interface Queued {
 }
 
 type Outcome =
-  | { entry: Queued; revision: number; position: number | null; state: unknown; appended: DomainEvent[] }
+  | { entry: Queued; revision: number; version: number; position: number | null; state: unknown; appended: DomainEvent[] }
   | { entry: Queued; error: unknown };
 
 function settle(outcome: Outcome, position: number): void {
   if ('error' in outcome) outcome.entry.reject(outcome.error);
-  else outcome.entry.resolve({ revision: outcome.revision, position: outcome.position ?? position, state: outcome.state, appended: outcome.appended });
+  else outcome.entry.resolve({ revision: outcome.revision, version: outcome.version, position: outcome.position ?? position, state: outcome.state, appended: outcome.appended });
 }
 
 /**
@@ -165,7 +172,8 @@ export class AggregateRepository {
       const outcomes: Outcome[] = [];
 
       for (const entry of batch) {
-        const { command, metadata } = entry.options;
+        const { command, metadata, versionOf } = entry.options;
+        const versionIn = (s: unknown, streamRevision: number) => (versionOf ? (versionOf(s) ?? streamRevision) : streamRevision);
         try {
           // Only an Idempotency-Key needs the request's hash (to refuse the key with another body).
           const requestHash = metadata.idempotencyKey
@@ -177,14 +185,19 @@ export class AggregateRepository {
               if (seen.requestHash !== requestHash)
                 throw new ProblemException(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request');
               // A key first seen in this very batch has no position until the batch is stored.
-              outcomes.push({ entry, revision: seen.revision, position: seen.position || null, state, appended: [] });
+              outcomes.push({ entry, revision: seen.revision, version: versionIn(state, seen.revision), position: seen.position || null, state, appended: [] });
               continue;
             }
           }
-          if (entry.options.expectedRevision !== undefined && entry.options.expectedRevision !== revision) throw staleRevision(entry.options.expectedRevision, revision);
+          const expected = entry.options.expectedRevision;
+          if (expected !== undefined) {
+            // A resource that does not exist is left to the decider (its 404 says more than a 412).
+            const current = versionOf ? versionOf(state) : revision;
+            if (current !== undefined && current !== expected) throw staleRevision(expected, current);
+          }
           const decided = decider.decide(command, state);
           if (decided.length === 0) {
-            outcomes.push({ entry, revision, position: null, state, appended: [] });
+            outcomes.push({ entry, revision, version: versionIn(state, revision), position: null, state, appended: [] });
             continue;
           }
           const eventMetadata = this.metadataFor(entry.options, requestHash);
@@ -200,7 +213,7 @@ export class AggregateRepository {
           state = fold(decider, decided, state);
           revision += decided.length;
           if (metadata.idempotencyKey) idempotency.set(metadata.idempotencyKey, { requestHash, revision, position: 0 });
-          outcomes.push({ entry, revision, position: null, state, appended: decided });
+          outcomes.push({ entry, revision, version: versionIn(state, revision), position: null, state, appended: decided });
         } catch (error) {
           outcomes.push({ entry, error });
         }
@@ -272,18 +285,37 @@ export class AggregateRepository {
   }
 }
 
+/** A resource's version as an entity tag (RFC 9110, 8.8.3): strong, quoted. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+/**
+ * RFC 9110, 13.1.1: a stale If-Match is 412 Precondition Failed, with the current ETag
+ * so the client can reload and decide again.
+ */
 export function staleRevision(expected: number, actual: number): ProblemException {
-  return new ProblemException(409, 'stale-revision', `The resource is at revision ${actual}, not ${expected}; reload it and try again`, {
-    expectedRevision: expected,
-    currentRevision: actual,
-  });
+  return new ProblemException(
+    412,
+    'stale-revision',
+    `The resource is at version ${actual}, not ${expected}; reload it and try again`,
+    { expectedRevision: expected, currentRevision: actual },
+    { ETag: etagOf(actual) },
+  );
 }
 
-/** Parses `If-Match: 3`, `"3"` or `W/"3"`; absent means "no precondition". */
+/**
+ * Parses If-Match as RFC 9110 writes it: `"3"` (the ETag as sent), a bare `3` is
+ * accepted too. A weak tag (`W/"3"`) never matches under the strong comparison If-Match
+ * uses, and neither does `*`-less garbage in quotes: both are a 412 (-1 never matches).
+ * Only a value that is no entity tag at all is a 400. Absent means no precondition.
+ */
 export function parseIfMatch(header: string | undefined): number | undefined {
   if (header === undefined || header.trim() === '') return undefined;
-  const match = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(header);
-  if (!match) throw new ProblemException(400, 'invalid-if-match', 'If-Match must be a revision number, for example If-Match: "3"');
-  return Number(match[1]);
+  const value = header.trim();
+  // "Any current representation": whether there is one is the decider's 404 to give.
+  if (value === '*') return undefined;
+  const strong = /^"?(\d{1,15})"?$/.exec(value);
+  if (strong) return Number(strong[1]);
+  if (/^(W\/)?"[\x21\x23-\x7e]*"$/.test(value)) return -1;
+  throw new ProblemException(400, 'invalid-if-match', 'If-Match must be an ETag as a GET returned it, for example If-Match: "3"');
 }
 

@@ -41,6 +41,21 @@ const STATUS_CODES: Record<number, string> = {
   429: 'too-many-requests',
 };
 
+/**
+ * Storage refusing a write or a read (a full disk, an I/O error, a read-only or locked
+ * file, a database server out of reach): the request is not at fault and may succeed
+ * later, so the answer is 503 with Retry-After, never a 500.
+ */
+const STORAGE_ERROR_CODES = /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|PROTOCOL|NOMEM)|ENOSPC|EIO|EROFS|EDQUOT|EMFILE|ENFILE)/;
+const STORAGE_ERROR_NAMES = new Set(['MongoNetworkError', 'MongoServerSelectionError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'UnavailableError', 'DeadlineExceededError']);
+export const STORAGE_RETRY_AFTER_SECONDS = 5;
+
+export function isStorageError(error: unknown): boolean {
+  if (!error || typeof error !== 'object') return false;
+  const { code, name } = error as { code?: unknown; name?: unknown };
+  return (typeof code === 'string' && STORAGE_ERROR_CODES.test(code)) || (typeof name === 'string' && STORAGE_ERROR_NAMES.has(name));
+}
+
 /** Errors raised by Express' body parsers carry a `type` and a `status`. */
 interface BodyParserError {
   type?: string;
@@ -93,6 +108,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { problem: make(status, code, exception.message, { ...rest, ...(errors ? { errors } : {}) }), headers: {} };
     }
 
+    if (isStorageError(exception))
+      return {
+        problem: make(503, 'storage-unavailable', 'The service could not read or write its data (storage unavailable). Try again shortly; the same Idempotency-Key makes a retried write safe.', {
+          retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
+        }),
+        headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS) },
+      };
+
     if (exception instanceof WrongExpectedRevisionError)
       return {
         problem: make(409, 'concurrency-conflict', 'The resource was changed by someone else at the same time; reload it and try again'),
@@ -101,6 +124,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
+      // /health when a check fails (terminus): say which, rather than a bare 503.
+      const body = exception.getResponse() as { details?: unknown; error?: unknown };
+      if (status === 503 && body && typeof body === 'object' && body.details)
+        return { problem: make(503, 'unhealthy', 'A dependency of the service is failing', { checks: body.details, failing: body.error }), headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS) } };
       const code = STATUS_CODES[status] ?? (status >= 500 ? 'internal-error' : 'error');
       const detail = status === 404 ? 'No such route or resource' : status >= 500 ? 'An unexpected error occurred' : exception.message;
       return { problem: make(status, code, detail), headers: {} };

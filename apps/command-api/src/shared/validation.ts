@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { applyDecorators, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { IsDefined, ValidateIf } from 'class-validator';
 import type { FieldError } from '../../../../libs/domain/src/index.js';
 import { badRequest } from './problem.js';
 
@@ -42,3 +43,14 @@ export const NoBody = {
     throw badRequest('validation-failed', 'This request takes no body', errors);
   },
 };
+
+/**
+ * A field of a merge patch (RFC 7396) that cannot be cleared: absent, it is left alone
+ * and not validated; present, it is checked like any field, and `null` is refused
+ * rather than taken as "clear".
+ */
+export const PatchField = (field: string) =>
+  applyDecorators(
+    ValidateIf((_object, value) => value !== undefined),
+    IsDefined({ message: `${field} cannot be cleared` }),
+  );

@@ -46,6 +46,8 @@ export function providerView(config: Pick<AppConfig, 'publicUrl'>, doc: SsoProvi
     autoLinkVerifiedEmail: doc.autoLinkVerifiedEmail,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
+    /** The provider's version: also the ETag, for If-Match on edit and delete. */
+    revision: doc.version,
   };
   return doc.protocol === 'oidc'
     ? { ...common, clientId: doc.clientId, scopes: doc.scopes, clientSecretSet: true, redirectUri: urls.redirectUri }

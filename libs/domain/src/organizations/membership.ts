@@ -24,6 +24,8 @@ export interface Member {
   passwordSet: boolean;
   setupTokenHash: string | null;
   setupExpiresAt: string | null;
+  /** The user's own version (its ETag): 0 when invited, one more for each change to it. */
+  version: number;
 }
 
 export interface ClassRecord {
@@ -31,6 +33,8 @@ export interface ClassRecord {
   name: string;
   instructorId: string;
   status: 'active' | 'archived';
+  /** The class's own version (its ETag): 0 when created, one more for each change to it. */
+  version: number;
 }
 
 /** A setup token as the log keeps it: its hash to check, its ciphertext for the mailer. */
@@ -45,13 +49,15 @@ export type MembershipCommand =
   | { type: 'InviteUser'; data: { userId: string; email: string; firstName: string; lastName: string; roles: string[]; setupToken: SetupTokenRecord } }
   | { type: 'ResendInvitation'; data: { userId: string; email?: string; setupToken: SetupTokenRecord } }
   | { type: 'CompleteUserSetup'; data: { userId: string; tokenHash: string; passwordHash: string; now: string } }
-  | { type: 'EditUser'; data: { userId: string; actorId: string; firstName: string; lastName: string; roles: string[] } }
+  /** A merge patch: absent fields stay as they are. */
+  | { type: 'EditUser'; data: { userId: string; actorId: string; firstName?: string; lastName?: string; roles?: string[] } }
   | { type: 'DeactivateUser'; data: { userId: string; actorId: string; reassignTo?: string } }
   | { type: 'ReactivateUser'; data: { userId: string } }
   | { type: 'EndUserSessions'; data: { userId: string; now: string } }
   | { type: 'DeleteUser'; data: { userId: string } }
   | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string } }
-  | { type: 'EditClass'; data: { classId: string; name: string; instructorId: string } }
+  /** A merge patch: absent fields stay as they are. */
+  | { type: 'EditClass'; data: { classId: string; name?: string; instructorId?: string } }
   | { type: 'ArchiveClass'; data: { classId: string } };
 
 // ---- Events ------------------------------------------------------------------------
@@ -247,7 +253,8 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     }
     case 'EditUser': {
       const user = member(state, command.data.userId);
-      const next = validPerson({ firstName: command.data.firstName, lastName: command.data.lastName, roles: command.data.roles });
+      const { firstName, lastName, roles } = command.data;
+      const next = validPerson({ firstName: firstName ?? user.firstName, lastName: lastName ?? user.lastName, roles: roles ?? user.roles });
       const losing = user.roles.filter((r) => !next.roles.includes(r));
       if (losing.includes('admin') && command.data.actorId === user.id)
         throw new DomainError('cannot-remove-own-admin-role', 'You cannot remove your own admin role; another admin must do it', 'conflict');
@@ -322,11 +329,12 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     case 'EditClass': {
       const existing = classRecord(state, command.data.classId);
       if (existing.status === 'archived') throw new DomainError('class-archived', 'Archived classes cannot be edited', 'conflict');
-      const name = validClassName(command.data.name);
-      if (command.data.instructorId !== existing.instructorId) requireInstructor(state, command.data.instructorId);
+      const name = validClassName(command.data.name ?? existing.name);
+      const instructorId = command.data.instructorId ?? existing.instructorId;
+      if (instructorId !== existing.instructorId) requireInstructor(state, instructorId);
       const changes: Extract<MembershipEvent, { type: 'ClassEdited' }>['data']['changes'] = {};
       if (name !== existing.name) changes.name = { before: existing.name, after: name };
-      if (command.data.instructorId !== existing.instructorId) changes.instructorId = { before: existing.instructorId, after: command.data.instructorId };
+      if (instructorId !== existing.instructorId) changes.instructorId = { before: existing.instructorId, after: instructorId };
       if (Object.keys(changes).length === 0) return [];
       return [{ type: 'ClassEdited', data: { organizationId, classId: existing.id, changes } }];
     }
@@ -370,6 +378,7 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
         passwordSet: false,
         setupTokenHash: d.setupTokenHash,
         setupExpiresAt: d.setupExpiresAt,
+        version: 0,
       });
       return;
     }
@@ -379,32 +388,32 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
         emails.delete(m.email.toLowerCase());
         emails.set(event.data.email.toLowerCase(), m.id);
       }
-      if (m) members.set(m.id, { ...m, email: event.data.email, setupTokenHash: event.data.setupTokenHash, setupExpiresAt: event.data.setupExpiresAt });
+      if (m) members.set(m.id, { ...m, email: event.data.email, setupTokenHash: event.data.setupTokenHash, setupExpiresAt: event.data.setupExpiresAt, version: m.version + 1 });
       return;
     }
     case 'UserSetupCompleted': {
       const m = members.get(event.data.userId);
-      if (m) members.set(m.id, { ...m, status: 'active', passwordSet: true, setupTokenHash: null, setupExpiresAt: null });
+      if (m) members.set(m.id, { ...m, status: 'active', passwordSet: true, setupTokenHash: null, setupExpiresAt: null, version: m.version + 1 });
       return;
     }
     case 'UserEdited': {
       const m = members.get(event.data.userId);
-      if (m) members.set(m.id, { ...m, ...event.data.profile });
+      if (m) members.set(m.id, { ...m, ...event.data.profile, version: m.version + 1 });
       return;
     }
     case 'ClassReassigned': {
       const c = classes.get(event.data.classId);
-      if (c) classes.set(c.id, { ...c, instructorId: event.data.toInstructorId });
+      if (c) classes.set(c.id, { ...c, instructorId: event.data.toInstructorId, version: c.version + 1 });
       return;
     }
     case 'UserDeactivated': {
       const m = members.get(event.data.userId);
-      if (m) members.set(m.id, { ...m, status: 'deactivated' });
+      if (m) members.set(m.id, { ...m, status: 'deactivated', version: m.version + 1 });
       return;
     }
     case 'UserReactivated': {
       const m = members.get(event.data.userId);
-      if (m) members.set(m.id, { ...m, status: 'active' });
+      if (m) members.set(m.id, { ...m, status: 'active', version: m.version + 1 });
       return;
     }
     case 'UserDeleted': {
@@ -416,17 +425,17 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
     case 'UserSessionsEnded':
       return;
     case 'ClassCreated':
-      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active' });
+      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active', version: 0 });
       return;
     case 'ClassEdited': {
       const c = classes.get(event.data.classId);
       const { name, instructorId } = event.data.changes;
-      if (c) classes.set(c.id, { ...c, name: name ? name.after : c.name, instructorId: instructorId ? instructorId.after : c.instructorId });
+      if (c) classes.set(c.id, { ...c, name: name ? name.after : c.name, instructorId: instructorId ? instructorId.after : c.instructorId, version: c.version + 1 });
       return;
     }
     case 'ClassArchived': {
       const c = classes.get(event.data.classId);
-      if (c) classes.set(c.id, { ...c, status: 'archived' });
+      if (c) classes.set(c.id, { ...c, status: 'archived', version: c.version + 1 });
       return;
     }
     default:

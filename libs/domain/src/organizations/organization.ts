@@ -34,7 +34,8 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleTimeoutMinutes: 60, a
 // ---- Commands ----------------------------------------------------------------------
 export type OrganizationCommand =
   | { type: 'CreateOrganization'; data: { organizationId: string; name: string; description?: string | null; timeZone: string; now: string } }
-  | { type: 'UpdateOrganizationSettings'; data: { name: string; description?: string | null; timeZone: string } }
+  /** A merge patch: an absent field stays as it is; `description: null` clears it. */
+  | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string } }
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
   | { type: 'RemoveOrganizationLogo'; data: Record<string, never> }
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }
@@ -105,6 +106,12 @@ export type OrganizationState =
       logo: LogoRef | null;
       inArrearsAt: string | null;
       sessionPolicy: SessionPolicy;
+      /**
+       * The organization profile's own version (its ETag): 0 when created, one more for
+       * each change to the organization itself. Member, class and SSO changes have their
+       * own versions, so they do not make a settings form stale.
+       */
+      version: number;
       members: Map<string, Member>;
       classes: Map<string, ClassRecord>;
       emails: Map<string, string>;
@@ -167,9 +174,13 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
     }
     case 'UpdateOrganizationSettings': {
       const org = requireExisting(state);
-      const validated = validateSettings(command.data, { min: 1, max: ORGANIZATION_RULES.editNameMax });
-      // An edit that leaves the description out keeps it; null or '' clears it.
-      const next = { ...validated, description: command.data.description === undefined ? org.description : validated.description };
+      const patch = command.data;
+      // Absent fields keep their current (valid) values, so only the fields sent can fail.
+      const validated = validateSettings(
+        { name: patch.name ?? org.name, description: patch.description === undefined ? org.description : patch.description, timeZone: patch.timeZone ?? org.timeZone },
+        { min: 1, max: ORGANIZATION_RULES.editNameMax },
+      );
+      const next = validated;
       const changes: OrganizationSettingsUpdated['data']['changes'] = {};
       if (next.name !== org.name) changes.name = { before: org.name, after: next.name };
       if (next.description !== org.description) changes.description = { before: org.description, after: next.description };
@@ -237,6 +248,7 @@ export function evolveOrganization(state: OrganizationState, event: Organization
         logo: null,
         inArrearsAt: null,
         sessionPolicy: DEFAULT_SESSION_POLICY,
+        version: 0,
         members: new Map(),
         classes: new Map(),
         emails: new Map(),
@@ -251,23 +263,65 @@ export function evolveOrganization(state: OrganizationState, event: Organization
         name: name ? name.after : state.name,
         description: description ? description.after : state.description,
         timeZone: timeZone ? timeZone.after : state.timeZone,
+        version: state.version + 1,
       };
     }
     case 'OrganizationLogoChanged':
-      return state.status === 'existing' ? { ...state, logo: event.data.logo } : state;
+      return state.status === 'existing' ? { ...state, logo: event.data.logo, version: state.version + 1 } : state;
     case 'OrganizationLogoRemoved':
-      return state.status === 'existing' ? { ...state, logo: null } : state;
+      return state.status === 'existing' ? { ...state, logo: null, version: state.version + 1 } : state;
     case 'OrganizationMarkedInArrears':
-      return state.status === 'existing' ? { ...state, inArrearsAt: event.data.inArrearsAt } : state;
+      return state.status === 'existing' ? { ...state, inArrearsAt: event.data.inArrearsAt, version: state.version + 1 } : state;
     case 'OrganizationArrearsCleared':
-      return state.status === 'existing' ? { ...state, inArrearsAt: null } : state;
+      return state.status === 'existing' ? { ...state, inArrearsAt: null, version: state.version + 1 } : state;
     case 'OrganizationSessionPolicyChanged':
-      return state.status === 'existing' ? { ...state, sessionPolicy: event.data.after } : state;
+      return state.status === 'existing' ? { ...state, sessionPolicy: event.data.after, version: state.version + 1 } : state;
     default:
       if (state.status !== 'existing') return state;
       if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(state, event as SsoEvent);
       else evolveMembership(state, event as MembershipEvent);
       return state;
+  }
+}
+
+/**
+ * Which resource a command is about, as a reader of its version (its ETag) in a state:
+ * the organization profile, one user, one class or one SSO provider. An If-Match is
+ * checked against it, and a write answers with it, so an invitation never makes the
+ * profile's ETag stale. Undefined where the resource does not exist (yet, or any more).
+ */
+export function resourceVersionOf(command: OrganizationCommand): (state: OrganizationState) => number | undefined {
+  const existing = (read: (org: Extract<OrganizationState, { status: 'existing' }>) => number | undefined) => (state: OrganizationState) =>
+    state.status === 'existing' ? read(state) : undefined;
+  switch (command.type) {
+    case 'CreateOrganization':
+    case 'UpdateOrganizationSettings':
+    case 'ChangeOrganizationLogo':
+    case 'RemoveOrganizationLogo':
+    case 'MarkOrganizationInArrears':
+    case 'ClearOrganizationArrears':
+    case 'SetSessionPolicy':
+      return existing((org) => org.version);
+    case 'InviteUser':
+    case 'ResendInvitation':
+    case 'CompleteUserSetup':
+    case 'EditUser':
+    case 'DeactivateUser':
+    case 'ReactivateUser':
+    case 'EndUserSessions':
+    case 'DeleteUser':
+      return existing((org) => org.members.get(command.data.userId)?.version);
+    case 'CreateClass':
+    case 'EditClass':
+    case 'ArchiveClass':
+      return existing((org) => org.classes.get(command.data.classId)?.version);
+    case 'AddSsoProvider':
+    case 'UpdateSsoProvider':
+    case 'RemoveSsoProvider':
+    case 'LinkSsoIdentity':
+      return existing((org) => org.ssoProviders.get(command.data.providerId)?.version);
+    default:
+      return assertNever(command);
   }
 }
 

@@ -40,6 +40,8 @@ export interface SsoProvider extends SsoProviderSettings {
   id: string;
   /** OIDC only: the sealed client secret. */
   clientSecretCiphertext: string | null;
+  /** The provider's own version (its ETag): 0 when added, one more for each change to it. */
+  version: number;
 }
 
 /** Raw input as a request carries it; `scopes` and `allowedDomains` may be lists or text. */
@@ -252,7 +254,7 @@ export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
 export function evolveSso(state: SsoState, event: SsoEvent): void {
   switch (event.type) {
     case 'SsoProviderAdded':
-      state.ssoProviders.set(event.data.providerId, { id: event.data.providerId, ...event.data.settings, clientSecretCiphertext: event.data.clientSecretCiphertext });
+      state.ssoProviders.set(event.data.providerId, { id: event.data.providerId, ...event.data.settings, clientSecretCiphertext: event.data.clientSecretCiphertext, version: 0 });
       return;
     case 'SsoProviderUpdated': {
       const existing = state.ssoProviders.get(event.data.providerId);
@@ -261,6 +263,7 @@ export function evolveSso(state: SsoState, event: SsoEvent): void {
         ...existing,
         ...event.data.settings,
         clientSecretCiphertext: event.data.secretReplaced ? event.data.clientSecretCiphertext : existing.clientSecretCiphertext,
+        version: existing.version + 1,
       });
       return;
     }

@@ -79,4 +79,20 @@ describe('SqliteEventStore specifics', () => {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  test('an injected storage error is remembered for health until a write succeeds again', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-write-error-'));
+    let failing = true;
+    const store = new SqliteEventStore({
+      filename: join(dir, 'events.db'),
+      fdatasync: (fd, done) => (failing ? done(Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' })) : fdatasync(fd, done)),
+    });
+    await expect(store.append('s-1', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }])).rejects.toMatchObject({ code: 'ENOSPC' });
+    expect(store.lastWriteError()).toMatchObject({ code: 'ENOSPC' });
+    failing = false;
+    await store.append('s-2', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }]);
+    expect(store.lastWriteError()).toBeNull();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 });

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { closeSync, fdatasync, mkdirSync, openSync } from 'node:fs';
+import { closeSync, fdatasync, mkdirSync, openSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import {
   expectedRevisionHolds,
@@ -87,7 +87,10 @@ export class SqliteEventStore implements EventStore {
   private readonly stmts;
   private readonly commitBatch: (batch: PendingAppend[]) => (AppendResult | Error)[];
 
+  private readonly filename: string;
+
   constructor(options: SqliteEventStoreOptions) {
+    this.filename = options.filename;
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
     this.db = new Database(options.filename);
     this.db.pragma('journal_mode = WAL');
@@ -158,6 +161,41 @@ export class SqliteEventStore implements EventStore {
     });
   }
 
+  private writeError: { code: string | null; message: string; at: string } | null = null;
+
+  /** The last write's failure, if none has succeeded since. */
+  lastWriteError() {
+    return this.writeError;
+  }
+
+  /**
+   * Re-checks a remembered failure by writing and syncing a small file beside the log:
+   * once the disk has room again, health says so before the next command writes.
+   */
+  recheckWrites(): void {
+    if (this.writeError && this.filename !== ':memory:') {
+      const probe = `${this.filename}.probe`;
+      try {
+        writeFileSync(probe, Buffer.alloc(64 * 1024), { flush: true });
+        unlinkSync(probe);
+        this.writeError = null;
+      } catch {
+        rmSync(probe, { force: true });
+      }
+    }
+  }
+
+  /** Remembers a storage failure for health, or clears it once a write succeeds again. */
+  private noteWrite(error: unknown): void {
+    if (!error) {
+      this.writeError = null;
+      return;
+    }
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)|ENOSPC|EIO|EROFS|EDQUOT)/.test(code))
+      this.writeError = { code, message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() };
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     const batch = this.queue;
@@ -168,12 +206,17 @@ export class SqliteEventStore implements EventStore {
       results = this.commitBatch(batch);
     } catch (error) {
       // The commit itself failed (disk full, I/O error): nothing of the batch was written.
+      this.noteWrite(error);
       for (const pending of batch) pending.reject(error);
       return;
     }
+    // A storage error inside one append (its savepoint rolled back) counts as well.
+    for (const result of results) if (result instanceof Error) this.noteWrite(result);
     // The batch's last position, from its own results: no query needed.
     const head = results.reduce((max, r) => (r instanceof Error ? max : Math.max(max, r.position)), this.durableHead);
     const acknowledge = (error?: unknown) => {
+      if (error) this.noteWrite(error);
+      else if (results.some((r) => !(r instanceof Error))) this.noteWrite(null);
       if (!error) this.durableHead = Math.max(this.durableHead, head);
       batch.forEach((pending, i) => {
         const result = results[i];

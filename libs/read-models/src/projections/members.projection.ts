@@ -4,8 +4,8 @@ import type { RecordedEvent } from '../../../event-store/src/event-store.port.js
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const MEMBERS = 'members_v1';
-export const CLASSES = 'classes_v1';
+export const MEMBERS = 'members_v2';
+export const CLASSES = 'classes_v2';
 
 export interface MemberDocument {
   _id: string;
@@ -25,6 +25,8 @@ export interface MemberDocument {
   /** "first last", lower-cased: the list's search matches it or the email. */
   nameSearch: string;
   createdAt: string;
+  /** The user's own version: its ETag. */
+  version: number;
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
@@ -36,16 +38,19 @@ export interface ClassDocument {
   nameSort: string;
   instructorId: string;
   status: 'active' | 'archived';
+  /** The class's own version: its ETag. */
+  version: number;
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
 
 const nameSearch = (firstName: string, lastName: string) => `${firstName} ${lastName}`.toLowerCase();
 
+/** Every change to a user or a class moves its own version (its ETag), as the decider's fold does. */
 function set(collection: string, id: string, event: RecordedEvent, fields: Record<string, unknown>): CollectionWriteOp {
   return {
     collection,
-    updateOne: { filter: { _id: id, ...notYetApplied(event.position) }, update: { $set: { ...fields, [POSITION_FIELD]: event.position } } },
+    updateOne: { filter: { _id: id, ...notYetApplied(event.position) }, update: { $set: { ...fields, [POSITION_FIELD]: event.position }, $inc: { version: 1 } } },
   };
 }
 
@@ -56,7 +61,7 @@ function set(collection: string, id: string, event: RecordedEvent, fields: Recor
  */
 export const membersProjection: Projection = {
   name: 'members',
-  version: 1,
+  version: 2,
   collections: [
     {
       name: MEMBERS,
@@ -97,6 +102,7 @@ export const membersProjection: Projection = {
                   firstNameSort: d.firstName.toLowerCase(),
                   nameSearch: nameSearch(d.firstName, d.lastName),
                   createdAt: at,
+                  version: 0,
                   [POSITION_FIELD]: recorded.position,
                 },
               },
@@ -151,6 +157,7 @@ export const membersProjection: Projection = {
                   nameSort: d.name.toLowerCase(),
                   instructorId: d.instructorId,
                   status: 'active',
+                  version: 0,
                   [POSITION_FIELD]: recorded.position,
                 },
               },

@@ -4,7 +4,7 @@ import type { RecordedEvent } from '../../../event-store/src/event-store.port.js
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const ORGANIZATIONS = 'organizations_v1';
+export const ORGANIZATIONS = 'organizations_v2';
 
 /** The organization list and detail read model. */
 export interface OrganizationDocument {
@@ -29,15 +29,17 @@ export interface OrganizationDocument {
   classCount: number;
   createdAt: string;
   updatedAt: string;
-  /** Stream revision: the value a client sends back in If-Match. */
+  /** Stream revision: moves with every event of the organization's stream. */
   revision: number;
+  /** The profile's own version, the ETag a client sends back in If-Match: member, class and SSO events leave it alone. */
+  version: number;
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
 
 const organizationIdOf = (event: RecordedEvent) => (event.data as { organizationId: string }).organizationId;
 
-/** Every event of the stream moves the revision; some also change fields or counts. */
+/** Every event of the stream moves the revision; some also change fields, counts or the profile's version. */
 function update(event: RecordedEvent, set: Record<string, unknown>, inc?: Record<string, number>): CollectionWriteOp {
   return {
     collection: ORGANIZATIONS,
@@ -51,9 +53,12 @@ function update(event: RecordedEvent, set: Record<string, unknown>, inc?: Record
   };
 }
 
+/** The events that change the organization itself move its profile's version (as the decider's fold does). */
+const PROFILE_CHANGED = { version: 1 };
+
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  version: 1,
+  version: 2,
   collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
   canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as never) || MEMBERSHIP_EVENT_TYPES.has(event.type as never) || SSO_EVENT_TYPES.has(event.type as never),
   project(recorded) {
@@ -82,6 +87,7 @@ export const organizationsProjection: Projection = {
                   createdAt,
                   updatedAt: createdAt,
                   revision: recorded.revision,
+                  version: 0,
                   [POSITION_FIELD]: recorded.position,
                 },
               },
@@ -93,23 +99,27 @@ export const organizationsProjection: Projection = {
       case 'OrganizationSettingsUpdated': {
         const { name, description, timeZone } = event.data.changes;
         return [
-          update(recorded, {
-            ...(name ? { name: name.after, nameSort: name.after.toLowerCase() } : {}),
-            ...(description ? { description: description.after } : {}),
-            ...(timeZone ? { timeZone: timeZone.after } : {}),
-          }),
+          update(
+            recorded,
+            {
+              ...(name ? { name: name.after, nameSort: name.after.toLowerCase() } : {}),
+              ...(description ? { description: description.after } : {}),
+              ...(timeZone ? { timeZone: timeZone.after } : {}),
+            },
+            PROFILE_CHANGED,
+          ),
         ];
       }
       case 'OrganizationLogoChanged':
-        return [update(recorded, { logo: event.data.logo })];
+        return [update(recorded, { logo: event.data.logo }, PROFILE_CHANGED)];
       case 'OrganizationLogoRemoved':
-        return [update(recorded, { logo: null })];
+        return [update(recorded, { logo: null }, PROFILE_CHANGED)];
       case 'OrganizationMarkedInArrears':
-        return [update(recorded, { inArrearsAt: event.data.inArrearsAt, sessionsValidAfter: event.data.inArrearsAt })];
+        return [update(recorded, { inArrearsAt: event.data.inArrearsAt, sessionsValidAfter: event.data.inArrearsAt }, PROFILE_CHANGED)];
       case 'OrganizationArrearsCleared':
-        return [update(recorded, { inArrearsAt: null })];
+        return [update(recorded, { inArrearsAt: null }, PROFILE_CHANGED)];
       case 'OrganizationSessionPolicyChanged':
-        return [update(recorded, { sessionPolicy: event.data.after })];
+        return [update(recorded, { sessionPolicy: event.data.after }, PROFILE_CHANGED)];
       case 'UserInvited':
         return [update(recorded, {}, { userCount: 1 })];
       case 'UserDeleted':

@@ -3,7 +3,7 @@ import type { RecordedEvent } from '../../../event-store/src/event-store.port.js
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const SSO_PROVIDERS = 'sso_providers_v1';
+export const SSO_PROVIDERS = 'sso_providers_v2';
 
 /**
  * The SSO provider list (guide: Provider List View) and the lookup a sign-in starts
@@ -17,6 +17,8 @@ export interface SsoProviderDocument extends SsoProviderSettings {
   updatedAt: string;
   /** Set when the provider is deleted: a tombstone, so a redelivered creation cannot bring it back. */
   removedAt: string | null;
+  /** The provider's own version: its ETag. */
+  version: number;
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
@@ -25,7 +27,7 @@ const occurredAt = (event: RecordedEvent) => (event.metadata.occurredAt as strin
 
 export const ssoProvidersProjection: Projection = {
   name: 'sso_providers',
-  version: 1,
+  version: 2,
   collections: [{ name: SSO_PROVIDERS, indexes: [{ keys: { organizationId: 1 } }] }],
   canHandle: (event) => event.type === 'SsoProviderAdded' || event.type === 'SsoProviderUpdated' || event.type === 'SsoProviderRemoved',
   project(recorded): CollectionWriteOp[] {
@@ -38,7 +40,7 @@ export const ssoProvidersProjection: Projection = {
             collection: SSO_PROVIDERS,
             updateOne: {
               filter: { _id: event.data.providerId },
-              update: { $setOnInsert: { organizationId: event.data.organizationId, ...event.data.settings, createdAt: at, updatedAt: at, removedAt: null, [POSITION_FIELD]: recorded.position } },
+              update: { $setOnInsert: { organizationId: event.data.organizationId, ...event.data.settings, createdAt: at, updatedAt: at, removedAt: null, version: 0, [POSITION_FIELD]: recorded.position } },
               upsert: true,
             },
           },
@@ -47,7 +49,7 @@ export const ssoProvidersProjection: Projection = {
         return [
           {
             collection: SSO_PROVIDERS,
-            updateOne: { filter: { _id: event.data.providerId, ...notYetApplied(recorded.position) }, update: { $set: { ...event.data.settings, updatedAt: at, [POSITION_FIELD]: recorded.position } } },
+            updateOne: { filter: { _id: event.data.providerId, ...notYetApplied(recorded.position) }, update: { $set: { ...event.data.settings, updatedAt: at, [POSITION_FIELD]: recorded.position }, $inc: { version: 1 } } },
           },
         ];
       case 'SsoProviderRemoved':

@@ -56,7 +56,7 @@ describe('ProjectionRunner', () => {
     const runner = await run(events, read);
     expect(await read.collection(ORGANIZATIONS).findOne({ _id: id })).toMatchObject({ name: 'Third', revision: 2, _position: last.position });
     expect(await runner.checkpoint()).toBe(last.position);
-    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v1' })).toEqual({ _id: 'organizations_v1', position: last.position });
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v2' })).toEqual({ _id: 'organizations_v2', position: last.position });
   });
 
   test('keeps up with live events after catching up, and waitFor resolves on the position', async () => {
@@ -134,7 +134,7 @@ describe('ProjectionRunner', () => {
     for (const projection of ALL_PROJECTIONS)
       for (const { name } of projection.collections) expect(await dump(fresh, name)).toEqual(await dump(read, name));
     expect((await dump(fresh, ORGANIZATIONS)).length).toBe(5);
-    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v1' })).toMatchObject({ position: head });
+    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v2' })).toMatchObject({ position: head });
   });
 
   test('a new projection version starts from zero while the others keep their checkpoints', async () => {

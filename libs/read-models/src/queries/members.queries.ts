@@ -43,9 +43,10 @@ export async function listMembers(
   return { items: docs.map(toItem), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getMember(store: ReadStore, organizationId: string, userId: string): Promise<MemberListItem | null> {
+/** One user, with its version (`revision`, also sent as the ETag). */
+export async function getMember(store: ReadStore, organizationId: string, userId: string): Promise<(MemberListItem & { revision: number }) | null> {
   const doc = await store.collection<MemberDocument>(MEMBERS).findOne({ _id: userId, organizationId });
-  return doc ? toItem(doc) : null;
+  return doc ? { ...toItem(doc), revision: doc.version } : null;
 }
 
 /** Guide, Deactivating Users: active instructors who have set a password, other than the leaving user. */
@@ -84,7 +85,8 @@ export async function listClasses(
   return { items: docs.map((d) => ({ id: d._id, name: d.name, instructorId: d.instructorId, status: d.status })), total, page: query.page, pageSize: query.pageSize };
 }
 
-export async function getClass(store: ReadStore, organizationId: string, classId: string): Promise<ClassListItem | null> {
+/** One class, with its version (`revision`, also sent as the ETag). */
+export async function getClass(store: ReadStore, organizationId: string, classId: string): Promise<(ClassListItem & { revision: number }) | null> {
   const d = await store.collection<ClassDocument>(CLASSES).findOne({ _id: classId, organizationId });
-  return d ? { id: d._id, name: d.name, instructorId: d.instructorId, status: d.status } : null;
+  return d ? { id: d._id, name: d.name, instructorId: d.instructorId, status: d.status, revision: d.version } : null;
 }

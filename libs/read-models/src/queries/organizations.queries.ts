@@ -30,6 +30,12 @@ export interface OrganizationDetail extends OrganizationListItem {
   updatedAt: string;
 }
 
+/** The extension of a logo's public URL, by the type of its bytes. */
+export const LOGO_EXTENSION: Record<string, string> = { 'image/png': 'png', 'image/jpeg': 'jpg', 'image/webp': 'webp', 'image/bmp': 'bmp', 'image/tiff': 'tiff' };
+
+/** The public, content-addressed address of a logo (GET /logos/:sha256.:ext, no sign-in, cached for good). */
+export const logoUrl = (logo: { sha256: string; contentType: string }): string => `/logos/${logo.sha256}.${LOGO_EXTENSION[logo.contentType] ?? 'img'}`;
+
 export async function listOrganizations(
   store: ReadStore,
   query: { search?: string; page: number; pageSize: PageSize },
@@ -55,12 +61,12 @@ export async function getOrganization(store: ReadStore, id: string): Promise<Org
     description: d.description,
     timeZone: d.timeZone,
     // The hash in the URL changes with the logo, so browsers may cache it forever.
-    logoUrl: d.logo ? `/organizations/${d._id}/logo?v=${d.logo.sha256.slice(0, 16)}` : null,
+    logoUrl: d.logo ? logoUrl(d.logo) : null,
     inArrearsAt: d.inArrearsAt,
     userCount: d.userCount,
     classCount: d.classCount,
     sessionPolicy: d.sessionPolicy,
-    revision: d.revision,
+    revision: d.version,
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
   };

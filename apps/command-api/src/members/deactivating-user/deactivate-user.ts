@@ -31,7 +31,7 @@ export class DeactivateUserController {
   ): Promise<UserWriteResponse> {
     const command = { type: 'DeactivateUser' as const, data: { userId, actorId: metadata.actor.id, ...(body.reassignTo ? { reassignTo: body.reassignTo } : {}) } };
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata));
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 
   /** Makes a deactivated user active again. Their former classes stay with whoever has them. */
@@ -46,6 +46,6 @@ export class DeactivateUserController {
     @Meta() metadata: CommandMetadata,
   ): Promise<UserWriteResponse> {
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'ReactivateUser', data: { userId } }, metadata));
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 }

@@ -59,6 +59,6 @@ export class DeleteUserController {
     @Meta() metadata: CommandMetadata,
   ): Promise<UserWriteResponse> {
     const result = await this.commands.execute(new DeleteUser(orgId, userId, metadata));
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 }

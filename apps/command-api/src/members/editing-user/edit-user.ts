@@ -16,7 +16,8 @@ export class EditUserController {
   constructor(private readonly commands: CommandBus) {}
 
   /**
-   * Edits names and roles. Refuses to remove the instructor role while classes are
+   * Edits names and roles as a JSON Merge Patch: only the fields sent change. If-Match
+   * takes the user's ETag (412 stale-revision when someone changed the user since). Refuses to remove the instructor role while classes are
    * active (409 instructor-has-active-classes, with the classes), to remove your own
    * admin role (409 cannot-remove-own-admin-role), or the last active admin's.
    * The edited user stays signed in.
@@ -31,8 +32,10 @@ export class EditUserController {
     @Meta() metadata: CommandMetadata,
     @Headers('if-match') ifMatch?: string,
   ): Promise<UserWriteResponse> {
-    const command = { type: 'EditUser' as const, data: { userId, actorId: metadata.actor.id, firstName: body.firstName, lastName: body.lastName, roles: body.roles } };
+    const { firstName, lastName, roles } = body;
+    const patch = { ...(firstName !== undefined ? { firstName } : {}), ...(lastName !== undefined ? { lastName } : {}), ...(roles !== undefined ? { roles } : {}) };
+    const command = { type: 'EditUser' as const, data: { userId, actorId: metadata.actor.id, ...patch } };
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata, parseIfMatch(ifMatch)));
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 }

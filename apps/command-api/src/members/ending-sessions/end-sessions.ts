@@ -31,6 +31,6 @@ export class EndSessionsController {
   async end(@Param('orgId') orgId: string, @Param('userId', ParseUserId) userId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<UserWriteResponse> {
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'EndUserSessions', data: { userId, now: metadata.now } }, metadata));
     await this.sessions.endAllFor(userId);
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 }

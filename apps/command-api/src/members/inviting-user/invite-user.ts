@@ -74,6 +74,6 @@ export class InviteUserController {
   async invite(@Param('orgId') orgId: string, @Body() body: InviteUserDto, @Meta() metadata: CommandMetadata): Promise<UserWriteResponse> {
     const userId = metadata.idempotencyKey ? uuidV5(`user:${orgId}:${metadata.idempotencyKey}`) : newId();
     const result = await this.commands.execute(new InviteUser(orgId, userId, body, this.tokens.issue(metadata.now), metadata));
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 }

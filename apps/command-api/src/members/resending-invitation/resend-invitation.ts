@@ -77,6 +77,6 @@ export class ResendInvitationController {
     @Meta() metadata: CommandMetadata,
   ): Promise<UserWriteResponse> {
     const result = await this.commands.execute(new ResendInvitation(orgId, userId, body.email, this.tokens.issue(metadata.now), metadata));
-    return { id: userId, revision: result.revision, position: result.position };
+    return { id: userId, revision: result.version, position: result.position };
   }
 }

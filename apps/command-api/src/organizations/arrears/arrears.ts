@@ -59,7 +59,7 @@ export class ArrearsController {
   @ApiOkResponse({ type: ArrearsResponse })
   async mark(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
     const result = await this.commands.execute(new MarkOrganizationInArrears(orgId, metadata));
-    return { id: orgId, revision: result.revision, position: result.position, inArrearsAt: stateArrears(result.state) };
+    return { id: orgId, revision: result.version, position: result.position, inArrearsAt: stateArrears(result.state) };
   }
 
   @Delete()
@@ -68,7 +68,7 @@ export class ArrearsController {
   @ApiOkResponse({ type: ArrearsResponse })
   async clear(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
     const result = await this.commands.execute(new ClearOrganizationArrears(orgId, metadata));
-    return { id: orgId, revision: result.revision, position: result.position, inArrearsAt: stateArrears(result.state) };
+    return { id: orgId, revision: result.version, position: result.position, inArrearsAt: stateArrears(result.state) };
   }
 }
 

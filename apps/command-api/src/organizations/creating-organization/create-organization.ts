@@ -77,6 +77,6 @@ export class CreateOrganizationController {
     // With an Idempotency-Key the id is derived from it, so a retry targets the same stream.
     const id = metadata.idempotencyKey ? uuidV5(`organization:${metadata.actor.id}:${metadata.idempotencyKey}`) : newId();
     const result = await this.commands.execute(new CreateOrganization(id, body, metadata));
-    return { id, revision: result.revision, position: result.position };
+    return { id, revision: result.version, position: result.position };
   }
 }

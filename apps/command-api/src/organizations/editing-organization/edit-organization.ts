@@ -1,32 +1,38 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '../../../../../libs/domain/src/index.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
+import { PatchField } from '../../shared/validation.js';
 import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
 
+/**
+ * A JSON Merge Patch (RFC 7396) of the organization's settings: absent fields stay as
+ * they are, `description: null` clears the description. Name and time zone cannot be
+ * cleared.
+ */
 export class EditOrganizationDto {
-  @ApiProperty({ maxLength: ORGANIZATION_RULES.editNameMax })
-  @IsDefined({ message: 'name is required' })
+  @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.editNameMax })
   @IsString({ message: 'name must be a string' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
-  name!: string;
+  @PatchField('name')
+  name?: string;
 
-  @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true })
+  @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsString({ message: 'description must be a string' })
   @MaxLength(10_000)
   description?: string | null;
 
-  @ApiProperty({ example: 'America/New_York' })
-  @IsDefined({ message: 'timeZone is required' })
+  @ApiPropertyOptional({ example: 'America/New_York' })
   @IsString({ message: 'timeZone must be a string' })
   @MaxLength(64)
-  timeZone!: string;
+  @PatchField('timeZone')
+  timeZone?: string;
 }
 
 export class EditOrganization extends OrganizationStreamCommand {
@@ -40,7 +46,8 @@ export class EditOrganization extends OrganizationStreamCommand {
   }
 
   toDomain(): OrganizationCommand {
-    return { type: 'UpdateOrganizationSettings', data: { name: this.input.name, description: this.input.description, timeZone: this.input.timeZone } };
+    const { name, description, timeZone } = this.input;
+    return { type: 'UpdateOrganizationSettings', data: { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(timeZone !== undefined ? { timeZone } : {}) } };
   }
 }
 
@@ -58,7 +65,11 @@ export class EditOrganizationHandler implements ICommandHandler<EditOrganization
 export class EditOrganizationController {
   constructor(private readonly commands: CommandBus) {}
 
-  /** Edits name, description and time zone. Send If-Match with the revision you read to refuse stale edits. */
+  /**
+   * Edits name, description and time zone as a JSON Merge Patch (`application/merge-patch+json`
+   * or `application/json`): only the fields sent change. Send the ETag you read as If-Match
+   * to refuse a stale edit (412 stale-revision).
+   */
   @Patch(':orgId')
   @RequirePermission('organization:edit')
   @ApiHeader({ name: 'If-Match', required: false, description: 'The revision the edit is based on' })
@@ -70,6 +81,6 @@ export class EditOrganizationController {
     @Headers('if-match') ifMatch?: string,
   ): Promise<WriteResponse> {
     const result = await this.commands.execute(new EditOrganization(orgId, body, metadata, parseIfMatch(ifMatch)));
-    return { id: orgId, revision: result.revision, position: result.position };
+    return { id: orgId, revision: result.version, position: result.position };
   }
 }

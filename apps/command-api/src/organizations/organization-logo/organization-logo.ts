@@ -3,9 +3,9 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { detectLogoFormat, LOGO_MAX_BYTES, organizationDecider, organizationStreamName, type CommandMetadata, type LogoRef, type OrganizationCommand } from '../../../../../libs/domain/src/index.js';
-import { getOrganizationLogo } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
+import { getOrganizationLogo, LOGO_EXTENSION } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
-import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { Public, RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
@@ -13,6 +13,7 @@ import { NoBody } from '../../shared/validation.js';
 import { BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
 import type { BlobStore } from './blob-store.js';
+import { LOGO_MAX_INPUT_SIDE, LogoRejected, normalizeLogo } from './normalize-logo.js';
 
 export class ChangeOrganizationLogo extends OrganizationStreamCommand {
   constructor(
@@ -70,6 +71,33 @@ async function readBody(request: Request, limit: number): Promise<Buffer> {
 const tooLarge = (limit: number) =>
   new ProblemException(413, 'logo-too-large', `The logo must be at most ${limit / (1024 * 1024)} MiB`, { maxBytes: limit });
 
+/**
+ * Logos are not secret (a setup page shows them to whoever holds a link), so they are
+ * served at a public, content-addressed URL an <img> can load and a CDN can keep
+ * forever: the address changes whenever the image does.
+ */
+@ApiTags('organizations')
+@Controller('logos')
+export class PublicLogoController {
+  constructor(@Inject(BLOB_STORE) private readonly blobs: BlobStore) {}
+
+  /** A logo by the SHA-256 of its bytes and its extension, as an organization's `logoUrl` gives it. */
+  @Get(':file')
+  @Public()
+  @ApiOkResponse({ description: 'The image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/jpeg': { schema: { type: 'string', format: 'binary' } }, 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
+  async get(@Param('file') file: string, @Res() response: Response): Promise<void> {
+    const match = /^([0-9a-f]{64})\.([a-z]{3,4})$/.exec(file);
+    const bytes = match ? await this.blobs.get(match[1]) : null;
+    // The bytes decide the type; an extension that does not name it is not this logo.
+    const contentType = bytes ? detectLogoFormat(bytes) : null;
+    if (!bytes || !contentType || LOGO_EXTENSION[contentType] !== match![2]) throw new ProblemException(404, 'logo-not-found', 'No such logo');
+    response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
+    response.setHeader('ETag', `"${match![1]}"`);
+    response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
+    response.status(200).type(contentType).send(bytes);
+  }
+}
+
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('organizations/:orgId/logo')
@@ -81,7 +109,12 @@ export class OrganizationLogoController {
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
-  /** Uploads the logo: the image itself is the body. JPEG, PNG, WebP, BMP or TIFF, by content. */
+  /**
+   * Uploads the logo: the image itself is the body. JPEG, PNG, WebP, BMP or TIFF, by
+   * content, at most 4,096 px on a side. It is decoded and stored re-encoded, at most
+   * 512 px, without metadata; the organization's `logoUrl` then points at its public,
+   * content-addressed copy.
+   */
   @Put()
   @RequirePermission('organization:edit')
   @ApiBody({ description: 'The image bytes', schema: { type: 'string', format: 'binary' } })
@@ -103,9 +136,17 @@ export class OrganizationLogoController {
       throw new ProblemException(415, 'unsupported-logo-format', 'The logo must be a JPEG, PNG, WebP, BMP or TIFF image', {
         supported: ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff'],
       });
-    const sha256 = await this.blobs.put(bytes);
-    const result = await this.commands.execute(new ChangeOrganizationLogo(orgId, { sha256, contentType, size: bytes.length }, metadata, expectedRevision));
-    return { id: orgId, revision: result.revision, position: result.position };
+    let normalized: Awaited<ReturnType<typeof normalizeLogo>>;
+    try {
+      normalized = await normalizeLogo(bytes, contentType);
+    } catch (error) {
+      if (error instanceof LogoRejected) throw new ProblemException(400, error.code, error.message, { maxSide: LOGO_MAX_INPUT_SIDE });
+      throw error;
+    }
+    const sha256 = await this.blobs.put(normalized.bytes);
+    const logo = { sha256, contentType: normalized.contentType, size: normalized.bytes.length };
+    const result = await this.commands.execute(new ChangeOrganizationLogo(orgId, logo, metadata, expectedRevision));
+    return { id: orgId, revision: result.version, position: result.position };
   }
 
   @Get()
@@ -133,6 +174,6 @@ export class OrganizationLogoController {
   @ApiOkResponse({ type: WriteResponse })
   async remove(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const result = await this.commands.execute(new RemoveOrganizationLogo(orgId, metadata, parseIfMatch(ifMatch)));
-    return { id: orgId, revision: result.revision, position: result.position };
+    return { id: orgId, revision: result.version, position: result.position };
   }
 }

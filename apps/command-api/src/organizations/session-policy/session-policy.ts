@@ -35,6 +35,6 @@ export class SessionPolicyController {
     const result = await this.commands.execute(
       new MembershipStreamCommand(orgId, { type: 'SetSessionPolicy', data: { idleTimeoutMinutes: body.idleTimeoutMinutes, absoluteTimeoutHours: body.absoluteTimeoutHours } }, metadata, parseIfMatch(ifMatch)),
     );
-    return { id: orgId, revision: result.revision, position: result.position };
+    return { id: orgId, revision: result.version, position: result.position };
   }
 }

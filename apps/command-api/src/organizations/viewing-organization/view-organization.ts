@@ -1,6 +1,5 @@
-import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
 import { getOrganization } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
@@ -14,13 +13,16 @@ import { READ_STORE } from '../../shared/tokens.js';
 export class ViewOrganizationController {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
-  /** Name, description, time zone, logo URL, arrears, user and class counts. The ETag is the revision for If-Match. */
+  /**
+   * Name, description, time zone, logo URL, arrears, user and class counts. The ETag
+   * (also `revision`) is the profile's own version, for If-Match on edits: inviting a
+   * user or creating a class does not change it.
+   */
   @Get(':orgId')
   @RequirePermission('organization:view')
-  async view(@Param('orgId') orgId: string, @Query() _query: ConsistentQueryDto, @Res({ passthrough: true }) response: Response) {
+  async view(@Param('orgId') orgId: string, @Query() _query: ConsistentQueryDto) {
     const organization = await getOrganization(this.readStore, orgId);
     if (!organization) throw organizationNotFound();
-    response.setHeader('ETag', `"${organization.revision}"`);
     return organization;
   }
 }

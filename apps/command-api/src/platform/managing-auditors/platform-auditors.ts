@@ -53,7 +53,7 @@ export class PlatformAuditorsController {
     const result = await this.reservations.holding(body.email, auditorId, null, metadata, () =>
       this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null, requestBody: body }),
     );
-    return { id: auditorId, revision: result.revision, position: result.position };
+    return { id: auditorId, revision: result.version, position: result.position };
   }
 
   /** Removes the auditor: their sessions stop at the next request, and their email is free again. */
@@ -65,6 +65,6 @@ export class PlatformAuditorsController {
     if (!auditor) throw auditorNotFound();
     const result = await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command: { type: 'RemovePlatformAuditor', data: { auditorId } }, metadata, organizationId: null });
     await this.reservations.releaseQuietly(auditor.email, auditorId, metadata);
-    return { id: auditorId, revision: result.revision, position: result.position };
+    return { id: auditorId, revision: result.version, position: result.position };
   }
 }

@@ -164,7 +164,7 @@ export class ManageSsoProvidersController {
     const result = await this.commands.execute(
       new MembershipStreamCommand(body.organizationId, { type: 'AddSsoProvider', data: { providerId, input: inputOf(body), clientSecretCiphertext: secret } }, metadata),
     );
-    return { id: providerId, revision: result.revision, position: result.position };
+    return { id: providerId, revision: result.version, position: result.position };
   }
 
   /** Edits a provider. Fields left out keep their value; a blank client secret keeps the existing one. */
@@ -181,7 +181,7 @@ export class ManageSsoProvidersController {
     const result = await this.commands.execute(
       new MembershipStreamCommand(organizationId, { type: 'UpdateSsoProvider', data: { providerId: id, input: inputOf(body), clientSecretCiphertext: secret } }, metadata, parseIfMatch(ifMatch)),
     );
-    return { id, revision: result.revision, position: result.position };
+    return { id, revision: result.version, position: result.position };
   }
 
   /** Deletes a provider and every identity linked through it. */
@@ -191,6 +191,6 @@ export class ManageSsoProvidersController {
   async remove(@Param('id', ParseProviderId) id: string, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const { organizationId } = await this.providers.document(id);
     const result = await this.commands.execute(new MembershipStreamCommand(organizationId, { type: 'RemoveSsoProvider', data: { providerId: id } }, metadata, parseIfMatch(ifMatch)));
-    return { id, revision: result.revision, position: result.position };
+    return { id, revision: result.version, position: result.position };
   }
 }
