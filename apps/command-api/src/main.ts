@@ -1,3 +1,4 @@
+import { DataFileError } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createInfrastructure } from './infrastructure.js';
@@ -46,6 +47,12 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  // A damaged data file gets the explanation written for a person, not a stack trace.
+  if (error instanceof DataFileError) process.stderr.write(`Failed to start.\n${error.message}\n`);
+  else if (typeof (error as { code?: unknown })?.code === 'string' && /^SQLITE_(CORRUPT|NOTADB|IOERR)/.test((error as { code: string }).code))
+    process.stderr.write(
+      `Failed to start: a data file in DATA_DIR is damaged (${(error as Error).message}).\nCheck which with: npm run check-data\nRestore it from your last backup of the data directory; the service keeps no backups of its own.\n`,
+    );
+  else process.stderr.write(`Failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   process.exit(1);
 });

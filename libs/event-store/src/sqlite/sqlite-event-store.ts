@@ -49,7 +49,41 @@ interface PendingAppend {
   reject: (error: unknown) => void;
 }
 
-const toRecorded = (row: Row): RecordedEvent => ({
+/**
+ * A data file that cannot be used as it is (not a database, cut short, damaged): the
+ * message says which file, what is wrong and what to do, since a raw SQLite stack trace
+ * tells an operator none of that.
+ */
+export class DataFileError extends Error {
+  readonly code: string | undefined;
+  constructor(
+    readonly filename: string,
+    cause: unknown,
+  ) {
+    const code = (cause as { code?: string }).code;
+    const what =
+      code === 'SQLITE_NOTADB'
+        ? 'is not an SQLite database (it was overwritten, or is not the file the service wrote)'
+        : code === 'SQLITE_CORRUPT' || code?.startsWith('SQLITE_IOERR')
+          ? 'is damaged or cut short (database disk image is malformed)'
+          : code === 'SQLITE_CANTOPEN' || code === 'SQLITE_READONLY' || code === 'SQLITE_PERM'
+            ? 'cannot be opened for writing (check its owner and permissions)'
+            : `cannot be read (${cause instanceof Error ? cause.message : String(cause)})`;
+    super(
+      [
+        `The event log ${filename} ${what}.`,
+        'Every organization, member and audit entry is in this file: do not delete it; the read models are rebuilt from it.',
+        'Check it with: npm run check-data   (or: sqlite3 ' + filename + ' "PRAGMA integrity_check")',
+        `Restore it from your last backup of ${dirname(filename)} (a file-system snapshot, or a copy made with sqlite3 .backup while the service ran);`,
+        'the service keeps no backups of its own. Keep the damaged file aside for investigation, then start again.',
+      ].join('\n'),
+    );
+    this.name = 'DataFileError';
+    this.code = code;
+  }
+}
+
+export const toRecorded = (row: Row): RecordedEvent => ({
   id: row.event_id,
   type: row.type,
   data: JSON.parse(row.data),
@@ -92,7 +126,13 @@ export class SqliteEventStore implements EventStore {
   constructor(options: SqliteEventStoreOptions) {
     this.filename = options.filename;
     if (options.filename !== ':memory:') mkdirSync(dirname(options.filename), { recursive: true });
-    this.db = new Database(options.filename);
+    try {
+      this.db = new Database(options.filename);
+      // Reads the header and the schema: a file that is not a database, or one cut short, fails here.
+      this.db.pragma('schema_version');
+    } catch (error) {
+      throw new DataFileError(options.filename, error);
+    }
     this.db.pragma('journal_mode = WAL');
     const synchronous = options.synchronous ?? 'FULL';
     this.syncsWal = synchronous === 'FULL' && options.filename !== ':memory:';
@@ -134,7 +174,11 @@ export class SqliteEventStore implements EventStore {
       head: this.db.prepare<[], { position: number | null }>('SELECT MAX(position) AS position FROM events'),
     };
     // What is in the file at open is on disk (or was recovered from it).
-    this.durableHead = this.stmts.head.get()?.position ?? 0;
+    try {
+      this.durableHead = this.stmts.head.get()?.position ?? 0;
+    } catch (error) {
+      throw new DataFileError(options.filename, error);
+    }
 
     const appendOne = this.db.transaction((pending: PendingAppend): AppendResult => this.appendInTransaction(pending));
     this.commitBatch = this.db.transaction((batch: PendingAppend[]) =>
