@@ -10,6 +10,7 @@ import type { Infrastructure } from './infrastructure.js';
 import { NestPinoLogger } from './shared/logger.js';
 import { ResourceEtagInterceptor } from './shared/etag.interceptor.js';
 import { limitJsonDepth } from './shared/json-depth.js';
+import { completeOpenApi } from './shared/openapi.js';
 import { ProblemDetailsFilter } from './shared/problem.filter.js';
 import type { AuthenticatedRequest } from './shared/request-context.js';
 import { createValidationPipe } from './shared/validation.js';
@@ -90,7 +91,7 @@ export async function createApp(infra: Infrastructure): Promise<App> {
   app.useGlobalPipes(createValidationPipe());
   app.enableShutdownHooks();
 
-  const document = SwaggerModule.createDocument(
+  const document = completeOpenApi(SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
       .setTitle('Organization service')
@@ -98,7 +99,7 @@ export async function createApp(infra: Infrastructure): Promise<App> {
       .setVersion('0.1.0')
       .addBearerAuth()
       .build(),
-  );
+  ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();

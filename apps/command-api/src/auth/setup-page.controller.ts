@@ -1,5 +1,5 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
-import { ApiExcludeController } from '@nestjs/swagger';
+import { ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { Public } from './permissions.decorator.js';
 import { renderLinkProblem, renderSetupForm, SETUP_PAGE_HEADERS } from './setup-page.js';
@@ -9,13 +9,14 @@ import { SetupService } from './setup.service.js';
  * Where the setup mail's link lands: a small page, branded with the organization's
  * name and logo, where the invitee chooses a password. Plain HTML, no script.
  */
-@ApiExcludeController()
+@ApiTags('auth')
 @Controller('setup')
 export class SetupPageController {
   constructor(private readonly setup: SetupService) {}
 
   @Get()
   @Public()
+  @ApiQuery({ name: 'token', required: true, description: 'The token from the setup link', schema: { type: 'string' } })
   async show(@Query('token') token: string | undefined, @Res({ passthrough: true }) response: Response): Promise<string> {
     response.set(SETUP_PAGE_HEADERS).type('html');
     const info = typeof token === 'string' && /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await this.setup.describe(token) : ({ kind: 'invalid' } as const);

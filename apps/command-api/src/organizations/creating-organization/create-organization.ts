@@ -19,7 +19,7 @@ export class CreateOrganizationDto {
   @Transform(trim)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true })
+  @ApiPropertyOptional({ type: 'string', maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true })
   @IsOptional()
   @IsString({ message: 'description must be a string' })
   @MaxLength(10_000)

@@ -22,7 +22,7 @@ export class EditOrganizationDto {
   @PatchField('name')
   name?: string;
 
-  @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true, description: 'null clears it' })
+  @ApiPropertyOptional({ type: 'string', maxLength: ORGANIZATION_RULES.descriptionMax, nullable: true, description: 'null clears it' })
   @IsOptional()
   @IsString({ message: 'description must be a string' })
   @MaxLength(10_000)

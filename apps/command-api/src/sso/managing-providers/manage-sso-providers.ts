@@ -32,7 +32,7 @@ const OptionalText = (field: string, max: number, description?: string) =>
 /** A list, or text with one item per line or comma separated (the guide's wording); the decider splits and counts it. */
 const TextOrList = (field: string, description: string) =>
   applyDecorators(
-    ApiPropertyOptional({ description }),
+    ApiPropertyOptional({ description, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }),
     IsOptional(),
     IsString({ each: true, message: `${field} must be text (one per line or comma separated) or a list of strings` }),
   );

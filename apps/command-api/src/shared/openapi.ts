@@ -1,0 +1,567 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+
+/**
+ * What the generated OpenAPI document cannot know from the DTOs alone: each operation's
+ * name, summary and description, the shape of what it answers, the problem responses
+ * it can give, and the headers it reads and writes. Kept as one table beside the
+ * routes' permissions, so a client generator gets a document it can trust; a test
+ * validates the result and fails on an operation missing here.
+ */
+type Schema = Record<string, unknown>;
+const ref = (name: string): Schema => ({ $ref: `#/components/schemas/${name}` });
+const str = (extra: Schema = {}): Schema => ({ type: 'string', ...extra });
+const int = (extra: Schema = {}): Schema => ({ type: 'integer', ...extra });
+const nullableStr = (extra: Schema = {}): Schema => ({ type: 'string', nullable: true, ...extra });
+const obj = (properties: Record<string, Schema>, required = Object.keys(properties)): Schema => ({ type: 'object', properties, required });
+const page = (item: string): Schema =>
+  obj({ items: { type: 'array', items: ref(item) }, total: int(), page: int({ minimum: 1 }), pageSize: int({ enum: [10, 25, 50, 100] }) });
+
+/** Response shapes, written once and referred to by the table below. */
+const SCHEMAS: Record<string, Schema> = {
+  FieldError: obj({ field: str(), message: str() }),
+  ProblemDetails: {
+    ...obj({ type: str(), title: str(), status: int(), detail: str(), code: str({ description: 'Stable, kebab-case: what clients branch on' }) }),
+    properties: {
+      type: str({ example: 'urn:problem:organization-service:validation-failed' }),
+      title: str(),
+      status: int(),
+      detail: str(),
+      code: str({ description: 'Stable, kebab-case: what clients branch on' }),
+      instance: str(),
+      errors: { type: 'array', items: ref('FieldError'), description: 'With validation-failed: every field that was refused' },
+    },
+  },
+  Organization: obj({
+    id: str({ format: 'uuid' }),
+    name: str(),
+    description: nullableStr(),
+    timeZone: str({ example: 'America/Chicago' }),
+    logoUrl: nullableStr({ description: 'Public, content-addressed: /logos/<sha256>.<ext>' }),
+    inArrearsAt: nullableStr({ format: 'date-time' }),
+    userCount: int(),
+    classCount: int(),
+    sessionPolicy: obj({ idleTimeoutMinutes: int(), absoluteTimeoutHours: int() }),
+    revision: int({ description: "The profile's version: also the ETag, for If-Match" }),
+    createdAt: str({ format: 'date-time' }),
+    updatedAt: str({ format: 'date-time' }),
+  }),
+  OrganizationListItem: obj({ id: str({ format: 'uuid' }), name: str(), description: nullableStr(), inArrearsAt: nullableStr({ format: 'date-time' }) }),
+  OrganizationPage: page('OrganizationListItem'),
+  UserListItem: obj({
+    id: str({ format: 'uuid' }),
+    email: str(),
+    firstName: str(),
+    lastName: str(),
+    roles: { type: 'array', items: str({ enum: ['admin', 'instructor', 'auditor'] }) },
+    status: str({ enum: ['setupPending', 'active', 'deactivated'] }),
+  }),
+  User: { allOf: [ref('UserListItem'), obj({ revision: int({ description: "The user's version: also the ETag, for If-Match" }) })] },
+  UserPage: { allOf: [page('UserListItem'), { type: 'object', properties: { asOf: str({ format: 'date-time' }) } }] },
+  UserList: obj({ items: { type: 'array', items: ref('UserListItem') } }),
+  ClassListItem: obj({ id: str({ format: 'uuid' }), name: str(), instructorId: str({ format: 'uuid' }), status: str({ enum: ['active', 'archived'] }) }),
+  Class: { allOf: [ref('ClassListItem'), obj({ revision: int({ description: "The class's version: also the ETag, for If-Match" }) })] },
+  ClassPage: page('ClassListItem'),
+  SsoProvider: {
+    type: 'object',
+    required: ['id', 'organizationId', 'displayName', 'protocol', 'issuer', 'allowedDomains', 'enabled', 'requireSso', 'autoLinkVerifiedEmail', 'revision'],
+    properties: {
+      id: str({ format: 'uuid' }),
+      organizationId: str({ format: 'uuid' }),
+      displayName: str(),
+      protocol: str({ enum: ['oidc', 'saml'] }),
+      issuer: str(),
+      allowedDomains: { type: 'array', items: str() },
+      domains: str({ description: 'The guide\'s column: the domains, or "Any verified email"' }),
+      anyVerifiedEmail: { type: 'boolean' },
+      enabled: { type: 'boolean' },
+      status: str({ enum: ['Active', 'Disabled'] }),
+      requireSso: { type: 'boolean' },
+      autoLinkVerifiedEmail: { type: 'boolean' },
+      createdAt: str({ format: 'date-time' }),
+      updatedAt: str({ format: 'date-time' }),
+      revision: int({ description: "The provider's version: also the ETag, for If-Match" }),
+      clientId: nullableStr({ description: 'OIDC' }),
+      scopes: { type: 'array', items: str(), description: 'OIDC' },
+      clientSecretSet: { type: 'boolean', description: 'OIDC: the secret itself is never returned' },
+      redirectUri: str({ description: 'OIDC: give this to the identity provider' }),
+      ssoUrl: nullableStr({ description: 'SAML' }),
+      idpCertificate: nullableStr({ description: 'SAML' }),
+      spEntityId: str({ description: 'SAML' }),
+      acsUrl: str({ description: 'SAML' }),
+      metadataUrl: str({ description: 'SAML' }),
+    },
+  },
+  SsoProviderPage: page('SsoProvider'),
+  SsoDiscovery: {
+    type: 'object',
+    required: ['ssoRequired'],
+    properties: { ssoRequired: { type: 'boolean' }, providerId: str({ format: 'uuid' }), displayName: str(), protocol: str({ enum: ['oidc', 'saml'] }), loginPath: str() },
+  },
+  Me: obj({
+    id: str(),
+    email: str(),
+    user: { type: 'object', additionalProperties: true },
+    isSuperAdmin: { type: 'boolean' },
+    organizationId: nullableStr({ format: 'uuid' }),
+    organization: { type: 'object', nullable: true, properties: { id: str(), name: str(), timeZone: str() } },
+    roles: { type: 'array', items: str() },
+  }),
+  SetupResult: obj({ id: str({ format: 'uuid' }), revision: int(), position: int() }),
+  AuditEntry: obj({
+    id: str({ format: 'uuid' }),
+    position: int(),
+    occurredAt: str({ format: 'date-time' }),
+    actor: obj({ id: str(), kind: str(), email: nullableStr(), roles: { type: 'array', items: str() } }),
+    type: str({ example: 'UserDeactivated' }),
+    summary: str(),
+    target: obj({ kind: str(), id: str(), label: nullableStr() }),
+    changes: { type: 'array', items: obj({ field: str(), before: {}, after: {} }) },
+    details: { type: 'object', additionalProperties: true },
+    ip: nullableStr(),
+    userAgent: nullableStr(),
+    correlationId: nullableStr(),
+  }),
+  AuditPage: page('AuditEntry'),
+  AuditVerification: obj({
+    organizationId: str({ format: 'uuid' }),
+    intact: { type: 'boolean' },
+    checkedEvents: int(),
+    streams: int(),
+    firstBreak: {
+      type: 'object',
+      nullable: true,
+      properties: {
+        position: int(),
+        streamName: str(),
+        revision: int(),
+        reason: str({ enum: ['missing-hash', 'previous-hash-mismatch', 'content-hash-mismatch', 'revision-gap', 'log-position-gap'] }),
+      },
+    },
+  }),
+  PlatformAuditor: obj({ id: str({ format: 'uuid' }), email: str(), firstName: str(), lastName: str(), status: str() }),
+  PlatformAuditorList: obj({ items: { type: 'array', items: ref('PlatformAuditor') }, total: int() }),
+  Health: { type: 'object', properties: { status: str({ enum: ['ok', 'error'] }), info: { type: 'object', additionalProperties: true }, error: { type: 'object', additionalProperties: true }, details: { type: 'object', additionalProperties: true } } },
+};
+
+interface OperationDoc {
+  operationId: string;
+  summary: string;
+  description: string;
+  /** The success status and what it carries (a schema name, or a media type map). */
+  success?: { status: number; schema?: string; content?: Record<string, Schema>; description?: string; headers?: string[] };
+  /** Codes by status beyond the ones every route of its kind can give. */
+  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429, string[]>>;
+  /** Takes If-Match (the resource's ETag) and can answer 412. */
+  ifMatch?: boolean;
+  /** Answers with the resource's ETag. */
+  etag?: boolean;
+  requestBody?: Record<string, Schema>;
+}
+
+const binary = { schema: { type: 'string', format: 'binary' } };
+const IMAGE_TYPES = ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff', 'application/octet-stream'];
+
+export const OPERATIONS: Record<string, OperationDoc> = {
+  'POST /auth/login': {
+    operationId: 'signIn',
+    summary: 'Sign in with email and password',
+    description: 'Starts a session. An unknown email and a wrong password answer alike. Attempts are counted before the password is checked: past 5 per account or 30 per IP in 15 minutes the answer is 429 with Retry-After.',
+    success: { status: 200, schema: 'LoginResponse' },
+    errors: { 401: ['invalid-credentials', 'account-deactivated', 'organization-suspended'], 403: ['sso-required'], 429: ['too-many-attempts'] },
+  },
+  'POST /auth/logout': { operationId: 'signOut', summary: 'Sign out', description: 'Ends this session only.', success: { status: 204, description: 'Signed out' } },
+  'GET /auth/me': { operationId: 'getMe', summary: 'Who is signed in', description: 'The signed-in person, their organization and roles, and whether they are a super admin.', success: { status: 200, schema: 'Me' } },
+  'POST /auth/setup': {
+    operationId: 'completeSetup',
+    summary: 'Set a password through a setup link',
+    description: 'Completes an invitation (or the first super admin\'s bootstrap link, which also needs `email`). A form post from the setup page is answered with a page instead of JSON.',
+    success: { status: 201, schema: 'SetupResult' },
+    errors: { 409: ['setup-link-invalid'] },
+  },
+  'GET /setup': {
+    operationId: 'showSetupPage',
+    summary: 'The setup page a mailed link opens',
+    description: 'A small HTML page, branded with the organization\'s name and logo, where the invitee chooses a password. 404 for an unknown link and 410 for an expired one, as pages.',
+    success: { status: 200, content: { 'text/html': { schema: str() } } },
+  },
+  'GET /audit/verify': {
+    operationId: 'verifyAuditTrail',
+    summary: "Verify an organization's hash chains",
+    description: 'Recomputes the hash chain of every stream the organization wrote to, from the event log itself, and reports the first position where it breaks.',
+    success: { status: 200, schema: 'AuditVerification' },
+  },
+  'GET /organizations/{orgId}/audit': {
+    operationId: 'listAuditEntries',
+    summary: "An organization's audit log",
+    description: 'Who did what, when, from where, with each changed field before and after. Filters by actor, target, type and time; viewing it is itself recorded.',
+    success: { status: 200, schema: 'AuditPage' },
+  },
+  'GET /platform/audit': {
+    operationId: 'listPlatformAuditEntries',
+    summary: "The platform's own audit log",
+    description: 'Super admins, platform auditors and platform-wide exports; the same filters as an organization\'s.',
+    success: { status: 200, schema: 'AuditPage' },
+  },
+  'GET /audit/export': {
+    operationId: 'exportAuditTrail',
+    summary: 'Export the audit trail',
+    description: 'Streams every event of an organization (or, without organizationId, of the platform) from the log, in log order, as NDJSON or CSV. Hashes are redacted; the export is recorded.',
+    success: { status: 200, content: { 'application/x-ndjson': { schema: str() }, 'text/csv': { schema: str() } } },
+  },
+  'GET /platform/auditors': { operationId: 'listPlatformAuditors', summary: 'List platform auditors', description: 'Everyone who may read every organization\'s audit trail.', success: { status: 200, schema: 'PlatformAuditorList' } },
+  'POST /platform/auditors': {
+    operationId: 'invitePlatformAuditor',
+    summary: 'Invite a platform auditor',
+    description: 'Mails a setup link. The email is unique across the platform.',
+    success: { status: 201, schema: 'WriteResponse' },
+    errors: { 409: ['email-already-in-use'] },
+  },
+  'DELETE /platform/auditors/{auditorId}': { operationId: 'removePlatformAuditor', summary: 'Remove a platform auditor', description: 'Ends their sessions and frees the email.', success: { status: 200, schema: 'WriteResponse' } },
+  'GET /organizations': { operationId: 'listOrganizations', summary: 'List organizations', description: 'Every organization, sorted by name, searched by name (super admins).', success: { status: 200, schema: 'OrganizationPage' } },
+  'POST /organizations': {
+    operationId: 'createOrganization',
+    summary: 'Create an organization',
+    description: 'Name (3 to 50 characters), optional description (at most 500) and an IANA time zone. It has no users and no classes yet.',
+    success: { status: 201, schema: 'WriteResponse' },
+    errors: { 409: ['organization-already-exists'], 422: ['idempotency-key-reused'] },
+  },
+  'GET /organizations/{orgId}': {
+    operationId: 'getOrganization',
+    summary: 'Get an organization',
+    description: "Its settings, logo URL, payment status and counts. The ETag is the profile's own version: member, class and SSO changes leave it alone.",
+    success: { status: 200, schema: 'Organization' },
+    etag: true,
+  },
+  'PATCH /organizations/{orgId}': {
+    operationId: 'editOrganization',
+    summary: "Edit an organization's settings",
+    description: 'A JSON Merge Patch (RFC 7396) of name, description and time zone: absent fields stay, `description: null` clears it.',
+    success: { status: 200, schema: 'WriteResponse' },
+    ifMatch: true,
+    requestBody: { 'application/merge-patch+json': { schema: ref('EditOrganizationDto') }, 'application/json': { schema: ref('EditOrganizationDto') } },
+  },
+  'PUT /organizations/{orgId}/logo': {
+    operationId: 'uploadLogo',
+    summary: "Upload the organization's logo",
+    description: 'The image is the body: JPEG, PNG, WebP, BMP or TIFF, recognised by its bytes, at most 2 MiB and 4,096 px on a side. It is re-encoded at most 512 px without metadata.',
+    success: { status: 200, schema: 'WriteResponse' },
+    errors: { 400: ['logo-missing', 'logo-unreadable', 'logo-dimensions-too-large'], 413: ['logo-too-large'], 415: ['unsupported-logo-format'] },
+    ifMatch: true,
+    requestBody: Object.fromEntries(IMAGE_TYPES.map((type) => [type, binary])),
+  },
+  'GET /organizations/{orgId}/logo': {
+    operationId: 'getLogo',
+    summary: "Get the organization's logo",
+    description: 'The stored image, for members of the organization. The public copy is at the organization\'s `logoUrl`.',
+    success: { status: 200, content: { 'image/png': binary, 'image/jpeg': binary, 'image/webp': binary } },
+    errors: { 404: ['logo-not-found'] },
+  },
+  'DELETE /organizations/{orgId}/logo': { operationId: 'removeLogo', summary: "Remove the organization's logo", description: 'The organization shows no logo afterwards.', success: { status: 200, schema: 'WriteResponse' }, ifMatch: true },
+  'GET /logos/{file}': {
+    operationId: 'getPublicLogo',
+    summary: 'A logo by its content address',
+    description: 'Public and cacheable for good (the address changes when the image does), so an <img> tag can load it.',
+    success: { status: 200, content: { 'image/png': binary, 'image/jpeg': binary, 'image/webp': binary } },
+    errors: { 404: ['logo-not-found'] },
+  },
+  'POST /organizations/{orgId}/arrears': {
+    operationId: 'markInArrears',
+    summary: 'Mark an organization in arrears',
+    description: "Its members can no longer sign in and their sessions end; they are told that the organization's account is suspended. Marking again keeps the first date.",
+    success: { status: 200, schema: 'ArrearsResponse' },
+  },
+  'DELETE /organizations/{orgId}/arrears': { operationId: 'clearArrears', summary: 'Clear arrears', description: 'Members can sign in again; sessions ended by the arrears stay ended.', success: { status: 200, schema: 'ArrearsResponse' } },
+  'GET /organizations/{orgId}/users/export.csv': {
+    operationId: 'exportUsers',
+    summary: 'Export the member list as CSV',
+    description: 'Every member with names, email, roles and status. The export is recorded in the audit trail.',
+    success: { status: 200, content: { 'text/csv': { schema: str() } } },
+  },
+  'GET /organizations/{orgId}/users': {
+    operationId: 'listUsers',
+    summary: 'List users',
+    description: 'Search on name or email, deactivated users only when asked, sorted by last then first name; with `asOf`, the list as it was then, folded from the log.',
+    success: { status: 200, schema: 'UserPage' },
+  },
+  'POST /organizations/{orgId}/users': {
+    operationId: 'inviteUser',
+    summary: 'Invite a user',
+    description: 'Mails a setup link valid for 7 days. The email is unique across the platform.',
+    success: { status: 201, schema: 'UserWriteResponse' },
+    errors: { 409: ['email-already-in-use'], 422: ['idempotency-key-reused'] },
+  },
+  'GET /organizations/{orgId}/users/{userId}': { operationId: 'getUser', summary: 'Get a user', description: "Names, email, roles and status; the ETag is the user's own version.", success: { status: 200, schema: 'User' }, etag: true, errors: { 404: ['user-not-found'] } },
+  'PATCH /organizations/{orgId}/users/{userId}': {
+    operationId: 'editUser',
+    summary: 'Edit a user',
+    description: 'A JSON Merge Patch of names and roles. The instructor role stays while classes are active; nobody removes their own admin role; an organization keeps an active admin.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['user-not-found'], 409: ['cannot-remove-own-admin-role', 'instructor-has-active-classes', 'organization-needs-an-active-admin'] },
+    requestBody: { 'application/merge-patch+json': { schema: ref('EditUserDto') }, 'application/json': { schema: ref('EditUserDto') } },
+  },
+  'DELETE /organizations/{orgId}/users/{userId}': {
+    operationId: 'deleteUser',
+    summary: 'Delete a user whose setup is pending',
+    description: 'Only users who never set a password can be deleted; deactivate the others. Frees the email.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['user-not-found'], 409: ['only-setup-pending-users-can-be-deleted'] },
+  },
+  'GET /organizations/{orgId}/users/{userId}/reassignment-candidates': {
+    operationId: 'listReassignmentCandidates',
+    summary: "Who can take over a user's classes",
+    description: 'Active instructors who have set a password, other than this user: the deactivate dialog\'s choices.',
+    success: { status: 200, schema: 'UserList' },
+    errors: { 404: ['user-not-found'] },
+  },
+  'POST /organizations/{orgId}/users/{userId}/invitation': {
+    operationId: 'resendInvitation',
+    summary: 'Resend an invitation',
+    description: 'A new setup link replaces the old one, optionally to a corrected email.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['user-not-found'], 409: ['only-setup-pending-users-can-be-reinvited', 'email-already-in-use'] },
+  },
+  'POST /organizations/{orgId}/users/{userId}/deactivate': {
+    operationId: 'deactivateUser',
+    summary: 'Deactivate a user',
+    description: "Ends every session at once. An instructor's active classes move to `reassignTo` (list them with GET .../classes?instructorId=&status=active).",
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['user-not-found'], 409: ['cannot-deactivate-yourself', 'only-active-users-can-be-deactivated', 'organization-needs-an-active-admin', 'reassignment-required', 'invalid-reassignment-target'] },
+  },
+  'POST /organizations/{orgId}/users/{userId}/reactivate': {
+    operationId: 'reactivateUser',
+    summary: 'Reactivate a user',
+    description: 'The user signs in again with their password; sessions from before the deactivation stay ended.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['user-not-found'], 409: ['only-deactivated-users-can-be-reactivated'] },
+  },
+  'POST /organizations/{orgId}/users/{userId}/sessions/end': {
+    operationId: 'endUserSessions',
+    summary: "End all of a user's sessions",
+    description: 'Every device is signed out on its next request. Recorded in the audit trail.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    errors: { 404: ['user-not-found'] },
+  },
+  'PUT /organizations/{orgId}/session-policy': {
+    operationId: 'setSessionPolicy',
+    summary: "Set the organization's session timeouts",
+    description: 'Idle and absolute timeouts for its members, applied to sessions already open.',
+    success: { status: 200, schema: 'WriteResponse' },
+    ifMatch: true,
+  },
+  'GET /organizations/{orgId}/classes': {
+    operationId: 'listClasses',
+    summary: 'List classes',
+    description: 'Admins see every class, instructors their own. Filter by instructor and status: the deactivate dialog lists an instructor\'s active classes this way.',
+    success: { status: 200, schema: 'ClassPage' },
+  },
+  'POST /organizations/{orgId}/classes': {
+    operationId: 'createClass',
+    summary: 'Create a class',
+    description: 'Taught by an active instructor of the organization.',
+    success: { status: 201, schema: 'UserWriteResponse' },
+    errors: { 409: ['invalid-instructor'], 422: ['idempotency-key-reused'] },
+  },
+  'GET /organizations/{orgId}/classes/{classId}': { operationId: 'getClass', summary: 'Get a class', description: "Its name, instructor and status; the ETag is the class's own version.", success: { status: 200, schema: 'Class' }, etag: true, errors: { 404: ['class-not-found'] } },
+  'PATCH /organizations/{orgId}/classes/{classId}': {
+    operationId: 'editClass',
+    summary: 'Edit a class',
+    description: 'A JSON Merge Patch of its name and instructor. Archived classes cannot be edited.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['class-not-found'], 409: ['class-archived', 'invalid-instructor'] },
+    requestBody: { 'application/merge-patch+json': { schema: ref('EditClassDto') }, 'application/json': { schema: ref('EditClassDto') } },
+  },
+  'POST /organizations/{orgId}/classes/{classId}/archive': {
+    operationId: 'archiveClass',
+    summary: 'Archive a class',
+    description: 'An archived class no longer holds its instructor\'s role.',
+    success: { status: 200, schema: 'UserWriteResponse' },
+    ifMatch: true,
+    errors: { 404: ['class-not-found'] },
+  },
+  'GET /sso/providers': { operationId: 'listSsoProviders', summary: 'List SSO providers', description: 'OpenID Connect and SAML providers, optionally of one organization. Secrets are never shown.', success: { status: 200, schema: 'SsoProviderPage' } },
+  'POST /sso/providers': {
+    operationId: 'createSsoProvider',
+    summary: 'Add an SSO provider',
+    description: 'OIDC needs an https issuer, client id, client secret and scopes with openid; SAML an entity id, an https SSO URL and a PEM certificate.',
+    success: { status: 201, schema: 'WriteResponse' },
+  },
+  'GET /sso/providers/{id}': { operationId: 'getSsoProvider', summary: 'Get an SSO provider', description: 'Never the secret, only whether one is set; the ETag is the provider\'s own version.', success: { status: 200, schema: 'SsoProvider' }, etag: true },
+  'POST /sso/providers/{id}': {
+    operationId: 'createSsoProviderWithId',
+    summary: 'Add an SSO provider under a chosen id',
+    description: 'As POST /sso/providers, with the id in the path; 409 when it is taken.',
+    success: { status: 201, schema: 'WriteResponse' },
+    errors: { 409: ['sso-provider-already-exists'] },
+  },
+  'PATCH /sso/providers/{id}': {
+    operationId: 'editSsoProvider',
+    summary: 'Edit an SSO provider',
+    description: 'A JSON Merge Patch; a blank client secret keeps the current one.',
+    success: { status: 200, schema: 'WriteResponse' },
+    ifMatch: true,
+    requestBody: { 'application/merge-patch+json': { schema: ref('UpdateSsoProviderDto') }, 'application/json': { schema: ref('UpdateSsoProviderDto') } },
+  },
+  'DELETE /sso/providers/{id}': { operationId: 'removeSsoProvider', summary: 'Remove an SSO provider', description: 'Unlinks every identity it linked.', success: { status: 200, schema: 'WriteResponse' }, ifMatch: true },
+  'GET /auth/sso/discover': {
+    operationId: 'discoverSso',
+    summary: "Does this address's organization require SSO?",
+    description: 'Unknown addresses get the same answer as addresses whose organization has no such provider.',
+    success: { status: 200, schema: 'SsoDiscovery' },
+  },
+  'POST /auth/sso/exchange': {
+    operationId: 'exchangeSsoCode',
+    summary: 'Swap a one-time SSO code for a session',
+    description: 'The code is valid for 60 s and works once; the session is the one a password sign-in gives.',
+    success: { status: 200, schema: 'LoginResponse' },
+    errors: { 401: ['sso-code-invalid', 'account-deactivated', 'organization-suspended', 'invalid-credentials'] },
+  },
+  'GET /auth/sso/{providerId}/login': {
+    operationId: 'startSsoSignIn',
+    summary: 'Start an SSO sign-in',
+    description: 'Redirects the browser to the identity provider; it comes back to `returnTo?code=` or `returnTo?error=<code>`.',
+    success: { status: 302, description: 'To the identity provider', headers: ['Location'] },
+  },
+  'GET /auth/sso/{providerId}/callback': {
+    operationId: 'finishOidcSignIn',
+    summary: 'OpenID Connect redirect URI',
+    description: 'Where the provider sends the browser back; answers with a redirect to the admin UI carrying a one-time code or an error code.',
+    success: { status: 302, description: 'To returnTo with ?code= or ?error=', headers: ['Location'] },
+  },
+  'POST /auth/sso/{providerId}/acs': {
+    operationId: 'finishSamlSignIn',
+    summary: 'SAML assertion consumer service',
+    description: 'Receives the signed SAML response (HTTP-POST binding); answers with a redirect to the admin UI carrying a one-time code or an error code.',
+    success: { status: 302, description: 'To returnTo with ?code= or ?error=', headers: ['Location'] },
+    requestBody: { 'application/x-www-form-urlencoded': { schema: obj({ SAMLResponse: str(), RelayState: str() }) } },
+  },
+  'GET /auth/sso/{providerId}/metadata': {
+    operationId: 'getSamlMetadata',
+    summary: 'SAML service provider metadata',
+    description: 'The entity id and ACS URL to give the identity provider, as XML.',
+    success: { status: 200, content: { 'application/samlmetadata+xml': { schema: str() } } },
+  },
+  'GET /health': {
+    operationId: 'getHealth',
+    summary: 'Health',
+    description: "The event store (reads and writes), the read store, the projector's checkpoint and lag, the audit log's lag. 503 when one of them fails.",
+    success: { status: 200, schema: 'Health' },
+  },
+};
+
+/** Routes anyone may call (the routes test holds the same list against the guard's metadata). */
+const PUBLIC_OPERATIONS = new Set([
+  'POST /auth/login',
+  'POST /auth/setup',
+  'GET /setup',
+  'GET /auth/sso/discover',
+  'POST /auth/sso/exchange',
+  'GET /auth/sso/{providerId}/login',
+  'GET /auth/sso/{providerId}/callback',
+  'POST /auth/sso/{providerId}/acs',
+  'GET /auth/sso/{providerId}/metadata',
+  'GET /logos/{file}',
+  'GET /health',
+]);
+
+const TITLES: Record<number, string> = {
+  400: 'The request is malformed or a field was refused (validation-failed lists them)',
+  401: 'Not signed in, or the session no longer works',
+  403: 'Signed in, but not allowed',
+  404: 'Not found, or not visible to the caller',
+  409: 'Refused by a rule on the current state, or a concurrent change',
+  412: 'If-Match is stale: reload (the current ETag is in the answer) and try again',
+  413: 'The body is too large',
+  415: 'The body is of a type this route does not take',
+  422: 'The Idempotency-Key was used with another request',
+  429: 'Too many attempts: wait Retry-After seconds',
+  503: 'Storage or a read model is unavailable for now: retry after Retry-After seconds',
+};
+
+const problem = (status: number, codes: string[]) => ({
+  description: TITLES[status],
+  content: { 'application/problem+json': { schema: { allOf: [ref('ProblemDetails'), { type: 'object', properties: { code: str({ enum: [...new Set(codes)] }) } }] } } },
+});
+
+const header = (name: string, description: string, required = false) => ({ name, in: 'header', required, description, schema: str() });
+
+/** Fills the generated document in from OPERATIONS; throws on an operation the table does not describe. */
+export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
+  document.openapi = '3.0.3';
+  document.components ??= {};
+  document.components.schemas = { ...(document.components.schemas ?? {}), ...SCHEMAS } as never;
+  document.components.headers = {
+    ETag: { description: "The resource's version, for If-Match", schema: { type: 'string' } },
+    Location: { description: 'Where the browser goes next', schema: { type: 'string' } },
+    'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
+  } as never;
+  const missing: string[] = [];
+  for (const [path, item] of Object.entries(document.paths)) {
+    for (const method of ['get', 'post', 'put', 'patch', 'delete'] as const) {
+      const operation = (item as Record<string, Record<string, unknown> | undefined>)[method];
+      if (!operation) continue;
+      const key = `${method.toUpperCase()} ${path}`;
+      const doc = OPERATIONS[key];
+      if (!doc) {
+        missing.push(key);
+        continue;
+      }
+      operation.operationId = doc.operationId;
+      operation.summary = doc.summary;
+      operation.description = doc.description;
+      const secured = !PUBLIC_OPERATIONS.has(key);
+      if (secured) operation.security = [{ bearer: [] }];
+      else delete operation.security;
+      const write = method !== 'get';
+
+      // Parameters: each once, and the headers each route reads.
+      const seen = new Set<string>();
+      const parameters = ((operation.parameters as { in: string; name: string }[] | undefined) ?? []).filter((p) => {
+        const id = `${p.in}:${p.name.toLowerCase()}`;
+        if (seen.has(id) || (p.in === 'header' && ['if-match', 'idempotency-key', 'x-min-position'].includes(p.name.toLowerCase()))) return false;
+        seen.add(id);
+        return true;
+      });
+      if (doc.ifMatch) parameters.push(header('If-Match', 'The ETag of the resource as you read it: a stale one is 412 stale-revision'));
+      if (write && secured) parameters.push(header('Idempotency-Key', 'The same key and body give the same answer and write nothing twice'));
+      // Every GET waits for the position this header names (ReadYourWritesInterceptor).
+      if (method === 'get' && secured) parameters.push(header('X-Min-Position', 'Wait (at most 5 s) until the read models include this log position, as a write answered it'));
+      operation.parameters = parameters;
+      if (doc.requestBody) operation.requestBody = { required: true, content: doc.requestBody };
+
+      // Responses: the success with its schema and headers, then every problem it can give.
+      const responses: Record<string, unknown> = {};
+      const success = doc.success ?? { status: 200 };
+      const headers: Record<string, unknown> = {};
+      if (doc.etag || (write && success.schema && /WriteResponse|ArrearsResponse/.test(success.schema))) headers.ETag = { $ref: '#/components/headers/ETag' };
+      for (const name of success.headers ?? []) headers[name] = { $ref: `#/components/headers/${name}` };
+      responses[String(success.status)] = {
+        description: success.description ?? 'Success',
+        ...(Object.keys(headers).length ? { headers } : {}),
+        ...(success.schema ? { content: { 'application/json': { schema: ref(success.schema) } } } : success.content ? { content: success.content } : {}),
+      };
+      const errors = doc.errors ?? {};
+      const hasInput = parameters.length > 0 || !!operation.requestBody;
+      if (hasInput || errors[400]) responses['400'] = problem(400, ['validation-failed', 'malformed-json', 'json-too-deep', ...(doc.ifMatch ? ['invalid-if-match'] : []), ...(errors[400] ?? [])]);
+      if (secured || errors[401]) responses['401'] = problem(401, [...(secured ? ['unauthenticated', 'session-expired', 'account-deactivated', 'organization-suspended'] : []), ...(errors[401] ?? [])]);
+      if (secured || errors[403]) responses['403'] = problem(403, [...(secured ? ['forbidden'] : []), ...(errors[403] ?? [])]);
+      if (path.includes('{') || errors[404]) responses['404'] = problem(404, [...(path.includes('{orgId}') ? ['organization-not-found'] : []), ...(errors[404] ?? []), 'not-found']);
+      if (write && secured) responses['409'] = problem(409, ['concurrency-conflict', ...(errors[409] ?? [])]);
+      else if (errors[409]) responses['409'] = problem(409, errors[409]);
+      if (doc.ifMatch) responses['412'] = { ...problem(412, ['stale-revision']), headers: { ETag: { $ref: '#/components/headers/ETag' } } };
+      if (operation.requestBody) responses['413'] = problem(413, ['payload-too-large', ...(errors[413] ?? [])]);
+      if (errors[415] || operation.requestBody) responses['415'] = problem(415, ['unsupported-media-type', ...(errors[415] ?? [])]);
+      if (errors[422] || (write && secured)) responses['422'] = problem(422, ['idempotency-key-reused', ...(errors[422] ?? [])]);
+      if (errors[429]) responses['429'] = { ...problem(429, errors[429]), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } };
+      responses['503'] = { ...problem(503, ['storage-unavailable', 'read-model-behind', 'unhealthy']), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } };
+      operation.responses = responses;
+    }
+  }
+  if (missing.length) throw new Error(`OpenAPI: no description for ${missing.join(', ')} (apps/command-api/src/shared/openapi.ts)`);
+  return document;
+}
