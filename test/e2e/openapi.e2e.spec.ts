@@ -122,5 +122,6 @@ export async function main(baseUrl: string, email: string, password: string) {
     writeFileSync(join(dir, 'program.mjs'), js);
     const { main } = (await import(pathToFileURL(join(dir, 'program.mjs')).href)) as { main: (b: string, e: string, p: string) => Promise<unknown> };
     expect(await main(baseUrl, SUPERADMIN.email, SUPERADMIN.password)).toEqual({ name: 'Generated Client School', total: 0, version: 0 });
-  });
+    // Generating ~100 kB of client and type-checking it takes seconds on a busy machine.
+  }, 60_000);
 });
