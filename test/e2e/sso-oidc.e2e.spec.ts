@@ -22,6 +22,7 @@ let root: string;
 let orgId: string;
 let providerId: string;
 let adaId: string;
+let kateId: string;
 const logLines: string[] = [];
 let responses: string[];
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
   adaId = await inviteAndSetUp(t, root, orgId, { email: 'ada@school.test', roles: ['instructor'] }, PASSWORD);
   await inviteAndSetUp(t, root, orgId, { email: 'cy@school.test', roles: ['instructor'] }, PASSWORD);
   await inviteAndSetUp(t, root, orgId, { email: 'dee@school.test', roles: ['instructor'] }, PASSWORD);
+  kateId = await inviteAndSetUp(t, root, orgId, { email: 'kate@school.test', roles: ['instructor'] }, PASSWORD);
   const port = await freePort();
   const created = await t.http().post('/sso/providers').set('Authorization', root).send({
     organizationId: orgId,
@@ -57,6 +59,8 @@ beforeAll(async () => {
       'bob-sub': { email: 'bob@elsewhere.test', email_verified: true },
       'cy-sub': { email: 'cy@school.test', email_verified: false },
       'dee-sub': { email: 'dee@school.test', email_verified: true },
+      // U+212A KELVIN SIGN: another account at the provider, which toLowerCase() and NFC turn into kate's.
+      'kelvin-sub': { email: '\u212Aate@school.test', email_verified: true },
     },
   });
 });
@@ -125,6 +129,25 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     const reused = await exchange(code);
     expect(reused.status).toBe(400);
     expect(reused.body.code).toBe('sso-code-invalid');
+  });
+
+  test("a look-alike email does not take over an account: the Kelvin sign's identity is not linked to kate; an admin can link it by hand", async () => {
+    const refused = await signIn('kelvin-sub');
+    expect(refused.searchParams.get('error')).toBe('sso-account-not-linked');
+    expect(refused.searchParams.get('code')).toBeNull();
+    expect((await t.infra.eventStore.readStream(organizationStreamName(orgId))).filter((e) => e.type === 'SsoIdentityLinked' && (e.data as { userId: string }).userId === kateId)).toEqual([]);
+
+    // An admin who checked who it is links the identity; from then on the subject signs in, not the email.
+    const linked = await t.http().post(`/organizations/${orgId}/users/${kateId}/sso-identities`).set('Authorization', root).send({ providerId, subject: 'kelvin-sub' });
+    expect(linked.status).toBe(200);
+    const ui = await signIn('kelvin-sub');
+    const session = await exchange(ui.searchParams.get('code')!);
+    expect((await t.http().get('/auth/me').set('Authorization', `Bearer ${session.body.accessToken}`)).body.id).toBe(kateId);
+    const link = (await t.infra.eventStore.readStream(organizationStreamName(orgId))).find((e) => e.type === 'SsoIdentityLinked' && (e.data as { subject: string }).subject === 'kelvin-sub')!;
+    expect(link.metadata).toMatchObject({ actorKind: 'superAdmin', actorEmail: 'root@platform.test' });
+    const again = await t.http().post(`/organizations/${orgId}/users/${adaId}/sso-identities`).set('Authorization', root).send({ providerId, subject: 'kelvin-sub' });
+    expect(again.status).toBe(409);
+    expect(again.body.code).toBe('sso-identity-already-linked');
   });
 
   test('a bad state is refused before anything else', async () => {
@@ -234,7 +257,7 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     const removed = await t.http().delete(`/sso/providers/${providerId}`).set('Authorization', root);
     expect(removed.status).toBe(200);
     const events = await t.infra.eventStore.readStream(organizationStreamName(orgId));
-    expect(events.at(-1)).toEqual(expect.objectContaining({ type: 'SsoProviderRemoved', data: expect.objectContaining({ providerId, unlinkedUserIds: [adaId] }) }));
+    expect(events.at(-1)).toEqual(expect.objectContaining({ type: 'SsoProviderRemoved', data: expect.objectContaining({ providerId, unlinkedUserIds: expect.arrayContaining([adaId, kateId]) }) }));
     const late = await deliver(callback);
     expect(new URL(late.headers.location).searchParams.get('error')).toBe('sso-provider-not-found');
     const login = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO });

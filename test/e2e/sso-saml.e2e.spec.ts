@@ -92,6 +92,14 @@ const grace = { nameId: 'grace-0001', email: 'grace@alpha.test' };
 const mallory = { nameId: 'mallory-0002', email: 'mallory@alpha.test' };
 
 describe('SAML sign-in with signed responses', () => {
+  test("a look-alike email does not take over an account: a signed assertion for the Kelvin sign's address is not linked to kate", async () => {
+    await inviteAndSetUp(t, root, a.id, { email: 'kate@alpha.test', roles: ['instructor'] }, PASSWORD);
+    const request = await start(a);
+    const person = { nameId: 'kelvin-0009', email: '\u212Aate@alpha.test' };
+    const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, person), a.idp));
+    expect(await outcome(a, request.relayState, response)).toEqual({ code: null, error: 'sso-account-not-linked' });
+  });
+
   test('a member signs in with a signed assertion; SP metadata names the entity ID and ACS', async () => {
     const metadata = await t.http().get(`/auth/sso/${a.providerId}/metadata`);
     expect(metadata.status).toBe(200);

@@ -2,6 +2,7 @@ export * from './shared/decider.js';
 export * from './shared/domain-error.js';
 export * from './shared/metadata.js';
 export * from './shared/validation.js';
+export * from './shared/email.js';
 export * from './shared/upcasting.js';
 export * from './organizations/organization.js';
 export * from './organizations/logo.js';

@@ -408,6 +408,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     requestBody: { 'application/merge-patch+json': { schema: ref('UpdateSsoProviderDto') }, 'application/json': { schema: ref('UpdateSsoProviderDto') } },
   },
   'DELETE /sso/providers/{id}': { operationId: 'removeSsoProvider', summary: 'Remove an SSO provider', description: 'Unlinks every identity it linked.', success: { status: 200, schema: 'WriteResponse' }, ifMatch: true },
+  'POST /organizations/{orgId}/users/{userId}/sso-identities': {
+    operationId: 'linkSsoIdentity',
+    summary: 'Link an SSO identity to a user by hand',
+    description: "For an identity whose asserted email is not exactly the user's address: an admin who checked who it is links the provider's subject to the user. The event names the admin.",
+    success: { status: 200, schema: 'UserWriteResponse' },
+    errors: { 404: ['user-not-found', 'sso-provider-not-found'], 409: ['sso-identity-already-linked', 'sso-provider-disabled'] },
+  },
   'GET /auth/sso/discover': {
     operationId: 'discoverSso',
     summary: "Does this address's organization require SSO?",

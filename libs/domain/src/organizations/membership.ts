@@ -1,6 +1,7 @@
 import { assertNever, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
+import { emailKey, storedEmail } from '../shared/email.js';
 import type { OrganizationRole } from '../access/permissions.js';
 
 /**
@@ -116,7 +117,7 @@ export interface MembershipState {
   id: string;
   members: Map<string, Member>;
   classes: Map<string, ClassRecord>;
-  /** Lower-cased email -> user id: the in-organization uniqueness check stays O(1) for 100,000 members. */
+  /** Email key (shared/email.ts) -> user id: the in-organization uniqueness check stays O(1) for 100,000 members. */
   emails: Map<string, string>;
 }
 
@@ -130,7 +131,7 @@ function validPerson(input: { email?: string; firstName: string; lastName: strin
   roles: OrganizationRole[];
 } {
   const errors = new FieldErrors();
-  const email = input.email?.trim();
+  const email = input.email === undefined ? undefined : storedEmail(input.email);
   if (input.email !== undefined && (!email || email.length > 254 || !EMAIL_PATTERN.test(email))) errors.add('email', 'email must be a valid address');
   const firstName = typeof input.firstName === 'string' ? input.firstName.trim() : '';
   const lastName = typeof input.lastName === 'string' ? input.lastName.trim() : '';
@@ -186,7 +187,7 @@ function requireAnotherActiveAdmin(state: MembershipState, leaving: Member): voi
 }
 
 function emailTaken(state: MembershipState, email: string, exceptUserId?: string): boolean {
-  const holder = state.emails.get(email.toLowerCase());
+  const holder = state.emails.get(emailKey(email));
   return holder !== undefined && holder !== exceptUserId;
 }
 
@@ -224,7 +225,7 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
         throw new DomainError('only-setup-pending-users-can-be-reinvited', 'Only users who have not set their password yet can be sent a new invitation', 'conflict');
       let email = user.email;
       if (command.data.email !== undefined) {
-        email = command.data.email.trim();
+        email = storedEmail(command.data.email);
         if (!EMAIL_PATTERN.test(email) || email.length > 254) throw new ValidationFailed('invalid-user', [{ field: 'email', message: 'email must be a valid address' }]);
         if (emailTaken(state, email, user.id)) throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
       }
@@ -367,7 +368,7 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
   switch (event.type) {
     case 'UserInvited': {
       const d = event.data;
-      emails.set(d.email.toLowerCase(), d.userId);
+      emails.set(emailKey(d.email), d.userId);
       members.set(d.userId, {
         id: d.userId,
         email: d.email,
@@ -385,8 +386,8 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
     case 'UserInvitationResent': {
       const m = members.get(event.data.userId);
       if (m) {
-        emails.delete(m.email.toLowerCase());
-        emails.set(event.data.email.toLowerCase(), m.id);
+        emails.delete(emailKey(m.email));
+        emails.set(emailKey(event.data.email), m.id);
       }
       if (m) members.set(m.id, { ...m, email: event.data.email, setupTokenHash: event.data.setupTokenHash, setupExpiresAt: event.data.setupExpiresAt, version: m.version + 1 });
       return;
@@ -418,7 +419,7 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
     }
     case 'UserDeleted': {
       const m = members.get(event.data.userId);
-      if (m) emails.delete(m.email.toLowerCase());
+      if (m) emails.delete(emailKey(m.email));
       members.delete(event.data.userId);
       return;
     }

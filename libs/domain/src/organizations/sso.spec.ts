@@ -95,7 +95,18 @@ describe('SSO providers in the organization stream', () => {
     // The email must be the member's: a verified email for someone else links no one.
     spec([created, invited('ann'), added])
       .when({ type: 'LinkSsoIdentity', data: { providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'bob@school.test' } })
-      .thenFails('user-not-found');
+      .thenFails('sso-account-not-linked', { kind: 'conflict' });
+    // Exactly the member's: a look-alike that case mapping or NFC would fold (U+212A KELVIN SIGN) links no one.
+    spec([created, invited('kim'), added])
+      .when({ type: 'LinkSsoIdentity', data: { providerId: 'p1', subject: 'sub-9', userId: 'kim', email: '\u212Aim@school.test' } })
+      .thenFails('sso-account-not-linked', { kind: 'conflict' });
+    spec([created, invited('ann'), added])
+      .when({ type: 'LinkSsoIdentity', data: { providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ANN@School.test' } })
+      .then([{ type: 'SsoIdentityLinked', data: { organizationId: 'org-1', providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ann@school.test' } }]);
+    // An admin's link carries no email: they checked who it is.
+    spec([created, invited('ann'), added])
+      .when({ type: 'LinkSsoIdentity', data: { providerId: 'p1', subject: 'sub-9', userId: 'ann', email: null } })
+      .then([{ type: 'SsoIdentityLinked', data: { organizationId: 'org-1', providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ann@school.test' } }]);
   });
 
   test("removing a provider removes its identity links and only its own", () => {

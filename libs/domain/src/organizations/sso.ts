@@ -1,6 +1,7 @@
 import { assertNever, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
+import { sameEmailForLinking } from '../shared/email.js';
 import type { Member } from './membership.js';
 
 /**
@@ -65,7 +66,11 @@ export type SsoCommand =
   /** A null ciphertext keeps the existing secret (the guide: leave it blank to keep it). */
   | { type: 'UpdateSsoProvider'; data: { providerId: string; input: SsoProviderInput; clientSecretCiphertext: string | null } }
   | { type: 'RemoveSsoProvider'; data: { providerId: string } }
-  | { type: 'LinkSsoIdentity'; data: { providerId: string; subject: string; userId: string; email: string } };
+  /**
+   * Links an identity to a member: by a sign-in whose verified email is exactly the
+   * member's (`email`), or by an admin who checked it (`email: null`, audited as theirs).
+   */
+  | { type: 'LinkSsoIdentity'; data: { providerId: string; subject: string; userId: string; email: string | null } };
 
 // ---- Events ------------------------------------------------------------------------
 type WithOrg<T> = T & { organizationId: string };
@@ -239,7 +244,11 @@ export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
       const p = provider(state, providerId);
       if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled', 'rule');
       const user = state.members.get(userId);
-      if (!user || user.email.toLowerCase() !== email.toLowerCase()) throw new DomainError('user-not-found', 'No such user in this organization', 'not-found');
+      if (!user) throw new DomainError('user-not-found', 'No such user in this organization', 'not-found');
+      // An email links only when it is the member's address exactly (shared/email.ts):
+      // a case mapping must not make another person's address look like theirs.
+      if (email !== null && !sameEmailForLinking(email, user.email))
+        throw new DomainError('sso-account-not-linked', "The asserted email is not exactly this member's address; an admin can link the identity", 'conflict');
       const holder = state.ssoIdentities.get(ssoIdentityKey(providerId, subject));
       if (holder === userId) return [];
       if (holder !== undefined) throw new DomainError('sso-identity-already-linked', 'This identity is already linked to another user', 'conflict');

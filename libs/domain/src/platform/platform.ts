@@ -1,6 +1,7 @@
 import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
+import { emailKey } from '../shared/email.js';
 import type { SetupTokenRecord } from '../organizations/membership.js';
 
 /**
@@ -69,7 +70,8 @@ export interface PlatformState {
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+/** The canonical key of an address (see shared/email.ts): uniqueness and look-ups compare it. */
+export const normalizeEmail = emailKey;
 export const isValidEmail = (email: string): boolean => email.length <= 254 && EMAIL_PATTERN.test(email);
 
 function requireNoSuperAdmin(state: PlatformState): void {

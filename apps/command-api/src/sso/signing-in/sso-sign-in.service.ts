@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   emailDomainAllowed,
+  emailKey,
+  sameEmailForLinking,
   organizationDecider,
   organizationStreamName,
   ssoIdentityKey,
@@ -101,9 +103,11 @@ export class SsoSignIn {
     let member = this.linkedMember(organization, providerId, identity.subject);
     let link = false;
     if (!member) {
-      const byEmail = organization.emails.get(identity.email.toLowerCase());
+      const byEmail = organization.emails.get(emailKey(identity.email));
       const candidate = byEmail ? organization.members.get(byEmail) : undefined;
-      if (!provider.autoLinkVerifiedEmail || !candidate) throw refuse('sso-account-not-linked', 'No account of this organization is linked to this identity');
+      // The key finds look-alikes; linking needs the member's address exactly (shared/email.ts).
+      if (!provider.autoLinkVerifiedEmail || !candidate || !sameEmailForLinking(identity.email, candidate.email))
+        throw refuse('sso-account-not-linked', 'No account of this organization is linked to this identity');
       member = candidate;
       link = true;
     }
