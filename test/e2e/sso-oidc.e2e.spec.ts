@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
 import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { freePort } from '../support/net.js';
@@ -95,6 +95,20 @@ async function signIn(account: string, alter: (authorizationUrl: URL) => void = 
   return ui;
 }
 
+/** Moves only the clock (Date), leaving timers and I/O alone. */
+async function withClockAhead<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  jest.useFakeTimers({
+    now: Date.now() + ms,
+    advanceTimers: true,
+    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
+  });
+  try {
+    return await work();
+  } finally {
+    jest.useRealTimers();
+  }
+}
+
 async function exchange(code: string) {
   return t.http().post('/auth/sso/exchange').send({ code });
 }
@@ -182,6 +196,31 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     const ui = await signIn('ada-sub');
     expect(ui.searchParams.get('code')).toBeNull();
     expect(ui.searchParams.get('error')).toBe('sso-token-rejected');
+  });
+
+  test.each([
+    ['under the kid of its real key', 'test-key'],
+    ['under a kid the provider never published', 'attacker-key'],
+  ])('an ID token signed with a key not in the provider\'s JWKS is refused (%s)', async (_label, kid) => {
+    await op.signNextIdTokenWithForeignKey(kid);
+    const ui = await signIn('ada-sub');
+    expect(ui.searchParams.get('code')).toBeNull();
+    expect(ui.searchParams.get('error')).toBe('sso-token-rejected');
+  });
+
+  test('a rotated key is fetched once the cached key set is a minute old: tokens it signs are accepted', async () => {
+    // The JWKS is cached; within a minute an unknown kid is refused without asking again.
+    await op.rotateKey('rotated-key');
+    op.resignNextIdToken();
+    const early = await signIn('ada-sub');
+    expect(early.searchParams.get('error')).toBe('sso-token-rejected');
+    // A minute later the unknown kid makes the client fetch the key set again.
+    await withClockAhead(61_000, async () => {
+      op.resignNextIdToken();
+      const ui = await signIn('ada-sub');
+      expect(ui.searchParams.get('error')).toBeNull();
+      expect((await exchange(ui.searchParams.get('code')!)).status).toBe(200);
+    });
   });
 
   test('an email outside the allowed domains is refused', async () => {

@@ -48,16 +48,26 @@ export async function startOidcProvider(options: { port?: number; clientId: stri
   provider.on('server_error', (_ctx, error) => console.error('oidc-provider error', error));
   const handler = provider.callback();
   let tamper: ((claims: Record<string, unknown>) => Record<string, unknown>) | null = null;
+  // The key the next tampered token is signed with, and the keys /jwks publishes
+  // (the provider's own, plus any a rotation added).
+  let signer: { key: CryptoKey; kid: string } = { key: privateKey, kid: 'test-key' };
+  let foreignOnce: { key: CryptoKey; kid: string } | null = null;
+  const published: JWK[] = [];
 
   const server: Server = createServer((req, res) => {
+    if (published.length && req.method === 'GET' && req.url?.startsWith('/jwks')) {
+      rewriteTokenResponse(res, async (body) => JSON.stringify({ keys: [...(JSON.parse(body) as { keys: JWK[] }).keys, ...published] }));
+    }
     if (tamper && req.method === 'POST' && req.url?.startsWith('/token')) {
       const change = tamper;
+      const { key, kid } = foreignOnce ?? signer;
+      foreignOnce = null;
       tamper = null;
       rewriteTokenResponse(res, async (body) => {
         const tokens = JSON.parse(body) as { id_token?: string };
         if (!tokens.id_token) return body;
         const claims = change({ ...decodeJwt(tokens.id_token) });
-        tokens.id_token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid: 'test-key' }).sign(privateKey);
+        tokens.id_token = await new SignJWT(claims).setProtectedHeader({ alg: 'RS256', kid }).sign(key);
         return JSON.stringify(tokens);
       });
     }
@@ -68,9 +78,25 @@ export async function startOidcProvider(options: { port?: number; clientId: stri
   return {
     issuer,
     accounts: options.accounts,
-    /** Replaces claims in the next ID token (once). */
+    /** Replaces claims in the next ID token (once), re-signed with the current signing key. */
     tamperNextIdToken(change: (claims: Record<string, unknown>) => Record<string, unknown>) {
       tamper = change;
+    },
+    /** Signs the next ID token with a key the provider never published (an attacker's), under `kid`. */
+    async signNextIdTokenWithForeignKey(kid: string) {
+      const { privateKey: foreign } = await generateKeyPair('RS256', { extractable: true });
+      foreignOnce = { key: foreign as CryptoKey, kid };
+      tamper = (claims) => claims;
+    },
+    /** Rotates: a new key is published in /jwks and signs the tokens from now on. */
+    async rotateKey(kid: string) {
+      const { privateKey: next, publicKey } = await generateKeyPair('RS256', { extractable: true });
+      published.push({ ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' });
+      signer = { key: next as CryptoKey, kid };
+    },
+    /** Signs the next ID token with the current signing key, claims unchanged. */
+    resignNextIdToken() {
+      tamper = (claims) => claims;
     },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };

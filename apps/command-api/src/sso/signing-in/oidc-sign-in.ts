@@ -19,9 +19,10 @@ const DISCOVERY_TTL_MS = 10 * 60_000;
 
 /**
  * OpenID Connect through `openid-client`: authorization code with PKCE (S256), `state`
- * and `nonce`. The library checks the ID token's signature (from the issuer's JWKS),
- * issuer, audience, expiry and nonce; this class adds caching of the discovery
- * document and the reading of the claims the service needs.
+ * and `nonce`. The library checks the ID token's issuer, audience, expiry and nonce,
+ * and, because non-repudiation checks are enabled on each configuration, its signature
+ * against the issuer's JWKS; this class adds caching of the discovery document and the
+ * reading of the claims the service needs.
  */
 @Injectable()
 export class OidcSignIn {
@@ -93,6 +94,14 @@ export class OidcSignIn {
         // The decider accepts plain http for a loopback issuer only (an identity provider on this machine, as in tests).
         execute: issuer.protocol === 'http:' ? [oidc.allowInsecureRequests] : [],
         timeout: 10,
+      })
+      .then((discovered) => {
+        // openid-client 6 checks an ID token's signature only when asked: without this,
+        // a token signed with any key was accepted. It verifies against the issuer's
+        // JWKS (oauth4webapi's cache: an unknown kid fetches the set again once it is a
+        // minute old, and the set is dropped after five).
+        oidc.enableNonRepudiationChecks(discovered);
+        return discovered;
       })
       .catch((error: unknown) => {
         this.configurations.delete(provider.id);
