@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { inviteAndSetUp } from '../support/members.js';
-import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion, type AssertionInput, type SigningIdentity } from '../support/saml-idp.js';
+import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion, signResponse, type AssertionInput, type SigningIdentity } from '../support/saml-idp.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -27,6 +27,7 @@ let root: string;
 let a: Org;
 let b: Org;
 let graceId: string;
+const logLines: string[] = [];
 const attacker = makeSigningIdentity('attacker.test');
 
 async function organizationWithSaml(name: string, domain: string): Promise<Org> {
@@ -49,7 +50,7 @@ async function organizationWithSaml(name: string, domain: string): Promise<Org> 
 }
 
 beforeAll(async () => {
-  t = await startTestApp({ PUBLIC_URL, SSO_RETURN_TO_ALLOWLIST: 'http://ui.test/sso' });
+  t = await startTestApp({ PUBLIC_URL, SSO_RETURN_TO_ALLOWLIST: 'http://ui.test/sso', LOG_LEVEL: 'info' }, undefined, { logLines });
   root = await t.login();
   a = await organizationWithSaml('Alpha Academy', 'alpha.test');
   b = await organizationWithSaml('Beta Business School', 'beta.test');
@@ -92,6 +93,41 @@ const grace = { nameId: 'grace-0001', email: 'grace@alpha.test' };
 const mallory = { nameId: 'mallory-0002', email: 'mallory@alpha.test' };
 
 describe('SAML sign-in with signed responses', () => {
+  test('a document nested 35,000 deep is refused before any XML parser reads it, with no stack trace logged', async () => {
+    const request = await start(a);
+    const deep = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" InResponseTo="${request.id}">${'<a>'.repeat(35_000)}${'</a>'.repeat(35_000)}</samlp:Response>`;
+    const before = logLines.length;
+    expect(await outcome(a, request.relayState, deep)).toEqual({ code: null, error: 'sso-assertion-rejected' });
+    const logged = logLines.slice(before).join('\n');
+    expect(logged).not.toMatch(/Maximum call stack|RangeError|\bat \w+ \(/);
+  });
+
+  test('a signed assertion without InResponseTo does not complete a sign-in in progress, even when the unsigned Response names the request', async () => {
+    const request = await start(a);
+    const unsolicited = signAssertion(assertion(a, request.id, grace, { inResponseTo: null }), a.idp);
+    const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, unsolicited);
+    expect(await outcome(a, request.relayState, response)).toEqual({ code: null, error: 'sso-assertion-rejected' });
+    // An unsolicited response (IdP-initiated: no InResponseTo anywhere) is refused as well.
+    const next = await start(a);
+    const bare = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: null }, signAssertion(assertion(a, next.id, grace, { inResponseTo: null }), a.idp));
+    expect(await outcome(a, next.relayState, bare)).toEqual({ code: null, error: 'sso-assertion-rejected' });
+  });
+
+  test('a signed Response must carry a Destination equal to the ACS URL', async () => {
+    const request = await start(a);
+    const withoutDestination = signResponse(
+      responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id, destination: null }, signAssertion(assertion(a, request.id, grace), a.idp)),
+      a.idp,
+    );
+    expect(await outcome(a, request.relayState, withoutDestination)).toEqual({ code: null, error: 'sso-assertion-rejected' });
+    // Control: the same, with its Destination, signs in.
+    const again = await start(a);
+    const withDestination = signResponse(responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: again.id }, signAssertion(assertion(a, again.id, grace), a.idp)), a.idp);
+    const result = await outcome(a, again.relayState, withDestination);
+    expect(result.error).toBeNull();
+    expect(result.code).toBeTruthy();
+  });
+
   test("a look-alike email does not take over an account: a signed assertion for the Kelvin sign's address is not linked to kate", async () => {
     await inviteAndSetUp(t, root, a.id, { email: 'kate@alpha.test', roles: ['instructor'] }, PASSWORD);
     const request = await start(a);

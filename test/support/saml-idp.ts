@@ -36,7 +36,8 @@ export interface AssertionInput {
   idpEntityId: string;
   acsUrl: string;
   audience: string;
-  inResponseTo: string;
+  /** null leaves InResponseTo out of SubjectConfirmationData (as an unsolicited assertion has it). */
+  inResponseTo: string | null;
   nameId: string;
   email: string;
   assertionId?: string;
@@ -58,7 +59,7 @@ export function assertionXml(input: AssertionInput): string {
     `<saml:Issuer>${escape(input.idpEntityId)}</saml:Issuer>` +
     `<saml:Subject><saml:NameID Format="urn:oasis:names:tc:SAML:2.0:nameid-format:persistent">${escape(input.nameId)}</saml:NameID>` +
     `<saml:SubjectConfirmation Method="urn:oasis:names:tc:SAML:2.0:cm:bearer">` +
-    `<saml:SubjectConfirmationData InResponseTo="${escape(input.inResponseTo)}" NotOnOrAfter="${iso(notOnOrAfter)}" Recipient="${escape(input.acsUrl)}"/>` +
+    `<saml:SubjectConfirmationData${input.inResponseTo === null ? '' : ` InResponseTo="${escape(input.inResponseTo)}"`} NotOnOrAfter="${iso(notOnOrAfter)}" Recipient="${escape(input.acsUrl)}"/>` +
     `</saml:SubjectConfirmation></saml:Subject>` +
     `<saml:Conditions NotBefore="${iso(notBefore)}" NotOnOrAfter="${iso(notOnOrAfter)}">` +
     `<saml:AudienceRestriction><saml:Audience>${escape(input.audience)}</saml:Audience></saml:AudienceRestriction></saml:Conditions>` +
@@ -87,9 +88,10 @@ export function signAssertion(assertion: string, identity: SigningIdentity): str
 }
 
 /** Wraps assertions in a Response (unsigned, as many IdPs send it: the assertion carries the signature). */
-export function responseXml(input: { idpEntityId: string; acsUrl: string; inResponseTo: string }, ...assertions: string[]): string {
+export function responseXml(input: { idpEntityId: string; acsUrl: string; inResponseTo: string | null; destination?: string | null }, ...assertions: string[]): string {
+  const destination = input.destination === undefined ? input.acsUrl : input.destination;
   return (
-    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomUUID().replace(/-/g, '')}" Version="2.0" IssueInstant="${iso(new Date())}" Destination="${escape(input.acsUrl)}" InResponseTo="${escape(input.inResponseTo)}">` +
+    `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r${randomUUID().replace(/-/g, '')}" Version="2.0" IssueInstant="${iso(new Date())}"${destination === null ? '' : ` Destination="${escape(destination)}"`}${input.inResponseTo === null ? '' : ` InResponseTo="${escape(input.inResponseTo)}"`}>` +
     `<saml:Issuer>${escape(input.idpEntityId)}</saml:Issuer>` +
     `<samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>` +
     assertions.join('') +
@@ -98,3 +100,20 @@ export function responseXml(input: { idpEntityId: string; acsUrl: string; inResp
 }
 
 export const encodeResponse = (xml: string): string => Buffer.from(xml, 'utf8').toString('base64');
+
+/** Signs the whole Response too (enveloped, after its Issuer), as some IdPs do. */
+export function signResponse(response: string, identity: SigningIdentity): string {
+  const signer = new SignedXml({
+    privateKey: identity.privateKeyPem,
+    publicCert: identity.certificatePem,
+    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
+  });
+  signer.addReference({
+    xpath: "/*[local-name(.)='Response']",
+    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
+    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+  });
+  signer.computeSignature(response, { location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: 'after' } });
+  return signer.getSignedXml();
+}

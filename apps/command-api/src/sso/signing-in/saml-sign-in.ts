@@ -124,14 +124,29 @@ export class SamlSignIn {
     };
   }
 
-  /** Every SubjectConfirmationData must name our ACS URL, and a Destination, when present, too. */
+  /**
+   * Binds the signed assertion to this service and to a request it made:
+   * - every SubjectConfirmationData names our ACS URL as Recipient, and carries an
+   *   InResponseTo equal to the Response's, which the library has checked against the
+   *   requests this service issued (shared store, unexpired, then used up). Without
+   *   this, an assertion with no InResponseTo (unsolicited) completed any sign-in in
+   *   progress, its only link to the request being the Response's unsigned attribute.
+   *   IdP-initiated sign-in is therefore refused;
+   * - a signed Response carries a Destination equal to our ACS URL (SAML bindings,
+   *   3.5.5.2), and an unsigned one, when it names a Destination, names ours.
+   */
   private checkRecipient(provider: SsoProvider, assertion: Element, profile: Profile): void {
     const { acsUrl } = serviceProviderUrls(this.config, provider.id);
+    const response = new DOMParser().parseFromString(profile.getSamlResponseXml!(), 'text/xml').documentElement;
+    const requestId = response?.getAttribute('InResponseTo');
     const confirmations = Array.from(assertion.getElementsByTagNameNS(SAML_ASSERTION, 'SubjectConfirmationData'));
     if (confirmations.length === 0 || confirmations.some((c) => c.getAttribute('Recipient') !== acsUrl))
       throw refuse('sso-assertion-rejected', 'The SAML assertion is meant for another recipient');
-    const response = new DOMParser().parseFromString(profile.getSamlResponseXml!(), 'text/xml').documentElement;
-    const destination = response?.getAttribute('Destination');
+    if (!requestId || confirmations.some((c) => c.getAttribute('InResponseTo') !== requestId))
+      throw refuse('sso-assertion-rejected', 'The SAML assertion does not answer a sign-in this service started');
+    const destination = response.getAttribute('Destination');
+    const signed = Array.from(response.childNodes).some((n) => n.nodeType === n.ELEMENT_NODE && (n as Element).localName === 'Signature');
+    if (signed && !destination) throw refuse('sso-assertion-rejected', 'A signed SAML response must name its Destination');
     if (destination && destination !== acsUrl) throw refuse('sso-assertion-rejected', 'The SAML response is meant for another destination');
   }
 
@@ -156,6 +171,7 @@ export class SamlSignIn {
 function refuseSuspiciousMarkup(encoded: string): void {
   const xml = Buffer.from(encoded, 'base64').toString('utf8');
   if (/<!DOCTYPE|<!ENTITY/i.test(xml)) throw refuse('sso-assertion-rejected', 'The SAML response contains a DTD');
+  if (nestingDepth(xml) > MAX_XML_DEPTH) throw refuse('sso-assertion-rejected', `The SAML response is nested deeper than ${MAX_XML_DEPTH} elements`);
   const root = new DOMParser({ errorHandler: () => undefined }).parseFromString(xml, 'text/xml');
   const walk = (node: Node, inSignature: boolean): boolean => {
     if (node.nodeType === node.COMMENT_NODE && inSignature) return true;
@@ -164,6 +180,25 @@ function refuseSuspiciousMarkup(encoded: string): void {
     return false;
   };
   if (walk(root as unknown as Node, false)) throw refuse('sso-assertion-rejected', 'The SAML response has a comment inside its signature');
+}
+
+/** A real response nests about a dozen elements; the XML parsers recurse once per level. */
+const MAX_XML_DEPTH = 64;
+
+/**
+ * The deepest element nesting of a document, from its tags alone, before any parser
+ * sees it: 35,000 nested elements overflowed the stack inside the XML library (caught,
+ * but with a stack trace in the log). Comments, CDATA and processing instructions do
+ * not nest and are not counted.
+ */
+export function nestingDepth(xml: string): number {
+  let depth = 0;
+  let deepest = 0;
+  for (const [tag] of xml.matchAll(/<\/?[A-Za-z_][^>]*>/g)) {
+    if (tag.startsWith('</')) depth--;
+    else if (!tag.endsWith('/>')) deepest = Math.max(deepest, ++depth);
+  }
+  return deepest;
 }
 
 function emailOf(profile: Profile): string | null {
