@@ -6,6 +6,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inviteAndSetUpPlatformAuditor, inviteAndSetUp } from '../support/members.js';
 import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
+import { bindingCookie, pkce } from '../support/sso-client.js';
 
 let t: TestApp;
 let root: string;
@@ -83,9 +84,10 @@ describe('Audit log', () => {
         .send({ organizationId: orgId, protocol: 'saml', displayName: 'Audited SSO', issuer: 'https://idp.audited.test', ssoUrl: 'https://idp.audited.test/sso', idpCertificate: idp.certificatePem }),
     ).body.id;
     const sp = ok(await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ autoLinkVerifiedEmail: true })) && ok(await t.http().get(`/sso/providers/${providerId}`).set('Authorization', root)).body;
-    const request = readAuthnRequest(ok(await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: 'http://localhost:3000/ui' }), [302]).headers.location);
+    const login = ok(await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: 'http://localhost:3000/ui', codeChallenge: pkce().challenge }), [302]);
+    const request = readAuthnRequest(login.headers.location);
     const signed = signAssertion(assertionXml({ idpEntityId: 'https://idp.audited.test', acsUrl: sp.acsUrl, audience: sp.spEntityId, inResponseTo: request.id, nameId: 'hedy-1', email: 'head@audited.test' }), idp);
-    const back = ok(await t.http().post(`/auth/sso/${providerId}/acs`).type('form').send({ SAMLResponse: encodeResponse(responseXml({ idpEntityId: 'https://idp.audited.test', acsUrl: sp.acsUrl, inResponseTo: request.id }, signed)), RelayState: request.relayState }), [302]);
+    const back = ok(await t.http().post(`/auth/sso/${providerId}/acs`).type('form').set('Cookie', bindingCookie(login)).send({ SAMLResponse: encodeResponse(responseXml({ idpEntityId: 'https://idp.audited.test', acsUrl: sp.acsUrl, inResponseTo: request.id }, signed)), RelayState: request.relayState }), [302]);
     expect(new URL(back.headers.location).searchParams.get('code')).toBeTruthy();
     ok(await t.http().delete(`/sso/providers/${providerId}`).set('Authorization', root));
 

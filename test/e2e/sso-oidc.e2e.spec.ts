@@ -3,6 +3,7 @@ import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { freePort } from '../support/net.js';
 import { signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
+import { bindingCookie, pkce } from '../support/sso-client.js';
 import { recordResponses, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -70,17 +71,23 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** GET /auth/sso/:id/login: the redirect to the identity provider. */
+/** The browser and UI of the sign-in under way: its binding cookie and PKCE verifier. */
+let browser = { cookie: '', verifier: '' };
+
+/** GET /auth/sso/:id/login: the redirect to the identity provider (and the binding cookie). */
 async function startLogin(id = providerId): Promise<string> {
-  const response = await t.http().get(`/auth/sso/${id}/login`).query({ returnTo: RETURN_TO });
+  const { verifier, challenge } = pkce();
+  const response = await t.http().get(`/auth/sso/${id}/login`).query({ returnTo: RETURN_TO, codeChallenge: challenge });
   expect(response.status).toBe(302);
+  browser = { cookie: bindingCookie(response), verifier };
   return response.headers.location;
 }
 
-/** Delivers the provider's redirect to the service's callback; returns where the service sends the browser. */
-async function deliver(callback: URL) {
+/** Delivers the provider's redirect to the service's callback, from the browser that started; returns where the service sends it. */
+async function deliver(callback: URL, cookie = browser.cookie) {
   expect(`${callback.origin}${callback.pathname}`).toBe(`${PUBLIC_URL}/auth/sso/${providerId}/callback`);
-  return t.http().get(`${callback.pathname}${callback.search}`);
+  const request = t.http().get(`${callback.pathname}${callback.search}`);
+  return cookie ? request.set('Cookie', cookie) : request;
 }
 
 /** A whole sign-in as `account`; the UI URL the service returns to. */
@@ -109,8 +116,8 @@ async function withClockAhead<T>(ms: number, work: () => Promise<T>): Promise<T>
   }
 }
 
-async function exchange(code: string) {
-  return t.http().post('/auth/sso/exchange').send({ code });
+async function exchange(code: string, codeVerifier: string | undefined = browser.verifier) {
+  return t.http().post('/auth/sso/exchange').send({ code, codeVerifier });
 }
 
 describe('OIDC sign-in through a real OpenID provider', () => {
@@ -240,7 +247,7 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     try {
       const late = await deliver(callback);
       expect(new URL(late.headers.location).searchParams.get('error')).toBe('sso-provider-disabled');
-      const refused = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO });
+      const refused = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO, codeChallenge: pkce().challenge });
       expect(refused.status).toBe(302);
       expect(new URL(refused.headers.location).searchParams.get('error')).toBe('sso-provider-disabled');
     } finally {
@@ -259,6 +266,45 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     } finally {
       await t.http().patch(`/sso/providers/${providerId}`).set('Authorization', root).send({ autoLinkVerifiedEmail: true });
     }
+  });
+
+  test('a sign-in is bound to the browser that started it: another browser cannot finish it, nor use it up', async () => {
+    const authorizationUrl = new URL(await startLogin());
+    const started = browser;
+    const callback = await signInAtProvider(op.issuer, authorizationUrl.toString(), 'ada-sub');
+    // The attacker's browser (no cookie, or its own from another login) is refused.
+    const noCookie = await deliver(callback, '');
+    expect(noCookie.status).toBe(400);
+    expect(noCookie.body.code).toBe('sso-state-invalid');
+    await startLogin();
+    const otherCookie = await deliver(callback, browser.cookie);
+    expect(otherCookie.body.code).toBe('sso-state-invalid');
+    // The browser that started it still finishes it: the refusals used nothing up.
+    browser = started;
+    const back = await deliver(callback);
+    expect(back.status).toBe(302);
+    const code = new URL(back.headers.location).searchParams.get('code')!;
+    expect(String(back.headers['set-cookie'])).toMatch(/__Host-sso-binding=;/);
+    // The code works only with the verifier of the UI that started it.
+    expect((await exchange(code, pkce().verifier)).body.code).toBe('sso-code-invalid');
+    expect((await exchange(code)).body.code).toBe('sso-code-invalid'); // a wrong try used it up
+  });
+
+  test('the code is swapped only with the PKCE verifier; login needs a challenge; the cookie is HttpOnly, Secure, __Host-, SameSite=None', async () => {
+    const { challenge } = pkce();
+    const login = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO, codeChallenge: challenge });
+    const cookie = (login.headers['set-cookie'] as unknown as string[]).find((c) => c.startsWith('__Host-sso-binding='))!;
+    expect(cookie).toMatch(/; Path=\//);
+    expect(cookie).toMatch(/; HttpOnly/);
+    expect(cookie).toMatch(/; Secure/);
+    expect(cookie).toMatch(/; SameSite=None/);
+    expect(cookie).not.toMatch(/Domain=/);
+    const missing = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO });
+    expect(missing.status).toBe(400);
+    expect(missing.body.errors).toEqual([{ field: 'codeChallenge', message: 'codeChallenge must be 43 base64url characters (S256)' }]);
+    const ui = await signIn('ada-sub');
+    const code = ui.searchParams.get('code')!;
+    expect((await exchange(code)).status).toBe(200);
   });
 
   test('returnTo must be on the allow-list', async () => {
@@ -299,7 +345,7 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     expect(events.at(-1)).toEqual(expect.objectContaining({ type: 'SsoProviderRemoved', data: expect.objectContaining({ providerId, unlinkedUserIds: expect.arrayContaining([adaId, kateId]) }) }));
     const late = await deliver(callback);
     expect(new URL(late.headers.location).searchParams.get('error')).toBe('sso-provider-not-found');
-    const login = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO });
+    const login = await t.http().get(`/auth/sso/${providerId}/login`).query({ returnTo: RETURN_TO, codeChallenge: pkce().challenge });
     expect(new URL(login.headers.location).searchParams.get('error')).toBe('sso-provider-not-found');
     expect((await t.http().get(`/sso/providers/${providerId}`).set('Authorization', root)).status).toBe(404);
     expect((await t.http().get('/sso/providers').query({ organizationId: orgId }).set('Authorization', root)).body.items).toEqual([]);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { inviteAndSetUp } from '../support/members.js';
 import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion, signResponse, type AssertionInput, type SigningIdentity } from '../support/saml-idp.js';
+import { bindingCookie, pkce } from '../support/sso-client.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -63,21 +64,29 @@ afterAll(async () => {
   await t?.close();
 });
 
+/** The browser and UI of the sign-in under way: its binding cookie and PKCE verifier. */
+let browser = { cookie: '', verifier: '' };
+
 /** GET login: the AuthnRequest's id and the RelayState the response must come back with. */
 async function start(org: Org) {
-  const response = await t.http().get(`/auth/sso/${org.providerId}/login`).query({ returnTo: RETURN_TO });
+  const { verifier, challenge } = pkce();
+  const response = await t.http().get(`/auth/sso/${org.providerId}/login`).query({ returnTo: RETURN_TO, codeChallenge: challenge });
   expect(response.status).toBe(302);
   expect(response.headers.location.startsWith(`https://idp.`)).toBe(true);
+  browser = { cookie: bindingCookie(response), verifier };
   return readAuthnRequest(response.headers.location);
 }
+
+const exchange = (code: string | null, codeVerifier = browser.verifier) => t.http().post('/auth/sso/exchange').send({ code, codeVerifier });
 
 /** What org's IdP would assert about `person` in answer to `requestId`. */
 function assertion(org: Org, requestId: string, person: { nameId: string; email: string }, extra: Partial<AssertionInput> = {}): string {
   return assertionXml({ idpEntityId: org.idpEntityId, acsUrl: org.acsUrl, audience: org.spEntityId, inResponseTo: requestId, ...person, ...extra });
 }
 
-async function post(org: Org, relayState: string, response: string) {
-  return t.http().post(`/auth/sso/${org.providerId}/acs`).type('form').send({ SAMLResponse: encodeResponse(response), RelayState: relayState });
+async function post(org: Org, relayState: string, response: string, cookie = browser.cookie) {
+  const request = t.http().post(`/auth/sso/${org.providerId}/acs`).type('form');
+  return (cookie ? request.set('Cookie', cookie) : request).send({ SAMLResponse: encodeResponse(response), RelayState: relayState });
 }
 
 /** Posts and reads where the service sent the browser: { code } or { error }. */
@@ -93,6 +102,18 @@ const grace = { nameId: 'grace-0001', email: 'grace@alpha.test' };
 const mallory = { nameId: 'mallory-0002', email: 'mallory@alpha.test' };
 
 describe('SAML sign-in with signed responses', () => {
+  test('the response must come back to the browser that started the sign-in (login CSRF)', async () => {
+    const request = await start(a);
+    const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, grace), a.idp));
+    const elsewhere = await post(a, request.relayState, response, '');
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body.code).toBe('sso-state-invalid');
+    // The right browser still finishes it, and only the UI holding the verifier swaps the code.
+    const result = await outcome(a, request.relayState, response);
+    expect(result.error).toBeNull();
+    expect((await exchange(result.code, pkce().verifier)).body.code).toBe('sso-code-invalid');
+  });
+
   test('a document nested 35,000 deep is refused before any XML parser reads it, with no stack trace logged', async () => {
     const request = await start(a);
     const deep = `<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" InResponseTo="${request.id}">${'<a>'.repeat(35_000)}${'</a>'.repeat(35_000)}</samlp:Response>`;
@@ -147,7 +168,7 @@ describe('SAML sign-in with signed responses', () => {
     const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, grace), a.idp));
     const result = await outcome(a, request.relayState, response);
     expect(result.error).toBeNull();
-    const session = await t.http().post('/auth/sso/exchange').send({ code: result.code });
+    const session = await exchange(result.code);
     expect(session.status).toBe(200);
     const me = await t.http().get('/auth/me').set('Authorization', `Bearer ${session.body.accessToken}`);
     expect(me.body.id).toBe(graceId);
@@ -276,12 +297,13 @@ describe('SAML sign-in with signed responses', () => {
 
     // A code issued before the organization went into arrears no longer buys a session.
     const early = await signInAs(grace);
+    const earlyVerifier = browser.verifier;
     expect(early.code).toBeTruthy();
     expect((await t.http().post(`/organizations/${a.id}/arrears`).set('Authorization', root)).status).toBe(200);
     try {
       expect((await password('grace@alpha.test')).body.code).toBe('organization-suspended');
       expect(await signInAs(grace)).toEqual({ code: null, error: 'organization-suspended' });
-      const late = await t.http().post('/auth/sso/exchange').send({ code: early.code });
+      const late = await exchange(early.code, earlyVerifier);
       expect([late.status, late.body.code]).toEqual([401, 'organization-suspended']);
     } finally {
       await t.http().delete(`/organizations/${a.id}/arrears`).set('Authorization', root);

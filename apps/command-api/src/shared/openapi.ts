@@ -424,15 +424,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /auth/sso/exchange': {
     operationId: 'exchangeSsoCode',
     summary: 'Swap a one-time SSO code for a session',
-    description: 'The code is valid for 60 s and works once; the session is the one a password sign-in gives.',
+    description: 'The code is valid for 60 s and works once, and only with `codeVerifier`, the PKCE verifier whose S256 challenge the UI sent to login; the session is the one a password sign-in gives.',
     success: { status: 200, schema: 'LoginResponse' },
     errors: { 401: ['sso-code-invalid', 'account-deactivated', 'organization-suspended', 'invalid-credentials'] },
   },
   'GET /auth/sso/{providerId}/login': {
     operationId: 'startSsoSignIn',
     summary: 'Start an SSO sign-in',
-    description: 'Redirects the browser to the identity provider; it comes back to `returnTo?code=` or `returnTo?error=<code>`.',
-    success: { status: 302, description: 'To the identity provider', headers: ['Location'] },
+    description:
+      'Redirects the browser to the identity provider; it comes back to `returnTo?code=` or `returnTo?error=<code>`. Takes `returnTo` (an allowed UI URL) and `codeChallenge` (S256 PKCE challenge), and sets the HttpOnly `__Host-sso-binding` cookie the callback or ACS requires.',
+    success: { status: 302, description: 'To the identity provider', headers: ['Location', 'Set-Cookie'] },
   },
   'GET /auth/sso/{providerId}/callback': {
     operationId: 'finishOidcSignIn',
@@ -505,6 +506,7 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
   document.components.headers = {
     ETag: { description: "The resource's version, for If-Match", schema: { type: 'string' } },
     Location: { description: 'Where the browser goes next', schema: { type: 'string' } },
+    'Set-Cookie': { description: '__Host-sso-binding: ties the sign-in to this browser (HttpOnly, Secure, SameSite=None, 10 minutes)', schema: { type: 'string' } },
     'Retry-After': { description: 'Seconds to wait before trying again', schema: { type: 'integer' } },
   } as never;
   const missing: string[] = [];

@@ -1,14 +1,15 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsString, MaxLength } from 'class-validator';
+import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '../../../../../libs/domain/src/index.js';
 import { findAccountByEmail } from '../../../../../libs/read-models/src/queries/accounts.queries.js';
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { LoginResponse } from '../../auth/auth.dto.js';
 import { Public } from '../../auth/permissions.decorator.js';
+import { sha256Hex } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
 import { APP_LOGGER, ONE_TIME_STORE, READ_STORE } from '../../shared/tokens.js';
@@ -23,6 +24,12 @@ export class SsoExchangeDto {
   @IsString({ message: 'code must be text' })
   @MaxLength(200, { message: 'code is too long' })
   code!: string;
+
+  @ApiProperty({ description: 'The PKCE verifier whose S256 challenge the UI sent to login: proves this is the client that started the sign-in' })
+  @IsOptional()
+  @IsString({ message: 'codeVerifier must be text' })
+  @MaxLength(128, { message: 'codeVerifier is too long' })
+  codeVerifier?: string;
 }
 
 export class SsoDiscoveryQuery {
@@ -32,10 +39,46 @@ export class SsoDiscoveryQuery {
   email!: string;
 }
 
-interface PendingSamlSignIn {
+interface PendingSamlSignIn extends BrowserBinding {
   providerId: string;
   returnTo: string;
 }
+
+/**
+ * What ties a sign-in to the client that started it (login CSRF): the hash of a random
+ * value held in an HttpOnly cookie of the browser that called login, and the admin UI's
+ * PKCE challenge, whose verifier the exchange requires.
+ */
+interface BrowserBinding {
+  bindingHash: string;
+  codeChallenge: string;
+}
+
+/**
+ * `__Host-`: set by this origin only, on every path, Secure. SameSite=None because the
+ * SAML response arrives as a cross-site POST from the identity provider.
+ */
+export const BINDING_COOKIE = '__Host-sso-binding';
+const BINDING_COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'none', path: '/' } as const;
+
+function bindingOf(req: Request): string | null {
+  for (const part of (req.headers.cookie ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === BINDING_COOKIE) return part.slice(eq + 1).trim();
+  }
+  return null;
+}
+
+/** The cookie the browser sent matches the one its login set. */
+function boundTo(req: Request, pending: BrowserBinding): boolean {
+  const binding = bindingOf(req);
+  if (!binding) return false;
+  const sent = Buffer.from(sha256Hex(binding));
+  const expected = Buffer.from(pending.bindingHash);
+  return sent.length === expected.length && timingSafeEqual(sent, expected);
+}
+
+const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
 const stateInvalid = () => new ProblemException(400, 'sso-state-invalid', 'This sign-in was not started here, has expired or was already finished; start again');
 
@@ -83,23 +126,41 @@ export class SsoSignInController {
   @HttpCode(200)
   @ApiOkResponse({ type: LoginResponse })
   exchange(@Body() body: SsoExchangeDto) {
-    return this.signIn.exchange(body.code);
+    return this.signIn.exchange(body.code, body.codeVerifier);
   }
 
-  /** Starts a sign-in: redirects to the identity provider. */
+  /**
+   * Starts a sign-in: redirects to the identity provider. `codeChallenge` is the admin
+   * UI's PKCE challenge (S256 of a verifier it keeps); the exchange requires the
+   * verifier. The browser gets an HttpOnly cookie the callback (or ACS) requires, so a
+   * sign-in cannot be finished in another browser than the one that started it.
+   */
   @Get(':providerId/login')
   @Public()
-  async login(@Param('providerId', ParseProviderId) providerId: string, @Query('returnTo') returnToParam: unknown, @Req() req: Request, @Res() res: Response) {
+  async login(
+    @Param('providerId', ParseProviderId) providerId: string,
+    @Query('returnTo') returnToParam: unknown,
+    @Query('codeChallenge') codeChallenge: unknown,
+    @Req() req: Request,
+    @Res() res: Response,
+  ) {
     const returnTo = this.signIn.allowedReturnTo(returnToParam).toString();
+    if (typeof codeChallenge !== 'string' || !CODE_CHALLENGE.test(codeChallenge))
+      throw new ProblemException(400, 'validation-failed', 'codeChallenge must be the S256 PKCE challenge of a verifier the client keeps', {
+        errors: [{ field: 'codeChallenge', message: 'codeChallenge must be 43 base64url characters (S256)' }],
+      });
+    const binding = randomBytes(32).toString('base64url');
+    const bound: BrowserBinding = { bindingHash: sha256Hex(binding), codeChallenge };
     await this.backToUi(res, returnTo, providerId, async () => {
       const { provider: usable } = await this.signIn.usable(providerId);
+      res.cookie(BINDING_COOKIE, binding, { ...BINDING_COOKIE_OPTIONS, maxAge: PENDING_SIGN_IN_TTL_MS });
       if (usable.protocol === 'oidc') {
         const { url, state, pending } = await this.oidc.start(usable, returnTo);
-        await this.oneTime.put('oidc-state', state, JSON.stringify(pending), PENDING_SIGN_IN_TTL_MS);
+        await this.oneTime.put('oidc-state', state, JSON.stringify({ ...pending, ...bound }), PENDING_SIGN_IN_TTL_MS);
         res.redirect(302, url.toString());
       } else {
         const relayState = randomBytes(24).toString('base64url');
-        await this.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo } satisfies PendingSamlSignIn), PENDING_SIGN_IN_TTL_MS);
+        await this.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo, ...bound } satisfies PendingSamlSignIn), PENDING_SIGN_IN_TTL_MS);
         await this.saml.redirect(req, res, usable, relayState);
       }
     });
@@ -110,15 +171,18 @@ export class SsoSignInController {
   @Public()
   async callback(@Param('providerId', ParseProviderId) providerId: string, @Query('state') state: unknown, @Query('error') idpError: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response) {
     if (typeof state !== 'string' || state.length > 200) throw stateInvalid();
-    const raw = await this.oneTime.take('oidc-state', state);
-    const pending = raw ? (JSON.parse(raw) as PendingOidcSignIn) : null;
-    if (!pending || pending.providerId !== providerId) throw stateInvalid();
+    const raw = await this.oneTime.peek('oidc-state', state);
+    const pending = raw ? (JSON.parse(raw) as PendingOidcSignIn & BrowserBinding) : null;
+    // Another browser cannot finish it, nor use it up: the state is taken only once the cookie matched.
+    if (!pending || pending.providerId !== providerId || !boundTo(req, pending)) throw stateInvalid();
+    if ((await this.oneTime.take('oidc-state', state)) === null) throw stateInvalid();
+    res.clearCookie(BINDING_COOKIE, BINDING_COOKIE_OPTIONS);
     await this.backToUi(res, pending.returnTo, providerId, async () => {
       if (idpError !== undefined) throw new ProblemException(403, 'sso-provider-error', `The identity provider refused the sign-in (${String(idpError).slice(0, 100)})`);
       const { provider } = await this.signIn.usable(providerId, 'oidc');
       const query = req.originalUrl.slice(req.originalUrl.indexOf('?') + 1);
       const identity = await this.oidc.finish(provider, query, pending, state);
-      return this.signIn.complete(providerId, identity, commandMetadataFrom(req));
+      return this.signIn.complete(providerId, identity, commandMetadataFrom(req), pending.codeChallenge);
     });
   }
 
@@ -129,13 +193,14 @@ export class SsoSignInController {
     const relayState = typeof body?.RelayState === 'string' && body.RelayState.length <= 200 ? body.RelayState : null;
     const raw = relayState ? await this.oneTime.peek('saml-relay', relayState) : null;
     const pending = raw ? (JSON.parse(raw) as PendingSamlSignIn) : null;
-    if (!pending || pending.providerId !== providerId || typeof body.SAMLResponse !== 'string') throw stateInvalid();
+    if (!pending || pending.providerId !== providerId || typeof body.SAMLResponse !== 'string' || !boundTo(req, pending)) throw stateInvalid();
     await this.backToUi(res, pending.returnTo, providerId, async () => {
       const { provider } = await this.signIn.usable(providerId, 'saml');
       const identity = await this.saml.verify(req, res, provider);
       // The relay state is used up only by a valid response: a forged one cannot cancel the real sign-in.
       if ((await this.oneTime.take('saml-relay', relayState!)) === null) throw stateInvalid();
-      return this.signIn.complete(providerId, identity, commandMetadataFrom(req));
+      res.clearCookie(BINDING_COOKIE, BINDING_COOKIE_OPTIONS);
+      return this.signIn.complete(providerId, identity, commandMetadataFrom(req), pending.codeChallenge);
     });
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import {
   emailDomainAllowed,
@@ -93,7 +93,7 @@ export class SsoSignIn {
    * one-time code. An identity is (provider, subject); an email alone signs no one in
    * unless the provider links verified emails automatically.
    */
-  async complete(providerId: string, identity: VerifiedIdentity, metadata: CommandMetadata): Promise<string> {
+  async complete(providerId: string, identity: VerifiedIdentity, metadata: CommandMetadata, codeChallenge: string): Promise<string> {
     // Read again after the round trip to the identity provider: it may have been disabled meanwhile.
     const { provider, organization } = await this.usable(providerId);
     // The guide's "Any verified email": whatever the domains, the email must be verified.
@@ -122,16 +122,19 @@ export class SsoSignIn {
       );
     }
     const code = randomBytes(32).toString('base64url');
-    await this.oneTime.put('sso-code', sha256Hex(code), JSON.stringify({ organizationId: organization.id, userId: member.id }), CODE_TTL_MS);
+    await this.oneTime.put('sso-code', sha256Hex(code), JSON.stringify({ organizationId: organization.id, userId: member.id, codeChallenge }), CODE_TTL_MS);
     this.logger.info({ providerId, userId: member.id, linked: link }, 'SSO sign-in verified');
     return code;
   }
 
   /** Swaps a one-time code for a session, checking the member again (60 s may have changed things). */
-  async exchange(code: string) {
+  async exchange(code: string, codeVerifier: string | undefined) {
+    // Taken first: a code presented with a wrong verifier is used up, not left to be guessed at.
     const raw = await this.oneTime.take('sso-code', sha256Hex(code));
     if (!raw) throw codeInvalid();
-    const { organizationId, userId } = JSON.parse(raw) as { organizationId: string; userId: string };
+    const { organizationId, userId, codeChallenge } = JSON.parse(raw) as { organizationId: string; userId: string; codeChallenge: string };
+    // PKCE (RFC 7636, S256): only the client that started the sign-in knows the verifier.
+    if (!codeVerifier || createHash('sha256').update(codeVerifier).digest('base64url') !== codeChallenge) throw codeInvalid();
     const { state } = await this.repository.load(organizationStreamName(organizationId), organizationDecider);
     const member = state.status === 'existing' ? state.members.get(userId) : undefined;
     if (state.status !== 'existing' || !member) throw codeInvalid();
