@@ -38,6 +38,12 @@ const create = (body: Record<string, unknown>) => t.http().post('/sso/providers'
 const fieldsOf = (body: { errors?: { field: string }[] }) => (body.errors ?? []).map((e) => e.field).sort();
 
 describe('SSO providers', () => {
+  test('IdP-initiated sign-in is SAML only and needs the provider\'s own domains', async () => {
+    const oidcWith = await create(oidc({ allowIdpInitiated: true }));
+    expect(oidcWith.status).toBe(400);
+    expect(oidcWith.body.errors).toEqual([{ field: 'allowIdpInitiated', message: 'IdP-initiated sign-in exists for SAML providers only' }]);
+  });
+
   test('an OIDC provider needs a name, an https issuer, a client id, a secret and scopes with openid', async () => {
     const empty = await create({ organizationId: orgId, protocol: 'oidc' });
     expect(empty.status).toBe(400);

@@ -102,6 +102,37 @@ const grace = { nameId: 'grace-0001', email: 'grace@alpha.test' };
 const mallory = { nameId: 'mallory-0002', email: 'mallory@alpha.test' };
 
 describe('SAML sign-in with signed responses', () => {
+  test('IdP-initiated sign-in: refused by default; allowed by a provider for its own domains, it is recorded and sends the browser to start a sign-in, signing no one in', async () => {
+    const unsolicited = (person: { nameId: string; email: string }) =>
+      responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: null }, signAssertion(assertion(a, 'none', person, { inResponseTo: null }), a.idp));
+    const refused = await post(a, 'from-the-idp-portal', unsolicited(grace), '');
+    expect(refused.status).toBe(400);
+    expect(refused.body.code).toBe('sso-state-invalid');
+
+    expect((await t.http().patch(`/sso/providers/${a.providerId}`).set('Authorization', root).send({ allowIdpInitiated: true })).status).toBe(200);
+    try {
+      const landed = await post(a, 'from-the-idp-portal', unsolicited(grace), '');
+      expect(landed.status).toBe(302);
+      const ui = new URL(landed.headers.location);
+      expect(`${ui.origin}${ui.pathname}`).toBe('http://ui.test/sso');
+      expect(ui.searchParams.get('idpInitiated')).toBe(a.providerId);
+      expect(ui.searchParams.get('code')).toBeNull();
+      const recorded = (await t.infra.eventStore.readStream(`organization-${a.id}`)).filter((e) => e.type === 'SsoIdpInitiatedSignInReceived');
+      expect(recorded.map((e) => e.data)).toEqual([expect.objectContaining({ providerId: a.providerId, subject: grace.nameId, email: grace.email })]);
+
+      // The same response again, an address outside the domains, a response naming a request: refused.
+      const replayed = unsolicited(grace);
+      await post(a, '', replayed, '');
+      expect(new URL((await post(a, '', replayed, '')).headers.location).searchParams.get('error')).toBe('sso-assertion-replayed');
+      const outsider = await post(a, '', unsolicited({ nameId: 'eve-1', email: 'eve@elsewhere.test' }), '');
+      expect(new URL(outsider.headers.location).searchParams.get('error')).toBe('sso-email-domain-not-allowed');
+      const naming = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: '_never-issued' }, signAssertion(assertion(a, '_never-issued', grace), a.idp));
+      expect(new URL((await post(a, '', naming, '')).headers.location).searchParams.get('error')).toBe('sso-assertion-rejected');
+    } finally {
+      await t.http().patch(`/sso/providers/${a.providerId}`).set('Authorization', root).send({ allowIdpInitiated: false });
+    }
+  });
+
   test('the response must come back to the browser that started the sign-in (login CSRF)', async () => {
     const request = await start(a);
     const response = responseXml({ idpEntityId: a.idpEntityId, acsUrl: a.acsUrl, inResponseTo: request.id }, signAssertion(assertion(a, request.id, grace), a.idp));

@@ -26,9 +26,10 @@ export async function inviteAndSetUp(
 }
 
 /** Invites a platform auditor as a super admin (`auth`) and completes their setup, without mail. */
-export async function inviteAndSetUpPlatformAuditor(t: TestApp, auth: string, email: string, password: string): Promise<string> {
+export async function inviteAndSetUpPlatformAuditor(t: TestApp, auth: string, email: string, password: string, beforeSetup?: () => Promise<void>): Promise<string> {
   const invited = await t.http().post('/platform/auditors').set('Authorization', auth).send({ email, firstName: 'Pat', lastName: 'Auditor' });
   if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
+  await beforeSetup?.();
   const events = await t.infra.eventStore.readStream(PLATFORM_STREAM);
   const invitation = events.filter((e) => e.type === 'PlatformAuditorInvited' && (e.data as { auditorId: string }).auditorId === invited.body.id).at(-1)!;
   const token = t.infra.secretBox.open((invitation.data as { setupTokenCiphertext: string }).setupTokenCiphertext);

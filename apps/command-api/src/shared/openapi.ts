@@ -77,6 +77,7 @@ const SCHEMAS: Record<string, Schema> = {
       status: str({ enum: ['Active', 'Disabled'] }),
       requireSso: { type: 'boolean' },
       autoLinkVerifiedEmail: { type: 'boolean' },
+      allowIdpInitiated: { type: 'boolean', description: 'SAML: unsolicited responses accepted (and recorded) for the allowed domains' },
       createdAt: str({ format: 'date-time' }),
       updatedAt: str({ format: 'date-time' }),
       revision: int({ description: "The provider's version: also the ETag, for If-Match" }),

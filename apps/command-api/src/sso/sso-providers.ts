@@ -44,6 +44,7 @@ export function providerView(config: Pick<AppConfig, 'publicUrl'>, doc: SsoProvi
     status: doc.enabled ? 'Active' : 'Disabled',
     requireSso: doc.requireSso,
     autoLinkVerifiedEmail: doc.autoLinkVerifiedEmail,
+    allowIdpInitiated: doc.allowIdpInitiated === true,
     createdAt: doc.createdAt,
     updatedAt: doc.updatedAt,
     /** The provider's version: also the ETag, for If-Match on edit and delete. */

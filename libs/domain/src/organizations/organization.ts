@@ -229,6 +229,7 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
     case 'UpdateSsoProvider':
     case 'RemoveSsoProvider':
     case 'LinkSsoIdentity':
+    case 'RecordIdpInitiatedSignIn':
       return decideSso(command, requireExisting(state));
     default:
       return decideMembership(command, requireExisting(state));
@@ -319,6 +320,7 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'UpdateSsoProvider':
     case 'RemoveSsoProvider':
     case 'LinkSsoIdentity':
+    case 'RecordIdpInitiatedSignIn':
       return existing((org) => org.ssoProviders.get(command.data.providerId)?.version);
     default:
       return assertNever(command);

@@ -23,12 +23,13 @@ const settings: SsoProviderSettings = {
   enabled: true,
   requireSso: false,
   autoLinkVerifiedEmail: true,
+  allowIdpInitiated: false,
 };
 const input = { protocol: 'oidc', displayName: 'School Accounts', issuer: 'https://accounts.school.test', clientId: 'lms', scopes: 'openid\nemail', autoLinkVerifiedEmail: true };
 const added: OrganizationEvent = { type: 'SsoProviderAdded', data: { organizationId: org, providerId: 'p1', settings, clientSecretCiphertext: 'sealed-1' } };
 const linked = (userId: string, subject: string, providerId = 'p1'): OrganizationEvent => ({
   type: 'SsoIdentityLinked',
-  data: { organizationId: org, providerId, subject, userId, email: `${userId}@school.test` },
+  data: { organizationId: org, providerId, subject, userId, email: `${userId}@school.test`, method: 'verified-email' },
 });
 
 describe('SSO provider settings', () => {
@@ -40,6 +41,16 @@ describe('SSO provider settings', () => {
     expect(validateSsoProvider({ protocol: 'oidc', displayName: 'X', issuer: 'http://127.0.0.1:4000', clientId: 'c', scopes: 'openid' }, null, true).issuer).toBe('http://127.0.0.1:4000');
     expect(() => validateSsoProvider({ protocol: 'oidc', displayName: 'X', issuer: 'https://id.test', clientId: 'c', scopes: 'email' }, null, true)).toThrow('scopes must include openid');
     expect(() => validateSsoProvider({ protocol: 'oidc', displayName: 'X', issuer: 'https://id.test', clientId: 'c', scopes: 'openid' }, null, false)).toThrow('clientSecret is required');
+  });
+
+  test('IdP-initiated sign-in is off by default, SAML only, and limited to listed domains', () => {
+    const saml = { protocol: 'saml', displayName: 'X', issuer: 'https://idp.test/saml', ssoUrl: 'https://idp.test/sso', idpCertificate: 'PEM' };
+    expect(validateSsoProvider(saml, null, false).allowIdpInitiated).toBe(false);
+    expect(() => validateSsoProvider({ ...saml, allowIdpInitiated: true }, null, false)).toThrow("IdP-initiated sign-in is limited to the provider's own domains");
+    expect(validateSsoProvider({ ...saml, allowIdpInitiated: true, allowedDomains: 'school.test' }, null, false).allowIdpInitiated).toBe(true);
+    expect(() => validateSsoProvider({ protocol: 'oidc', displayName: 'X', issuer: 'https://id.test', clientId: 'c', scopes: 'openid', allowedDomains: 'school.test', allowIdpInitiated: true }, null, true)).toThrow(
+      'IdP-initiated sign-in exists for SAML providers only',
+    );
   });
 
   test('no allowed domains means any (verified) email; otherwise the domain must be listed exactly', () => {
@@ -102,11 +113,11 @@ describe('SSO providers in the organization stream', () => {
       .thenFails('sso-account-not-linked', { kind: 'conflict' });
     spec([created, invited('ann'), added])
       .when({ type: 'LinkSsoIdentity', data: { providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ANN@School.test' } })
-      .then([{ type: 'SsoIdentityLinked', data: { organizationId: 'org-1', providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ann@school.test' } }]);
+      .then([{ type: 'SsoIdentityLinked', data: { organizationId: 'org-1', providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ann@school.test', method: 'verified-email' } }]);
     // An admin's link carries no email: they checked who it is.
     spec([created, invited('ann'), added])
       .when({ type: 'LinkSsoIdentity', data: { providerId: 'p1', subject: 'sub-9', userId: 'ann', email: null } })
-      .then([{ type: 'SsoIdentityLinked', data: { organizationId: 'org-1', providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ann@school.test' } }]);
+      .then([{ type: 'SsoIdentityLinked', data: { organizationId: 'org-1', providerId: 'p1', subject: 'sub-9', userId: 'ann', email: 'ann@school.test', method: 'admin' } }]);
   });
 
   test("removing a provider removes its identity links and only its own", () => {

@@ -21,6 +21,12 @@ export interface SsoToggles {
   enabled: boolean;
   requireSso: boolean;
   autoLinkVerifiedEmail: boolean;
+  /**
+   * SAML only, off by default: an unsolicited (IdP-initiated) response is accepted, for
+   * addresses in the provider's own domains, and recorded; it signs no one in by
+   * itself but sends the browser to the UI to start a sign-in of its own.
+   */
+  allowIdpInitiated: boolean;
 }
 
 /** What a super admin configures. `issuer` is the OIDC issuer URL or the SAML IdP entity ID. */
@@ -58,6 +64,7 @@ export interface SsoProviderInput {
   enabled?: boolean;
   requireSso?: boolean;
   autoLinkVerifiedEmail?: boolean;
+  allowIdpInitiated?: boolean;
 }
 
 // ---- Commands ----------------------------------------------------------------------
@@ -70,7 +77,8 @@ export type SsoCommand =
    * Links an identity to a member: by a sign-in whose verified email is exactly the
    * member's (`email`), or by an admin who checked it (`email: null`, audited as theirs).
    */
-  | { type: 'LinkSsoIdentity'; data: { providerId: string; subject: string; userId: string; email: string | null } };
+  | { type: 'LinkSsoIdentity'; data: { providerId: string; subject: string; userId: string; email: string | null } }
+  | { type: 'RecordIdpInitiatedSignIn'; data: { providerId: string; subject: string; email: string } };
 
 // ---- Events ------------------------------------------------------------------------
 type WithOrg<T> = T & { organizationId: string };
@@ -84,9 +92,12 @@ export type SsoEvent =
     >
   /** Removes the provider and every identity linked through it. */
   | DomainEvent<'SsoProviderRemoved', WithOrg<{ providerId: string; displayName: string; unlinkedUserIds: string[] }>>
-  | DomainEvent<'SsoIdentityLinked', WithOrg<{ providerId: string; subject: string; userId: string; email: string }>>;
+  /** `method`: by a sign-in's verified email, or by an admin (events before it existed: by email). */
+  | DomainEvent<'SsoIdentityLinked', WithOrg<{ providerId: string; subject: string; userId: string; email: string; method?: 'verified-email' | 'admin' }>>
+  /** An unsolicited SAML response the provider allows arrived and was verified; it signed no one in. */
+  | DomainEvent<'SsoIdpInitiatedSignInReceived', WithOrg<{ providerId: string; subject: string; email: string }>>;
 
-export const SSO_EVENT_TYPES: ReadonlySet<SsoEvent['type']> = new Set(['SsoProviderAdded', 'SsoProviderUpdated', 'SsoProviderRemoved', 'SsoIdentityLinked']);
+export const SSO_EVENT_TYPES: ReadonlySet<SsoEvent['type']> = new Set(['SsoProviderAdded', 'SsoProviderUpdated', 'SsoProviderRemoved', 'SsoIdentityLinked', 'SsoIdpInitiatedSignInReceived']);
 
 export interface SsoState {
   id: string;
@@ -152,7 +163,11 @@ export function validateSsoProvider(input: SsoProviderInput, current: SsoProvide
     enabled: booleanOf(pick('enabled'), true),
     requireSso: booleanOf(pick('requireSso'), false),
     autoLinkVerifiedEmail: booleanOf(pick('autoLinkVerifiedEmail'), false),
+    allowIdpInitiated: booleanOf(pick('allowIdpInitiated'), false),
   };
+  if (toggles.allowIdpInitiated && protocol !== 'saml') errors.add('allowIdpInitiated', 'IdP-initiated sign-in exists for SAML providers only');
+  else if (toggles.allowIdpInitiated && allowedDomains.length === 0)
+    errors.add('allowIdpInitiated', "IdP-initiated sign-in is limited to the provider's own domains: list them in allowedDomains");
 
   let issuer = text(pick('issuer'));
   let clientId: string | null = null;
@@ -252,7 +267,17 @@ export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
       const holder = state.ssoIdentities.get(ssoIdentityKey(providerId, subject));
       if (holder === userId) return [];
       if (holder !== undefined) throw new DomainError('sso-identity-already-linked', 'This identity is already linked to another user', 'conflict');
-      return [{ type: 'SsoIdentityLinked', data: { organizationId, providerId, subject, userId, email: user.email } }];
+      return [{ type: 'SsoIdentityLinked', data: { organizationId, providerId, subject, userId, email: user.email, method: email === null ? 'admin' : 'verified-email' } }];
+    }
+    case 'RecordIdpInitiatedSignIn': {
+      const { providerId, subject, email } = command.data;
+      const p = provider(state, providerId);
+      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled', 'rule');
+      if (p.protocol !== 'saml' || p.allowIdpInitiated !== true)
+        throw new DomainError('sso-idp-initiated-not-allowed', 'This provider does not accept IdP-initiated sign-in', 'rule');
+      if (!emailDomainAllowed(p, email) || p.allowedDomains.length === 0)
+        throw new DomainError('sso-email-domain-not-allowed', "This email's domain is not allowed for this sign-in provider", 'rule');
+      return [{ type: 'SsoIdpInitiatedSignInReceived', data: { organizationId, providerId, subject, email } }];
     }
     default:
       return assertNever(command);
@@ -284,6 +309,8 @@ export function evolveSso(state: SsoState, event: SsoEvent): void {
     }
     case 'SsoIdentityLinked':
       state.ssoIdentities.set(ssoIdentityKey(event.data.providerId, event.data.subject), event.data.userId);
+      return;
+    case 'SsoIdpInitiatedSignInReceived':
       return;
     default:
       assertNever(event);

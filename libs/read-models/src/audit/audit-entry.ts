@@ -59,7 +59,7 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type.startsWith('Class')) return { kind: 'class', id: str(d.classId) };
   if (event.type.startsWith('User')) return { kind: 'user', id: str(d.userId) };
   if (event.type === 'SsoIdentityLinked') return { kind: 'user', id: str(d.userId) };
-  if (event.type.startsWith('SsoProvider')) return { kind: 'sso-provider', id: str(d.providerId) };
+  if (event.type.startsWith('SsoProvider') || event.type === 'SsoIdpInitiatedSignInReceived') return { kind: 'sso-provider', id: str(d.providerId) };
   if (event.type.startsWith('Organization')) return { kind: 'organization', id: str(d.organizationId) };
   if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
   if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
@@ -165,7 +165,11 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Deleted the SSO provider "${str(d.displayName)}" and its ${unlinked} identity link${unlinked === 1 ? '' : 's'}`;
     }
     case 'SsoIdentityLinked':
-      return `Linked ${user(d.userId)} to an SSO identity by verified email ${str(d.email)}`;
+      return d.method === 'admin'
+        ? `Linked ${user(d.userId)} to an SSO identity by hand (${str(d.email)})`
+        : `Linked ${user(d.userId)} to an SSO identity by verified email ${str(d.email)}`;
+    case 'SsoIdpInitiatedSignInReceived':
+      return `Received an IdP-initiated SSO sign-in for ${str(d.email)}, sent on to sign in through the service`;
     case 'SuperAdminRegistered':
       return `Registered the super admin ${str(d.email)} (${d.method === 'environment' ? 'from the environment' : 'through the setup link'})`;
     case 'BootstrapLinkIssued':

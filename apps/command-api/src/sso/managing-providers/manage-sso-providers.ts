@@ -72,6 +72,9 @@ class SsoProviderFields {
 
   @Toggle('autoLinkVerifiedEmail', false, 'Link an existing member whose verified provider email matches')
   autoLinkVerifiedEmail?: boolean;
+
+  @Toggle('allowIdpInitiated', false, "SAML only: accept an unsolicited (IdP-initiated) response for the provider's own domains; it sends the browser to the UI to start a sign-in, and is recorded")
+  allowIdpInitiated?: boolean;
 }
 
 export class CreateSsoProviderDto extends SsoProviderFields {

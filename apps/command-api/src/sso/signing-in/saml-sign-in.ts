@@ -16,7 +16,8 @@ const REQUEST_TTL_MS = 10 * 60_000;
 const CLOCK_SKEW_MS = 30_000;
 const EMAIL_ATTRIBUTES = ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'];
 
-type ProviderRequest = Request & { ssoProvider?: SsoProvider };
+/** `unsolicited`: an IdP-initiated response the provider allows, which answers no request. */
+type ProviderRequest = Request & { ssoProvider?: SsoProvider; unsolicited?: boolean };
 
 /**
  * SAML 2.0 through passport and `@node-saml/passport-saml` (5.1.x: the 2025 fixes that
@@ -44,7 +45,7 @@ export class SamlSignIn {
         getSamlOptions: (req, done) => {
           const provider = (req as unknown as ProviderRequest).ssoProvider;
           if (!provider) return done(new Error('no SSO provider on the request'));
-          done(null, this.options(provider));
+          done(null, this.options(provider, (req as unknown as ProviderRequest).unsolicited === true));
         },
       },
       (_req: unknown, profile: Profile | null, done: (error: Error | null, user?: Record<string, unknown>) => void) => done(null, profile ?? undefined),
@@ -66,9 +67,14 @@ export class SamlSignIn {
     });
   }
 
-  /** Validates the posted SAMLResponse and returns who signed in. */
-  async verify(req: Request, res: Response, provider: SsoProvider): Promise<VerifiedIdentity> {
+  /**
+   * Validates the posted SAMLResponse and returns who signed in. `unsolicited`: the
+   * response must answer no request (IdP-initiated, for a provider that allows it);
+   * otherwise it must answer one this service made.
+   */
+  async verify(req: Request, res: Response, provider: SsoProvider, unsolicited = false): Promise<VerifiedIdentity> {
     (req as ProviderRequest).ssoProvider = provider;
+    (req as ProviderRequest).unsolicited = unsolicited;
     refuseSuspiciousMarkup(String((req.body as { SAMLResponse?: unknown }).SAMLResponse ?? ''));
     const profile = await new Promise<Profile>((resolve, reject) => {
       this.passport.authenticate('saml', { session: false }, (error: unknown, user: Profile | false, info: unknown) => {
@@ -80,7 +86,7 @@ export class SamlSignIn {
     // The library checks the Response's Issuer, which is outside the signature; the signed assertion's must match too.
     if (profile.issuer !== provider.issuer) throw refuse('sso-assertion-rejected', 'The SAML assertion was issued by another identity provider');
     const assertion = new DOMParser().parseFromString(profile.getAssertionXml!(), 'text/xml').documentElement;
-    this.checkRecipient(provider, assertion, profile);
+    this.checkRecipient(provider, assertion, profile, unsolicited);
     await this.acceptOnce(provider, assertion);
     const email = emailOf(profile);
     if (!profile.nameID) throw refuse('sso-assertion-rejected', 'The SAML assertion names no subject');
@@ -95,7 +101,7 @@ export class SamlSignIn {
     return new Promise((resolve, reject) => strategy.generateServiceProviderMetadata(req as never, null, null, (error, xml) => (error ? reject(error) : resolve(xml!))));
   }
 
-  private options(provider: SsoProvider): SamlConfig {
+  private options(provider: SsoProvider, unsolicited: boolean): SamlConfig {
     const { oneTime } = this;
     const urls = serviceProviderUrls(this.config, provider.id);
     const kind = `saml-request:${provider.id}`;
@@ -113,7 +119,8 @@ export class SamlSignIn {
       acceptedClockSkewMs: CLOCK_SKEW_MS,
       identifierFormat: null,
       disableRequestedAuthnContext: true,
-      validateInResponseTo: ValidateInResponseTo.always,
+      // An unsolicited response answers no request: checkRecipient then requires that none is named.
+      validateInResponseTo: unsolicited ? ValidateInResponseTo.never : ValidateInResponseTo.always,
       requestIdExpirationPeriodMs: REQUEST_TTL_MS,
       // Request ids are kept per provider: an id issued for one organization's IdP means nothing to another's.
       cacheProvider: {
@@ -135,14 +142,16 @@ export class SamlSignIn {
    * - a signed Response carries a Destination equal to our ACS URL (SAML bindings,
    *   3.5.5.2), and an unsigned one, when it names a Destination, names ours.
    */
-  private checkRecipient(provider: SsoProvider, assertion: Element, profile: Profile): void {
+  private checkRecipient(provider: SsoProvider, assertion: Element, profile: Profile, unsolicited: boolean): void {
     const { acsUrl } = serviceProviderUrls(this.config, provider.id);
     const response = new DOMParser().parseFromString(profile.getSamlResponseXml!(), 'text/xml').documentElement;
     const requestId = response?.getAttribute('InResponseTo');
     const confirmations = Array.from(assertion.getElementsByTagNameNS(SAML_ASSERTION, 'SubjectConfirmationData'));
     if (confirmations.length === 0 || confirmations.some((c) => c.getAttribute('Recipient') !== acsUrl))
       throw refuse('sso-assertion-rejected', 'The SAML assertion is meant for another recipient');
-    if (!requestId || confirmations.some((c) => c.getAttribute('InResponseTo') !== requestId))
+    if (unsolicited) {
+      if (requestId || confirmations.some((c) => c.hasAttribute('InResponseTo'))) throw refuse('sso-assertion-rejected', 'The SAML response answers a request this service did not make');
+    } else if (!requestId || confirmations.some((c) => c.getAttribute('InResponseTo') !== requestId))
       throw refuse('sso-assertion-rejected', 'The SAML assertion does not answer a sign-in this service started');
     const destination = response.getAttribute('Destination');
     const signed = Array.from(response.childNodes).some((n) => n.nodeType === n.ELEMENT_NODE && (n as Element).localName === 'Signature');

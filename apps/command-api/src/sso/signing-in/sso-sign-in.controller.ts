@@ -1,4 +1,6 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { MembershipStreamCommand } from '../../members/member-command.js';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -104,6 +106,7 @@ export class SsoSignInController {
     private readonly providers: SsoProviders,
     private readonly oidc: OidcSignIn,
     private readonly saml: SamlSignIn,
+    private readonly commands: CommandBus,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -193,6 +196,8 @@ export class SsoSignInController {
     const relayState = typeof body?.RelayState === 'string' && body.RelayState.length <= 200 ? body.RelayState : null;
     const raw = relayState ? await this.oneTime.peek('saml-relay', relayState) : null;
     const pending = raw ? (JSON.parse(raw) as PendingSamlSignIn) : null;
+    // No sign-in of ours under this RelayState: an IdP-initiated response, if the provider takes them.
+    if (!pending && typeof body.SAMLResponse === 'string') return this.idpInitiated(providerId, req, res);
     if (!pending || pending.providerId !== providerId || typeof body.SAMLResponse !== 'string' || !boundTo(req, pending)) throw stateInvalid();
     await this.backToUi(res, pending.returnTo, providerId, async () => {
       const { provider } = await this.signIn.usable(providerId, 'saml');
@@ -201,6 +206,36 @@ export class SsoSignInController {
       if ((await this.oneTime.take('saml-relay', relayState!)) === null) throw stateInvalid();
       res.clearCookie(BINDING_COOKIE, BINDING_COOKIE_OPTIONS);
       return this.signIn.complete(providerId, identity, commandMetadataFrom(req), pending.codeChallenge);
+    });
+  }
+
+  /**
+   * An unsolicited SAML response, for a provider that allows them (off by default): it
+   * is verified like any other (signature, issuer, audience, recipient, time, each
+   * assertion once) and must name no request; its address must be in the provider's
+   * domains. It signs no one in: such a response can be bound neither to a browser nor
+   * to the UI's PKCE verifier. It is recorded in the organization's audit trail, and
+   * the browser goes to the UI (the first SSO_RETURN_TO_ALLOWLIST entry) with
+   * `?idpInitiated=<providerId>`, to start an ordinary sign-in that the identity
+   * provider's session completes at once.
+   */
+  private async idpInitiated(providerId: string, req: AuthenticatedRequest, res: Response): Promise<void> {
+    const { provider, organization } = await this.providers.current(providerId);
+    if (provider.protocol !== 'saml' || provider.allowIdpInitiated !== true || !provider.enabled) throw stateInvalid();
+    const landing = this.signIn.landingPage();
+    if (!landing) throw stateInvalid();
+    await this.backToUi(res, landing, providerId, async () => {
+      const identity = await this.saml.verify(req, res, provider, true);
+      if (!identity.email) throw new ProblemException(403, 'sso-email-not-verified', 'The identity provider did not assert an email address');
+      // The actor is the person the provider vouched for, when they are a member (by the
+      // linked subject, or by their exact address); otherwise the request stays anonymous.
+      const metadata = commandMetadataFrom(req);
+      const member = this.signIn.memberFor(organization, providerId, identity);
+      const actor = member ? { id: member.id, kind: 'member' as const, email: member.email, roles: [...member.roles] } : metadata.actor;
+      await this.commands.execute(
+        new MembershipStreamCommand(organization.id, { type: 'RecordIdpInitiatedSignIn', data: { providerId, subject: identity.subject, email: identity.email } }, { ...metadata, actor }),
+      );
+      res.redirect(302, withParam(landing, 'idpInitiated', providerId));
     });
   }
 

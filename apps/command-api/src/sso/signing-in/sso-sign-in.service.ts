@@ -62,9 +62,11 @@ export class SsoSignIn {
       const base = new URL(entry);
       return { origin: base.origin, path: base.pathname, under: base.pathname.endsWith('/') ? base.pathname : `${base.pathname}/` };
     });
+    this.landingUrl = config.ssoReturnToAllowlist[0] ?? null;
   }
 
   private readonly returnTargets: { origin: string; path: string; under: string }[];
+  private readonly landingUrl: string | null;
 
   /** `returnTo` must be one of the allowed UI URLs (same origin, under the same path). */
   allowedReturnTo(returnTo: unknown): URL {
@@ -78,6 +80,11 @@ export class SsoSignIn {
     );
     if (!allowed) throw invalid();
     return url;
+  }
+
+  /** Where a browser goes that has no returnTo of its own (an IdP-initiated response): the first allowed UI URL. */
+  landingPage(): string | null {
+    return this.landingUrl;
   }
 
   /** A provider that can be used to sign in now, with the protocol the route expects (if it expects one). */
@@ -140,6 +147,14 @@ export class SsoSignIn {
     if (state.status !== 'existing' || !member) throw codeInvalid();
     this.admit(state, member);
     return this.sessions.start({ principalId: member.id, principalKind: 'member', organizationId }, state.sessionPolicy);
+  }
+
+  /** The member an identity is: by its link, or by an address exactly theirs. */
+  memberFor(organization: ExistingOrganization, providerId: string, identity: VerifiedIdentity): Member | undefined {
+    const linked = this.linkedMember(organization, providerId, identity.subject);
+    if (linked || !identity.email) return linked;
+    const byEmail = organization.members.get(organization.emails.get(emailKey(identity.email)) ?? '');
+    return byEmail && sameEmailForLinking(identity.email, byEmail.email) ? byEmail : undefined;
   }
 
   private linkedMember(organization: ExistingOrganization, providerId: string, subject: string): Member | undefined {
