@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { connect, type Socket } from 'node:net';
 import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { SUSPENDED_MESSAGE } from '../../apps/command-api/src/auth/auth.guard.js';
 import { inviteAndSetUp } from '../support/members.js';
+import { withClockAhead } from '../support/clock.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -26,20 +27,6 @@ async function member(orgId: string, roles: string[]) {
   const email = `member${++n}@access.test`;
   const id = await inviteAndSetUp(t, root, orgId, { email, roles, firstName: 'A', lastName: 'C' }, password);
   return { id, email, auth: await t.login(email, password) };
-}
-
-/** Moves only the clock (Date), leaving timers and I/O alone. */
-async function withClockAhead<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  jest.useFakeTimers({
-    now: Date.now() + ms,
-    advanceTimers: true,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-  });
-  try {
-    return await work();
-  } finally {
-    jest.useRealTimers();
-  }
 }
 
 describe('Arrears', () => {

@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { freePort } from '../support/net.js';
 import { signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';
 import { bindingCookie, pkce } from '../support/sso-client.js';
+import { withClockAhead } from '../support/clock.js';
 import { recordResponses, startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -100,20 +101,6 @@ async function signIn(account: string, alter: (authorizationUrl: URL) => void = 
   const ui = new URL(back.headers.location);
   expect(`${ui.origin}${ui.pathname}`).toBe(RETURN_TO);
   return ui;
-}
-
-/** Moves only the clock (Date), leaving timers and I/O alone. */
-async function withClockAhead<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  jest.useFakeTimers({
-    now: Date.now() + ms,
-    advanceTimers: true,
-    doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'],
-  });
-  try {
-    return await work();
-  } finally {
-    jest.useRealTimers();
-  }
 }
 
 async function exchange(code: string, codeVerifier: string | undefined = browser.verifier) {

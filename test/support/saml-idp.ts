@@ -71,7 +71,10 @@ export function assertionXml(input: AssertionInput): string {
 }
 
 /** Signs the assertion with `identity` (enveloped, exclusive c14n, RSA-SHA256); KeyInfo carries its certificate. */
-export function signAssertion(assertion: string, identity: SigningIdentity): string {
+export const signAssertion = (assertion: string, identity: SigningIdentity): string => signEnveloped(assertion, 'Assertion', identity);
+
+/** An enveloped signature over the document's root element, placed after its Issuer. */
+function signEnveloped(xml: string, root: 'Assertion' | 'Response', identity: SigningIdentity): string {
   const signer = new SignedXml({
     privateKey: identity.privateKeyPem,
     publicCert: identity.certificatePem,
@@ -79,11 +82,11 @@ export function signAssertion(assertion: string, identity: SigningIdentity): str
     canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
   });
   signer.addReference({
-    xpath: "/*[local-name(.)='Assertion']",
+    xpath: `/*[local-name(.)='${root}']`,
     transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
     digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
   });
-  signer.computeSignature(assertion, { location: { reference: "/*[local-name(.)='Assertion']/*[local-name(.)='Issuer']", action: 'after' } });
+  signer.computeSignature(xml, { location: { reference: `/*[local-name(.)='${root}']/*[local-name(.)='Issuer']`, action: 'after' } });
   return signer.getSignedXml();
 }
 
@@ -102,18 +105,4 @@ export function responseXml(input: { idpEntityId: string; acsUrl: string; inResp
 export const encodeResponse = (xml: string): string => Buffer.from(xml, 'utf8').toString('base64');
 
 /** Signs the whole Response too (enveloped, after its Issuer), as some IdPs do. */
-export function signResponse(response: string, identity: SigningIdentity): string {
-  const signer = new SignedXml({
-    privateKey: identity.privateKeyPem,
-    publicCert: identity.certificatePem,
-    signatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
-    canonicalizationAlgorithm: 'http://www.w3.org/2001/10/xml-exc-c14n#',
-  });
-  signer.addReference({
-    xpath: "/*[local-name(.)='Response']",
-    transforms: ['http://www.w3.org/2000/09/xmldsig#enveloped-signature', 'http://www.w3.org/2001/10/xml-exc-c14n#'],
-    digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-  });
-  signer.computeSignature(response, { location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: 'after' } });
-  return signer.getSignedXml();
-}
+export const signResponse = (response: string, identity: SigningIdentity): string => signEnveloped(response, 'Response', identity);
