@@ -49,13 +49,19 @@ describe('SqliteEventStore specifics', () => {
     const dir = mkdtempSync(join(tmpdir(), 'es-sync-'));
     const held: (() => void)[] = [];
     let synced = 0;
+    // Resolved when the store asks for the sync: the moment to look, rather than a sleep.
+    let syncAsked!: () => void;
+    const asked = new Promise<void>((resolve) => (syncAsked = resolve));
     const store = new SqliteEventStore({
       filename: join(dir, 'events.db'),
-      fdatasync: (fd, done) => held.push(() => fdatasync(fd, (error) => { synced++; done(error); })),
+      fdatasync: (fd, done) => {
+        held.push(() => fdatasync(fd, (error) => { synced++; done(error); }));
+        syncAsked();
+      },
     });
     let acknowledged = false;
     const append = store.append('s-1', [{ id: randomUUID(), type: 'T', data: {}, metadata: {} }]).then((r) => ((acknowledged = true), r));
-    await new Promise((r) => setTimeout(r, 20));
+    await asked;
     expect(held).toHaveLength(1);
     expect(acknowledged).toBe(false);
     // Committed (a decision reading the stream sees it) but not on disk: the log's readers do not see it yet.
