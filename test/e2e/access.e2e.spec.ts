@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { connect, type Socket } from 'node:net';
 import { organizationStreamName } from '../../libs/domain/src/index.js';
 import { inviteAndSetUp } from '../support/members.js';
+import { burst } from '../support/burst.js';
 import { withClockAhead } from '../support/clock.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -182,27 +182,10 @@ async function arrivalsBeforeLast<T>(status: number, work: () => Promise<T>): Pr
   }
 }
 
-/**
- * Sends every sign-in at once: connections are opened first, then every request is
- * written in the same tick (a client in this process would otherwise space them out).
- */
+/** Every sign-in sent at once (see test/support/burst.ts); the statuses, in order. */
 async function burstOfSignIns(attempts: { email: string; password: string }[]): Promise<number[]> {
-  const server = t.app.getHttpServer() as import('node:http').Server;
-  if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as import('node:net').AddressInfo).port;
-  const sockets = await Promise.all(attempts.map(() => new Promise<Socket>((resolve) => { const s = connect(port, '127.0.0.1', () => resolve(s)); })));
-  return Promise.all(
-    sockets.map(
-      (socket, i) =>
-        new Promise<number>((resolve) => {
-          const body = JSON.stringify(attempts[i]);
-          let text = '';
-          socket.on('data', (chunk) => (text += chunk));
-          socket.on('end', () => resolve(Number(/^HTTP\/1\.1 (\d+)/.exec(text)?.[1])));
-          socket.write(`POST /auth/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-        }),
-    ),
-  );
+  const answers = await burst(t.app.getHttpServer() as import('node:http').Server, attempts.map((body) => ({ method: 'POST', path: '/auth/login', body })));
+  return answers.map((a) => a.status);
 }
 
 describe('Parallel guesses do not bypass the limit', () => {
