@@ -31,10 +31,11 @@ const asciiLower = (text: string): string => text.replace(/[A-Z]/g, (c) => c.toL
 
 /**
  * Whether an address an identity provider asserted may link to a member's stored
- * address: the asserted one must be in NFC already (no singleton like U+212A that
- * composition turns into ASCII) and equal the stored one but for ASCII case.
+ * address: equal to it but for the case of A to Z, the asserted one taken exactly as
+ * sent. Nothing else is mapped: not Unicode case (U+212A lower-cases to `k`), not
+ * composition (U+212A composes to `K`, and a decomposed `é` is not the stored `é`), so
+ * only an address already in the stored NFC form can match.
  */
 export function sameEmailForLinking(asserted: string, stored: string): boolean {
-  const trimmed = asserted.trim();
-  return trimmed.normalize('NFC') === trimmed && asciiLower(trimmed) === asciiLower(stored.normalize('NFC'));
+  return asciiLower(asserted.trim()) === asciiLower(stored.normalize('NFC'));
 }
