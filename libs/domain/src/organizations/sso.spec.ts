@@ -33,8 +33,10 @@ const linked = (userId: string, subject: string, providerId = 'p1'): Organizatio
 });
 
 describe('SSO provider settings', () => {
-  test('scopes and domains come one per line or comma separated; openid is required; the issuer is https', () => {
+  test('scopes and domains come separated by lines, commas or spaces; openid is required; the issuer is https', () => {
     expect(splitList('openid\r\nemail, profile,,email')).toEqual(['openid', 'email', 'profile']);
+    // As OAuth writes them: space-separated.
+    expect(splitList('openid email  profile')).toEqual(['openid', 'email', 'profile']);
     const parsed = validateSsoProvider({ protocol: 'oidc', displayName: ' X ', issuer: 'https://id.test/', clientId: 'c', scopes: 'openid,email', allowedDomains: '@School.TEST\nstaff.school.test' }, null, true);
     expect(parsed).toEqual(expect.objectContaining({ displayName: 'X', issuer: 'https://id.test', scopes: ['openid', 'email'], allowedDomains: ['school.test', 'staff.school.test'], enabled: true, requireSso: false }));
     expect(() => validateSsoProvider({ protocol: 'oidc', displayName: 'X', issuer: 'http://id.test', clientId: 'c', scopes: 'openid' }, null, true)).toThrow('issuer must be an https URL');

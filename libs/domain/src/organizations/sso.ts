@@ -116,7 +116,9 @@ const LOOPBACK_HOSTS = new Set(['127.0.0.1', '[::1]', 'localhost']);
 
 /** One per line or comma separated (the guide's wording), or already a list. */
 export function splitList(value: string | string[] | undefined): string[] {
-  const parts = (Array.isArray(value) ? value : [value ?? '']).flatMap((v) => String(v).split(/[\r\n,]/));
+  // Spaces separate too: OAuth writes scopes space-separated ("openid email"), and
+  // neither a scope nor a domain name can contain one.
+  const parts = (Array.isArray(value) ? value : [value ?? '']).flatMap((v) => String(v).split(/[\s,]+/));
   return [...new Set(parts.map((p) => p.trim()).filter((p) => p !== ''))];
 }
 
@@ -185,7 +187,7 @@ export function validateSsoProvider(input: SsoProviderInput, current: SsoProvide
     scopes = splitList(pick('scopes') as string | string[] | undefined);
     if (!scopes.includes('openid')) errors.add('scopes', 'scopes must include openid');
     else if (scopes.length > SSO_RULES.scopesMax) errors.add('scopes', `at most ${SSO_RULES.scopesMax} scopes`);
-    else if (scopes.some((s) => !SCOPE_TOKEN.test(s))) errors.add('scopes', 'scopes are words without spaces or quotes, one per line or comma separated');
+    else if (scopes.some((s) => !SCOPE_TOKEN.test(s))) errors.add('scopes', 'scopes are words without quotes or backslashes, separated by lines, commas or spaces');
   } else if (protocol === 'saml') {
     if (!issuer) errors.add('issuer', 'issuer (the IdP entity ID) is required');
     else if (issuer.length > SSO_RULES.entityIdMax) errors.add('issuer', `issuer must be at most ${SSO_RULES.entityIdMax} characters`);

@@ -34,7 +34,7 @@ const TextOrList = (field: string, description: string) =>
   applyDecorators(
     ApiPropertyOptional({ description, oneOf: [{ type: 'string' }, { type: 'array', items: { type: 'string' } }] }),
     IsOptional(),
-    IsString({ each: true, message: `${field} must be text (one per line or comma separated) or a list of strings` }),
+    IsString({ each: true, message: `${field} must be text (separated by lines, commas or spaces) or a list of strings` }),
   );
 const Toggle = (field: string, fallback: boolean, description: string) =>
   applyDecorators(ApiPropertyOptional({ default: fallback, description }), IsOptional(), IsBoolean({ message: `${field} must be true or false` }));
@@ -52,10 +52,10 @@ class SsoProviderFields {
   @OptionalText('clientSecret', 4096, 'OIDC only. Write-only: never returned. On edit, blank keeps the existing secret.')
   clientSecret?: string;
 
-  @TextOrList('scopes', 'OIDC only: one per line or comma separated, or a list; must include openid')
+  @TextOrList('scopes', 'OIDC only: separated by lines, commas or spaces, or a list; must include openid')
   scopes?: string | string[];
 
-  @TextOrList('allowedDomains', 'One per line or comma separated, or a list; none means any verified email')
+  @TextOrList('allowedDomains', 'Separated by lines, commas or spaces, or a list; none means any verified email')
   allowedDomains?: string | string[];
 
   @OptionalText('ssoUrl', 4096, 'SAML only: the IdP single sign-on URL')
