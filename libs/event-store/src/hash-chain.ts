@@ -39,6 +39,31 @@ export function eventHash(event: ChainedContent, previousHash: string | null): s
 export type ChainBreak = { position: number; streamName: string; revision: number; reason: 'missing-hash' | 'previous-hash-mismatch' | 'content-hash-mismatch' | 'revision-gap' | 'log-position-gap' };
 
 /**
+ * Watches the positions of a log read in order and notes the first one missing. Only
+ * for a log numbered densely (SQLite: a rolled-back append takes no position), where a
+ * missing position is a deleted event: the one break a stream's chain cannot show when
+ * it was the stream's last. EventStoreDB positions are byte offsets, not dense.
+ */
+export function logPositionGaps(): { see(event: Pick<RecordedEvent, 'position' | 'streamName' | 'revision'>): void; readonly first: ChainBreak | null } {
+  let previous = 0;
+  let first: ChainBreak | null = null;
+  return {
+    see(event) {
+      if (!first && event.position !== previous + 1) first = { position: event.position, streamName: event.streamName, revision: event.revision, reason: 'log-position-gap' };
+      previous = event.position;
+    },
+    get first() {
+      return first;
+    },
+  };
+}
+
+/** The break at the lowest log position; at the same position, the one listed first. */
+export function earliestBreak(...breaks: (ChainBreak | null)[]): ChainBreak | null {
+  return breaks.filter((b): b is ChainBreak => b !== null).sort((a, b) => a.position - b.position)[0] ?? null;
+}
+
+/**
  * Follows each stream's chain over the given events (in log order, any mix of streams)
  * and returns the first break by log position, or null when every chain holds.
  */

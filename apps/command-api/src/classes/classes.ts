@@ -21,7 +21,7 @@ import { newId, uuidV5 } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
 import { CurrentPrincipal, Meta } from '../shared/request-context.js';
-import { NoBody, PatchField } from '../shared/validation.js';
+import { NoBody, PatchField, sentFields } from '../shared/validation.js';
 import { READ_STORE } from '../shared/tokens.js';
 
 export class ClassDto {
@@ -142,7 +142,7 @@ export class ClassesController {
     await this.requireOwnClass(orgId, classId, principal);
     if (onlyOwnClasses(principal) && body.instructorId !== undefined && body.instructorId !== principal.id)
       throw new ProblemException(403, 'forbidden', 'Only an admin can give a class to another instructor');
-    const data = { classId, ...(body.name !== undefined ? { name: body.name } : {}), ...(body.instructorId !== undefined ? { instructorId: body.instructorId } : {}) };
+    const data = { classId, ...sentFields({ name: body.name, instructorId: body.instructorId }) };
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'EditClass', data }, metadata, parseIfMatch(ifMatch)));
     return { id: classId, revision: result.version, position: result.position };
   }

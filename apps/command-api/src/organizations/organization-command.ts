@@ -33,14 +33,15 @@ export abstract class OrganizationStreamCommand extends Command<CommandResult<Or
 
 /** The one way organization commands reach their stream. */
 export function handleOrganizationCommand(repository: AggregateRepository, command: OrganizationStreamCommand) {
+  const domain = command.toDomain();
   return repository.handle({
     streamName: organizationStreamName(command.organizationId),
     decider: organizationDecider,
-    command: command.toDomain(),
+    command: domain,
     metadata: command.metadata,
     organizationId: command.organizationId,
     expectedRevision: command.expectedRevision,
-    versionOf: resourceVersionOf(command.toDomain()),
+    versionOf: resourceVersionOf(domain),
     requestBody: command.requestBody(),
   });
 }

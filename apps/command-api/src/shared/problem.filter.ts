@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
 import { DomainError } from '../../../../libs/domain/src/index.js';
 import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/event-store.port.js';
+import { isStorageErrorCode } from '../../../../libs/event-store/src/storage-errors.js';
 import { ProblemException, problemType, type ProblemDetails } from './problem.js';
 
 /**
@@ -46,14 +47,13 @@ const STATUS_CODES: Record<number, string> = {
  * file, a database server out of reach): the request is not at fault and may succeed
  * later, so the answer is 503 with Retry-After, never a 500.
  */
-const STORAGE_ERROR_CODES = /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB|PROTOCOL|NOMEM)|ENOSPC|EIO|EROFS|EDQUOT|EMFILE|ENFILE)/;
 const STORAGE_ERROR_NAMES = new Set(['MongoNetworkError', 'MongoServerSelectionError', 'MongoNotConnectedError', 'MongoTopologyClosedError', 'UnavailableError', 'DeadlineExceededError']);
 export const STORAGE_RETRY_AFTER_SECONDS = 5;
 
 export function isStorageError(error: unknown): boolean {
   if (!error || typeof error !== 'object') return false;
   const { code, name } = error as { code?: unknown; name?: unknown };
-  return (typeof code === 'string' && STORAGE_ERROR_CODES.test(code)) || (typeof name === 'string' && STORAGE_ERROR_NAMES.has(name));
+  return isStorageErrorCode(code) || (typeof name === 'string' && STORAGE_ERROR_NAMES.has(name));
 }
 
 /** Errors raised by Express' body parsers carry a `type` and a `status`. */

@@ -45,6 +45,15 @@ export const NoBody = {
 };
 
 /**
+ * The fields of a merge patch that were sent: a DTO instance has every declared field,
+ * absent ones as `undefined`, and absent must mean "leave as it is" (`null` is kept: it
+ * clears).
+ */
+export function sentFields<T extends object>(patch: T): Partial<T> {
+  return Object.fromEntries(Object.entries(patch).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
+
+/**
  * A field of a merge patch (RFC 7396) that cannot be cleared: absent, it is left alone
  * and not validated; present, it is checked like any field, and `null` is refused
  * rather than taken as "clear".

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { verifyChains, type ChainBreak } from '../../../../libs/event-store/src/hash-chain.js';
+import { earliestBreak, logPositionGaps, verifyChains } from '../../../../libs/event-store/src/hash-chain.js';
 import type { RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
 import { toRecorded } from '../../../../libs/event-store/src/sqlite/sqlite-event-store.js';
 
@@ -45,17 +45,16 @@ async function main(): Promise<number> {
     process.stdout.write(found.length ? `${name}: DAMAGED\n${found.slice(0, 20).map((l) => `  ${l}`).join('\n')}\n` : `${name}: integrity ok\n`);
   }
 
-  let logGap: ChainBreak | null = null;
+  const gaps = logPositionGaps();
   let chains: Awaited<ReturnType<typeof verifyChains>>;
   try {
     const db = new Database(log, { readonly: true, fileMustExist: true });
     const rows = db.prepare<[], Row>('SELECT * FROM events ORDER BY position').iterate();
-    let previous = 0;
     async function* events(): AsyncIterable<RecordedEvent> {
       for (const row of rows) {
-        if (!logGap && row.position !== previous + 1) logGap = { position: row.position, streamName: row.stream_name, revision: row.revision, reason: 'log-position-gap' };
-        previous = row.position;
-        yield toRecorded(row);
+        const event = toRecorded(row);
+        gaps.see(event);
+        yield event;
       }
     }
     chains = await verifyChains(events());
@@ -64,10 +63,9 @@ async function main(): Promise<number> {
     process.stdout.write(`events.db: the log could not be read to the end: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
-  const breaks = [chains.firstBreak, logGap].filter((b): b is ChainBreak => b !== null).sort((a, b) => a.position - b.position);
-  if (breaks.length) {
+  const b = earliestBreak(chains.firstBreak, gaps.first);
+  if (b) {
     problems++;
-    const b = breaks[0];
     process.stdout.write(`events.db: hash chains BROKEN at position ${b.position} (stream ${b.streamName}, revision ${b.revision}): ${b.reason}\n`);
   } else process.stdout.write(`events.db: ${chains.checked} events in ${chains.streams} streams, hash chains intact, no position missing\n`);
   process.stdout.write(problems ? 'Problems found: restore the damaged file from your last backup of the data directory.\n' : 'All data checks passed.\n');

@@ -12,6 +12,7 @@ import {
   type Subscription,
 } from '../event-store.port.js';
 import { pollingSubscription, Signal } from '../subscription.js';
+import { isStorageErrorCode } from '../storage-errors.js';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -236,7 +237,7 @@ export class SqliteEventStore implements EventStore {
       return;
     }
     const code = (error as { code?: unknown }).code;
-    if (typeof code === 'string' && /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|CORRUPT|NOTADB)|ENOSPC|EIO|EROFS|EDQUOT)/.test(code))
+    if (isStorageErrorCode(code))
       this.writeError = { code, message: error instanceof Error ? error.message : String(error), at: new Date().toISOString() };
   }
 

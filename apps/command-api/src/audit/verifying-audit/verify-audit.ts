@@ -2,7 +2,7 @@ import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsUUID } from 'class-validator';
 import type { EventStore, RecordedEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { verifyChains, type ChainBreak } from '../../../../../libs/event-store/src/hash-chain.js';
+import { earliestBreak, logPositionGaps, verifyChains, type ChainBreak } from '../../../../../libs/event-store/src/hash-chain.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EVENT_STORE } from '../../shared/tokens.js';
 
@@ -22,19 +22,13 @@ export class VerifyAuditQueryDto {
  */
 async function organizationStreams(store: EventStore, organizationId: string): Promise<{ streams: Set<string>; logGap: ChainBreak | null }> {
   const streams = new Set<string>();
-  // SQLite numbers the log densely (a rolled-back append takes no position), so a
-  // missing position is a deleted event: the one break a stream's chain cannot show
-  // when it was the stream's last. EventStoreDB positions are byte offsets, not dense.
-  const dense = store.kind === 'sqlite';
-  let previous = 0;
-  let logGap: ChainBreak | null = null;
+  // Only SQLite numbers the log densely (see logPositionGaps).
+  const gaps = store.kind === 'sqlite' ? logPositionGaps() : null;
   for await (const event of store.readAll({ batchSize: 2000 })) {
     if (event.metadata.organizationId === organizationId) streams.add(event.streamName);
-    if (dense && !logGap && event.position !== previous + 1)
-      logGap = { position: event.position, streamName: event.streamName, revision: event.revision, reason: 'log-position-gap' };
-    previous = event.position;
+    gaps?.see(event);
   }
-  return { streams, logGap };
+  return { streams, logGap: gaps?.first ?? null };
 }
 
 async function* wholeStreams(store: EventStore, streams: Set<string>): AsyncIterable<RecordedEvent> {
@@ -58,7 +52,7 @@ export class VerifyAuditController {
   async verify(@Query() query: VerifyAuditQueryDto) {
     const { streams, logGap } = await organizationStreams(this.events, query.organizationId);
     const result = await verifyChains(wholeStreams(this.events, streams));
-    const firstBreak = [result.firstBreak, logGap].filter((b): b is ChainBreak => b !== null).sort((a, b) => a.position - b.position)[0] ?? null;
+    const firstBreak = earliestBreak(result.firstBreak, logGap);
     return { organizationId: query.organizationId, intact: firstBreak === null, checkedEvents: result.checked, streams: result.streams, firstBreak };
   }
 }

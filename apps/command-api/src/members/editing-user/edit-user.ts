@@ -5,6 +5,7 @@ import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
+import { sentFields } from '../../shared/validation.js';
 import { ParseUserId } from '../listing-users/list-users.js';
 import { MembershipStreamCommand } from '../member-command.js';
 import { EditUserDto, UserWriteResponse } from '../member.dto.js';
@@ -33,8 +34,7 @@ export class EditUserController {
     @Headers('if-match') ifMatch?: string,
   ): Promise<UserWriteResponse> {
     const { firstName, lastName, roles } = body;
-    const patch = { ...(firstName !== undefined ? { firstName } : {}), ...(lastName !== undefined ? { lastName } : {}), ...(roles !== undefined ? { roles } : {}) };
-    const command = { type: 'EditUser' as const, data: { userId, actorId: metadata.actor.id, ...patch } };
+    const command = { type: 'EditUser' as const, data: { userId, actorId: metadata.actor.id, ...sentFields({ firstName, lastName, roles }) } };
     const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata, parseIfMatch(ifMatch)));
     return { id: userId, revision: result.version, position: result.position };
   }

@@ -7,7 +7,7 @@ import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } fr
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
-import { PatchField } from '../../shared/validation.js';
+import { PatchField, sentFields } from '../../shared/validation.js';
 import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
 
 /**
@@ -47,7 +47,7 @@ export class EditOrganization extends OrganizationStreamCommand {
 
   toDomain(): OrganizationCommand {
     const { name, description, timeZone } = this.input;
-    return { type: 'UpdateOrganizationSettings', data: { ...(name !== undefined ? { name } : {}), ...(description !== undefined ? { description } : {}), ...(timeZone !== undefined ? { timeZone } : {}) } };
+    return { type: 'UpdateOrganizationSettings', data: sentFields({ name, description, timeZone }) };
   }
 }
 

@@ -110,11 +110,8 @@ export class SsoSignIn {
     let member = this.linkedMember(organization, providerId, identity.subject);
     let link = false;
     if (!member) {
-      const byEmail = organization.emails.get(emailKey(identity.email));
-      const candidate = byEmail ? organization.members.get(byEmail) : undefined;
-      // The key finds look-alikes; linking needs the member's address exactly (shared/email.ts).
-      if (!provider.autoLinkVerifiedEmail || !candidate || !sameEmailForLinking(identity.email, candidate.email))
-        throw refuse('sso-account-not-linked', 'No account of this organization is linked to this identity');
+      const candidate = this.memberWithExactEmail(organization, identity.email);
+      if (!provider.autoLinkVerifiedEmail || !candidate) throw refuse('sso-account-not-linked', 'No account of this organization is linked to this identity');
       member = candidate;
       link = true;
     }
@@ -153,8 +150,14 @@ export class SsoSignIn {
   memberFor(organization: ExistingOrganization, providerId: string, identity: VerifiedIdentity): Member | undefined {
     const linked = this.linkedMember(organization, providerId, identity.subject);
     if (linked || !identity.email) return linked;
-    const byEmail = organization.members.get(organization.emails.get(emailKey(identity.email)) ?? '');
-    return byEmail && sameEmailForLinking(identity.email, byEmail.email) ? byEmail : undefined;
+    return this.memberWithExactEmail(organization, identity.email);
+  }
+
+  /** The key finds look-alikes too; only the member's address exactly counts (shared/email.ts). */
+  private memberWithExactEmail(organization: ExistingOrganization, email: string): Member | undefined {
+    const userId = organization.emails.get(emailKey(email));
+    const member = userId ? organization.members.get(userId) : undefined;
+    return member && sameEmailForLinking(email, member.email) ? member : undefined;
   }
 
   private linkedMember(organization: ExistingOrganization, providerId: string, subject: string): Member | undefined {
