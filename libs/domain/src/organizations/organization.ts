@@ -176,11 +176,10 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       const org = requireExisting(state);
       const patch = command.data;
       // Absent fields keep their current (valid) values, so only the fields sent can fail.
-      const validated = validateSettings(
+      const next = validateSettings(
         { name: patch.name ?? org.name, description: patch.description === undefined ? org.description : patch.description, timeZone: patch.timeZone ?? org.timeZone },
         { min: 1, max: ORGANIZATION_RULES.editNameMax },
       );
-      const next = validated;
       const changes: OrganizationSettingsUpdated['data']['changes'] = {};
       if (next.name !== org.name) changes.name = { before: org.name, after: next.name };
       if (next.description !== org.description) changes.description = { before: org.description, after: next.description };

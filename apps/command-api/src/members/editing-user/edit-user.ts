@@ -18,8 +18,9 @@ export class EditUserController {
 
   /**
    * Edits names and roles as a JSON Merge Patch: only the fields sent change. If-Match
-   * takes the user's ETag (412 stale-revision when someone changed the user since). Refuses to remove the instructor role while classes are
-   * active (409 instructor-has-active-classes, with the classes), to remove your own
+   * takes the user's ETag (412 stale-revision when someone changed the user since).
+   * Refuses to remove the instructor role while classes are active (409
+   * instructor-has-active-classes, with the classes), to remove your own
    * admin role (409 cannot-remove-own-admin-role), or the last active admin's.
    * The edited user stays signed in.
    */

@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { ApiBearerAuth, ApiHeader, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '../../../../../libs/domain/src/index.js';
@@ -72,7 +72,6 @@ export class EditOrganizationController {
    */
   @Patch(':orgId')
   @RequirePermission('organization:edit')
-  @ApiHeader({ name: 'If-Match', required: false, description: 'The revision the edit is based on' })
   @ApiOkResponse({ type: WriteResponse })
   async edit(
     @Param('orgId') orgId: string,

@@ -9,13 +9,13 @@ import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';
 
 
-/** `page` (from 1) and `pageSize` (10, 25, 50, 100), as every list takes them. */
 /** Far past any real list (a million pages of 100): deeper pages are refused, not scanned. */
 export const MAX_PAGE = 1_000_000;
 
 /** Query numbers are plain decimal digits: `0x10`, `1e3` and ` 2` are refused, not reinterpreted. */
 const DecimalNumber = () => Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value));
 
+/** `page` (from 1) and `pageSize` (10, 25, 50, 100), as every list takes them. */
 export const PageField = () =>
   applyDecorators(
     ApiPropertyOptional({ default: 1, minimum: 1, maximum: MAX_PAGE }),

@@ -138,7 +138,8 @@ export class SamlSignIn {
    *   requests this service issued (shared store, unexpired, then used up). Without
    *   this, an assertion with no InResponseTo (unsolicited) completed any sign-in in
    *   progress, its only link to the request being the Response's unsigned attribute.
-   *   IdP-initiated sign-in is therefore refused;
+   *   An unsolicited response (`unsolicited`, for a provider that allows IdP-initiated
+   *   sign-in) must instead name no request at all;
    * - a signed Response carries a Destination equal to our ACS URL (SAML bindings,
    *   3.5.5.2), and an unsigned one, when it names a Destination, names ours.
    */

@@ -1,6 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { MembershipStreamCommand } from '../../members/member-command.js';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import type { Request, Response } from 'express';
@@ -11,6 +10,7 @@ import { findAccountByEmail } from '../../../../../libs/read-models/src/queries/
 import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
 import { LoginResponse } from '../../auth/auth.dto.js';
 import { Public } from '../../auth/permissions.decorator.js';
+import { MembershipStreamCommand } from '../../members/member-command.js';
 import { sha256Hex } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
