@@ -43,6 +43,7 @@ module.exports = {
     exclude: { path: '(^dist|\\.spec\\.ts$|\\.int-spec\\.ts$)' },
     tsConfig: { fileName: 'tsconfig.json' },
     tsPreCompilationDeps: true,
-    enhancedResolveOptions: { extensions: ['.ts', '.js'] },
+    // The "types" condition of package.json "imports" points #domain & co. at their sources.
+    enhancedResolveOptions: { extensions: ['.ts', '.js'], conditionNames: ['types', 'import', 'default'] },
   },
 };

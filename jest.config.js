@@ -1,9 +1,20 @@
 // Jest 30 in native ESM mode: NestJS 12 is ESM only (see DESIGN.md).
 // Run with NODE_OPTIONS=--experimental-vm-modules (the npm scripts do).
+import { readFileSync } from 'node:fs';
+
+function subpathImports() {
+  const { imports } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+  return Object.fromEntries(Object.entries(imports).map(([name, target]) => [`^${name}$`, `<rootDir>/${target.types.slice(2)}`]));
+}
+
 const base = {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
-  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  moduleNameMapper: {
+    // The package's subpath imports (#domain, ...; package.json "imports"), to their sources.
+    ...subpathImports(),
+    '^(\\.{1,2}/.*)\\.js$': '$1',
+  },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
 };
 

@@ -17,11 +17,11 @@ import { createApp } from '../apps/command-api/src/app.js';
 import { loadConfig } from '../apps/command-api/src/config.js';
 import { createInfrastructure, upcastRecorded } from '../apps/command-api/src/infrastructure.js';
 import { createLogger } from '../apps/command-api/src/shared/logger.js';
-import { SqliteEventStore } from '../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { MingoReadStore } from '../libs/read-models/src/mingo/mingo-read-store.js';
-import { ProjectionRunner } from '../libs/read-models/src/projector/projection-runner.js';
-import { ALL_PROJECTIONS } from '../libs/read-models/src/projections/index.js';
-import { listMembers } from '../libs/read-models/src/queries/members.queries.js';
+import { SqliteEventStore } from '#event-store';
+import { MingoReadStore } from '#read-models';
+import { ProjectionRunner } from '#read-models';
+import { ALL_PROJECTIONS } from '#read-models';
+import { listMembers } from '#read-models';
 import { generateMembershipLog } from './dataset.js';
 
 const quick = process.argv.includes('--quick');

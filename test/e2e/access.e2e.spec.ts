@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { organizationStreamName } from '../../libs/domain/src/index.js';
+import { organizationStreamName } from '#domain';
 import { inviteAndSetUp } from '../support/members.js';
 import { burst } from '../support/burst.js';
 import { withClockAhead } from '../support/clock.js';

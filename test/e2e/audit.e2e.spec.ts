@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '../../libs/domain/src/index.js';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '#domain';
 import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion } from '../support/saml-idp.js';
-import type { RecordedEvent } from '../../libs/event-store/src/event-store.port.js';
+import type { RecordedEvent } from '#event-store';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { inviteAndSetUpPlatformAuditor, inviteAndSetUp } from '../support/members.js';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { accessStreamName } from '../../libs/domain/src/index.js';
+import { accessStreamName } from '#domain';
 import { csvCell } from '../../apps/command-api/src/shared/csv.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

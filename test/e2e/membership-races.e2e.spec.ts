@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '../../libs/domain/src/index.js';
+import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '#domain';
 import { burst, type BurstRequest } from '../support/burst.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import type { OrganizationRole } from '../../libs/domain/src/index.js';
+import type { OrganizationRole } from '#domain';
 import { CALLERS, EXPECTED } from '../fixtures/permission-matrix.js';
 import { listRoutes } from '../support/routes.js';
 import { inviteAndSetUp, inviteAndSetUpPlatformAuditor } from '../support/members.js';

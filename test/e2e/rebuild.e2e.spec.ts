@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { MingoReadStore } from '../../libs/read-models/src/mingo/mingo-read-store.js';
-import { ProjectionRunner } from '../../libs/read-models/src/projector/projection-runner.js';
-import { ALL_PROJECTIONS } from '../../libs/read-models/src/projections/index.js';
+import { MingoReadStore } from '#read-models';
+import { ProjectionRunner } from '#read-models';
+import { ALL_PROJECTIONS } from '#read-models';
 import { upcastRecorded } from '../../apps/command-api/src/infrastructure.js';
 import { setupTokenFromLog } from '../support/members.js';
 import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { PUBLIC_ROUTE } from '../../apps/command-api/src/auth/permissions.decorator.js';
 import { listRoutes } from '../support/routes.js';
-import { PERMISSION_MATRIX } from '../../libs/domain/src/index.js';
+import { PERMISSION_MATRIX } from '#domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { organizationStreamName } from '../../libs/domain/src/index.js';
+import { organizationStreamName } from '#domain';
 import { inviteAndSetUp } from '../support/members.js';
 import { freePort } from '../support/net.js';
 import { signInAtProvider, startOidcProvider } from '../support/oidc-provider.js';

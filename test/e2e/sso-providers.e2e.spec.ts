@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { organizationStreamName } from '../../libs/domain/src/index.js';
+import { organizationStreamName } from '#domain';
 import { inviteAndSetUp } from '../support/members.js';
 import { makeSigningIdentity } from '../support/saml-idp.js';
 import { SUPERADMIN, startTestApp, type TestApp } from '../support/test-app.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
-import { organizationStreamName } from '../../libs/domain/src/index.js';
+import { organizationStreamName } from '#domain';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;

@@ -1,4 +1,4 @@
-import { organizationStreamName, PLATFORM_STREAM } from '../../libs/domain/src/index.js';
+import { organizationStreamName, PLATFORM_STREAM } from '#domain';
 import type { TestApp } from './test-app.js';
 
 /** The setup token of a user's latest invitation, opened from its sealed copy in the log. */

@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { EventStore } from '../../../libs/event-store/src/event-store.port.js';
-import { SqliteEventStore } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
-import { MingoReadStore } from '../../../libs/read-models/src/mingo/mingo-read-store.js';
-import { projectionId } from '../../../libs/read-models/src/projector/projection.js';
-import { ProjectionRunner, StoredCheckpointProgress, type ProjectionProgress } from '../../../libs/read-models/src/projector/projection-runner.js';
-import type { Projection } from '../../../libs/read-models/src/projector/projection.js';
-import { auditProjection, ReadStoreAuditLog } from '../../../libs/read-models/src/audit/audit.projection.js';
-import type { AuditLog } from '../../../libs/read-models/src/audit/audit-log.port.js';
-import { SqliteAuditLog } from '../../../libs/read-models/src/audit/sqlite-audit-log.js';
-import { ALL_PROJECTIONS } from '../../../libs/read-models/src/projections/index.js';
-import type { ReadStore } from '../../../libs/read-models/src/read-store.port.js';
+import type { EventStore } from '#event-store';
+import { SqliteEventStore } from '#event-store';
+import { MingoReadStore } from '#read-models';
+import { projectionId } from '#read-models';
+import { ProjectionRunner, StoredCheckpointProgress, type ProjectionProgress } from '#read-models';
+import type { Projection } from '#read-models';
+import { auditProjection, ReadStoreAuditLog } from '#read-models';
+import type { AuditLog } from '#read-models';
+import { SqliteAuditLog } from '#read-models';
+import { ALL_PROJECTIONS } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { MongoSessionStore, SqliteSessionStore, type SessionStore } from './auth/session-store.js';
 import { MongoOneTimeStore, SqliteOneTimeStore, type OneTimeStore } from './sso/one-time-store.js';
 import type { AppConfig } from './config.js';
@@ -62,7 +62,7 @@ export const SHARED_STORE_PROJECTIONS: Projection[] = [...ALL_PROJECTIONS, audit
 export async function openEventStore(config: AppConfig): Promise<EventStore> {
   if (config.eventStoreConnectionString) {
     // Loaded only when used: the embedded default never loads the gRPC client.
-    const { EventStoreDbEventStore } = await import('../../../libs/event-store/src/eventstoredb/esdb-event-store.js');
+    const { EventStoreDbEventStore } = await import('#event-store/eventstoredb');
     return new EventStoreDbEventStore(config.eventStoreConnectionString);
   }
   return new SqliteEventStore({ filename: join(config.dataDir, 'events.db'), synchronous: config.sqliteSynchronous });
@@ -109,7 +109,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
 
   if (config.mongodbUri) {
     const { MongoClient } = await import('mongodb');
-    const { MongoReadStore } = await import('../../../libs/read-models/src/mongodb/mongo-read-store.js');
+    const { MongoReadStore } = await import('#read-models/mongodb');
     const client = new MongoClient(config.mongodbUri);
     await client.connect();
     readStore = MongoReadStore.fromClient(client, config.mongodbDb);

@@ -1,4 +1,4 @@
-import { DataFileError } from '../../../libs/event-store/src/sqlite/sqlite-event-store.js';
+import { DataFileError } from '#event-store';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createInfrastructure } from './infrastructure.js';

@@ -1,8 +1,8 @@
 import { createServer } from 'node:http';
 import { MongoClient } from 'mongodb';
-import { MongoReadStore } from '../../../libs/read-models/src/mongodb/mongo-read-store.js';
+import { MongoReadStore } from '#read-models/mongodb';
 import { MongoReactorStore } from '../../command-api/src/mail/reactor-store.js';
-import { ProjectionRunner } from '../../../libs/read-models/src/projector/projection-runner.js';
+import { ProjectionRunner } from '#read-models';
 import { ConfigError, loadConfig } from '../../command-api/src/config.js';
 import { createMailer, createMailReactor, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, upcastRecorded } from '../../command-api/src/infrastructure.js';
 import { createLogger } from '../../command-api/src/shared/logger.js';

@@ -1,9 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
-import { AUDITED_EVENT_TYPES } from '../../../../libs/read-models/src/audit/audit-entry.js';
+import { AUDITED_EVENT_TYPES } from '#read-models';
 import { PageField, PageSizeField } from '../organizations/listing-organizations/list-organizations.js';
-import type { PageSize } from '../../../../libs/read-models/src/queries/organizations.queries.js';
+import type { PageSize } from '#read-models';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
 import { badRequest } from '../shared/problem.js';
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { accessStreamName, dataAccessDecider, PLATFORM_ID, type CommandMetadata, type DataAccessed } from '../../../../libs/domain/src/index.js';
+import { accessStreamName, dataAccessDecider, PLATFORM_ID, type CommandMetadata, type DataAccessed } from '#domain';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 
 /**

@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { decideAccess, type Permission, type Principal } from '../../../../libs/domain/src/index.js';
-import { findAccountById } from '../../../../libs/read-models/src/queries/accounts.queries.js';
-import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
-import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+import { decideAccess, type Permission, type Principal } from '#domain';
+import { findAccountById } from '#read-models';
+import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { sha256Hex, UUID_PATTERN } from '../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../shared/problem.js';
 import type { AuthenticatedRequest } from '../shared/request-context.js';

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DomainError, PLATFORM_STREAM, platformDecider, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '../../../../libs/domain/src/index.js';
+import { DomainError, PLATFORM_STREAM, platformDecider, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '#domain';
 import type { AppConfig } from '../config.js';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { newId, sha256Hex } from '../shared/ids.js';

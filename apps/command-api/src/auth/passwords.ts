@@ -1,6 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { ValidationFailed } from '../../../../libs/domain/src/index.js';
+import { ValidationFailed } from '#domain';
 
 /**
  * argon2id with OWASP's minimum (m=19 MiB, t=2, p=1). `algorithm: 2` is Argon2id;

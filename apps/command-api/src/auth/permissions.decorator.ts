@@ -1,5 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
-import type { Permission } from '../../../../libs/domain/src/index.js';
+import type { Permission } from '#domain';
 
 export const PERMISSION_KEY = 'permission';
 export const PUBLIC_ROUTE = 'public';

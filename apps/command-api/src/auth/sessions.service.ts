@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { SESSION_POLICY_BOUNDS, type SessionPolicy } from '../../../../libs/domain/src/index.js';
+import { SESSION_POLICY_BOUNDS, type SessionPolicy } from '#domain';
 import type { AppConfig } from '../config.js';
 import { sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, SESSION_STORE } from '../shared/tokens.js';

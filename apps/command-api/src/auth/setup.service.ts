@@ -8,12 +8,12 @@ import {
   platformDecider,
   SYSTEM_ACTOR,
   type CommandMetadata,
-} from '../../../../libs/domain/src/index.js';
-import { findInvitationByTokenHash } from '../../../../libs/read-models/src/queries/members.queries.js';
-import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
-import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+} from '#domain';
+import { findInvitationByTokenHash } from '#read-models';
+import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { EmailReservations } from '../members/email-reservations.js';
-import { logoUrl } from '../../../../libs/read-models/src/queries/organizations.queries.js';
+import { logoUrl } from '#read-models';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';

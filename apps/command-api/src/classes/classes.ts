@@ -9,9 +9,9 @@ import {
   organizationStreamName,
   type CommandMetadata,
   type Principal,
-} from '../../../../libs/domain/src/index.js';
-import { getClass, listClasses } from '../../../../libs/read-models/src/queries/members.queries.js';
-import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+} from '#domain';
+import { getClass, listClasses } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../auth/permissions.decorator.js';
 import { MembershipStreamCommand } from '../members/member-command.js';
 import { UserWriteResponse } from '../members/member.dto.js';

@@ -1,10 +1,10 @@
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
-import type { MembershipEvent, PlatformEvent } from '../../../../libs/domain/src/index.js';
-import type { EventStore, RecordedEvent, Subscription } from '../../../../libs/event-store/src/event-store.port.js';
-import { MEMBERS, type MemberDocument } from '../../../../libs/read-models/src/projections/members.projection.js';
-import { ORGANIZATIONS, type OrganizationDocument } from '../../../../libs/read-models/src/projections/organizations.projection.js';
-import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+import type { MembershipEvent, PlatformEvent } from '#domain';
+import type { EventStore, RecordedEvent, Subscription } from '#event-store';
+import { MEMBERS, type MemberDocument } from '#read-models';
+import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { escapeHtml } from '../shared/html.js';
 import type { SecretBox } from '../shared/secret-box.js';
 import type { Mailer, MailMessage } from './mailer.js';

@@ -9,7 +9,7 @@ import {
   PLATFORM_STREAM,
   platformDecider,
   type CommandMetadata,
-} from '../../../../libs/domain/src/index.js';
+} from '#domain';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { uuidV5 } from '../shared/ids.js';
 import { APP_LOGGER } from '../shared/tokens.js';

@@ -1,5 +1,5 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import type { CommandMetadata, MembershipCommand, OrganizationCommand, SsoCommand } from '../../../../libs/domain/src/index.js';
+import type { CommandMetadata, MembershipCommand, OrganizationCommand, SsoCommand } from '#domain';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { handleOrganizationCommand, OrganizationStreamCommand } from '../organizations/organization-command.js';
 

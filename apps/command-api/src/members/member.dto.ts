@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { MEMBER_RULES, ORGANIZATION_ROLES } from '../../../../libs/domain/src/index.js';
+import { MEMBER_RULES, ORGANIZATION_ROLES } from '#domain';
 import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
 import { PatchField } from '../shared/validation.js';
 

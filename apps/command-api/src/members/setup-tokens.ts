@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import type { SetupTokenRecord } from '../../../../libs/domain/src/index.js';
+import type { SetupTokenRecord } from '#domain';
 import type { AppConfig } from '../config.js';
 import { sha256Hex } from '../shared/ids.js';
 import type { SecretBox } from '../shared/secret-box.js';

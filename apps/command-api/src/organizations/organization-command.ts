@@ -7,7 +7,7 @@ import {
   type CommandMetadata,
   type OrganizationCommand,
   type OrganizationState,
-} from '../../../../libs/domain/src/index.js';
+} from '#domain';
 import type { AggregateRepository, CommandResult } from '../shared/aggregate-repository.js';
 
 /**

@@ -9,14 +9,14 @@ import {
   type DomainEvent,
   type EventMetadata,
   type UpcasterChain,
-} from '../../../../libs/domain/src/index.js';
-import { eventHash } from '../../../../libs/event-store/src/hash-chain.js';
+} from '#domain';
+import { eventHash } from '#event-store';
 import {
   WrongExpectedRevisionError,
   type EventStore,
   type EventToAppend,
-} from '../../../../libs/event-store/src/event-store.port.js';
-import type { ProjectionProgress } from '../../../../libs/read-models/src/projector/projection-runner.js';
+} from '#event-store';
+import type { ProjectionProgress } from '#read-models';
 import type { AppConfig } from '../config.js';
 import { newId, uuidV5 } from './ids.js';
 import { ProblemException } from './problem.js';

@@ -1,9 +1,9 @@
 import { ArgumentsHost, Catch, HttpException, HttpStatus, type ExceptionFilter } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { Logger } from 'pino';
-import { DomainError } from '../../../../libs/domain/src/index.js';
-import { WrongExpectedRevisionError } from '../../../../libs/event-store/src/event-store.port.js';
-import { isStorageErrorCode } from '../../../../libs/event-store/src/storage-errors.js';
+import { DomainError } from '#domain';
+import { WrongExpectedRevisionError } from '#event-store';
+import { isStorageErrorCode } from '#event-store';
 import { ProblemException, problemType, type ProblemDetails } from './problem.js';
 
 /**

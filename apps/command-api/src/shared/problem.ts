@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus } from '@nestjs/common';
-import type { FieldError } from '../../../../libs/domain/src/index.js';
+import type { FieldError } from '#domain';
 
 /** An RFC 9457 problem details body, with the stable `code` clients branch on. */
 export interface ProblemDetails {

@@ -4,7 +4,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
-import type { ProjectionProgress } from '../../../../libs/read-models/src/projector/projection-runner.js';
+import type { ProjectionProgress } from '#read-models';
 import type { AppConfig } from '../config.js';
 import { ProblemException } from './problem.js';
 import { APP_CONFIG, PROJECTION_PROGRESS } from './tokens.js';

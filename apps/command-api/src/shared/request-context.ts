@@ -1,7 +1,7 @@
 import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { Request } from 'express';
 import { randomUUID } from 'node:crypto';
-import type { CommandMetadata, Principal } from '../../../../libs/domain/src/index.js';
+import type { CommandMetadata, Principal } from '#domain';
 
 export interface AuthenticatedRequest extends Request {
   principal?: Principal;

@@ -1,5 +1,5 @@
-import { UpcasterChain } from '../../../../libs/domain/src/index.js';
-import type { RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
+import { UpcasterChain } from '#domain';
+import type { RecordedEvent } from '#event-store';
 
 /**
  * Upcasters for stored events whose shape has changed. Every event so far is at

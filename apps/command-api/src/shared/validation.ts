@@ -1,6 +1,6 @@
 import { applyDecorators, ValidationPipe, type ValidationError } from '@nestjs/common';
 import { IsDefined, ValidateIf } from 'class-validator';
-import type { FieldError } from '../../../../libs/domain/src/index.js';
+import type { FieldError } from '#domain';
 import { badRequest } from './problem.js';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {

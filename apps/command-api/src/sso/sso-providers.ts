@@ -1,8 +1,8 @@
 import { Inject, Injectable, ParseUUIDPipe } from '@nestjs/common';
 import { X509Certificate } from 'node:crypto';
-import { organizationDecider, organizationStreamName, type SsoProvider } from '../../../../libs/domain/src/index.js';
-import { SSO_PROVIDERS, type SsoProviderDocument } from '../../../../libs/read-models/src/projections/sso-providers.projection.js';
-import type { ReadStore } from '../../../../libs/read-models/src/read-store.port.js';
+import { organizationDecider, organizationStreamName, type SsoProvider } from '#domain';
+import { SSO_PROVIDERS, type SsoProviderDocument } from '#read-models';
+import type { ReadStore } from '#read-models';
 import type { AppConfig } from '../config.js';
 import { AggregateRepository } from '../shared/aggregate-repository.js';
 import { ProblemException } from '../shared/problem.js';

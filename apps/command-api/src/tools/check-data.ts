@@ -1,9 +1,9 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { earliestBreak, logPositionGaps, verifyChains } from '../../../../libs/event-store/src/hash-chain.js';
-import type { RecordedEvent } from '../../../../libs/event-store/src/event-store.port.js';
-import { toRecorded } from '../../../../libs/event-store/src/sqlite/sqlite-event-store.js';
+import { earliestBreak, logPositionGaps, verifyChains } from '#event-store';
+import type { RecordedEvent } from '#event-store';
+import { toRecorded } from '#event-store';
 
 /**
  * `npm run check-data`: checks the embedded default's data offline, without starting the

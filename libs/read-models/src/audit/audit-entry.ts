@@ -1,5 +1,5 @@
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES } from '../../../domain/src/index.js';
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES } from '#domain';
+import type { RecordedEvent } from '#event-store';
 
 /**
  * The audit log's view of one event (multi-tenant guide, Audit Logging: who did what,

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { RecordedEvent } from '#event-store';
 import type { ReadStore } from '../read-store.port.js';
 import { POSITION_FIELD, type Projection } from '../projector/projection.js';
 import { auditEntryOf, type AuditEntry } from './audit-entry.js';

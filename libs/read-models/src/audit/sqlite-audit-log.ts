@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src/event-store.port.js';
+import type { EventStore, RecordedEvent, Subscription } from '#event-store';
 import type { ProjectionProgress } from '../projector/projection-runner.js';
 import { PositionWaiters } from '../projector/position-waiters.js';
 import { auditEntryOf, type AuditEntry } from './audit-entry.js';

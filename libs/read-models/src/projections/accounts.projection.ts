@@ -1,6 +1,6 @@
-import type { MembershipEvent, PlatformEvent } from '../../../domain/src/index.js';
-import { normalizeEmail } from '../../../domain/src/index.js';
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { MembershipEvent, PlatformEvent } from '#domain';
+import { normalizeEmail } from '#domain';
+import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 

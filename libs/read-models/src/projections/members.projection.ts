@@ -1,6 +1,6 @@
-import type { MembershipEvent } from '../../../domain/src/index.js';
-import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '../../../domain/src/index.js';
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { MembershipEvent } from '#domain';
+import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
+import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 

@@ -1,5 +1,5 @@
-import type { SsoEvent, SsoProviderSettings } from '../../../domain/src/index.js';
-import type { RecordedEvent } from '../../../event-store/src/event-store.port.js';
+import type { SsoEvent, SsoProviderSettings } from '#domain';
+import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { SqliteEventStore } from '../../../event-store/src/sqlite/sqlite-event-store.js';
-import type { EventToAppend } from '../../../event-store/src/event-store.port.js';
+import { SqliteEventStore } from '#event-store';
+import type { EventToAppend } from '#event-store';
 import { MingoReadStore } from '../mingo/mingo-read-store.js';
 import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
 import { ORGANIZATIONS, organizationsProjection } from '../projections/organizations.projection.js';

@@ -1,5 +1,5 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import type { EventStore, RecordedEvent, Subscription } from '../../../event-store/src/event-store.port.js';
+import type { EventStore, RecordedEvent, Subscription } from '#event-store';
 import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
 import { PositionWaiters } from './position-waiters.js';
 import { projectionId, type Projection } from './projection.js';

@@ -1,4 +1,4 @@
-import { normalizeEmail } from '../../../domain/src/index.js';
+import { normalizeEmail } from '#domain';
 import type { ReadStore } from '../read-store.port.js';
 import { ACCOUNTS, type AccountDocument } from '../projections/accounts.projection.js';
 

@@ -1,8 +1,8 @@
 import { Controller, Get, Inject, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsUUID } from 'class-validator';
-import type { EventStore, RecordedEvent } from '../../../../../libs/event-store/src/event-store.port.js';
-import { earliestBreak, logPositionGaps, verifyChains, type ChainBreak } from '../../../../../libs/event-store/src/hash-chain.js';
+import type { EventStore, RecordedEvent } from '#event-store';
+import { earliestBreak, logPositionGaps, verifyChains, type ChainBreak } from '#event-store';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EVENT_STORE } from '../../shared/tokens.js';
 

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, HttpCode, Param } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata, MembershipCommand } from '../../../../../libs/domain/src/index.js';
+import type { CommandMetadata, MembershipCommand } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';

@@ -1,7 +1,7 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';

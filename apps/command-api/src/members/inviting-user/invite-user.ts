@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { organizationDecider, organizationStreamName, type CommandMetadata, type MembershipCommand } from '../../../../../libs/domain/src/index.js';
+import { organizationDecider, organizationStreamName, type CommandMetadata, type MembershipCommand } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { newId, uuidV5 } from '../../shared/ids.js';

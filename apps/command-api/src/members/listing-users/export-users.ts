@@ -1,9 +1,9 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
-import { listMembers } from '../../../../../libs/read-models/src/queries/members.queries.js';
-import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import type { CommandMetadata } from '#domain';
+import { listMembers } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';

@@ -1,12 +1,12 @@
 import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { getMember, listMembers, listReassignmentCandidates } from '../../../../../libs/read-models/src/queries/members.queries.js';
-import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { getMember, listMembers, listReassignmentCandidates } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ProblemException } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { EVENT_STORE, READ_STORE } from '../../shared/tokens.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
+import type { EventStore } from '#event-store';
 import { membersAsOf } from './members-as-of.js';
 import { ListUsersQueryDto } from '../member.dto.js';
 

@@ -1,7 +1,7 @@
-import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '../../../../../libs/domain/src/index.js';
-import type { EventStore } from '../../../../../libs/event-store/src/event-store.port.js';
-import type { MemberListItem } from '../../../../../libs/read-models/src/queries/members.queries.js';
-import type { Page, PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
+import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '#domain';
+import type { EventStore } from '#event-store';
+import type { MemberListItem } from '#read-models';
+import type { Page, PageSize } from '#read-models';
 import { upcastRecorded } from '../../shared/upcasters.js';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

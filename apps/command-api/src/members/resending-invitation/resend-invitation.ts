@@ -1,7 +1,7 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { normalizeEmail, type CommandMetadata, type MembershipCommand } from '../../../../../libs/domain/src/index.js';
+import { normalizeEmail, type CommandMetadata, type MembershipCommand } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';

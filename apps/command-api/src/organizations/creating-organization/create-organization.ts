@@ -3,7 +3,7 @@ import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '../../../../../libs/domain/src/index.js';
+import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { newId, uuidV5 } from '../../shared/ids.js';

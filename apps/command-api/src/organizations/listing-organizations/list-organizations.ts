@@ -2,8 +2,8 @@ import { applyDecorators, Controller, Get, Inject, Query } from '@nestjs/common'
 import { ApiBearerAuth, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { listOrganizations, PAGE_SIZES, type PageSize } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
-import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { listOrganizations, PAGE_SIZES, type PageSize } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';

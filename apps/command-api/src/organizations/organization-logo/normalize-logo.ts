@@ -1,6 +1,6 @@
 import { decode as decodeBmp } from 'bmp-ts';
 import sharp, { type Metadata, type Sharp } from 'sharp';
-import type { LogoFormat } from '../../../../../libs/domain/src/index.js';
+import type { LogoFormat } from '#domain';
 
 /** Larger sides are refused before decoding: a header that claims 30,000 px must not reach a decoder. */
 export const LOGO_MAX_INPUT_SIDE = 4096;

@@ -2,9 +2,9 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, R
 import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { detectLogoFormat, LOGO_MAX_BYTES, organizationDecider, organizationStreamName, type CommandMetadata, type LogoRef, type OrganizationCommand } from '../../../../../libs/domain/src/index.js';
-import { getOrganizationLogo, LOGO_EXTENSION } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
-import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { detectLogoFormat, LOGO_MAX_BYTES, organizationDecider, organizationStreamName, type CommandMetadata, type LogoRef, type OrganizationCommand } from '#domain';
+import { getOrganizationLogo, LOGO_EXTENSION } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { Public, RequirePermission } from '../../auth/permissions.decorator.js';
 import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';

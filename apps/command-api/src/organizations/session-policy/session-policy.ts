@@ -2,7 +2,7 @@ import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsInt } from 'class-validator';
-import { SESSION_POLICY_BOUNDS, type CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import { SESSION_POLICY_BOUNDS, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { MembershipStreamCommand } from '../../members/member-command.js';
 import { parseIfMatch } from '../../shared/aggregate-repository.js';

@@ -1,7 +1,7 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { getOrganization } from '../../../../../libs/read-models/src/queries/organizations.queries.js';
-import type { ReadStore } from '../../../../../libs/read-models/src/read-store.port.js';
+import { getOrganization } from '#read-models';
+import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { organizationNotFound } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';

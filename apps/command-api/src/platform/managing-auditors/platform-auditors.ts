@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InvitationEmail, PersonNamesDto } from '../../members/member.dto.js';
-import { PLATFORM_STREAM, platformDecider, type CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import { PLATFORM_STREAM, platformDecider, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EmailReservations } from '../../members/email-reservations.js';
 import { SetupTokens } from '../../members/setup-tokens.js';

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
-import type { CommandMetadata } from '../../../../../libs/domain/src/index.js';
+import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ParseUserId } from '../../members/listing-users/list-users.js';
 import { MembershipStreamCommand } from '../../members/member-command.js';

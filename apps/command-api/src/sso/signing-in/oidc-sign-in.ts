@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
-import type { SsoProvider } from '../../../../../libs/domain/src/index.js';
+import type { SsoProvider } from '#domain';
 import type { AppConfig } from '../../config.js';
 import type { SecretBox } from '../../shared/secret-box.js';
 import { APP_CONFIG, SECRET_BOX } from '../../shared/tokens.js';

@@ -3,7 +3,7 @@ import { MultiSamlStrategy, ValidateInResponseTo, type Profile, type SamlConfig 
 import { DOMParser } from '@xmldom/xmldom';
 import type { Request, Response } from 'express';
 import passport from 'passport';
-import type { SsoProvider } from '../../../../../libs/domain/src/index.js';
+import type { SsoProvider } from '#domain';
 import type { AppConfig } from '../../config.js';
 import { APP_CONFIG, ONE_TIME_STORE } from '../../shared/tokens.js';
 import type { OneTimeStore } from '../one-time-store.js';

@@ -13,7 +13,7 @@ import {
   type Member,
   type OrganizationState,
   type SsoProvider,
-} from '../../../../../libs/domain/src/index.js';
+} from '#domain';
 import { deactivated, suspended } from '../../auth/auth.guard.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import type { AppConfig } from '../../config.js';

@@ -1,0 +1,2 @@
+export * from './read-store.contract.js';
+export * from './audit-log.contract.js';
