@@ -32,6 +32,21 @@ module.exports = {
       to: { path: '^libs/read-models' },
     },
     {
+      name: 'apps-do-not-import-each-other',
+      comment: 'The command API and the projector share code through libs (the composition roots live in libs/runtime), never through each other.',
+      severity: 'error',
+      from: { path: '^apps/([^/]+)/' },
+      to: { path: '^apps/', pathNot: '^apps/$1/' },
+    },
+    {
+      name: 'use-cases-are-independent',
+      comment:
+        'A use-case folder (apps/<app>/src/<area>/<use-case>/) does not import another one: what two use cases need lives in a named shared module (a file of the area, or src/shared/).',
+      severity: 'error',
+      from: { path: '^apps/[^/]+/src/([^/]+)/([^/]+)/', pathNot: '^apps/[^/]+/src/(shared|testing)/' },
+      to: { path: '^apps/[^/]+/src/[^/]+/[^/]+/', pathNot: ['^apps/[^/]+/src/$1/$2/', '^apps/[^/]+/src/shared/', '^apps/[^/]+/src/[^/]+/testing/'] },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -2,7 +2,7 @@ import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsIn, IsISO8601, IsOptional, IsUUID, Matches } from 'class-validator';
 import { AUDITED_EVENT_TYPES } from '#read-models';
-import { PageField, PageSizeField } from '../organizations/listing-organizations/list-organizations.js';
+import { PageField, PageSizeField } from '../shared/paging.js';
 import type { PageSize } from '#read-models';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
 import { badRequest } from '../shared/problem.js';

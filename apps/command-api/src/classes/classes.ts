@@ -15,7 +15,7 @@ import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../auth/permissions.decorator.js';
 import { MembershipStreamCommand } from '../members/member-command.js';
 import { UserWriteResponse } from '../members/member.dto.js';
-import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
+import { PageQueryDto } from '../shared/paging.js';
 import { AggregateRepository, parseIfMatch } from '../shared/aggregate-repository.js';
 import { newId, uuidV5 } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';

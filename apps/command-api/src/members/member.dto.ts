@@ -3,7 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { MEMBER_RULES, ORGANIZATION_ROLES } from '#domain';
-import { PageQueryDto } from '../organizations/listing-organizations/list-organizations.js';
+import { PageQueryDto } from '../shared/paging.js';
 import { PatchField } from '../shared/validation.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);

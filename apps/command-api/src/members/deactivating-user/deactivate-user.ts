@@ -5,7 +5,7 @@ import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
-import { ParseUserId } from '../listing-users/list-users.js';
+import { ParseUserId } from '../user-id.js';
 import { MembershipStreamCommand } from '../member-command.js';
 import { DeactivateUserDto, UserWriteResponse } from '../member.dto.js';
 

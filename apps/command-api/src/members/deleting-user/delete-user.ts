@@ -8,7 +8,7 @@ import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
 import { handleOrganizationCommand, OrganizationStreamCommand } from '../../organizations/organization-command.js';
 import { EmailReservations } from '../email-reservations.js';
-import { ParseUserId } from '../listing-users/list-users.js';
+import { ParseUserId } from '../user-id.js';
 import { UserWriteResponse } from '../member.dto.js';
 
 export class DeleteUser extends OrganizationStreamCommand {

@@ -6,7 +6,7 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
 import { sentFields } from '../../shared/validation.js';
-import { ParseUserId } from '../listing-users/list-users.js';
+import { ParseUserId } from '../user-id.js';
 import { MembershipStreamCommand } from '../member-command.js';
 import { EditUserDto, UserWriteResponse } from '../member.dto.js';
 

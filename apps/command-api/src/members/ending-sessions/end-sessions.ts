@@ -6,7 +6,7 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
-import { ParseUserId } from '../listing-users/list-users.js';
+import { ParseUserId } from '../user-id.js';
 import { MembershipStreamCommand } from '../member-command.js';
 import { UserWriteResponse } from '../member.dto.js';
 

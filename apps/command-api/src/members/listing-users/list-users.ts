@@ -1,17 +1,15 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { getMember, listMembers, listReassignmentCandidates } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { ProblemException } from '../../shared/problem.js';
+import { ParseUserId, userNotFound } from '../user-id.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { EVENT_STORE, READ_STORE } from '../../shared/tokens.js';
 import type { EventStore } from '#event-store';
 import { membersAsOf } from './members-as-of.js';
 import { ListUsersQueryDto } from '../member.dto.js';
 
-export const userNotFound = () => new ProblemException(404, 'user-not-found', 'No such user in this organization');
-export const ParseUserId = new ParseUUIDPipe({ exceptionFactory: () => userNotFound() });
 
 @ApiTags('users')
 @ApiBearerAuth()

@@ -9,7 +9,7 @@ import { handleOrganizationCommand, OrganizationStreamCommand } from '../../orga
 import { EmailReservations } from '../email-reservations.js';
 import { ResendInvitationDto, UserWriteResponse } from '../member.dto.js';
 import { SetupTokens } from '../setup-tokens.js';
-import { ParseUserId } from '../listing-users/list-users.js';
+import { ParseUserId } from '../user-id.js';
 
 export class ResendInvitation extends OrganizationStreamCommand {
   constructor(

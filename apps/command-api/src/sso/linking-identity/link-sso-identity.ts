@@ -4,7 +4,7 @@ import { ApiBearerAuth, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { ParseUserId } from '../../members/listing-users/list-users.js';
+import { ParseUserId } from '../../members/user-id.js';
 import { MembershipStreamCommand } from '../../members/member-command.js';
 import { UserWriteResponse } from '../../members/member.dto.js';
 import { Meta } from '../../shared/request-context.js';

@@ -10,7 +10,7 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import type { AppConfig } from '../../config.js';
 import { MembershipStreamCommand } from '../../members/member-command.js';
 import { WriteResponse } from '../../organizations/organization-command.js';
-import { PageField, PageSizeField } from '../../organizations/listing-organizations/list-organizations.js';
+import { PageField, PageSizeField } from '../../shared/paging.js';
 import type { PageSize } from '#read-models';
 import { parseIfMatch } from '../../shared/aggregate-repository.js';
 import { newId } from '../../shared/ids.js';
