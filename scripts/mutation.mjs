@@ -25,8 +25,8 @@ export const MUTATIONS = [
   M('members of an organization in arrears are suspended', 'apps/command-api/src/auth/auth.guard.ts', '      if (organization.inArrearsAt) throw await revoke(suspended());\n', '', ['test/e2e/access.e2e.spec.ts']),
   M('a deactivated user is told so', 'apps/command-api/src/auth/auth.guard.ts', "    if (account.status === 'deactivated') throw deactivated();\n", '', ['test/e2e/access.e2e.spec.ts']),
   M('sign-in attempts are limited', 'apps/command-api/src/auth/login-throttle.ts', '      if (window && window.count >= limit) wait = Math.max(', '      if (false) wait = Math.max(', ['apps/command-api/src/auth/login-throttle.spec.ts']),
-  M('an Idempotency-Key replays the first answer', 'apps/command-api/src/shared/aggregate-repository.ts', '            if (seen) {', '            if (false) {', ['test/e2e/organizations.e2e.spec.ts']),
-  M('a stale If-Match is refused', 'apps/command-api/src/shared/aggregate-repository.ts', 'if (current !== undefined && current !== expected) throw staleRevision(expected, current);', '', ['test/e2e/patch-and-etags.e2e.spec.ts']),
+  M('an Idempotency-Key replays the first answer', 'apps/command-api/src/shared/write/stream-writer.ts', '          if (seen) {', '          if (false) {', ['test/e2e/organizations.e2e.spec.ts']),
+  M('a stale If-Match is refused', 'apps/command-api/src/shared/write/stream-writer.ts', 'if (current !== undefined && current !== options.expectedRevision) throw staleRevision(options.expectedRevision, current);', '', ['test/e2e/patch-and-etags.e2e.spec.ts']),
   M('an edited event breaks its hash chain', 'libs/event-store/src/hash-chain.ts', "    else if (eventHash(event, head.hash) !== hash) reason = 'content-hash-mismatch';\n", '', ['libs/event-store/src/hash-chain.spec.ts']),
 ];
 

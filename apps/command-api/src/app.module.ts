@@ -9,7 +9,6 @@ import { SessionsService } from './auth/sessions.service.js';
 import type { Infrastructure } from './infrastructure.js';
 import { HealthModule } from './health/health.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
-import { AggregateRepository } from './shared/aggregate-repository.js';
 import { ReadYourWritesInterceptor } from './shared/read-your-writes.js';
 import {
   APP_CONFIG,
@@ -25,7 +24,9 @@ import {
   ONE_TIME_STORE,
   AUDIT_LOG,
 } from './shared/tokens.js';
-import { EmailReservations } from './members/email-reservations.js';
+import { EmailReservations } from './shared/email-reservations.js';
+import { StreamCache } from './shared/write/stream-cache.js';
+import { StreamCommandHandler, StreamWriter } from './shared/write/stream-writer.js';
 import { SetupTokens } from './members/setup-tokens.js';
 import { MembersModule } from './members/members.module.js';
 import { SetupService } from './auth/setup.service.js';
@@ -56,7 +57,10 @@ class InfrastructureModule {
       { provide: SECRET_BOX, useValue: infra.secretBox },
       { provide: LOGIN_THROTTLE, useValue: infra.loginThrottle },
       { provide: AUDIT_LOG, useValue: infra.auditLog },
-      AggregateRepository,
+      // The write side: every StreamCommand on the bus goes through these.
+      StreamCache,
+      StreamWriter,
+      StreamCommandHandler,
       DataAccessLog,
       SessionsService,
       EmailReservations,

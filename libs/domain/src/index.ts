@@ -1,5 +1,6 @@
 export * from './shared/decider.js';
 export * from './shared/domain-error.js';
+export * from './shared/error-catalogue.js';
 export * from './shared/metadata.js';
 export * from './shared/validation.js';
 export * from './shared/email.js';

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { accessStreamName, dataAccessDecider, PLATFORM_ID, type CommandMetadata, type DataAccessed } from '#domain';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { StreamCache } from '../shared/write/stream-cache.js';
+import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';
 
 /**
  * Records that someone read sensitive data (multi-tenant guide, Audit Logging: "data
@@ -10,15 +12,9 @@ import { AggregateRepository } from '../shared/aggregate-repository.js';
  */
 @Injectable()
 export class DataAccessLog {
-  constructor(private readonly repository: AggregateRepository) {}
+  constructor(private readonly commands: CommandBus) {}
 
   async record(organizationId: string | null, what: DataAccessed['data']['what'], detail: Record<string, unknown>, metadata: CommandMetadata): Promise<void> {
-    await this.repository.handle({
-      streamName: accessStreamName(organizationId ?? PLATFORM_ID),
-      decider: dataAccessDecider,
-      command: { type: 'RecordDataAccess', data: { organizationId: organizationId ?? PLATFORM_ID, what, detail } },
-      metadata,
-      organizationId,
-    });
+    await this.commands.execute(toDataAccessLog(organizationId, { type: 'RecordDataAccess', data: { organizationId: organizationId ?? PLATFORM_ID, what, detail } }, metadata));
   }
 }

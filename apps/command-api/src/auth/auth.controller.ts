@@ -20,7 +20,7 @@ import { Public, RequirePermission } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
 import { SsoProviders } from '../sso/sso-providers.js';
 
-const invalidCredentials = () => new ProblemException(401, 'invalid-credentials', 'Email or password is incorrect');
+const invalidCredentials = () => new ProblemException('invalid-credentials', 'Email or password is incorrect');
 
 @ApiTags('auth')
 @Controller('auth')
@@ -58,7 +58,7 @@ export class AuthController {
     );
     if (!reservation.granted) {
       const wait = reservation.retryAfterSeconds;
-      throw new ProblemException(429, 'too-many-attempts', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
+      throw new ProblemException('too-many-attempts', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
     }
 
     const account = await findAccountByEmail(this.readStore, body.email);
@@ -77,7 +77,7 @@ export class AuthController {
       // Require SSO applies to the organization's members only; super admins always keep their password.
       const required = await this.ssoProviders.requiredFor(organization._id);
       if (required)
-        throw new ProblemException(403, 'sso-required', `This organization signs in through ${required.displayName}`, {
+        throw new ProblemException('sso-required', `This organization signs in through ${required.displayName}`, {
           providerId: required._id,
           loginPath: `/auth/sso/${required._id}/login`,
         });
@@ -137,7 +137,7 @@ export class AuthController {
     const fromForm = request.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
     try {
       if (body.passwordConfirmation !== undefined && body.passwordConfirmation !== body.password)
-        throw new ProblemException(400, 'password-mismatch', 'The two passwords are not the same', { errors: [{ field: 'passwordConfirmation', message: 'must equal password' }] });
+        throw new ProblemException('password-mismatch', 'The two passwords are not the same', { errors: [{ field: 'passwordConfirmation', message: 'must equal password' }] });
       const result = await this.setupService.complete(body, commandMetadataFrom(request));
       if (!fromForm) return { id: result.id, revision: result.revision, position: result.position };
       response.status(200).set(SETUP_PAGE_HEADERS).type('html');
@@ -150,7 +150,7 @@ export class AuthController {
         response.status(409);
         return renderLinkProblem(info.kind);
       }
-      const status = error instanceof ProblemException ? error.getStatus() : error instanceof DomainError ? (error.kind === 'invalid' ? 400 : 409) : 500;
+      const status = error instanceof ProblemException ? error.getStatus() : error instanceof DomainError ? error.status : 500;
       if (status >= 500) throw error;
       response.status(status);
       return renderSetupForm(info, body.token, (error as Error).message, body.email);

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { decideAccess, type Permission, type Principal } from '#domain';
+import { decideAccess, type ErrorCode, type Permission, type Principal } from '#domain';
 import { findAccountById } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
@@ -13,15 +13,15 @@ import { SessionsService } from './sessions.service.js';
 
 /** The guide's exact words (Payment Management). */
 export const SUSPENDED_MESSAGE = "Your organization's account is suspended. Please contact support.";
-export const suspended = () => new ProblemException(401, 'organization-suspended', SUSPENDED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
+export const suspended = () => new ProblemException('organization-suspended', SUSPENDED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
 /**
  * Told only to whoever proves they are the person (a correct password, a token that
  * once worked), so it reveals nothing to a guesser; "sign in again" would send a
  * deactivated user round in circles.
  */
 export const DEACTIVATED_MESSAGE = 'Your account has been deactivated. Please contact an administrator of your organization.';
-export const deactivated = () => new ProblemException(401, 'account-deactivated', DEACTIVATED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
-const unauthenticated = (detail = 'Sign in to continue', code = 'unauthenticated') => new ProblemException(401, code, detail, {}, { 'WWW-Authenticate': 'Bearer' });
+export const deactivated = () => new ProblemException('account-deactivated', DEACTIVATED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
+const unauthenticated = (detail = 'Sign in to continue', code: ErrorCode = 'unauthenticated') => new ProblemException(code, detail, {}, { 'WWW-Authenticate': 'Bearer' });
 const ended = () => unauthenticated('Your session has ended; sign in again');
 
 /**
@@ -44,7 +44,7 @@ export class AuthGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (!declared) throw new ProblemException(403, 'route-without-permission', 'This route declares no permission and is closed');
+    if (!declared) throw new ProblemException('route-without-permission', 'This route declares no permission and is closed');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
 
     if (declared === PUBLIC_ROUTE) {
@@ -65,7 +65,7 @@ export class AuthGuard implements CanActivate {
     const queried = typeof request.query?.organizationId === 'string' ? request.query.organizationId : undefined;
     const decision = decideAccess(principal, declared, orgId ?? queried);
     if (decision === 'not-found') throw organizationNotFound();
-    if (decision === 'forbidden') throw new ProblemException(403, 'forbidden', 'You do not have permission to do this');
+    if (decision === 'forbidden') throw new ProblemException('forbidden', 'You do not have permission to do this');
     return true;
   }
 

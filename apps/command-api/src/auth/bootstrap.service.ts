@@ -3,11 +3,13 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError, PLATFORM_STREAM, platformDecider, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '#domain';
 import type { AppConfig } from '../config.js';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { StreamCache } from '../shared/write/stream-cache.js';
+import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, APP_LOGGER } from '../shared/tokens.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
-import { EmailReservations } from '../members/email-reservations.js';
+import { EmailReservations } from '../shared/email-reservations.js';
 
 /**
  * The first boot's super admin: from SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD when
@@ -17,7 +19,8 @@ import { EmailReservations } from '../members/email-reservations.js';
 @Injectable()
 export class BootstrapService {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
     private readonly reservations: EmailReservations,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
@@ -30,7 +33,7 @@ export class BootstrapService {
 
   /** Returns the setup link when one was issued (for tests and the console), else null. */
   async run(): Promise<string | null> {
-    const platform = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    const platform = await this.streams.load(PLATFORM.streamName, PLATFORM.decider);
     if (platform.state.superAdmins.length > 0) return null;
 
     if (this.config.superAdminEmail && this.config.superAdminPassword) {
@@ -49,7 +52,7 @@ export class BootstrapService {
       try {
         // The super admin's email is reserved platform-wide like any member's.
         await this.reservations.holding(this.config.superAdminEmail, superAdminId, null, metadata, () =>
-          this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null }),
+          this.commands.execute(toPlatform(command, metadata)),
         );
         this.logger.info({ email: this.config.superAdminEmail }, 'created the first super admin from SUPERADMIN_EMAIL');
       } catch (error) {
@@ -63,13 +66,7 @@ export class BootstrapService {
     const metadata = this.metadata();
     const expiresAt = new Date(Date.parse(metadata.now) + this.config.bootstrapLinkTtlHours * 3_600_000).toISOString();
     try {
-      await this.repository.handle({
-        streamName: PLATFORM_STREAM,
-        decider: platformDecider,
-        command: { type: 'IssueBootstrapLink', data: { tokenHash: sha256Hex(token), expiresAt, now: metadata.now } },
-        metadata,
-        organizationId: null,
-      });
+      await this.commands.execute(toPlatform({ type: 'IssueBootstrapLink', data: { tokenHash: sha256Hex(token), expiresAt, now: metadata.now } }, metadata));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'super-admin-already-exists') return null;
       throw error;

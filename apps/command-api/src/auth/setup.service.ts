@@ -12,9 +12,11 @@ import {
 import { findInvitationByTokenHash } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
-import { EmailReservations } from '../members/email-reservations.js';
+import { EmailReservations } from '../shared/email-reservations.js';
 import { logoUrl } from '#read-models';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { StreamCache } from '../shared/write/stream-cache.js';
+import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { READ_STORE } from '../shared/tokens.js';
@@ -27,7 +29,7 @@ export type SetupLinkInfo =
   | { kind: 'expired' }
   | { kind: 'invalid' };
 
-const linkInvalid = () => new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+const linkInvalid = () => new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
 
 /**
  * Completes setup links: a member's invitation, or the first super admin's bootstrap
@@ -37,7 +39,8 @@ const linkInvalid = () => new DomainError('setup-link-invalid', 'This setup link
 @Injectable()
 export class SetupService {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
     private readonly reservations: EmailReservations,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
@@ -60,7 +63,7 @@ export class SetupService {
         logoSrc,
       };
     }
-    const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+    const platform = (await this.streams.load(PLATFORM.streamName, PLATFORM.decider)).state;
     const auditor = platform.auditors.find((a) => a.setupTokenHash === tokenHash);
     if (auditor) {
       if (!auditor.setupExpiresAt || auditor.setupExpiresAt <= now) return { kind: 'expired' };
@@ -78,48 +81,30 @@ export class SetupService {
     const invitation = await findInvitationByTokenHash(this.readStore, tokenHash);
     if (invitation) {
       checkPasswordPolicy(input.password, { email: invitation.email });
-      const result = await this.repository.handle({
-        streamName: organizationStreamName(invitation.organizationId),
-        decider: organizationDecider,
-        command: { type: 'CompleteUserSetup', data: { userId: invitation._id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } },
-        // The invitee acts on their own account.
-        metadata: { ...metadata, actor: { id: invitation._id, kind: 'member', email: invitation.email, roles: invitation.roles } },
-        organizationId: invitation.organizationId,
-        requestBody: { tokenHash },
-      });
+      const command = { type: 'CompleteUserSetup' as const, data: { userId: invitation._id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } };
+      // The invitee acts on their own account.
+      const asInvitee = { ...metadata, actor: { id: invitation._id, kind: 'member' as const, email: invitation.email, roles: invitation.roles } };
+      const result = await this.commands.execute(toOrganization(invitation.organizationId, command, asInvitee, { requestBody: { tokenHash } }));
       return { id: invitation._id, revision: result.version, position: result.position, kind: 'member' };
     }
 
-    const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+    const platform = (await this.streams.load(PLATFORM.streamName, PLATFORM.decider)).state;
     const auditor = auditorBySetupToken(platform, tokenHash);
     if (auditor) {
       checkPasswordPolicy(input.password, { email: auditor.email });
-      const result = await this.repository.handle({
-        streamName: PLATFORM_STREAM,
-        decider: platformDecider,
-        command: { type: 'CompletePlatformAuditorSetup', data: { auditorId: auditor.id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } },
-        metadata: { ...metadata, actor: { id: auditor.id, kind: 'platformAuditor', email: auditor.email, roles: ['platformAuditor'] } },
-        organizationId: null,
-        requestBody: { tokenHash },
-      });
+      const command = { type: 'CompletePlatformAuditorSetup' as const, data: { auditorId: auditor.id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } };
+      const asAuditor = { ...metadata, actor: { id: auditor.id, kind: 'platformAuditor' as const, email: auditor.email, roles: ['platformAuditor'] } };
+      const result = await this.commands.execute(toPlatform(command, asAuditor, { requestBody: { tokenHash } }));
       return { id: auditor.id, revision: result.version, position: result.position, kind: 'platformAuditor' };
     }
     if (!platform.bootstrapLink || platform.bootstrapLink.tokenHash !== tokenHash) throw linkInvalid();
     if (!input.email)
-      throw new ProblemException(400, 'validation-failed', 'email is required to create the first super admin', { errors: [{ field: 'email', message: 'email is required' }] });
+      throw new ProblemException('validation-failed', 'email is required to create the first super admin', { errors: [{ field: 'email', message: 'email is required' }] });
     checkPasswordPolicy(input.password, { email: input.email });
     const superAdminId = newId();
     const email = input.email;
-    const result = await this.reservations.holding(email, superAdminId, null, system, async () =>
-      this.repository.handle({
-        streamName: PLATFORM_STREAM,
-        decider: platformDecider,
-        command: { type: 'CompleteBootstrap', data: { tokenHash, superAdminId, email, passwordHash: await hashPassword(input.password), now: metadata.now } },
-        metadata: system,
-        organizationId: null,
-        requestBody: { tokenHash, email },
-      }),
-    );
+    const command = { type: 'CompleteBootstrap' as const, data: { tokenHash, superAdminId, email, passwordHash: await hashPassword(input.password), now: metadata.now } };
+    const result = await this.reservations.holding(email, superAdminId, null, system, () => this.commands.execute(toPlatform(command, system, { requestBody: { tokenHash, email } })));
     return { id: superAdminId, revision: result.version, position: result.position, kind: 'superAdmin' };
   }
 }

@@ -5,18 +5,18 @@ import { Transform } from 'class-transformer';
 import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import {
   MEMBER_RULES,
-  organizationDecider,
-  organizationStreamName,
   type CommandMetadata,
   type Principal,
 } from '#domain';
 import { getClass, listClasses } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../auth/permissions.decorator.js';
-import { MembershipStreamCommand } from '../members/member-command.js';
+import { toOrganization } from '../shared/write/stream-command.js';
 import { UserWriteResponse } from '../members/member.dto.js';
 import { PageQueryDto } from '../shared/paging.js';
-import { AggregateRepository, parseIfMatch } from '../shared/aggregate-repository.js';
+import { StreamCache } from '../shared/write/stream-cache.js';
+import { organizationStream } from '../shared/write/stream-command.js';
+import { parseIfMatch } from '../shared/etag.js';
 import { newId, uuidV5 } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
@@ -73,7 +73,7 @@ export class ListClassesQueryDto extends PageQueryDto {
   instructorId?: string;
 }
 
-const classNotFound = () => new ProblemException(404, 'class-not-found', 'No such class in this organization');
+const classNotFound = () => new ProblemException('class-not-found', 'No such class in this organization');
 const ParseClassId = new ParseUUIDPipe({ exceptionFactory: () => classNotFound() });
 /** An instructor without the admin role works on their own classes only. */
 const onlyOwnClasses = (principal: Principal) => principal.kind === 'member' && !principal.roles.includes('admin');
@@ -84,7 +84,7 @@ const onlyOwnClasses = (principal: Principal) => principal.kind === 'member' && 
 export class ClassesController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly repository: AggregateRepository,
+    private readonly streams: StreamCache,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
 
@@ -120,10 +120,10 @@ export class ClassesController {
   @HttpCode(201)
   async create(@Param('orgId') orgId: string, @Body() body: ClassDto, @Meta() metadata: CommandMetadata, @CurrentPrincipal() principal: Principal): Promise<UserWriteResponse> {
     if (onlyOwnClasses(principal) && body.instructorId !== principal.id)
-      throw new ProblemException(403, 'forbidden', 'Instructors create classes they teach themselves');
+      throw new ProblemException('forbidden', 'Instructors create classes they teach themselves');
     const classId = metadata.idempotencyKey ? uuidV5(`class:${orgId}:${metadata.idempotencyKey}`) : newId();
     const result = await this.commands.execute(
-      new MembershipStreamCommand(orgId, { type: 'CreateClass', data: { classId, name: body.name, instructorId: body.instructorId } }, metadata),
+      toOrganization(orgId, { type: 'CreateClass', data: { classId, name: body.name, instructorId: body.instructorId } }, metadata),
     );
     return { id: classId, revision: result.version, position: result.position };
   }
@@ -141,9 +141,9 @@ export class ClassesController {
   ): Promise<UserWriteResponse> {
     await this.requireOwnClass(orgId, classId, principal);
     if (onlyOwnClasses(principal) && body.instructorId !== undefined && body.instructorId !== principal.id)
-      throw new ProblemException(403, 'forbidden', 'Only an admin can give a class to another instructor');
+      throw new ProblemException('forbidden', 'Only an admin can give a class to another instructor');
     const data = { classId, ...sentFields({ name: body.name, instructorId: body.instructorId }) };
-    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'EditClass', data }, metadata, parseIfMatch(ifMatch)));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'EditClass', data }, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: classId, revision: result.version, position: result.position };
   }
 
@@ -159,14 +159,14 @@ export class ClassesController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<UserWriteResponse> {
     await this.requireOwnClass(orgId, classId, principal);
-    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'ArchiveClass', data: { classId } }, metadata));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'ArchiveClass', data: { classId } }, metadata));
     return { id: classId, revision: result.version, position: result.position };
   }
 
   /** Another instructor's class is not found, as if it did not exist. */
   private async requireOwnClass(orgId: string, classId: string, principal: Principal): Promise<void> {
     if (!onlyOwnClasses(principal)) return;
-    const state = (await this.repository.load(organizationStreamName(orgId), organizationDecider)).state;
+    const state = (await this.streams.current(organizationStream(orgId))).state;
     const existing = state.status === 'existing' ? state.classes.get(classId) : undefined;
     if (!existing || existing.instructorId !== principal.id) throw classNotFound();
   }

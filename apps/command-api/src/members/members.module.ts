@@ -1,15 +1,14 @@
 import { Module } from '@nestjs/common';
 import { ClassesController } from '../classes/classes.js';
 import { DeactivateUserController } from './deactivating-user/deactivate-user.js';
-import { DeleteUserController, DeleteUserHandler } from './deleting-user/delete-user.js';
+import { DeleteUserController, DeletingUser } from './deleting-user/delete-user.js';
 import { EditUserController } from './editing-user/edit-user.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
-import { InviteUserController, InviteUserHandler } from './inviting-user/invite-user.js';
+import { InviteUserController, InvitingUser } from './inviting-user/invite-user.js';
 import { ExportUsersController } from './listing-users/export-users.js';
 import { ListUsersController } from './listing-users/list-users.js';
-import { MembershipStreamCommandHandler } from './member-command.js';
-import { ResendInvitationController, ResendInvitationHandler } from './resending-invitation/resend-invitation.js';
+import { ResendInvitationController, ResendingInvitation } from './resending-invitation/resend-invitation.js';
 
 @Module({
   controllers: [
@@ -25,6 +24,7 @@ import { ResendInvitationController, ResendInvitationHandler } from './resending
     SessionPolicyController,
     ClassesController,
   ],
-  providers: [InviteUserHandler, ResendInvitationHandler, DeleteUserHandler, MembershipStreamCommandHandler],
+  // The processes that span streams; single-stream writes go to StreamCommandHandler.
+  providers: [InvitingUser, ResendingInvitation, DeletingUser],
 })
 export class MembersModule {}

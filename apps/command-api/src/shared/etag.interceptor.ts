@@ -1,7 +1,7 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
-import { etagOf } from './aggregate-repository.js';
+import { etagOf } from './etag.js';
 
 /**
  * One resource in, one ETag out: every answer that is a single resource (an `id` and

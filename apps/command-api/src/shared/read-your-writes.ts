@@ -23,7 +23,7 @@ function requestedPosition(request: Request): number | undefined {
   const raw = (request.query?.minPosition as string | undefined) ?? (request.headers['x-min-position'] as string | undefined);
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d{1,16}$/.test(String(raw)))
-    throw new ProblemException(400, 'validation-failed', 'minPosition must be a whole number', {
+    throw new ProblemException('validation-failed', 'minPosition must be a whole number', {
       errors: [{ field: 'minPosition', message: 'minPosition must be a whole number' }],
     });
   return Number(raw);
@@ -45,7 +45,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
     if (request.method === 'GET') {
       const position = requestedPosition(request);
       if (position !== undefined && !(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs)))
-        throw new ProblemException(503, 'read-model-behind', `The read models have not reached position ${position} yet`, { minPosition: position }, { 'Retry-After': '1' });
+        throw new ProblemException('read-model-behind', `The read models have not reached position ${position} yet`, { minPosition: position }, { 'Retry-After': '1' });
     }
     return next.handle();
   }

@@ -1,14 +1,15 @@
 import { Inject, Injectable, ParseUUIDPipe } from '@nestjs/common';
 import { X509Certificate } from 'node:crypto';
-import { organizationDecider, organizationStreamName, type SsoProvider } from '#domain';
+import type { SsoProvider } from '#domain';
 import { SSO_PROVIDERS, type SsoProviderDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import type { AppConfig } from '../config.js';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
+import { StreamCache } from '../shared/write/stream-cache.js';
+import { organizationStream } from '../shared/write/stream-command.js';
 import { ProblemException } from '../shared/problem.js';
 import { APP_CONFIG, READ_STORE } from '../shared/tokens.js';
 
-export const ssoProviderNotFound = () => new ProblemException(404, 'sso-provider-not-found', 'No such SSO provider');
+export const ssoProviderNotFound = () => new ProblemException('sso-provider-not-found', 'No such SSO provider');
 /** A provider id in a route: anything but a UUID names no provider. */
 export const ParseProviderId = new ParseUUIDPipe({ exceptionFactory: () => ssoProviderNotFound() });
 
@@ -64,7 +65,7 @@ export function normalizeCertificate(pem: string | undefined): string | undefine
   const trimmed = pem.trim();
   if (trimmed === '') return '';
   const invalid = (detail: string) =>
-    new ProblemException(400, 'invalid-sso-provider', detail, { errors: [{ field: 'idpCertificate', message: detail }] });
+    new ProblemException('invalid-sso-provider', detail, { errors: [{ field: 'idpCertificate', message: detail }] });
   if (!/^-----BEGIN CERTIFICATE-----[\s\S]+-----END CERTIFICATE-----$/.test(trimmed)) throw invalid('idpCertificate must be one PEM certificate (-----BEGIN CERTIFICATE-----)');
   let certificate: X509Certificate;
   try {
@@ -81,7 +82,7 @@ export function normalizeCertificate(pem: string | undefined): string | undefine
 export class SsoProviders {
   constructor(
     @Inject(READ_STORE) private readonly readStore: ReadStore,
-    private readonly repository: AggregateRepository,
+    private readonly streams: StreamCache,
   ) {}
 
   async document(providerId: string): Promise<SsoProviderDocument> {
@@ -93,7 +94,7 @@ export class SsoProviders {
   /** The provider as its organization's stream has it now (with the sealed secret), and the organization. */
   async current(providerId: string) {
     const { organizationId } = await this.document(providerId);
-    const stream = await this.repository.load(organizationStreamName(organizationId), organizationDecider);
+    const stream = await this.streams.current(organizationStream(organizationId));
     const organization = stream.state;
     const provider: SsoProvider | undefined = organization.status === 'existing' ? organization.ssoProviders.get(providerId) : undefined;
     if (!provider || organization.status !== 'existing') throw ssoProviderNotFound();

@@ -14,7 +14,12 @@ export type DataAccessed = DomainEvent<
 
 export const accessStreamName = (organizationId: string): string => `access-${organizationId}`;
 
-export const dataAccessDecider: Decider<DataAccessCommand, DataAccessed, { status: 'log'; count: number }> = {
+export interface DataAccessState {
+  status: 'log';
+  count: number;
+}
+
+export const dataAccessDecider: Decider<DataAccessCommand, DataAccessed, DataAccessState> = {
   initialState: () => ({ status: 'log', count: 0 }),
   // The count is all a record needs to know: every access is appended, none refused.
   evolve: (state) => ({ ...state, count: state.count + 1 }),

@@ -158,13 +158,13 @@ function validClassName(name: string): string {
 
 function member(state: MembershipState, userId: string): Member {
   const found = state.members.get(userId);
-  if (!found) throw new DomainError('user-not-found', 'No such user in this organization', 'not-found');
+  if (!found) throw new DomainError('user-not-found', 'No such user in this organization');
   return found;
 }
 
 function classRecord(state: MembershipState, classId: string): ClassRecord {
   const found = state.classes.get(classId);
-  if (!found) throw new DomainError('class-not-found', 'No such class in this organization', 'not-found');
+  if (!found) throw new DomainError('class-not-found', 'No such class in this organization');
   return found;
 }
 
@@ -183,7 +183,7 @@ const activeAdmins = (state: MembershipState): Member[] => [...state.members.val
 function requireAnotherActiveAdmin(state: MembershipState, leaving: Member): void {
   if (leaving.status !== 'active' || !leaving.roles.includes('admin')) return;
   if (activeAdmins(state).some((m) => m.id !== leaving.id)) return;
-  throw new DomainError('organization-needs-an-active-admin', 'An organization keeps at least one active admin; make someone else an admin first', 'conflict');
+  throw new DomainError('organization-needs-an-active-admin', 'An organization keeps at least one active admin; make someone else an admin first');
 }
 
 function emailTaken(state: MembershipState, email: string, exceptUserId?: string): boolean {
@@ -193,15 +193,25 @@ function emailTaken(state: MembershipState, email: string, exceptUserId?: string
 
 const classList = (classes: ClassRecord[]) => classes.map((c) => ({ id: c.id, name: c.name }));
 
+/**
+ * The invitation's rules on the organization's current state: a valid person, a new id,
+ * an address no member of the organization has. The inviting process runs them before
+ * it reserves the address platform-wide, so an invalid invitation reserves nothing.
+ */
+export function checkInvitation(data: Extract<MembershipCommand, { type: 'InviteUser' }>['data'], state: MembershipState): ReturnType<typeof validPerson> & { email: string } {
+  const person = validPerson(data);
+  if (state.members.has(data.userId)) throw new DomainError('user-already-exists', 'A user with this id already exists');
+  if (emailTaken(state, person.email!)) throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
+  return { ...person, email: person.email! };
+}
+
 // ---- Decide ------------------------------------------------------------------------
 export function decideMembership(command: MembershipCommand, state: MembershipState): MembershipEvent[] {
   const organizationId = state.id;
   switch (command.type) {
     case 'InviteUser': {
       const { userId, setupToken } = command.data;
-      const person = validPerson(command.data);
-      if (state.members.has(userId)) throw new DomainError('user-already-exists', 'A user with this id already exists', 'conflict');
-      if (emailTaken(state, person.email!)) throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+      const person = checkInvitation(command.data, state);
       return [
         {
           type: 'UserInvited',
@@ -222,12 +232,12 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     case 'ResendInvitation': {
       const user = member(state, command.data.userId);
       if (user.status !== 'setupPending')
-        throw new DomainError('only-setup-pending-users-can-be-reinvited', 'Only users who have not set their password yet can be sent a new invitation', 'conflict');
+        throw new DomainError('only-setup-pending-users-can-be-reinvited', 'Only users who have not set their password yet can be sent a new invitation');
       let email = user.email;
       if (command.data.email !== undefined) {
         email = storedEmail(command.data.email);
         if (!EMAIL_PATTERN.test(email) || email.length > 254) throw new ValidationFailed('invalid-user', [{ field: 'email', message: 'email must be a valid address' }]);
-        if (emailTaken(state, email, user.id)) throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+        if (emailTaken(state, email, user.id)) throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
       }
       const { setupToken } = command.data;
       return [
@@ -249,7 +259,7 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
       const user = state.members.get(command.data.userId);
       // Used, expired, replaced and unknown tokens get one answer.
       if (!user || user.status !== 'setupPending' || user.setupTokenHash !== command.data.tokenHash || !user.setupExpiresAt || user.setupExpiresAt <= command.data.now)
-        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
       return [{ type: 'UserSetupCompleted', data: { organizationId, userId: user.id, passwordHash: command.data.passwordHash } }];
     }
     case 'EditUser': {
@@ -258,11 +268,11 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
       const next = validPerson({ firstName: firstName ?? user.firstName, lastName: lastName ?? user.lastName, roles: roles ?? user.roles });
       const losing = user.roles.filter((r) => !next.roles.includes(r));
       if (losing.includes('admin') && command.data.actorId === user.id)
-        throw new DomainError('cannot-remove-own-admin-role', 'You cannot remove your own admin role; another admin must do it', 'conflict');
+        throw new DomainError('cannot-remove-own-admin-role', 'You cannot remove your own admin role; another admin must do it');
       if (losing.includes('instructor')) {
         const classes = activeClassesOf(state, user.id);
         if (classes.length)
-          throw new DomainError('instructor-has-active-classes', 'This user teaches active classes; reassign or archive them first', 'conflict', { classes: classList(classes) });
+          throw new DomainError('instructor-has-active-classes', 'This user teaches active classes; reassign or archive them first', { classes: classList(classes) });
       }
       if (losing.includes('admin')) requireAnotherActiveAdmin(state, user);
       const changes: Extract<MembershipEvent, { type: 'UserEdited' }>['data']['changes'] = {};
@@ -279,22 +289,21 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     }
     case 'DeactivateUser': {
       const user = member(state, command.data.userId);
-      if (command.data.actorId === user.id) throw new DomainError('cannot-deactivate-yourself', 'You cannot deactivate your own account', 'conflict');
+      if (command.data.actorId === user.id) throw new DomainError('cannot-deactivate-yourself', 'You cannot deactivate your own account');
       if (user.status === 'deactivated') return [];
       if (user.status !== 'active')
-        throw new DomainError('only-active-users-can-be-deactivated', 'Only active users can be deactivated; delete a user whose setup is pending instead', 'conflict');
+        throw new DomainError('only-active-users-can-be-deactivated', 'Only active users can be deactivated; delete a user whose setup is pending instead');
       requireAnotherActiveAdmin(state, user);
       const classes = activeClassesOf(state, user.id);
       const { reassignTo } = command.data;
       if (classes.length && !reassignTo)
-        throw new DomainError('reassignment-required', 'This user teaches active classes; choose an instructor to take them over', 'rule', { classes: classList(classes) });
+        throw new DomainError('reassignment-required', 'This user teaches active classes; choose an instructor to take them over', { classes: classList(classes) });
       if (classes.length && reassignTo) {
         const target = state.members.get(reassignTo);
         if (!target || target.id === user.id || !isActiveInstructor(target) || !target.passwordSet)
           throw new DomainError(
             'invalid-reassignment-target',
             'Classes can only move to another active instructor of this organization who has set a password',
-            'rule',
             { errors: [{ field: 'reassignTo', message: 'reassignTo must be an active instructor of this organization who has set a password' }] },
           );
       }
@@ -308,7 +317,7 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     case 'ReactivateUser': {
       const user = member(state, command.data.userId);
       if (user.status === 'active') return [];
-      if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated', 'conflict');
+      if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated');
       return [{ type: 'UserReactivated', data: { organizationId, userId: user.id } }];
     }
     case 'EndUserSessions': {
@@ -318,18 +327,18 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     case 'DeleteUser': {
       const user = member(state, command.data.userId);
       if (user.status !== 'setupPending')
-        throw new DomainError('only-setup-pending-users-can-be-deleted', 'Only users who never completed setup can be deleted; deactivate the others', 'conflict');
+        throw new DomainError('only-setup-pending-users-can-be-deleted', 'Only users who never completed setup can be deleted; deactivate the others');
       return [{ type: 'UserDeleted', data: { organizationId, userId: user.id, email: user.email } }];
     }
     case 'CreateClass': {
-      if (state.classes.has(command.data.classId)) throw new DomainError('class-already-exists', 'A class with this id already exists', 'conflict');
+      if (state.classes.has(command.data.classId)) throw new DomainError('class-already-exists', 'A class with this id already exists');
       const name = validClassName(command.data.name);
       requireInstructor(state, command.data.instructorId);
       return [{ type: 'ClassCreated', data: { organizationId, classId: command.data.classId, name, instructorId: command.data.instructorId } }];
     }
     case 'EditClass': {
       const existing = classRecord(state, command.data.classId);
-      if (existing.status === 'archived') throw new DomainError('class-archived', 'Archived classes cannot be edited', 'conflict');
+      if (existing.status === 'archived') throw new DomainError('class-archived', 'Archived classes cannot be edited');
       const name = validClassName(command.data.name ?? existing.name);
       const instructorId = command.data.instructorId ?? existing.instructorId;
       if (instructorId !== existing.instructorId) requireInstructor(state, instructorId);
@@ -351,7 +360,7 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
 
 function requireInstructor(state: MembershipState, instructorId: string): void {
   if (!isActiveInstructor(state.members.get(instructorId)))
-    throw new DomainError('invalid-instructor', 'The instructor must be an active instructor of this organization', 'rule', {
+    throw new DomainError('invalid-instructor', 'The instructor must be an active instructor of this organization', {
       errors: [{ field: 'instructorId', message: 'instructorId must name an active instructor of this organization' }],
     });
 }

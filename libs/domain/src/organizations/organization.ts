@@ -154,7 +154,7 @@ function validateSettings(
 }
 
 function requireExisting(state: OrganizationState): Extract<OrganizationState, { status: 'existing' }> {
-  if (state.status !== 'existing') throw new DomainError('organization-not-found', 'No such organization', 'not-found');
+  if (state.status !== 'existing') throw new DomainError('organization-not-found', 'No such organization');
   return state;
 }
 
@@ -163,7 +163,7 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
   switch (command.type) {
     case 'CreateOrganization': {
       if (state.status !== 'absent')
-        throw new DomainError('organization-already-exists', 'An organization with this id already exists', 'conflict');
+        throw new DomainError('organization-already-exists', 'An organization with this id already exists');
       const settings = validateSettings(command.data, { min: ORGANIZATION_RULES.createNameMin, max: ORGANIZATION_RULES.createNameMax });
       return [
         {

@@ -208,7 +208,7 @@ function booleanOf(value: unknown, fallback: boolean): boolean {
 
 function provider(state: SsoState, providerId: string): SsoProvider {
   const found = state.ssoProviders.get(providerId);
-  if (!found) throw new DomainError('sso-provider-not-found', 'No such SSO provider', 'not-found');
+  if (!found) throw new DomainError('sso-provider-not-found', 'No such SSO provider');
   return found;
 }
 
@@ -230,7 +230,7 @@ export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
   switch (command.type) {
     case 'AddSsoProvider': {
       const { providerId, input, clientSecretCiphertext } = command.data;
-      if (state.ssoProviders.has(providerId)) throw new DomainError('sso-provider-already-exists', 'An SSO provider with this id already exists', 'conflict');
+      if (state.ssoProviders.has(providerId)) throw new DomainError('sso-provider-already-exists', 'An SSO provider with this id already exists');
       const settings = validateSsoProvider(input, null, clientSecretCiphertext !== null);
       return [{ type: 'SsoProviderAdded', data: { organizationId, providerId, settings, clientSecretCiphertext: settings.protocol === 'oidc' ? clientSecretCiphertext : null } }];
     }
@@ -259,26 +259,26 @@ export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
     case 'LinkSsoIdentity': {
       const { providerId, subject, userId, email } = command.data;
       const p = provider(state, providerId);
-      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled', 'rule');
+      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled');
       const user = state.members.get(userId);
-      if (!user) throw new DomainError('user-not-found', 'No such user in this organization', 'not-found');
+      if (!user) throw new DomainError('user-not-found', 'No such user in this organization');
       // An email links only when it is the member's address exactly (shared/email.ts):
       // a case mapping must not make another person's address look like theirs.
       if (email !== null && !sameEmailForLinking(email, user.email))
-        throw new DomainError('sso-account-not-linked', "The asserted email is not exactly this member's address; an admin can link the identity", 'conflict');
+        throw new DomainError('sso-account-not-linked', "The asserted email is not exactly this member's address; an admin can link the identity");
       const holder = state.ssoIdentities.get(ssoIdentityKey(providerId, subject));
       if (holder === userId) return [];
-      if (holder !== undefined) throw new DomainError('sso-identity-already-linked', 'This identity is already linked to another user', 'conflict');
+      if (holder !== undefined) throw new DomainError('sso-identity-already-linked', 'This identity is already linked to another user');
       return [{ type: 'SsoIdentityLinked', data: { organizationId, providerId, subject, userId, email: user.email, method: email === null ? 'admin' : 'verified-email' } }];
     }
     case 'RecordIdpInitiatedSignIn': {
       const { providerId, subject, email } = command.data;
       const p = provider(state, providerId);
-      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled', 'rule');
+      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled');
       if (p.protocol !== 'saml' || p.allowIdpInitiated !== true)
-        throw new DomainError('sso-idp-initiated-not-allowed', 'This provider does not accept IdP-initiated sign-in', 'rule');
+        throw new DomainError('sso-idp-initiated-not-allowed', 'This provider does not accept IdP-initiated sign-in');
       if (!emailDomainAllowed(p, email) || p.allowedDomains.length === 0)
-        throw new DomainError('sso-email-domain-not-allowed', "This email's domain is not allowed for this sign-in provider", 'rule');
+        throw new DomainError('sso-email-domain-not-allowed', "This email's domain is not allowed for this sign-in provider");
       return [{ type: 'SsoIdpInitiatedSignInReceived', data: { organizationId, providerId, subject, email } }];
     }
     default:

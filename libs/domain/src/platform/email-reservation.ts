@@ -22,7 +22,7 @@ export type EmailReservationState =
   | { status: 'reserved'; email: string; ownerId: string; organizationId: string | null; reservedAt: string };
 
 const inUse = () =>
-  new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+  new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
 
 export function decideEmailReservation(command: EmailReservationCommand, state: EmailReservationState): EmailReservationEvent[] {
   switch (command.type) {

@@ -76,7 +76,7 @@ export const isValidEmail = (email: string): boolean => email.length <= 254 && E
 
 function requireNoSuperAdmin(state: PlatformState): void {
   if (state.superAdmins.length > 0)
-    throw new DomainError('super-admin-already-exists', 'A super admin already exists; bootstrap is closed', 'conflict');
+    throw new DomainError('super-admin-already-exists', 'A super admin already exists; bootstrap is closed');
 }
 
 function validEmail(email: string): string {
@@ -100,7 +100,7 @@ export function decidePlatform(command: PlatformCommand, state: PlatformState): 
       const link = state.bootstrapLink;
       // Used, expired and unknown links get one answer: the caller learns nothing more.
       if (state.superAdmins.length > 0 || !link || link.tokenHash !== command.data.tokenHash || link.expiresAt <= command.data.now)
-        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
       const { superAdminId, passwordHash } = command.data;
       return [
         {
@@ -118,9 +118,9 @@ export function decidePlatform(command: PlatformCommand, state: PlatformState): 
       if (!firstName || lengthOf(firstName) > 255) errors.add('firstName', 'firstName is required, at most 255 characters');
       if (!lastName || lengthOf(lastName) > 255) errors.add('lastName', 'lastName is required, at most 255 characters');
       if (errors.any) throw new ValidationFailed('invalid-platform-auditor', errors.errors);
-      if (state.auditors.some((a) => a.id === auditorId)) throw new DomainError('platform-auditor-already-exists', 'A platform auditor with this id already exists', 'conflict');
+      if (state.auditors.some((a) => a.id === auditorId)) throw new DomainError('platform-auditor-already-exists', 'A platform auditor with this id already exists');
       if (state.auditors.some((a) => normalizeEmail(a.email) === normalizeEmail(email)) || state.superAdmins.some((a) => normalizeEmail(a.email) === normalizeEmail(email)))
-        throw new DomainError('email-already-in-use', 'This email address is already in use', 'conflict', { errors: [{ field: 'email', message: 'email is already in use' }] });
+        throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
       return [
         {
           type: 'PlatformAuditorInvited',
@@ -131,12 +131,12 @@ export function decidePlatform(command: PlatformCommand, state: PlatformState): 
     case 'CompletePlatformAuditorSetup': {
       const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
       if (!auditor || auditor.status !== 'setupPending' || auditor.setupTokenHash !== command.data.tokenHash || !auditor.setupExpiresAt || auditor.setupExpiresAt <= command.data.now)
-        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used', 'rule');
+        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
       return [{ type: 'PlatformAuditorSetupCompleted', data: { auditorId: auditor.id, email: auditor.email, passwordHash: command.data.passwordHash } }];
     }
     case 'RemovePlatformAuditor': {
       const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
-      if (!auditor) throw new DomainError('platform-auditor-not-found', 'No such platform auditor', 'not-found');
+      if (!auditor) throw new DomainError('platform-auditor-not-found', 'No such platform auditor');
       return [{ type: 'PlatformAuditorRemoved', data: { auditorId: auditor.id, email: auditor.email } }];
     }
     default:

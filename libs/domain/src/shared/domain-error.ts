@@ -1,34 +1,34 @@
-/**
- * How a rule was broken decides the HTTP answer, so the domain says it without
- * knowing about HTTP:
- * - invalid:   the input itself is malformed or out of bounds (400)
- * - not-found: the target does not exist (404)
- * - conflict:  the request clashes with the current state (409)
- * - rule:      well formed, but a business rule refuses it (422)
- */
-export type DomainErrorKind = 'invalid' | 'not-found' | 'conflict' | 'rule';
+import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
 
 export interface FieldError {
   field: string;
   message: string;
 }
 
-/** A broken rule, with a stable kebab-case `code` that clients may depend on. */
+/**
+ * A broken rule, with a stable kebab-case `code` that clients may depend on. How it is
+ * answered (its HTTP status) is the code's entry in the error catalogue, so the domain
+ * names the rule and never decides about HTTP.
+ */
 export class DomainError extends Error {
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
-    readonly kind: DomainErrorKind = 'rule',
     readonly details: { errors?: FieldError[]; [key: string]: unknown } = {},
   ) {
     super(message);
     this.name = 'DomainError';
   }
+
+  get status(): number {
+    return ERROR_CATALOGUE[this.code].status;
+  }
 }
 
+/** Malformed or out-of-bounds input: answered as `validation-failed` with every field error. */
 export class ValidationFailed extends DomainError {
-  constructor(code: string, errors: FieldError[]) {
-    super(code, errors.map((e) => e.message).join('; '), 'invalid', { errors });
+  constructor(code: ErrorCode, errors: FieldError[]) {
+    super(code, errors.map((e) => e.message).join('; '), { errors });
     this.name = 'ValidationFailed';
   }
 }

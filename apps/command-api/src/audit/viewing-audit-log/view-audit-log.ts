@@ -62,7 +62,7 @@ export class AuditLogReader {
   private async caughtUp(): Promise<void> {
     const head = await this.events.headPosition();
     if (!(await this.infra.auditProgress.waitFor(head, this.config.readYourWritesTimeoutMs)))
-      throw new ProblemException(503, 'read-model-behind', 'The audit log is still catching up with the event log; try again shortly', { minPosition: head }, { 'Retry-After': '1' });
+      throw new ProblemException('read-model-behind', 'The audit log is still catching up with the event log; try again shortly', { minPosition: head }, { 'Retry-After': '1' });
   }
 
   async read(organizationId: string | null, query: AuditLogQueryDto, metadata: CommandMetadata) {

@@ -6,7 +6,7 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
 import { ParseUserId } from '../user-id.js';
-import { MembershipStreamCommand } from '../member-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { DeactivateUserDto, UserWriteResponse } from '../member.dto.js';
 
 @ApiTags('users')
@@ -30,7 +30,7 @@ export class DeactivateUserController {
     @Meta() metadata: CommandMetadata,
   ): Promise<UserWriteResponse> {
     const command = { type: 'DeactivateUser' as const, data: { userId, actorId: metadata.actor.id, ...(body.reassignTo ? { reassignTo: body.reassignTo } : {}) } };
-    const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata));
+    const result = await this.commands.execute(toOrganization(orgId, command, metadata));
     return { id: userId, revision: result.version, position: result.position };
   }
 
@@ -45,7 +45,7 @@ export class DeactivateUserController {
     @Body(NoBody) _body: undefined,
     @Meta() metadata: CommandMetadata,
   ): Promise<UserWriteResponse> {
-    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'ReactivateUser', data: { userId } }, metadata));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'ReactivateUser', data: { userId } }, metadata));
     return { id: userId, revision: result.version, position: result.position };
   }
 }

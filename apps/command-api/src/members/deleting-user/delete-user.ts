@@ -1,42 +1,38 @@
 import { Body, Controller, Delete, HttpCode, Param } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata, MembershipCommand } from '#domain';
+import type { CommandMetadata, OrganizationState } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
-import { handleOrganizationCommand, OrganizationStreamCommand } from '../../organizations/organization-command.js';
-import { EmailReservations } from '../email-reservations.js';
+import { EmailReservations } from '../../shared/email-reservations.js';
+import { toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
 import { ParseUserId } from '../user-id.js';
 import { UserWriteResponse } from '../member.dto.js';
 
-export class DeleteUser extends OrganizationStreamCommand {
+/** Deleting a setup-pending user: the organization's event, then the address released. */
+export class DeleteUser extends Command<CommandResult<OrganizationState>> {
   constructor(
-    organizationId: string,
+    readonly organizationId: string,
     readonly userId: string,
-    metadata: CommandMetadata,
+    readonly metadata: CommandMetadata,
   ) {
-    super(organizationId, metadata);
-  }
-
-  toDomain(): MembershipCommand {
-    return { type: 'DeleteUser', data: { userId: this.userId } };
+    super();
   }
 }
 
 /** Deletes a setup-pending user; their setup link stops working and their email is free again. */
 @CommandHandler(DeleteUser)
-export class DeleteUserHandler implements ICommandHandler<DeleteUser> {
+export class DeletingUser implements ICommandHandler<DeleteUser> {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
     private readonly reservations: EmailReservations,
   ) {}
 
-  async execute(command: DeleteUser) {
-    const result = await handleOrganizationCommand(this.repository, command);
+  async execute({ organizationId, userId, metadata }: DeleteUser) {
+    const result = await this.commands.execute(toOrganization(organizationId, { type: 'DeleteUser', data: { userId } }, metadata));
     const deleted = result.appended.find((e) => e.type === 'UserDeleted') as { data: { email: string } } | undefined;
-    if (deleted) await this.reservations.releaseQuietly(deleted.data.email, command.userId, command.metadata);
+    if (deleted) await this.reservations.releaseQuietly(deleted.data.email, userId, metadata);
     return result;
   }
 }

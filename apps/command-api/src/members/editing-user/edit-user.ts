@@ -3,11 +3,11 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { parseIfMatch } from '../../shared/aggregate-repository.js';
+import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
 import { sentFields } from '../../shared/validation.js';
 import { ParseUserId } from '../user-id.js';
-import { MembershipStreamCommand } from '../member-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { EditUserDto, UserWriteResponse } from '../member.dto.js';
 
 @ApiTags('users')
@@ -36,7 +36,7 @@ export class EditUserController {
   ): Promise<UserWriteResponse> {
     const { firstName, lastName, roles } = body;
     const command = { type: 'EditUser' as const, data: { userId, actorId: metadata.actor.id, ...sentFields({ firstName, lastName, roles }) } };
-    const result = await this.commands.execute(new MembershipStreamCommand(orgId, command, metadata, parseIfMatch(ifMatch)));
+    const result = await this.commands.execute(toOrganization(orgId, command, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: userId, revision: result.version, position: result.position };
   }
 }

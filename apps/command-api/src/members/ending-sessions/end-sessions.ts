@@ -7,7 +7,7 @@ import { SessionsService } from '../../auth/sessions.service.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
 import { ParseUserId } from '../user-id.js';
-import { MembershipStreamCommand } from '../member-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { UserWriteResponse } from '../member.dto.js';
 
 @ApiTags('users')
@@ -29,7 +29,7 @@ export class EndSessionsController {
   @HttpCode(200)
   @ApiOkResponse({ type: UserWriteResponse })
   async end(@Param('orgId') orgId: string, @Param('userId', ParseUserId) userId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<UserWriteResponse> {
-    const result = await this.commands.execute(new MembershipStreamCommand(orgId, { type: 'EndUserSessions', data: { userId, now: metadata.now } }, metadata));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'EndUserSessions', data: { userId, now: metadata.now } }, metadata));
     await this.sessions.endAllFor(userId);
     return { id: userId, revision: result.version, position: result.position };
   }

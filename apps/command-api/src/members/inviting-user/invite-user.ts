@@ -1,59 +1,58 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiTags } from '@nestjs/swagger';
-import { organizationDecider, organizationStreamName, type CommandMetadata, type MembershipCommand } from '#domain';
+import { checkInvitation, type CommandMetadata, type OrganizationState, type SetupTokenRecord } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { newId, uuidV5 } from '../../shared/ids.js';
 import { organizationNotFound } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
-import { handleOrganizationCommand, OrganizationStreamCommand } from '../../organizations/organization-command.js';
-import { EmailReservations } from '../email-reservations.js';
+import { EmailReservations } from '../../shared/email-reservations.js';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { organizationStream, toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
 import { InviteUserDto, UserWriteResponse } from '../member.dto.js';
 import { SetupTokens } from '../setup-tokens.js';
 
-export class InviteUser extends OrganizationStreamCommand {
+/** Inviting a user: a process over two streams (the address's reservation, then the organization). */
+export class InviteUser extends Command<CommandResult<OrganizationState>> {
   constructor(
-    organizationId: string,
+    readonly organizationId: string,
     readonly userId: string,
     readonly input: InviteUserDto,
-    readonly setupToken: { hash: string; ciphertext: string; expiresAt: string },
-    metadata: CommandMetadata,
+    readonly setupToken: SetupTokenRecord,
+    readonly metadata: CommandMetadata,
   ) {
-    super(organizationId, metadata);
-  }
-
-  toDomain(): MembershipCommand {
-    const { email, firstName, lastName, roles } = this.input;
-    return { type: 'InviteUser', data: { userId: this.userId, email, firstName, lastName, roles, setupToken: this.setupToken } };
-  }
-
-  override requestBody(): unknown {
-    // A retry carries a fresh token; the request is the same.
-    return { ...this.input };
+    super();
   }
 }
 
 /**
- * Reserves the email platform-wide, then appends the invitation to the organization.
- * The setup mail is not sent here: the mail reactor sends it from the event, so a
- * failed append never sends mail and a failed send never loses the invitation.
+ * Reserves the email platform-wide, then appends the invitation to the organization,
+ * and releases the address if that append fails. The setup mail is not sent here: the
+ * mail reactor sends it from the event, so a failed append never sends mail and a
+ * failed send never loses the invitation.
  */
 @CommandHandler(InviteUser)
-export class InviteUserHandler implements ICommandHandler<InviteUser> {
+export class InvitingUser implements ICommandHandler<InviteUser> {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
     private readonly reservations: EmailReservations,
   ) {}
 
-  async execute(command: InviteUser) {
-    const organization = await this.repository.load(organizationStreamName(command.organizationId), organizationDecider);
+  async execute({ organizationId, userId, input, setupToken, metadata }: InviteUser) {
+    const { email, firstName, lastName, roles } = input;
+    const command = { type: 'InviteUser' as const, data: { userId, email, firstName, lastName, roles, setupToken } };
+    const { streamName, decider } = organizationStream(organizationId);
+    const organization = await this.streams.load(streamName, decider);
     if (organization.state.status !== 'existing') throw organizationNotFound();
-    const retried = command.metadata.idempotencyKey !== undefined && organization.idempotency.has(command.metadata.idempotencyKey);
     // The organization's rules first (names, roles, email in the organization), so an
-    // invalid request reserves nothing: a failed request writes no event at all.
-    if (!retried) organizationDecider.decide(command.toDomain(), organization.state);
-    return this.reservations.holding(command.input.email, command.userId, command.organizationId, command.metadata, () => handleOrganizationCommand(this.repository, command));
+    // invalid request reserves nothing: a failed request writes no event at all. A
+    // retried request was decided already: its reservation is its own.
+    const retried = metadata.idempotencyKey !== undefined && organization.idempotency.has(metadata.idempotencyKey);
+    if (!retried) checkInvitation(command.data, organization.state);
+    // A retry carries a fresh token; the request is the same.
+    const invite = toOrganization(organizationId, command, metadata, { requestBody: { ...input } });
+    return this.reservations.holding(email, userId, organizationId, metadata, () => this.commands.execute(invite));
   }
 }
 

@@ -1,50 +1,44 @@
 import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { normalizeEmail, type CommandMetadata, type MembershipCommand } from '#domain';
+import { normalizeEmail, type CommandMetadata, type OrganizationState, type SetupTokenRecord } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
-import { handleOrganizationCommand, OrganizationStreamCommand } from '../../organizations/organization-command.js';
-import { EmailReservations } from '../email-reservations.js';
+import { EmailReservations } from '../../shared/email-reservations.js';
+import { toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
 import { ResendInvitationDto, UserWriteResponse } from '../member.dto.js';
 import { SetupTokens } from '../setup-tokens.js';
 import { ParseUserId } from '../user-id.js';
 
-export class ResendInvitation extends OrganizationStreamCommand {
+/** Sending a new invitation, perhaps to a corrected address: a process over the reservation streams and the organization. */
+export class ResendInvitation extends Command<CommandResult<OrganizationState>> {
   constructor(
-    organizationId: string,
+    readonly organizationId: string,
     readonly userId: string,
     readonly email: string | undefined,
-    readonly setupToken: { hash: string; ciphertext: string; expiresAt: string },
-    metadata: CommandMetadata,
+    readonly setupToken: SetupTokenRecord,
+    readonly metadata: CommandMetadata,
   ) {
-    super(organizationId, metadata);
-  }
-
-  toDomain(): MembershipCommand {
-    return { type: 'ResendInvitation', data: { userId: this.userId, ...(this.email ? { email: this.email } : {}), setupToken: this.setupToken } };
-  }
-
-  override requestBody(): unknown {
-    return { userId: this.userId, email: this.email };
+    super();
   }
 }
 
 /** A corrected email is reserved before the resend and the old one released after it. */
 @CommandHandler(ResendInvitation)
-export class ResendInvitationHandler implements ICommandHandler<ResendInvitation> {
+export class ResendingInvitation implements ICommandHandler<ResendInvitation> {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
     private readonly reservations: EmailReservations,
   ) {}
 
-  async execute(command: ResendInvitation) {
-    const { email, userId, organizationId, metadata } = command;
+  async execute({ organizationId, userId, email, setupToken, metadata }: ResendInvitation) {
+    const command = { type: 'ResendInvitation' as const, data: { userId, ...(email ? { email } : {}), setupToken } };
+    // A retry carries a fresh token; the request is the same.
+    const resend = toOrganization(organizationId, command, metadata, { requestBody: { userId, email } });
     if (email) await this.reservations.reserve(email, userId, organizationId, metadata);
     let result;
     try {
-      result = await handleOrganizationCommand(this.repository, command);
+      result = await this.commands.execute(resend);
     } catch (error) {
       if (email) await this.reservations.releaseQuietly(email, userId, metadata);
       throw error;

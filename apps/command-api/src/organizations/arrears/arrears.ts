@@ -1,43 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Param, Post } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { CommandMetadata, OrganizationCommand } from '#domain';
+import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
-import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
-
-export class MarkOrganizationInArrears extends OrganizationStreamCommand {
-  toDomain(): OrganizationCommand {
-    return { type: 'MarkOrganizationInArrears', data: { now: this.metadata.now } };
-  }
-  override requestBody(): unknown {
-    return { type: 'MarkOrganizationInArrears' };
-  }
-}
-
-export class ClearOrganizationArrears extends OrganizationStreamCommand {
-  toDomain(): OrganizationCommand {
-    return { type: 'ClearOrganizationArrears', data: {} };
-  }
-}
-
-@CommandHandler(MarkOrganizationInArrears)
-export class MarkOrganizationInArrearsHandler implements ICommandHandler<MarkOrganizationInArrears> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: MarkOrganizationInArrears) {
-    return handleOrganizationCommand(this.repository, command);
-  }
-}
-
-@CommandHandler(ClearOrganizationArrears)
-export class ClearOrganizationArrearsHandler implements ICommandHandler<ClearOrganizationArrears> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: ClearOrganizationArrears) {
-    return handleOrganizationCommand(this.repository, command);
-  }
-}
+import { toOrganization } from '../../shared/write/stream-command.js';
+import { WriteResponse } from '../../shared/write-response.js';
 
 class ArrearsResponse extends WriteResponse {
   inArrearsAt!: string | null;
@@ -58,7 +27,9 @@ export class ArrearsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ArrearsResponse })
   async mark(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
-    const result = await this.commands.execute(new MarkOrganizationInArrears(orgId, metadata));
+    // `now` differs on a retry; the request is the same.
+    const command = { type: 'MarkOrganizationInArrears' as const, data: { now: metadata.now } };
+    const result = await this.commands.execute(toOrganization(orgId, command, metadata, { requestBody: { type: command.type } }));
     return { id: orgId, revision: result.version, position: result.position, inArrearsAt: stateArrears(result.state) };
   }
 
@@ -67,7 +38,7 @@ export class ArrearsController {
   @HttpCode(200)
   @ApiOkResponse({ type: ArrearsResponse })
   async clear(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<ArrearsResponse> {
-    const result = await this.commands.execute(new ClearOrganizationArrears(orgId, metadata));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'ClearOrganizationArrears', data: {} }, metadata));
     return { id: orgId, revision: result.version, position: result.position, inArrearsAt: stateArrears(result.state) };
   }
 }

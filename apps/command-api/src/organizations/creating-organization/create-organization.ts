@@ -1,14 +1,14 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsDefined, IsOptional, IsString, MaxLength } from 'class-validator';
-import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '#domain';
+import { ORGANIZATION_RULES, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
 import { newId, uuidV5 } from '../../shared/ids.js';
 import { Meta } from '../../shared/request-context.js';
-import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
+import { WriteResponse } from '../../shared/write-response.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -32,36 +32,6 @@ export class CreateOrganizationDto {
   timeZone!: string;
 }
 
-export class CreateOrganization extends OrganizationStreamCommand {
-  constructor(
-    organizationId: string,
-    readonly input: CreateOrganizationDto,
-    metadata: CommandMetadata,
-  ) {
-    super(organizationId, metadata);
-  }
-
-  toDomain(): OrganizationCommand {
-    return {
-      type: 'CreateOrganization',
-      data: { organizationId: this.organizationId, name: this.input.name, description: this.input.description ?? null, timeZone: this.input.timeZone, now: this.metadata.now },
-    };
-  }
-
-  override requestBody(): unknown {
-    // `now` differs on a retry; the request is the same.
-    return { ...this.input };
-  }
-}
-
-@CommandHandler(CreateOrganization)
-export class CreateOrganizationHandler implements ICommandHandler<CreateOrganization> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: CreateOrganization) {
-    return handleOrganizationCommand(this.repository, command);
-  }
-}
-
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('organizations')
@@ -76,7 +46,9 @@ export class CreateOrganizationController {
   async create(@Body() body: CreateOrganizationDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
     // With an Idempotency-Key the id is derived from it, so a retry targets the same stream.
     const id = metadata.idempotencyKey ? uuidV5(`organization:${metadata.actor.id}:${metadata.idempotencyKey}`) : newId();
-    const result = await this.commands.execute(new CreateOrganization(id, body, metadata));
+    const command = { type: 'CreateOrganization' as const, data: { organizationId: id, name: body.name, description: body.description ?? null, timeZone: body.timeZone, now: metadata.now } };
+    // `now` differs on a retry; the request is the same.
+    const result = await this.commands.execute(toOrganization(id, command, metadata, { requestBody: { ...body } }));
     return { id, revision: result.version, position: result.position };
   }
 }

@@ -1,14 +1,15 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationCommand } from '#domain';
+import { ORGANIZATION_RULES, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
+import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
 import { PatchField, sentFields } from '../../shared/validation.js';
-import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
+import { WriteResponse } from '../../shared/write-response.js';
 
 /**
  * A JSON Merge Patch (RFC 7396) of the organization's settings: absent fields stay as
@@ -35,30 +36,6 @@ export class EditOrganizationDto {
   timeZone?: string;
 }
 
-export class EditOrganization extends OrganizationStreamCommand {
-  constructor(
-    organizationId: string,
-    readonly input: EditOrganizationDto,
-    metadata: CommandMetadata,
-    expectedRevision?: number,
-  ) {
-    super(organizationId, metadata, expectedRevision);
-  }
-
-  toDomain(): OrganizationCommand {
-    const { name, description, timeZone } = this.input;
-    return { type: 'UpdateOrganizationSettings', data: sentFields({ name, description, timeZone }) };
-  }
-}
-
-@CommandHandler(EditOrganization)
-export class EditOrganizationHandler implements ICommandHandler<EditOrganization> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: EditOrganization) {
-    return handleOrganizationCommand(this.repository, command);
-  }
-}
-
 @ApiTags('organizations')
 @ApiBearerAuth()
 @Controller('organizations')
@@ -79,7 +56,9 @@ export class EditOrganizationController {
     @Meta() metadata: CommandMetadata,
     @Headers('if-match') ifMatch?: string,
   ): Promise<WriteResponse> {
-    const result = await this.commands.execute(new EditOrganization(orgId, body, metadata, parseIfMatch(ifMatch)));
+    const { name, description, timeZone } = body;
+    const command = { type: 'UpdateOrganizationSettings' as const, data: sentFields({ name, description, timeZone }) };
+    const result = await this.commands.execute(toOrganization(orgId, command, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: orgId, revision: result.version, position: result.position };
   }
 }

@@ -1,55 +1,21 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Req, Res } from '@nestjs/common';
-import { CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { detectLogoFormat, LOGO_MAX_BYTES, organizationDecider, organizationStreamName, type CommandMetadata, type LogoRef, type OrganizationCommand } from '#domain';
+import { detectLogoFormat, LOGO_MAX_BYTES, type CommandMetadata } from '#domain';
 import { getOrganizationLogo, LOGO_EXTENSION } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { Public, RequirePermission } from '../../auth/permissions.decorator.js';
-import { AggregateRepository, parseIfMatch } from '../../shared/aggregate-repository.js';
+import { parseIfMatch } from '../../shared/etag.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
 import { BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
-import { handleOrganizationCommand, OrganizationStreamCommand, WriteResponse } from '../organization-command.js';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
+import { WriteResponse } from '../../shared/write-response.js';
 import type { BlobStore } from './blob-store.js';
 import { LOGO_MAX_INPUT_SIDE, LogoRejected, normalizeLogo } from './normalize-logo.js';
-
-export class ChangeOrganizationLogo extends OrganizationStreamCommand {
-  constructor(
-    organizationId: string,
-    readonly logo: LogoRef,
-    metadata: CommandMetadata,
-    expectedRevision?: number,
-  ) {
-    super(organizationId, metadata, expectedRevision);
-  }
-  toDomain(): OrganizationCommand {
-    return { type: 'ChangeOrganizationLogo', data: { logo: this.logo } };
-  }
-}
-
-export class RemoveOrganizationLogo extends OrganizationStreamCommand {
-  toDomain(): OrganizationCommand {
-    return { type: 'RemoveOrganizationLogo', data: {} };
-  }
-}
-
-@CommandHandler(ChangeOrganizationLogo)
-export class ChangeOrganizationLogoHandler implements ICommandHandler<ChangeOrganizationLogo> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: ChangeOrganizationLogo) {
-    return handleOrganizationCommand(this.repository, command);
-  }
-}
-
-@CommandHandler(RemoveOrganizationLogo)
-export class RemoveOrganizationLogoHandler implements ICommandHandler<RemoveOrganizationLogo> {
-  constructor(private readonly repository: AggregateRepository) {}
-  execute(command: RemoveOrganizationLogo) {
-    return handleOrganizationCommand(this.repository, command);
-  }
-}
 
 /** Reads the raw body up to `limit` bytes; beyond it answers 413 without reading the rest. */
 async function readBody(request: Request, limit: number): Promise<Buffer> {
@@ -69,7 +35,7 @@ async function readBody(request: Request, limit: number): Promise<Buffer> {
 }
 
 const tooLarge = (limit: number) =>
-  new ProblemException(413, 'logo-too-large', `The logo must be at most ${limit / (1024 * 1024)} MiB`, { maxBytes: limit });
+  new ProblemException('logo-too-large', `The logo must be at most ${limit / (1024 * 1024)} MiB`, { maxBytes: limit });
 
 /**
  * Logos are not secret (a setup page shows them to whoever holds a link), so they are
@@ -90,7 +56,7 @@ export class PublicLogoController {
     const bytes = match ? await this.blobs.get(match[1]) : null;
     // The bytes decide the type; an extension that does not name it is not this logo.
     const contentType = bytes ? detectLogoFormat(bytes) : null;
-    if (!bytes || !contentType || LOGO_EXTENSION[contentType] !== match![2]) throw new ProblemException(404, 'logo-not-found', 'No such logo');
+    if (!bytes || !contentType || LOGO_EXTENSION[contentType] !== match![2]) throw new ProblemException('logo-not-found', 'No such logo');
     response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
     response.setHeader('ETag', `"${match![1]}"`);
     response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
@@ -104,7 +70,7 @@ export class PublicLogoController {
 export class OrganizationLogoController {
   constructor(
     private readonly commands: CommandBus,
-    private readonly repository: AggregateRepository,
+    private readonly streams: StreamCache,
     @Inject(BLOB_STORE) private readonly blobs: BlobStore,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
   ) {}
@@ -127,25 +93,26 @@ export class OrganizationLogoController {
   ): Promise<WriteResponse> {
     const expectedRevision = parseIfMatch(ifMatch);
     // The organization must exist before a byte is stored; its stream is the authority.
-    const organization = await this.repository.load(organizationStreamName(orgId), organizationDecider);
+    const { streamName, decider } = organizationStream(orgId);
+    const organization = await this.streams.load(streamName, decider);
     if (organization.state.status !== 'existing') throw organizationNotFound();
     const bytes = await readBody(request, LOGO_MAX_BYTES);
-    if (bytes.length === 0) throw new ProblemException(400, 'logo-missing', 'Send the image as the request body');
+    if (bytes.length === 0) throw new ProblemException('logo-missing', 'Send the image as the request body');
     const contentType = detectLogoFormat(bytes);
     if (!contentType)
-      throw new ProblemException(415, 'unsupported-logo-format', 'The logo must be a JPEG, PNG, WebP, BMP or TIFF image', {
+      throw new ProblemException('unsupported-logo-format', 'The logo must be a JPEG, PNG, WebP, BMP or TIFF image', {
         supported: ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff'],
       });
     let normalized: Awaited<ReturnType<typeof normalizeLogo>>;
     try {
       normalized = await normalizeLogo(bytes, contentType);
     } catch (error) {
-      if (error instanceof LogoRejected) throw new ProblemException(400, error.code, error.message, { maxSide: LOGO_MAX_INPUT_SIDE });
+      if (error instanceof LogoRejected) throw new ProblemException(error.code, error.message, { maxSide: LOGO_MAX_INPUT_SIDE });
       throw error;
     }
     const sha256 = await this.blobs.put(normalized.bytes);
     const logo = { sha256, contentType: normalized.contentType, size: normalized.bytes.length };
-    const result = await this.commands.execute(new ChangeOrganizationLogo(orgId, logo, metadata, expectedRevision));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'ChangeOrganizationLogo', data: { logo } }, metadata, { expectedRevision }));
     return { id: orgId, revision: result.version, position: result.position };
   }
 
@@ -154,7 +121,7 @@ export class OrganizationLogoController {
   async download(@Param('orgId') orgId: string, @Res() response: Response, @Headers('if-none-match') ifNoneMatch?: string): Promise<void> {
     const logo = await getOrganizationLogo(this.readStore, orgId);
     if (logo === undefined) throw organizationNotFound();
-    if (logo === null) throw new ProblemException(404, 'logo-not-found', 'This organization has no logo');
+    if (logo === null) throw new ProblemException('logo-not-found', 'This organization has no logo');
     const etag = `"${logo.sha256}"`;
     response.setHeader('ETag', etag);
     response.setHeader('Cache-Control', 'private, max-age=300');
@@ -164,7 +131,7 @@ export class OrganizationLogoController {
       return;
     }
     const bytes = await this.blobs.get(logo.sha256);
-    if (!bytes) throw new ProblemException(404, 'logo-not-found', 'The logo file is missing');
+    if (!bytes) throw new ProblemException('logo-not-found', 'The logo file is missing');
     response.status(200).type(logo.contentType).send(bytes);
   }
 
@@ -173,7 +140,7 @@ export class OrganizationLogoController {
   @HttpCode(200)
   @ApiOkResponse({ type: WriteResponse })
   async remove(@Param('orgId') orgId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
-    const result = await this.commands.execute(new RemoveOrganizationLogo(orgId, metadata, parseIfMatch(ifMatch)));
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'RemoveOrganizationLogo', data: {} }, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: orgId, revision: result.version, position: result.position };
   }
 }

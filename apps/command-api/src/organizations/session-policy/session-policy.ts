@@ -4,10 +4,10 @@ import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swag
 import { IsDefined, IsInt } from 'class-validator';
 import { SESSION_POLICY_BOUNDS, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { MembershipStreamCommand } from '../../members/member-command.js';
-import { parseIfMatch } from '../../shared/aggregate-repository.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
+import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
-import { WriteResponse } from '../organization-command.js';
+import { WriteResponse } from '../../shared/write-response.js';
 
 export class SessionPolicyDto {
   @ApiProperty({ minimum: SESSION_POLICY_BOUNDS.idleMin, maximum: SESSION_POLICY_BOUNDS.idleMax, example: 60, description: 'Minutes without a request after which a session ends' })
@@ -33,7 +33,7 @@ export class SessionPolicyController {
   @ApiOkResponse({ type: WriteResponse })
   async set(@Param('orgId') orgId: string, @Body() body: SessionPolicyDto, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const result = await this.commands.execute(
-      new MembershipStreamCommand(orgId, { type: 'SetSessionPolicy', data: { idleTimeoutMinutes: body.idleTimeoutMinutes, absoluteTimeoutHours: body.absoluteTimeoutHours } }, metadata, parseIfMatch(ifMatch)),
+      toOrganization(orgId, { type: 'SetSessionPolicy', data: { idleTimeoutMinutes: body.idleTimeoutMinutes, absoluteTimeoutHours: body.absoluteTimeoutHours } }, metadata, { expectedRevision: parseIfMatch(ifMatch) }),
     );
     return { id: orgId, revision: result.version, position: result.position };
   }

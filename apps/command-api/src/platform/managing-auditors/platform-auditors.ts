@@ -3,9 +3,11 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { InvitationEmail, PersonNamesDto } from '../../members/member.dto.js';
 import { PLATFORM_STREAM, platformDecider, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { EmailReservations } from '../../members/email-reservations.js';
+import { EmailReservations } from '../../shared/email-reservations.js';
 import { SetupTokens } from '../../members/setup-tokens.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../../shared/write/stream-command.js';
 import { newId, uuidV5 } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
@@ -15,7 +17,7 @@ export class InvitePlatformAuditorDto extends PersonNamesDto {
   email!: string;
 }
 
-const auditorNotFound = () => new ProblemException(404, 'platform-auditor-not-found', 'No such platform auditor');
+const auditorNotFound = () => new ProblemException('platform-auditor-not-found', 'No such platform auditor');
 const ParseAuditorId = new ParseUUIDPipe({ exceptionFactory: () => auditorNotFound() });
 
 /**
@@ -28,7 +30,8 @@ const ParseAuditorId = new ParseUUIDPipe({ exceptionFactory: () => auditorNotFou
 @Controller('platform/auditors')
 export class PlatformAuditorsController {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
     private readonly reservations: EmailReservations,
     private readonly tokens: SetupTokens,
   ) {}
@@ -36,7 +39,7 @@ export class PlatformAuditorsController {
   @Get()
   @RequirePermission('platform:auditors')
   async list() {
-    const { state } = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    const { state } = await this.streams.load(PLATFORM.streamName, PLATFORM.decider);
     return { items: state.auditors.map(({ id, email, firstName, lastName, status }) => ({ id, email, firstName, lastName, status })), total: state.auditors.length };
   }
 
@@ -47,11 +50,11 @@ export class PlatformAuditorsController {
     const auditorId = metadata.idempotencyKey ? uuidV5(`platform-auditor:${metadata.idempotencyKey}`) : newId();
     const command = { type: 'InvitePlatformAuditor' as const, data: { auditorId, ...body, setupToken: this.tokens.issue(metadata.now) } };
     // The platform's own rules first, so an invalid request reserves nothing.
-    const platform = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    const platform = await this.streams.load(PLATFORM.streamName, PLATFORM.decider);
     const retried = metadata.idempotencyKey !== undefined && platform.idempotency.has(metadata.idempotencyKey);
     if (!retried) platformDecider.decide(command, platform.state);
     const result = await this.reservations.holding(body.email, auditorId, null, metadata, () =>
-      this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command, metadata, organizationId: null, requestBody: body }),
+      this.commands.execute(toPlatform(command, metadata, { requestBody: body })),
     );
     return { id: auditorId, revision: result.version, position: result.position };
   }
@@ -60,10 +63,10 @@ export class PlatformAuditorsController {
   @Delete(':auditorId')
   @RequirePermission('platform:auditors')
   async remove(@Param('auditorId', ParseAuditorId) auditorId: string, @Meta() metadata: CommandMetadata) {
-    const { state } = await this.repository.load(PLATFORM_STREAM, platformDecider);
+    const { state } = await this.streams.load(PLATFORM.streamName, PLATFORM.decider);
     const auditor = state.auditors.find((a) => a.id === auditorId);
     if (!auditor) throw auditorNotFound();
-    const result = await this.repository.handle({ streamName: PLATFORM_STREAM, decider: platformDecider, command: { type: 'RemovePlatformAuditor', data: { auditorId } }, metadata, organizationId: null });
+    const result = await this.commands.execute(toPlatform({ type: 'RemovePlatformAuditor', data: { auditorId } }, metadata));
     await this.reservations.releaseQuietly(auditor.email, auditorId, metadata);
     return { id: auditorId, revision: result.version, position: result.position };
   }

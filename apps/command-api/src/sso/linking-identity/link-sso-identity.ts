@@ -5,7 +5,7 @@ import { IsDefined, IsString, IsUUID, MaxLength, MinLength } from 'class-validat
 import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ParseUserId } from '../../members/user-id.js';
-import { MembershipStreamCommand } from '../../members/member-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { UserWriteResponse } from '../../members/member.dto.js';
 import { Meta } from '../../shared/request-context.js';
 
@@ -41,7 +41,7 @@ export class LinkSsoIdentityController {
   @HttpCode(200)
   async link(@Param('orgId') orgId: string, @Param('userId', ParseUserId) userId: string, @Body() body: LinkSsoIdentityDto, @Meta() metadata: CommandMetadata): Promise<UserWriteResponse> {
     const result = await this.commands.execute(
-      new MembershipStreamCommand(orgId, { type: 'LinkSsoIdentity', data: { providerId: body.providerId, subject: body.subject, userId, email: null } }, metadata),
+      toOrganization(orgId, { type: 'LinkSsoIdentity', data: { providerId: body.providerId, subject: body.subject, userId, email: null } }, metadata),
     );
     return { id: userId, revision: result.version, position: result.position };
   }

@@ -8,11 +8,11 @@ import { SSO_PROVIDERS, type SsoProviderDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import type { AppConfig } from '../../config.js';
-import { MembershipStreamCommand } from '../../members/member-command.js';
-import { WriteResponse } from '../../organizations/organization-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
+import { WriteResponse } from '../../shared/write-response.js';
 import { PageField, PageSizeField } from '../../shared/paging.js';
 import type { PageSize } from '#read-models';
-import { parseIfMatch } from '../../shared/aggregate-repository.js';
+import { parseIfMatch } from '../../shared/etag.js';
 import { newId } from '../../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
@@ -162,11 +162,10 @@ export class ManageSsoProvidersController {
     if (!organization) throw organizationNotFound();
     // Provider ids are unique across organizations: the sign-in routes name the provider only.
     const existing = await this.readStore.collection<SsoProviderDocument>(SSO_PROVIDERS).findOne({ _id: providerId });
-    if (existing) throw new ProblemException(409, 'sso-provider-already-exists', 'An SSO provider with this id already exists');
+    if (existing) throw new ProblemException('sso-provider-already-exists', 'An SSO provider with this id already exists');
     const secret = body.protocol === 'oidc' && body.clientSecret?.trim() ? this.secrets.seal(body.clientSecret.trim()) : null;
-    const result = await this.commands.execute(
-      new MembershipStreamCommand(body.organizationId, { type: 'AddSsoProvider', data: { providerId, input: inputOf(body), clientSecretCiphertext: secret } }, metadata),
-    );
+    const command = { type: 'AddSsoProvider' as const, data: { providerId, input: inputOf(body), clientSecretCiphertext: secret } };
+    const result = await this.commands.execute(toOrganization(body.organizationId, command, metadata, { requestBody: withoutSealedSecret(command) }));
     return { id: providerId, revision: result.version, position: result.position };
   }
 
@@ -181,9 +180,8 @@ export class ManageSsoProvidersController {
   ): Promise<WriteResponse> {
     const { organizationId } = await this.providers.document(id);
     const secret = body.clientSecret?.trim() ? this.secrets.seal(body.clientSecret.trim()) : null;
-    const result = await this.commands.execute(
-      new MembershipStreamCommand(organizationId, { type: 'UpdateSsoProvider', data: { providerId: id, input: inputOf(body), clientSecretCiphertext: secret } }, metadata, parseIfMatch(ifMatch)),
-    );
+    const command = { type: 'UpdateSsoProvider' as const, data: { providerId: id, input: inputOf(body), clientSecretCiphertext: secret } };
+    const result = await this.commands.execute(toOrganization(organizationId, command, metadata, { expectedRevision: parseIfMatch(ifMatch), requestBody: withoutSealedSecret(command) }));
     return { id, revision: result.version, position: result.position };
   }
 
@@ -193,7 +191,12 @@ export class ManageSsoProvidersController {
   @HttpCode(200)
   async remove(@Param('id', ParseProviderId) id: string, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const { organizationId } = await this.providers.document(id);
-    const result = await this.commands.execute(new MembershipStreamCommand(organizationId, { type: 'RemoveSsoProvider', data: { providerId: id } }, metadata, parseIfMatch(ifMatch)));
+    const result = await this.commands.execute(toOrganization(organizationId, { type: 'RemoveSsoProvider', data: { providerId: id } }, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id, revision: result.version, position: result.position };
   }
+}
+
+/** A sealed secret differs on every retry (a fresh IV): whether one was sent is what identifies the request. */
+function withoutSealedSecret<C extends { data: { clientSecretCiphertext: string | null } }>(command: C) {
+  return { ...command, data: { ...command.data, clientSecretCiphertext: command.data.clientSecretCiphertext !== null } };
 }

@@ -105,7 +105,7 @@ export class OidcSignIn {
       })
       .catch((error: unknown) => {
         this.configurations.delete(provider.id);
-        throw refuse('sso-provider-unreachable', `The identity provider's discovery failed: ${describe(error)}`, 502);
+        throw refuse('sso-provider-unreachable', `The identity provider's discovery failed: ${describe(error)}`);
       });
     this.configurations.set(provider.id, { key, at: Date.now(), configuration });
     return configuration;

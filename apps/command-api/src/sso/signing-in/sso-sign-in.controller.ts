@@ -10,7 +10,7 @@ import { findAccountByEmail } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { LoginResponse } from '../../auth/auth.dto.js';
 import { Public } from '../../auth/permissions.decorator.js';
-import { MembershipStreamCommand } from '../../members/member-command.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { sha256Hex } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
@@ -82,7 +82,7 @@ function boundTo(req: Request, pending: BrowserBinding): boolean {
 
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
 
-const stateInvalid = () => new ProblemException(400, 'sso-state-invalid', 'This sign-in was not started here, has expired or was already finished; start again');
+const stateInvalid = () => new ProblemException('sso-state-invalid', 'This sign-in was not started here, has expired or was already finished; start again');
 
 /** Adds `key=value` to a return URL, keeping what it already carries. */
 function withParam(returnTo: string, key: string, value: string): string {
@@ -149,7 +149,7 @@ export class SsoSignInController {
   ) {
     const returnTo = this.signIn.allowedReturnTo(returnToParam).toString();
     if (typeof codeChallenge !== 'string' || !CODE_CHALLENGE.test(codeChallenge))
-      throw new ProblemException(400, 'validation-failed', 'codeChallenge must be the S256 PKCE challenge of a verifier the client keeps', {
+      throw new ProblemException('validation-failed', 'codeChallenge must be the S256 PKCE challenge of a verifier the client keeps', {
         errors: [{ field: 'codeChallenge', message: 'codeChallenge must be 43 base64url characters (S256)' }],
       });
     const binding = randomBytes(32).toString('base64url');
@@ -181,7 +181,7 @@ export class SsoSignInController {
     if ((await this.oneTime.take('oidc-state', state)) === null) throw stateInvalid();
     res.clearCookie(BINDING_COOKIE, BINDING_COOKIE_OPTIONS);
     await this.backToUi(res, pending.returnTo, providerId, async () => {
-      if (idpError !== undefined) throw new ProblemException(403, 'sso-provider-error', `The identity provider refused the sign-in (${String(idpError).slice(0, 100)})`);
+      if (idpError !== undefined) throw new ProblemException('sso-provider-error', `The identity provider refused the sign-in (${String(idpError).slice(0, 100)})`);
       const { provider } = await this.signIn.usable(providerId, 'oidc');
       const query = req.originalUrl.slice(req.originalUrl.indexOf('?') + 1);
       const identity = await this.oidc.finish(provider, query, pending, state);
@@ -226,14 +226,14 @@ export class SsoSignInController {
     if (!landing) throw stateInvalid();
     await this.backToUi(res, landing, providerId, async () => {
       const identity = await this.saml.verify(req, res, provider, true);
-      if (!identity.email) throw new ProblemException(403, 'sso-email-not-verified', 'The identity provider did not assert an email address');
+      if (!identity.email) throw new ProblemException('sso-email-not-verified', 'The identity provider did not assert an email address');
       // The actor is the person the provider vouched for, when they are a member (by the
       // linked subject, or by their exact address); otherwise the request stays anonymous.
       const metadata = commandMetadataFrom(req);
       const member = this.signIn.memberFor(organization, providerId, identity);
       const actor = member ? { id: member.id, kind: 'member' as const, email: member.email, roles: [...member.roles] } : metadata.actor;
       await this.commands.execute(
-        new MembershipStreamCommand(organization.id, { type: 'RecordIdpInitiatedSignIn', data: { providerId, subject: identity.subject, email: identity.email } }, { ...metadata, actor }),
+        toOrganization(organization.id, { type: 'RecordIdpInitiatedSignIn', data: { providerId, subject: identity.subject, email: identity.email } }, { ...metadata, actor }),
       );
       res.redirect(302, withParam(landing, 'idpInitiated', providerId));
     });

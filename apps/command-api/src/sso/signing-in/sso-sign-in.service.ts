@@ -6,10 +6,9 @@ import {
   emailDomainAllowed,
   emailKey,
   sameEmailForLinking,
-  organizationDecider,
-  organizationStreamName,
   ssoIdentityKey,
   type CommandMetadata,
+  type ErrorCode,
   type Member,
   type OrganizationState,
   type SsoProvider,
@@ -17,10 +16,11 @@ import {
 import { deactivated, suspended } from '../../auth/auth.guard.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import type { AppConfig } from '../../config.js';
-import { MembershipStreamCommand } from '../../members/member-command.js';
-import { AggregateRepository } from '../../shared/aggregate-repository.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { organizationStream } from '../../shared/write/stream-command.js';
 import { sha256Hex } from '../../shared/ids.js';
-import { ProblemException } from '../../shared/problem.js';
+import { ProblemException, SignInRefused } from '../../shared/problem.js';
 import { APP_CONFIG, APP_LOGGER, ONE_TIME_STORE } from '../../shared/tokens.js';
 import type { OneTimeStore } from '../one-time-store.js';
 import { SsoProviders } from '../sso-providers.js';
@@ -33,10 +33,10 @@ export interface VerifiedIdentity {
 }
 
 /** Why a sign-in was refused: a stable code the UI receives (`?error=`), or a problem response. */
-export const refuse = (code: string, detail: string, status = 403) => new ProblemException(status, code, detail);
+export const refuse = (code: ErrorCode, detail: string) => new SignInRefused(code, detail);
 
 const CODE_TTL_MS = 60_000;
-const codeInvalid = () => new ProblemException(400, 'sso-code-invalid', 'This sign-in code is invalid, expired or already used');
+const codeInvalid = () => new ProblemException('sso-code-invalid', 'This sign-in code is invalid, expired or already used');
 /** How long a started sign-in may take at the identity provider. */
 export const PENDING_SIGN_IN_TTL_MS = 10 * 60_000;
 type ExistingOrganization = Extract<OrganizationState, { status: 'existing' }>;
@@ -50,7 +50,7 @@ type ExistingOrganization = Extract<OrganizationState, { status: 'existing' }>;
 export class SsoSignIn {
   constructor(
     private readonly providers: SsoProviders,
-    private readonly repository: AggregateRepository,
+    private readonly streams: StreamCache,
     private readonly commands: CommandBus,
     private readonly sessions: SessionsService,
     @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
@@ -71,7 +71,7 @@ export class SsoSignIn {
   /** `returnTo` must be one of the allowed UI URLs (same origin, under the same path). */
   allowedReturnTo(returnTo: unknown): URL {
     const invalid = () =>
-      new ProblemException(400, 'invalid-return-to', 'returnTo must be a URL of an allowed sign-in page', { errors: [{ field: 'returnTo', message: 'returnTo is not an allowed URL' }] });
+      new ProblemException('invalid-return-to', 'returnTo must be a URL of an allowed sign-in page', { errors: [{ field: 'returnTo', message: 'returnTo is not an allowed URL' }] });
     if (typeof returnTo !== 'string' || !URL.canParse(returnTo)) throw invalid();
     const url = new URL(returnTo);
     if (url.username || url.password || !/^https?:$/.test(url.protocol)) throw invalid();
@@ -90,7 +90,7 @@ export class SsoSignIn {
   /** A provider that can be used to sign in now, with the protocol the route expects (if it expects one). */
   async usable(providerId: string, protocol?: SsoProvider['protocol']) {
     const found = await this.providers.current(providerId);
-    if (protocol && found.provider.protocol !== protocol) throw refuse('sso-provider-not-found', 'No such SSO provider', 404);
+    if (protocol && found.provider.protocol !== protocol) throw refuse('sso-provider-not-found', 'No such SSO provider');
     if (!found.provider.enabled) throw refuse('sso-provider-disabled', 'This sign-in provider is disabled');
     return found;
   }
@@ -118,7 +118,7 @@ export class SsoSignIn {
     this.admit(organization, member);
     if (link) {
       await this.commands.execute(
-        new MembershipStreamCommand(
+        toOrganization(
           organization.id,
           { type: 'LinkSsoIdentity', data: { providerId, subject: identity.subject, userId: member.id, email: identity.email } },
           { ...metadata, actor: { id: member.id, kind: 'member', email: member.email, roles: [...member.roles] } },
@@ -139,7 +139,7 @@ export class SsoSignIn {
     const { organizationId, userId, codeChallenge } = JSON.parse(raw) as { organizationId: string; userId: string; codeChallenge: string };
     // PKCE (RFC 7636, S256): only the client that started the sign-in knows the verifier.
     if (!codeVerifier || createHash('sha256').update(codeVerifier).digest('base64url') !== codeChallenge) throw codeInvalid();
-    const { state } = await this.repository.load(organizationStreamName(organizationId), organizationDecider);
+    const { state } = await this.streams.current(organizationStream(organizationId));
     const member = state.status === 'existing' ? state.members.get(userId) : undefined;
     if (state.status !== 'existing' || !member) throw codeInvalid();
     this.admit(state, member);
@@ -172,7 +172,7 @@ export class SsoSignIn {
    */
   private admit(organization: ExistingOrganization, member: Member): void {
     if (member.status === 'deactivated') throw deactivated();
-    if (member.status !== 'active') throw new ProblemException(401, 'invalid-credentials', 'This account cannot sign in');
+    if (member.status !== 'active') throw new ProblemException('invalid-credentials', 'This account cannot sign in');
     if (organization.inArrearsAt) throw suspended();
   }
 }

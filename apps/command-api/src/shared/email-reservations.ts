@@ -1,23 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import {
-  DomainError,
-  emailReservationDecider,
-  normalizeEmail,
-  organizationDecider,
-  organizationStreamName,
-  PLATFORM_STREAM,
-  platformDecider,
-  type CommandMetadata,
-} from '#domain';
-import { AggregateRepository } from '../shared/aggregate-repository.js';
-import { uuidV5 } from '../shared/ids.js';
-import { APP_LOGGER } from '../shared/tokens.js';
+import { DomainError, normalizeEmail, type CommandMetadata } from '#domain';
+import { APP_LOGGER } from './tokens.js';
+import { StreamCache } from './write/stream-cache.js';
+import { emailReservationStream, organizationStream, PLATFORM, toEmailReservation } from './write/stream-command.js';
 
 /** A reservation younger than this may belong to a request still on its way to the organization stream. */
 const RECLAIM_AFTER_MS = 5 * 60_000;
-
-export const emailStreamName = (email: string): string => `email-${uuidV5(`email:${normalizeEmail(email)}`)}`;
 
 /**
  * Platform-wide unique emails, across organization streams. Reserve before the
@@ -29,37 +19,32 @@ export const emailStreamName = (email: string): string => `email-${uuidV5(`email
 @Injectable()
 export class EmailReservations {
   constructor(
-    private readonly repository: AggregateRepository,
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   async reserve(email: string, ownerId: string, organizationId: string | null, metadata: CommandMetadata): Promise<void> {
-    const streamName = emailStreamName(email);
-    const base = { streamName, decider: emailReservationDecider, metadata, organizationId, requestBody: { email: normalizeEmail(email), ownerId } };
+    const { streamName, decider } = emailReservationStream(email);
+    // `now` differs on a retry; the address and its owner are the request.
+    const options = { requestBody: { email: normalizeEmail(email), ownerId } };
     try {
-      await this.repository.handle({ ...base, command: { type: 'ReserveEmail', data: { email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } } });
+      await this.commands.execute(toEmailReservation(email, organizationId, { type: 'ReserveEmail', data: { email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } }, metadata, options));
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'email-already-in-use')) throw error;
-      const reservation = (await this.repository.load(streamName, emailReservationDecider)).state;
+      const reservation = (await this.streams.load(streamName, decider)).state;
       if (reservation.status !== 'reserved') throw error;
       const inFlight = Date.parse(metadata.now) - Date.parse(reservation.reservedAt) < RECLAIM_AFTER_MS;
       if (inFlight || (await this.holderExists(reservation.ownerId, reservation.organizationId, email))) throw error;
       this.logger.warn({ streamName, staleOwnerId: reservation.ownerId }, 'reclaiming an email reservation whose holder does not exist');
-      await this.repository.handle({
-        ...base,
-        command: { type: 'ReclaimEmail', data: { staleOwnerId: reservation.ownerId, email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } },
-      });
+      await this.commands.execute(
+        toEmailReservation(email, organizationId, { type: 'ReclaimEmail', data: { staleOwnerId: reservation.ownerId, email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } }, metadata, options),
+      );
     }
   }
 
   async release(email: string, ownerId: string, metadata: CommandMetadata): Promise<void> {
-    await this.repository.handle({
-      streamName: emailStreamName(email),
-      decider: emailReservationDecider,
-      command: { type: 'ReleaseEmail', data: { ownerId } },
-      metadata,
-      organizationId: null,
-    });
+    await this.commands.execute(toEmailReservation(email, null, { type: 'ReleaseEmail', data: { ownerId } }, metadata));
   }
 
   /**
@@ -85,10 +70,11 @@ export class EmailReservations {
 
   private async holderExists(ownerId: string, organizationId: string | null, email: string): Promise<boolean> {
     if (organizationId === null) {
-      const platform = (await this.repository.load(PLATFORM_STREAM, platformDecider)).state;
+      const platform = (await this.streams.load(PLATFORM.streamName, PLATFORM.decider)).state;
       return platform.superAdmins.some((s) => s.id === ownerId) || platform.auditors.some((a) => a.id === ownerId);
     }
-    const organization = (await this.repository.load(organizationStreamName(organizationId), organizationDecider)).state;
+    const { streamName, decider } = organizationStream(organizationId);
+    const organization = (await this.streams.load(streamName, decider)).state;
     if (organization.status !== 'existing') return false;
     const member = organization.members.get(ownerId);
     return !!member && normalizeEmail(member.email) === normalizeEmail(email);

@@ -1,0 +1,116 @@
+import { Command } from '@nestjs/cqrs';
+import {
+  accessStreamName,
+  dataAccessDecider,
+  emailReservationDecider,
+  normalizeEmail,
+  organizationDecider,
+  organizationStreamName,
+  PLATFORM_STREAM,
+  platformDecider,
+  resourceVersionOf,
+  type CommandMetadata,
+  type Decider,
+  type DomainEvent,
+  type EmailReservationCommand,
+  type OrganizationCommand,
+  type OrganizationState,
+  type PlatformCommand,
+  type PlatformState,
+  type EmailReservationState,
+  type DataAccessCommand,
+  type DataAccessState,
+  PLATFORM_ID,
+} from '#domain';
+import { uuidV5 } from '../ids.js';
+
+/** What every command answers: the stream's new revision and the log position of its last event. */
+export interface CommandResult<State = unknown> {
+  revision: number;
+  /** The version of the resource the command was about (its ETag), when it still exists; else the stream's revision. */
+  version: number;
+  position: number;
+  state: State;
+  /** Events this call appended; empty when nothing changed or when an idempotent retry was answered. */
+  appended: DomainEvent[];
+}
+
+/** Where a command is decided: its stream, the stream's decider, and whose the stream is. */
+export interface StreamOf<C, S> {
+  streamName: string;
+  decider: Decider<C, DomainEvent, S>;
+  /** The organization the stream belongs to (event metadata, audit), or null for platform streams. */
+  organizationId: string | null;
+  /**
+   * Which resource a command is about, as a reader of its version in a state (an
+   * organization profile, a user, a class). Without it the stream's revision stands for
+   * the version.
+   */
+  versionOf?: (command: C) => (state: S) => number | undefined;
+}
+
+export interface StreamCommandOptions {
+  /** The version the client last saw (If-Match); a mismatch is a 412, never a retry. */
+  expectedRevision?: number;
+  /**
+   * What identifies the request for its Idempotency-Key, when the command holds values
+   * that differ on every retry (a fresh setup token, `now`, a sealed secret's IV).
+   */
+  requestBody?: unknown;
+}
+
+/**
+ * The one write command: a domain command for one stream. Every write, from a
+ * controller, a service or a process, is one of these on the command bus, handled by
+ * StreamCommandHandler (load, decide, append at the revision read, retry conflicts).
+ */
+export class StreamCommand<C = unknown, S = unknown> extends Command<CommandResult<S>> {
+  constructor(
+    readonly stream: StreamOf<C, S>,
+    readonly command: C,
+    readonly metadata: CommandMetadata,
+    readonly options: StreamCommandOptions = {},
+  ) {
+    super();
+  }
+}
+
+// ---- The streams of this service ------------------------------------------------------
+export const organizationStream = (organizationId: string): StreamOf<OrganizationCommand, OrganizationState> => ({
+  streamName: organizationStreamName(organizationId),
+  decider: organizationDecider as Decider<OrganizationCommand, DomainEvent, OrganizationState>,
+  organizationId,
+  versionOf: resourceVersionOf,
+});
+
+export const PLATFORM: StreamOf<PlatformCommand, PlatformState> = {
+  streamName: PLATFORM_STREAM,
+  decider: platformDecider as Decider<PlatformCommand, DomainEvent, PlatformState>,
+  organizationId: null,
+};
+
+/** One stream per address (by its canonical key), so platform-wide uniqueness is one stream's rule. */
+export const emailStreamName = (email: string): string => `email-${uuidV5(`email:${normalizeEmail(email)}`)}`;
+
+/** `organizationId`: the organization the address is reserved for (its audit trail and verify include the reservation). */
+export const emailReservationStream = (email: string, organizationId: string | null = null): StreamOf<EmailReservationCommand, EmailReservationState> => ({
+  streamName: emailStreamName(email),
+  decider: emailReservationDecider as Decider<EmailReservationCommand, DomainEvent, EmailReservationState>,
+  organizationId,
+});
+
+export const toOrganization = (organizationId: string, command: OrganizationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
+  new StreamCommand(organizationStream(organizationId), command, metadata, options);
+
+export const toPlatform = (command: PlatformCommand, metadata: CommandMetadata, options?: StreamCommandOptions) => new StreamCommand(PLATFORM, command, metadata, options);
+
+export const toEmailReservation = (email: string, organizationId: string | null, command: EmailReservationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
+  new StreamCommand(emailReservationStream(email, organizationId), command, metadata, options);
+
+/** Reads of sensitive data, recorded in the organization's `access-<id>` stream (or the platform's): reading never moves the organization's revision. */
+export const toDataAccessLog = (organizationId: string | null, command: DataAccessCommand, metadata: CommandMetadata) =>
+  new StreamCommand<DataAccessCommand, DataAccessState>(
+    { streamName: accessStreamName(organizationId ?? PLATFORM_ID), decider: dataAccessDecider as Decider<DataAccessCommand, DomainEvent, DataAccessState>, organizationId },
+    command,
+    metadata,
+  );

@@ -1,0 +1,139 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { fold, type DomainEvent } from '#domain';
+import { WrongExpectedRevisionError, type EventStore, type EventToAppend } from '#event-store';
+import type { ProjectionProgress } from '#read-models';
+import type { AppConfig } from '../../config.js';
+import { APP_CONFIG, APP_LOGGER, EVENT_STORE, PROJECTION_PROGRESS } from '../tokens.js';
+import { envelope, eventMetadataOf, requestHashOf, sealChain } from './event-envelope.js';
+import { StreamCache, type SeenKey } from './stream-cache.js';
+import { StreamCommand, type CommandResult } from './stream-command.js';
+import { StreamQueue, type Settled } from './stream-queue.js';
+import { idempotencyKeyReused, staleRevision, tooManyConflicts } from './write-errors.js';
+
+const MAX_ATTEMPTS = 5;
+const MAX_BATCH = 500;
+/** Conflict retries wait a random 0..(BACKOFF_MS * 2^attempt) ms, so racing processes spread out. */
+const BACKOFF_MS = 4;
+
+type AnyCommand = StreamCommand<unknown, unknown>;
+/** A command's outcome before the batch is stored: position null until the append answers. */
+type Decided = { ok: true; value: Omit<CommandResult, 'position'> & { position: number | null } } | { ok: false; error: unknown };
+
+/**
+ * Decides commands on a stream's current state and appends their events at the revision
+ * they were decided on.
+ *
+ * Commands for one stream are queued in this process and decided together, one after
+ * the other on the evolving state, then appended as one batch. Each command keeps its
+ * own outcome: a rule one of them breaks fails that one only. So a burst of commands on
+ * one organization (an admin inviting a class list) neither conflicts with itself nor
+ * waits for one commit per command. A conflict with another process reloads and decides
+ * the batch again, after a short jittered wait; with If-Match the conflict is the
+ * client's answer (412) instead.
+ */
+@Injectable()
+export class StreamWriter {
+  private readonly queue = new StreamQueue<AnyCommand, CommandResult>((streamName, batch) => this.writeBatch(streamName, batch), MAX_BATCH);
+
+  constructor(
+    private readonly streams: StreamCache,
+    @Inject(EVENT_STORE) private readonly events: EventStore,
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  write<C, S>(command: StreamCommand<C, S>): Promise<CommandResult<S>> {
+    return this.queue.push(command.stream.streamName, command as AnyCommand) as Promise<CommandResult<S>>;
+  }
+
+  private async writeBatch(streamName: string, batch: AnyCommand[]): Promise<Settled<CommandResult>[]> {
+    const { decider } = batch[0].stream;
+    for (let attempt = 1; ; attempt++) {
+      const stream = await this.streams.load(streamName, decider);
+      let state = stream.state;
+      let revision = stream.revision;
+      const idempotency = new Map<string, SeenKey>(stream.idempotency);
+      const toAppend: EventToAppend[] = [];
+      const outcomes: Decided[] = [];
+
+      for (const entry of batch) {
+        const { command, metadata, options, stream: target } = entry;
+        const versionOf = target.versionOf?.(command);
+        const versionIn = (s: unknown, streamRevision: number) => (versionOf ? (versionOf(s) ?? streamRevision) : streamRevision);
+        try {
+          const key = metadata.idempotencyKey;
+          const requestHash = key ? requestHashOf(streamName, options.requestBody ?? command) : '';
+          const seen = key ? idempotency.get(key) : undefined;
+          if (seen) {
+            if (seen.requestHash !== requestHash) throw idempotencyKeyReused();
+            // A key first seen in this very batch has no position until the batch is stored.
+            outcomes.push({ ok: true, value: { revision: seen.revision, version: versionIn(state, seen.revision), position: seen.position || null, state, appended: [] } });
+            continue;
+          }
+          if (options.expectedRevision !== undefined) {
+            // A resource that does not exist is left to the decider (its 404 says more than a 412).
+            const current = versionOf ? versionOf(state) : revision;
+            if (current !== undefined && current !== options.expectedRevision) throw staleRevision(options.expectedRevision, current);
+          }
+          const decided = decider.decide(command, state);
+          if (decided.length > 0) {
+            const eventMetadata = eventMetadataOf(metadata, target.organizationId, requestHash);
+            decided.forEach((event, i) => toAppend.push(envelope(event, i, streamName, revision, metadata, eventMetadata)));
+            state = fold(decider, decided, state);
+            revision += decided.length;
+            if (key) idempotency.set(key, { requestHash, revision, position: 0 });
+          }
+          outcomes.push({ ok: true, value: { revision, version: versionIn(state, revision), position: null, state, appended: decided as DomainEvent[] } });
+        } catch (error) {
+          outcomes.push({ ok: false, error });
+        }
+      }
+
+      if (toAppend.length === 0) return outcomes.map((o) => settle(o, stream.position));
+      const lastHash = sealChain(streamName, stream.revision + 1, toAppend, stream.lastHash);
+      try {
+        const result = await this.events.append(streamName, toAppend, { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision });
+        for (const [key, seen] of idempotency) if (seen.position === 0) idempotency.set(key, { ...seen, position: result.position });
+        this.streams.remember(streamName, { state, revision: result.nextRevision, position: result.position, idempotency, lastHash });
+        await this.readYourWrites(result.position);
+        // Every command of the batch answers with the batch's last position: a safe
+        // read-your-writes token for each of them.
+        return outcomes.map((o) => settle(o, result.position));
+      } catch (error) {
+        // Whatever failed, the stored stream may differ from what was decided on: read it again next time.
+        this.streams.forget(streamName);
+        if (!(error instanceof WrongExpectedRevisionError)) throw error;
+        if (attempt >= MAX_ATTEMPTS) {
+          this.logger.warn({ streamName, attempts: attempt }, 'giving up after repeated concurrency conflicts');
+          throw tooManyConflicts();
+        }
+        // Decide the whole batch again on fresh state (If-Match commands then see the new revision).
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * BACKOFF_MS * 2 ** attempt));
+      }
+    }
+  }
+
+  /** In the embedded default, a command answers once its events are in the read models. */
+  private async readYourWrites(position: number): Promise<void> {
+    if (!this.config.waitForProjectionOnWrite) return;
+    const projected = await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs);
+    if (!projected) this.logger.warn({ position }, 'read models did not catch up before the command answered');
+  }
+}
+
+function settle(outcome: Decided, position: number): Settled<CommandResult> {
+  return outcome.ok ? { ok: true, value: { ...outcome.value, position: outcome.value.position ?? position } } : outcome;
+}
+
+/** The one handler of the write side: every StreamCommand on the bus comes here. */
+@CommandHandler(StreamCommand)
+export class StreamCommandHandler implements ICommandHandler<AnyCommand> {
+  constructor(private readonly writer: StreamWriter) {}
+
+  execute(command: AnyCommand): Promise<CommandResult> {
+    return this.writer.write(command);
+  }
+}

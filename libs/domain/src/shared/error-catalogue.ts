@@ -1,0 +1,120 @@
+/**
+ * Every error code the service answers with, declared once: the HTTP status it is
+ * answered with and a human title. Code is written against these names (the
+ * `ErrorCode` type), so a code that is not declared here does not compile, and a test
+ * (test/architecture/error-catalogue.spec.ts) scans the sources for any that slipped
+ * past the type. OpenAPI lists each route's codes from here, under their status.
+ *
+ * Codes are stable: clients branch on them. Rename one only with a deprecation.
+ *
+ * `signInStatus`: a few rules refuse both an HTTP command (409, on the organization's
+ * current state) and a single sign-on sign-in; a refused sign-in is a 403 (and reaches
+ * the UI as `?error=<code>` once the browser is on its way back).
+ */
+export interface ErrorEntry {
+  status: number;
+  title: string;
+  signInStatus?: number;
+}
+
+export const ERROR_CATALOGUE = {
+  // ---- The request itself (400, 413, 415) -------------------------------------------
+  'validation-failed': { status: 400, title: 'One or more fields were refused; errors[] lists each' },
+  'malformed-json': { status: 400, title: 'The request body is not valid JSON' },
+  'json-too-deep': { status: 400, title: 'The request body is nested too deeply' },
+  'bad-request': { status: 400, title: 'The request could not be read' },
+  'invalid-if-match': { status: 400, title: 'If-Match is not an entity tag' },
+  'invalid-return-to': { status: 400, title: 'returnTo is not an allowed sign-in page' },
+  'password-mismatch': { status: 400, title: 'The two passwords differ' },
+  'logo-missing': { status: 400, title: 'No image was sent' },
+  'logo-unreadable': { status: 400, title: 'The image does not decode' },
+  'logo-dimensions-too-large': { status: 400, title: 'The image is too large in pixels' },
+  'sso-state-invalid': { status: 400, title: 'This sign-in was not started here, has expired or was already finished' },
+  'sso-code-invalid': { status: 400, title: 'The sign-in code is invalid, expired or already used' },
+  'payload-too-large': { status: 413, title: 'The request body is too large' },
+  'logo-too-large': { status: 413, title: 'The logo file is too large' },
+  'unsupported-media-type': { status: 415, title: 'The body is of a type this route does not take' },
+  'unsupported-logo-format': { status: 415, title: 'The logo is not an image format the service takes' },
+
+  // ---- Field errors found by a decider (answered as validation-failed, with errors[]) ---
+  'invalid-organization-settings': { status: 400, title: 'The organization settings were refused' },
+  'invalid-session-policy': { status: 400, title: 'The session policy was refused' },
+  'invalid-user': { status: 400, title: 'The user was refused' },
+  'invalid-class': { status: 400, title: 'The class was refused' },
+  'invalid-sso-provider': { status: 400, title: 'The SSO provider was refused' },
+  'invalid-platform-auditor': { status: 400, title: 'The platform auditor was refused' },
+  'invalid-email': { status: 400, title: 'The email address was refused' },
+  'password-policy': { status: 400, title: 'The password does not meet the password policy' },
+
+  // ---- Who is asking (401, 403) ------------------------------------------------------
+  unauthenticated: { status: 401, title: 'Sign in to continue' },
+  'session-expired': { status: 401, title: 'The session has ended' },
+  'invalid-credentials': { status: 401, title: 'Email or password is incorrect' },
+  'account-deactivated': { status: 401, title: 'The account is deactivated' },
+  'organization-suspended': { status: 401, title: 'The organization is suspended' },
+  forbidden: { status: 403, title: 'Signed in, but not allowed to do this' },
+  'route-without-permission': { status: 403, title: 'The route declares no permission and is closed' },
+  'sso-required': { status: 403, title: 'The organization signs in through single sign-on' },
+  'sso-email-not-verified': { status: 403, title: 'The identity provider did not assert a verified email' },
+  'sso-token-rejected': { status: 403, title: "The identity provider's answer was refused" },
+  'sso-assertion-rejected': { status: 403, title: 'The SAML response was refused' },
+  'sso-assertion-replayed': { status: 403, title: 'The SAML assertion was already used' },
+  'sso-provider-error': { status: 403, title: 'The identity provider refused the sign-in' },
+  'sso-failed': { status: 403, title: 'The sign-in failed for an unexpected reason' },
+
+  // ---- What is asked for (404, 405) --------------------------------------------------
+  'not-found': { status: 404, title: 'No such route or resource' },
+  'organization-not-found': { status: 404, title: 'No such organization' },
+  'user-not-found': { status: 404, title: 'No such user in this organization' },
+  'class-not-found': { status: 404, title: 'No such class in this organization' },
+  'sso-provider-not-found': { status: 404, title: 'No such SSO provider' },
+  'platform-auditor-not-found': { status: 404, title: 'No such platform auditor' },
+  'logo-not-found': { status: 404, title: 'No such logo' },
+  'method-not-allowed': { status: 405, title: 'The route does not take this method' },
+
+  // ---- Rules refused on the current state (409) --------------------------------------
+  'organization-already-exists': { status: 409, title: 'An organization with this id already exists' },
+  'user-already-exists': { status: 409, title: 'A user with this id already exists' },
+  'class-already-exists': { status: 409, title: 'A class with this id already exists' },
+  'sso-provider-already-exists': { status: 409, title: 'An SSO provider with this id already exists' },
+  'platform-auditor-already-exists': { status: 409, title: 'A platform auditor with this id already exists' },
+  'super-admin-already-exists': { status: 409, title: 'The platform already has its first super admin' },
+  'email-already-in-use': { status: 409, title: 'The email address is already in use' },
+  'setup-link-invalid': { status: 409, title: 'The setup link is invalid, has expired or was already used' },
+  'only-setup-pending-users-can-be-reinvited': { status: 409, title: 'Only setup-pending users can be sent a new invitation' },
+  'only-setup-pending-users-can-be-deleted': { status: 409, title: 'Only setup-pending users can be deleted' },
+  'only-active-users-can-be-deactivated': { status: 409, title: 'Only active users can be deactivated' },
+  'only-deactivated-users-can-be-reactivated': { status: 409, title: 'Only deactivated users can be reactivated' },
+  'cannot-deactivate-yourself': { status: 409, title: 'You cannot deactivate your own account' },
+  'cannot-remove-own-admin-role': { status: 409, title: 'You cannot remove your own admin role' },
+  'organization-needs-an-active-admin': { status: 409, title: 'An organization keeps at least one active admin' },
+  'instructor-has-active-classes': { status: 409, title: 'The user teaches active classes' },
+  'reassignment-required': { status: 409, title: 'Choose an instructor to take over the active classes' },
+  'invalid-reassignment-target': { status: 409, title: 'Classes can only move to another active instructor' },
+  'invalid-instructor': { status: 409, title: 'The instructor must be an active instructor of this organization' },
+  'class-archived': { status: 409, title: 'Archived classes cannot be edited' },
+  'sso-provider-disabled': { status: 409, title: 'The SSO provider is disabled', signInStatus: 403 },
+  'sso-account-not-linked': { status: 409, title: 'No account of this organization is linked to this identity', signInStatus: 403 },
+  'sso-email-domain-not-allowed': { status: 409, title: "The email's domain is not allowed for this provider", signInStatus: 403 },
+  'sso-identity-already-linked': { status: 409, title: 'The identity is already linked to another user' },
+  'sso-idp-initiated-not-allowed': { status: 409, title: 'The provider does not accept IdP-initiated sign-in', signInStatus: 403 },
+  'concurrency-conflict': { status: 409, title: 'Too many concurrent changes to this resource; try again' },
+
+  // ---- Preconditions, repetition and rate (412, 422, 429) ----------------------------
+  'stale-revision': { status: 412, title: 'If-Match is stale: reload the resource and try again' },
+  'idempotency-key-reused': { status: 422, title: 'The Idempotency-Key was already used with a different request' },
+  'too-many-attempts': { status: 429, title: 'Too many failed sign-in attempts' },
+
+  // ---- The service (500, 502, 503) ---------------------------------------------------
+  'internal-error': { status: 500, title: 'An unexpected error occurred' },
+  'sso-provider-unreachable': { status: 502, title: 'The identity provider could not be reached' },
+  'storage-unavailable': { status: 503, title: 'Storage is unavailable for now' },
+  'read-model-behind': { status: 503, title: 'The read models have not caught up yet' },
+  unhealthy: { status: 503, title: 'A dependency of the service is failing' },
+} as const satisfies Record<string, ErrorEntry>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+export const errorEntry = (code: ErrorCode): ErrorEntry => ERROR_CATALOGUE[code];
+
+export const isErrorCode = (value: unknown): value is ErrorCode => typeof value === 'string' && Object.hasOwn(ERROR_CATALOGUE, value);
