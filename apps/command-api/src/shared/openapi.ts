@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { errorEntry, type ErrorCode } from '#domain';
 
 /**
  * What the generated OpenAPI document cannot know from the DTOs alone: each operation's
@@ -150,8 +151,8 @@ interface OperationDoc {
   description: string;
   /** The success status and what it carries (a schema name, or a media type map). */
   success?: { status: number; schema?: string; content?: Record<string, Schema>; description?: string; headers?: string[] };
-  /** Codes by status beyond the ones every route of its kind can give. */
-  errors?: Partial<Record<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429, string[]>>;
+  /** Codes beyond the ones every route of its kind can give; each is listed under its status from the error catalogue. */
+  errors?: ErrorCode[];
   /** Takes If-Match (the resource's ETag) and can answer 412. */
   ifMatch?: boolean;
   /** Answers with the resource's ETag. */
@@ -168,7 +169,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Sign in with email and password',
     description: 'Starts a session. An unknown email and a wrong password answer alike. Attempts are counted before the password is checked: past 5 per account or 30 per IP in 15 minutes the answer is 429 with Retry-After.',
     success: { status: 200, schema: 'LoginResponse' },
-    errors: { 401: ['invalid-credentials', 'account-deactivated', 'organization-suspended'], 403: ['sso-required'], 429: ['too-many-attempts'] },
+    errors: ['invalid-credentials', 'account-deactivated', 'organization-suspended', 'sso-required', 'too-many-attempts'],
   },
   'POST /auth/logout': { operationId: 'signOut', summary: 'Sign out', description: 'Ends this session only.', success: { status: 204, description: 'Signed out' } },
   'GET /auth/me': { operationId: 'getMe', summary: 'Who is signed in', description: 'The signed-in person, their organization and roles, and whether they are a super admin.', success: { status: 200, schema: 'Me' } },
@@ -177,7 +178,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Set a password through a setup link',
     description: 'Completes an invitation (or the first super admin\'s bootstrap link, which also needs `email`). A form post from the setup page is answered with a page instead of JSON.',
     success: { status: 201, schema: 'SetupResult' },
-    errors: { 409: ['setup-link-invalid'] },
+    errors: ['setup-link-invalid'],
   },
   'GET /setup': {
     operationId: 'showSetupPage',
@@ -215,7 +216,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Invite a platform auditor',
     description: 'Mails a setup link. The email is unique across the platform.',
     success: { status: 201, schema: 'WriteResponse' },
-    errors: { 409: ['email-already-in-use'] },
+    errors: ['email-already-in-use'],
   },
   'DELETE /platform/auditors/{auditorId}': { operationId: 'removePlatformAuditor', summary: 'Remove a platform auditor', description: 'Ends their sessions and frees the email.', success: { status: 200, schema: 'WriteResponse' } },
   'GET /organizations': { operationId: 'listOrganizations', summary: 'List organizations', description: 'Every organization, sorted by name, searched by name (super admins).', success: { status: 200, schema: 'OrganizationPage' } },
@@ -224,7 +225,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Create an organization',
     description: 'Name (3 to 50 characters), optional description (at most 500) and an IANA time zone. It has no users and no classes yet.',
     success: { status: 201, schema: 'WriteResponse' },
-    errors: { 409: ['organization-already-exists'], 422: ['idempotency-key-reused'] },
+    errors: ['organization-already-exists', 'idempotency-key-reused'],
   },
   'GET /organizations/{orgId}': {
     operationId: 'getOrganization',
@@ -246,7 +247,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "Upload the organization's logo",
     description: 'The image is the body: JPEG, PNG, WebP, BMP or TIFF, recognised by its bytes, at most 2 MiB and 4,096 px on a side. It is re-encoded at most 512 px without metadata.',
     success: { status: 200, schema: 'WriteResponse' },
-    errors: { 400: ['logo-missing', 'logo-unreadable', 'logo-dimensions-too-large'], 413: ['logo-too-large'], 415: ['unsupported-logo-format'] },
+    errors: ['logo-missing', 'logo-unreadable', 'logo-dimensions-too-large', 'logo-too-large', 'unsupported-logo-format'],
     ifMatch: true,
     requestBody: Object.fromEntries(IMAGE_TYPES.map((type) => [type, binary])),
   },
@@ -255,7 +256,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "Get the organization's logo",
     description: 'The stored image, for members of the organization. The public copy is at the organization\'s `logoUrl`.',
     success: { status: 200, content: { 'image/png': binary, 'image/jpeg': binary, 'image/webp': binary } },
-    errors: { 404: ['logo-not-found'] },
+    errors: ['logo-not-found'],
   },
   'DELETE /organizations/{orgId}/logo': { operationId: 'removeLogo', summary: "Remove the organization's logo", description: 'The organization shows no logo afterwards.', success: { status: 200, schema: 'WriteResponse' }, ifMatch: true },
   'GET /logos/{file}': {
@@ -263,7 +264,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'A logo by its content address',
     description: 'Public and cacheable for good (the address changes when the image does), so an <img> tag can load it.',
     success: { status: 200, content: { 'image/png': binary, 'image/jpeg': binary, 'image/webp': binary } },
-    errors: { 404: ['logo-not-found'] },
+    errors: ['logo-not-found'],
   },
   'POST /organizations/{orgId}/arrears': {
     operationId: 'markInArrears',
@@ -289,16 +290,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Invite a user',
     description: 'Mails a setup link valid for 7 days. The email is unique across the platform.',
     success: { status: 201, schema: 'UserWriteResponse' },
-    errors: { 409: ['email-already-in-use'], 422: ['idempotency-key-reused'] },
+    errors: ['email-already-in-use', 'idempotency-key-reused'],
   },
-  'GET /organizations/{orgId}/users/{userId}': { operationId: 'getUser', summary: 'Get a user', description: "Names, email, roles and status; the ETag is the user's own version.", success: { status: 200, schema: 'User' }, etag: true, errors: { 404: ['user-not-found'] } },
+  'GET /organizations/{orgId}/users/{userId}': { operationId: 'getUser', summary: 'Get a user', description: "Names, email, roles and status; the ETag is the user's own version.", success: { status: 200, schema: 'User' }, etag: true, errors: ['user-not-found'] },
   'PATCH /organizations/{orgId}/users/{userId}': {
     operationId: 'editUser',
     summary: 'Edit a user',
     description: 'A JSON Merge Patch of names and roles. The instructor role stays while classes are active; nobody removes their own admin role; an organization keeps an active admin.',
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['user-not-found'], 409: ['cannot-remove-own-admin-role', 'instructor-has-active-classes', 'organization-needs-an-active-admin'] },
+    errors: ['user-not-found', 'cannot-remove-own-admin-role', 'instructor-has-active-classes', 'organization-needs-an-active-admin'],
     requestBody: { 'application/merge-patch+json': { schema: ref('EditUserDto') }, 'application/json': { schema: ref('EditUserDto') } },
   },
   'DELETE /organizations/{orgId}/users/{userId}': {
@@ -307,14 +308,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: 'Only users who never set a password can be deleted; deactivate the others. Frees the email.',
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['user-not-found'], 409: ['only-setup-pending-users-can-be-deleted'] },
+    errors: ['user-not-found', 'only-setup-pending-users-can-be-deleted'],
   },
   'GET /organizations/{orgId}/users/{userId}/reassignment-candidates': {
     operationId: 'listReassignmentCandidates',
     summary: "Who can take over a user's classes",
     description: 'Active instructors who have set a password, other than this user: the deactivate dialog\'s choices.',
     success: { status: 200, schema: 'UserList' },
-    errors: { 404: ['user-not-found'] },
+    errors: ['user-not-found'],
   },
   'POST /organizations/{orgId}/users/{userId}/invitation': {
     operationId: 'resendInvitation',
@@ -322,7 +323,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: 'A new setup link replaces the old one, optionally to a corrected email.',
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['user-not-found'], 409: ['only-setup-pending-users-can-be-reinvited', 'email-already-in-use'] },
+    errors: ['user-not-found', 'only-setup-pending-users-can-be-reinvited', 'email-already-in-use'],
   },
   'POST /organizations/{orgId}/users/{userId}/deactivate': {
     operationId: 'deactivateUser',
@@ -330,7 +331,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: "Ends every session at once. An instructor's active classes move to `reassignTo` (list them with GET .../classes?instructorId=&status=active).",
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['user-not-found'], 409: ['cannot-deactivate-yourself', 'only-active-users-can-be-deactivated', 'organization-needs-an-active-admin', 'reassignment-required', 'invalid-reassignment-target'] },
+    errors: ['user-not-found', 'cannot-deactivate-yourself', 'only-active-users-can-be-deactivated', 'organization-needs-an-active-admin', 'reassignment-required', 'invalid-reassignment-target'],
   },
   'POST /organizations/{orgId}/users/{userId}/reactivate': {
     operationId: 'reactivateUser',
@@ -338,14 +339,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: 'The user signs in again with their password; sessions from before the deactivation stay ended.',
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['user-not-found'], 409: ['only-deactivated-users-can-be-reactivated'] },
+    errors: ['user-not-found', 'only-deactivated-users-can-be-reactivated'],
   },
   'POST /organizations/{orgId}/users/{userId}/sessions/end': {
     operationId: 'endUserSessions',
     summary: "End all of a user's sessions",
     description: 'Every device is signed out on its next request. Recorded in the audit trail.',
     success: { status: 200, schema: 'UserWriteResponse' },
-    errors: { 404: ['user-not-found'] },
+    errors: ['user-not-found'],
   },
   'PUT /organizations/{orgId}/session-policy': {
     operationId: 'setSessionPolicy',
@@ -365,16 +366,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Create a class',
     description: 'Taught by an active instructor of the organization.',
     success: { status: 201, schema: 'UserWriteResponse' },
-    errors: { 409: ['invalid-instructor'], 422: ['idempotency-key-reused'] },
+    errors: ['invalid-instructor', 'idempotency-key-reused'],
   },
-  'GET /organizations/{orgId}/classes/{classId}': { operationId: 'getClass', summary: 'Get a class', description: "Its name, instructor and status; the ETag is the class's own version.", success: { status: 200, schema: 'Class' }, etag: true, errors: { 404: ['class-not-found'] } },
+  'GET /organizations/{orgId}/classes/{classId}': { operationId: 'getClass', summary: 'Get a class', description: "Its name, instructor and status; the ETag is the class's own version.", success: { status: 200, schema: 'Class' }, etag: true, errors: ['class-not-found'] },
   'PATCH /organizations/{orgId}/classes/{classId}': {
     operationId: 'editClass',
     summary: 'Edit a class',
     description: 'A JSON Merge Patch of its name and instructor. Archived classes cannot be edited.',
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['class-not-found'], 409: ['class-archived', 'invalid-instructor'] },
+    errors: ['class-not-found', 'class-archived', 'invalid-instructor'],
     requestBody: { 'application/merge-patch+json': { schema: ref('EditClassDto') }, 'application/json': { schema: ref('EditClassDto') } },
   },
   'POST /organizations/{orgId}/classes/{classId}/archive': {
@@ -383,7 +384,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: 'An archived class no longer holds its instructor\'s role.',
     success: { status: 200, schema: 'UserWriteResponse' },
     ifMatch: true,
-    errors: { 404: ['class-not-found'] },
+    errors: ['class-not-found'],
   },
   'GET /sso/providers': { operationId: 'listSsoProviders', summary: 'List SSO providers', description: 'OpenID Connect and SAML providers, optionally of one organization. Secrets are never shown.', success: { status: 200, schema: 'SsoProviderPage' } },
   'POST /sso/providers': {
@@ -398,7 +399,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Add an SSO provider under a chosen id',
     description: 'As POST /sso/providers, with the id in the path; 409 when it is taken.',
     success: { status: 201, schema: 'WriteResponse' },
-    errors: { 409: ['sso-provider-already-exists'] },
+    errors: ['sso-provider-already-exists'],
   },
   'PATCH /sso/providers/{id}': {
     operationId: 'editSsoProvider',
@@ -414,7 +415,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Link an SSO identity to a user by hand',
     description: "For an identity whose asserted email is not exactly the user's address: an admin who checked who it is links the provider's subject to the user. The event names the admin.",
     success: { status: 200, schema: 'UserWriteResponse' },
-    errors: { 404: ['user-not-found', 'sso-provider-not-found'], 409: ['sso-identity-already-linked', 'sso-provider-disabled'] },
+    errors: ['user-not-found', 'sso-provider-not-found', 'sso-identity-already-linked', 'sso-provider-disabled'],
   },
   'GET /auth/sso/discover': {
     operationId: 'discoverSso',
@@ -427,7 +428,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Swap a one-time SSO code for a session',
     description: 'The code is valid for 60 s and works once, and only with `codeVerifier`, the PKCE verifier whose S256 challenge the UI sent to login; the session is the one a password sign-in gives.',
     success: { status: 200, schema: 'LoginResponse' },
-    errors: { 401: ['sso-code-invalid', 'account-deactivated', 'organization-suspended', 'invalid-credentials'] },
+    errors: ['sso-code-invalid', 'account-deactivated', 'organization-suspended', 'invalid-credentials'],
   },
   'GET /auth/sso/{providerId}/login': {
     operationId: 'startSsoSignIn',
@@ -492,7 +493,10 @@ const TITLES: Record<number, string> = {
   503: 'Storage or a read model is unavailable for now: retry after Retry-After seconds',
 };
 
-const problem = (status: number, codes: string[]) => ({
+/** The codes when a condition holds (typed, so each must be in the catalogue). */
+const only = (condition: unknown, ...codes: ErrorCode[]): ErrorCode[] => (condition ? codes : []);
+
+const problem = (status: number, codes: ErrorCode[]) => ({
   description: TITLES[status],
   content: { 'application/problem+json': { schema: { allOf: [ref('ProblemDetails'), { type: 'object', properties: { code: str({ enum: [...new Set(codes)] }) } }] } } },
 });
@@ -555,12 +559,14 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
         ...(Object.keys(headers).length ? { headers } : {}),
         ...(success.schema ? { content: { 'application/json': { schema: ref(success.schema) } } } : success.content ? { content: success.content } : {}),
       };
-      const errors = doc.errors ?? {};
+      // The table's codes, by the status the catalogue gives each.
+      const errors: Partial<Record<number, ErrorCode[]>> = {};
+      for (const code of doc.errors ?? []) (errors[errorEntry(code).status] ??= []).push(code);
       const hasInput = parameters.length > 0 || !!operation.requestBody;
-      if (hasInput || errors[400]) responses['400'] = problem(400, ['validation-failed', 'malformed-json', 'json-too-deep', ...(doc.ifMatch ? ['invalid-if-match'] : []), ...(errors[400] ?? [])]);
-      if (secured || errors[401]) responses['401'] = problem(401, [...(secured ? ['unauthenticated', 'session-expired', 'account-deactivated', 'organization-suspended'] : []), ...(errors[401] ?? [])]);
-      if (secured || errors[403]) responses['403'] = problem(403, [...(secured ? ['forbidden'] : []), ...(errors[403] ?? [])]);
-      if (path.includes('{') || errors[404]) responses['404'] = problem(404, [...(path.includes('{orgId}') ? ['organization-not-found'] : []), ...(errors[404] ?? []), 'not-found']);
+      if (hasInput || errors[400]) responses['400'] = problem(400, ['validation-failed', 'malformed-json', 'json-too-deep', ...only(doc.ifMatch, 'invalid-if-match'), ...(errors[400] ?? [])]);
+      if (secured || errors[401]) responses['401'] = problem(401, [...only(secured, 'unauthenticated', 'session-expired', 'account-deactivated', 'organization-suspended'), ...(errors[401] ?? [])]);
+      if (secured || errors[403]) responses['403'] = problem(403, [...only(secured, 'forbidden'), ...(errors[403] ?? [])]);
+      if (path.includes('{') || errors[404]) responses['404'] = problem(404, [...only(path.includes('{orgId}'), 'organization-not-found'), ...(errors[404] ?? []), 'not-found']);
       if (write && secured) responses['409'] = problem(409, ['concurrency-conflict', ...(errors[409] ?? [])]);
       else if (errors[409]) responses['409'] = problem(409, errors[409]);
       if (doc.ifMatch) responses['412'] = { ...problem(412, ['stale-revision']), headers: { ETag: { $ref: '#/components/headers/ETag' } } };
