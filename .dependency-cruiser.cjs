@@ -34,8 +34,7 @@ module.exports = {
     {
       name: 'apps-do-not-import-each-other',
       comment: 'The command API and the projector share code through libs (the composition roots live in libs/runtime), never through each other.',
-      // A warning until the composition roots leave apps/command-api (issue 13, next step).
-      severity: 'warn',
+      severity: 'error',
       from: { path: '^apps/([^/]+)/' },
       to: { path: '^apps/', pathNot: '^apps/$1/' },
     },

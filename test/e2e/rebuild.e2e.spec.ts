@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { MingoReadStore } from '#read-models';
 import { ProjectionRunner } from '#read-models';
 import { ALL_PROJECTIONS } from '#read-models';
-import { upcastRecorded } from '../../apps/command-api/src/infrastructure.js';
+import { upcastRecorded } from '#runtime';
 import { setupTokenFromLog } from '../support/members.js';
 import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
 

@@ -4,9 +4,9 @@ import { join } from 'node:path';
 import request from 'supertest';
 import type { App as SupertestApp } from 'supertest/types.js';
 import { createApp } from '../../apps/command-api/src/app.js';
-import { loadConfig } from '../../apps/command-api/src/config.js';
-import { createInfrastructure, type Infrastructure } from '../../apps/command-api/src/infrastructure.js';
-import { createLogger } from '../../apps/command-api/src/shared/logger.js';
+import { loadConfig } from '#runtime';
+import { createInfrastructure, type Infrastructure } from '#runtime';
+import { createLogger } from '#runtime';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 
 export const SUPERADMIN = { email: 'root@platform.test', password: 'super-admin-password-1' };

@@ -6,7 +6,7 @@ import { AuthController } from './auth/auth.controller.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
 import { SessionsService } from './auth/sessions.service.js';
-import type { Infrastructure } from './infrastructure.js';
+import type { Infrastructure } from '#runtime';
 import { HealthModule } from './health/health.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
 import { ReadYourWritesInterceptor } from './shared/read-your-writes.js';

@@ -1,8 +1,8 @@
 import { DataFileError } from '#event-store';
 import { createApp } from './app.js';
-import { ConfigError, loadConfig } from './config.js';
-import { createInfrastructure } from './infrastructure.js';
-import { createLogger } from './shared/logger.js';
+import { ConfigError, loadConfig } from '#runtime';
+import { createInfrastructure } from '#runtime';
+import { createLogger } from '#runtime';
 
 async function main(): Promise<void> {
   let config;

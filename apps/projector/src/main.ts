@@ -1,17 +1,12 @@
 import { createServer } from 'node:http';
-import { MongoClient } from 'mongodb';
-import { MongoReadStore } from '#read-models/mongodb';
-import { MongoReactorStore } from '../../command-api/src/mail/reactor-store.js';
-import { ProjectionRunner } from '#read-models';
-import { ConfigError, loadConfig } from '../../command-api/src/config.js';
-import { createMailer, createMailReactor, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, upcastRecorded } from '../../command-api/src/infrastructure.js';
-import { createLogger } from '../../command-api/src/shared/logger.js';
+import { ConfigError, createLogger, createMailProcessor, createProjector, loadConfig, openProductionStores } from '#runtime';
 
 /**
  * The projector as its own process (production): it follows the event log
  * (EventStoreDB) and keeps the read models in MongoDB, with its checkpoints stored in
  * the same transactions as the writes they cover. It also runs the setup-mail
  * reactor, so each invitation is mailed by exactly one process. Run exactly one.
+ * It opens the same production stores as the command API (libs/runtime).
  */
 async function main(): Promise<void> {
   let config;
@@ -29,36 +24,20 @@ async function main(): Promise<void> {
     process.exit(2);
   }
   const logger = createLogger(config.logLevel);
-  const events = await openEventStore(config);
-  const client = new MongoClient(config.mongodbUri);
-  await client.connect();
-  const readStore = MongoReadStore.fromClient(client, config.mongodbDb);
-  const runner = new ProjectionRunner(events, readStore, SHARED_STORE_PROJECTIONS, {
-    upcast: upcastRecorded,
-    logger: { log: (m, c) => logger.info(c ?? {}, m), error: (m, c) => logger.error(c ?? {}, m) },
-  });
+  const stores = await openProductionStores(config, logger);
+  const runner = createProjector(stores, logger);
   await runner.start();
-  const mailer = createMailer(config, logger);
-  const mailReactor = createMailReactor({
-    config,
-    logger,
-    eventStore: events,
-    readStore,
-    secretBox: loadSecretBox(config),
-    mailer,
-    reactorStore: new MongoReactorStore(client, config.mongodbDb),
-  });
+  const mailReactor = createMailProcessor(stores, config, logger);
   await mailReactor.start();
-  logger.info({ eventStore: events.kind, projections: SHARED_STORE_PROJECTIONS.map((p) => `${p.name}_v${p.version}`) }, 'projector started');
+  logger.info({ eventStore: stores.eventStore.kind, projections: stores.projections.map((p) => `${p.name}_v${p.version}`) }, 'projector started');
 
-  // A small health endpoint for the orchestrator: checkpoint, head and lag.
+  // A small health endpoint for the orchestrator: each processor's checkpoint, lag and subscription.
   const port = Number(process.env.PROJECTOR_PORT ?? 3001);
   const health = createServer(async (_req, res) => {
-    const status = runner.status();
-    const head = await events.headPosition().catch(() => null);
-    const body = { ...status, headPosition: head, lag: head === null ? null : Math.max(0, head - status.checkpoint) };
-    res.writeHead(status.running && !status.lastError ? 200 : 503, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+    const [projector, mail] = await Promise.all([runner.health(), mailReactor.health()]);
+    const ok = [projector, mail].every((p) => p.running && !p.lastError && p.subscription === 'live');
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ ...projector, processors: { projector, mail } }));
   }).listen(port);
 
   const stop = async (signal: string) => {
@@ -66,9 +45,7 @@ async function main(): Promise<void> {
     health.close();
     await mailReactor.stop();
     await runner.stop();
-    await mailer.close();
-    await events.close();
-    await client.close();
+    await stores.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

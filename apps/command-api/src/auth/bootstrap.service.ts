@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError, PLATFORM_STREAM, platformDecider, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '#domain';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '#runtime';
 import { CommandBus } from '@nestjs/cqrs';
 import { StreamCache } from '../shared/write/stream-cache.js';
 import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { SESSION_POLICY_BOUNDS, type SessionPolicy } from '#domain';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '#runtime';
 import { sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, SESSION_STORE } from '../shared/tokens.js';
-import type { Session, SessionStore } from './session-store.js';
+import type { Session, SessionStore } from '#side-stores';
 
 const TOUCH_EVERY_MS = 60_000;
 

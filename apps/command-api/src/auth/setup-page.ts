@@ -1,4 +1,4 @@
-import { escapeHtml as escape } from '../shared/html.js';
+import { escapeHtml as escape } from '#runtime';
 import { PASSWORD_POLICY } from './passwords.js';
 import type { SetupLinkInfo } from './setup.service.js';
 

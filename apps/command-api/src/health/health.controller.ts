@@ -2,7 +2,7 @@ import { Controller, Get, Inject } from '@nestjs/common';
 import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/permissions.decorator.js';
-import type { Infrastructure } from '../infrastructure.js';
+import type { Infrastructure } from '#runtime';
 import { INFRASTRUCTURE } from '../shared/tokens.js';
 
 /** Liveness and readiness in one: the event store, the read store, the projector's checkpoint and lag. */
@@ -52,15 +52,22 @@ export class HealthController {
           checkpoint,
           headPosition: head,
           lag: head === null ? null : Math.max(0, head - checkpoint),
-          ...(status ? { running: status.running, lastError: status.lastError } : {}),
+          ...(status ? { running: status.running, lastError: status.lastError, subscription: status.subscription } : {}),
         };
         return status && (!status.running || status.lastError) ? indicator.down(data) : indicator.up(data);
       },
       async () => {
         const indicator = this.indicators.check('auditLog');
         const [checkpoint, head] = await Promise.all([this.infra.auditProgress.checkpoint(), eventStore.headPosition().catch(() => null)]);
-        const lastError = this.infra.sqliteAuditLog?.lastError ?? null;
-        const data = { store: this.infra.sqliteAuditLog ? 'sqlite' : 'read store', checkpoint, lag: head === null ? null : Math.max(0, head - checkpoint), lastError };
+        const follower = this.infra.auditFollower?.status();
+        const lastError = follower?.lastError ?? null;
+        const data = {
+          store: follower ? 'sqlite' : 'read store',
+          checkpoint,
+          lag: head === null ? null : Math.max(0, head - checkpoint),
+          lastError,
+          ...(follower ? { subscription: follower.subscription } : {}),
+        };
         return lastError ? indicator.down(data) : indicator.up(data);
       },
     ]);

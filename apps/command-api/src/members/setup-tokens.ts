@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { SetupTokenRecord } from '#domain';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '#runtime';
 import { sha256Hex } from '../shared/ids.js';
-import type { SecretBox } from '../shared/secret-box.js';
+import type { SecretBox } from '#runtime';
 import { APP_CONFIG, SECRET_BOX } from '../shared/tokens.js';
 
 /**

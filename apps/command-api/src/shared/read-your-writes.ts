@@ -5,7 +5,7 @@ import { IsInt, IsOptional, Min } from 'class-validator';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import type { ProjectionProgress } from '#read-models';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '#runtime';
 import { ProblemException } from './problem.js';
 import { APP_CONFIG, PROJECTION_PROGRESS } from './tokens.js';
 

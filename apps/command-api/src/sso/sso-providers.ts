@@ -3,7 +3,7 @@ import { X509Certificate } from 'node:crypto';
 import type { SsoProvider } from '#domain';
 import { SSO_PROVIDERS, type SsoProviderDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
-import type { AppConfig } from '../config.js';
+import type { AppConfig } from '#runtime';
 import { StreamCache } from '../shared/write/stream-cache.js';
 import { organizationStream } from '../shared/write/stream-command.js';
 import { ProblemException } from '../shared/problem.js';

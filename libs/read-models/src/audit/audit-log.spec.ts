@@ -8,7 +8,7 @@ import { SqliteAuditLog } from './sqlite-audit-log.js';
 
 auditLogContract('SQLite (embedded)', async () => {
   const log = new SqliteAuditLog(':memory:');
-  return { log, feed: async (events) => log.apply(events), close: () => log.close() };
+  return { log, feed: async (events) => log.handle(events), close: () => log.close() };
 });
 
 auditLogContract('read store collection on mingo', async () => {

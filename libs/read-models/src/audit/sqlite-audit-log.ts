@@ -1,15 +1,12 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
-import type { EventStore, RecordedEvent, Subscription } from '#event-store';
-import type { ProjectionProgress } from '../projector/projection-runner.js';
-import { PositionWaiters } from '../projector/position-waiters.js';
+import type { LogHandler, RecordedEvent } from '#event-store';
 import { auditEntryOf, type AuditEntry } from './audit-entry.js';
 import type { AuditLog, AuditQuery } from './audit-log.port.js';
 
 /** Events per transaction while catching up: small enough that requests are served between batches. */
-const MAX_BATCH = 1_000;
+export const AUDIT_MAX_BATCH = 1_000;
 
 /**
  * The embedded default's audit log: a SQLite file beside the event log
@@ -17,21 +14,16 @@ const MAX_BATCH = 1_000;
  * read models, because it grows with every event ever written; on disk it needs no
  * rebuild at boot either, only the tail since its checkpoint.
  *
- * It follows the log itself with a subscription. Each batch's entries and the new
- * checkpoint are written in one transaction, and an entry's key is its log position,
- * so an event seen twice is written once.
+ * A log processor runs it as a handler. Each batch's entries and the new checkpoint are
+ * written in one transaction, and an entry's key is its log position, so an event seen
+ * twice is written once.
  */
-export class SqliteAuditLog implements AuditLog, ProjectionProgress {
+export class SqliteAuditLog implements AuditLog, LogHandler {
+  readonly name = 'audit log';
   private readonly db: Database.Database;
   private readonly stmts;
   private readonly writeBatch: (events: RecordedEvent[]) => void;
   private current = 0;
-  private subscription: Subscription | null = null;
-  private loop: Promise<void> | null = null;
-  private pending: RecordedEvent[] = [];
-  private flushScheduled = false;
-  private readonly waiters = new PositionWaiters();
-  lastError: string | null = null;
 
   constructor(filename: string) {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -73,58 +65,15 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
     });
   }
 
-  /** Follows the log from the stored checkpoint until stopped. */
-  start(events: EventStore, upcast: (event: RecordedEvent) => RecordedEvent = (e) => e): void {
-    const subscription = (this.subscription = events.subscribeToAll({ after: this.current }));
-    this.loop = (async () => {
-      try {
-        for await (const event of subscription) {
-          this.pending.push(upcast(event));
-          if (this.pending.length >= MAX_BATCH) {
-            this.flush();
-            // Catching up runs on promises that are already resolved: without a real
-            // turn of the event loop, a million-event catch-up would starve every request.
-            await yieldToEventLoop();
-          } else if (!this.flushScheduled) {
-            this.flushScheduled = true;
-            setImmediate(() => this.flush());
-          }
-        }
-      } catch (error) {
-        this.lastError = error instanceof Error ? error.message : String(error);
-      }
-      this.flush();
-    })();
-  }
-
-  /** Writes what arrived as one transaction (several reads of the log form one batch). */
-  apply(events: RecordedEvent[]): void {
+  /** Writes a batch's entries and the new checkpoint as one transaction (LogHandler). */
+  async handle(events: RecordedEvent[]): Promise<void> {
     if (events.length === 0) return;
     this.writeBatch(events);
     this.current = Math.max(this.current, events[events.length - 1].position);
-    this.waiters.reached(this.current);
-  }
-
-  private flush(): void {
-    this.flushScheduled = false;
-    const batch = this.pending;
-    this.pending = [];
-    try {
-      this.apply(batch);
-      this.lastError = null;
-    } catch (error) {
-      // Not skipped: put back, and try again with whatever arrives next.
-      this.pending = batch.concat(this.pending);
-      this.lastError = error instanceof Error ? error.message : String(error);
-    }
   }
 
   async checkpoint(): Promise<number> {
     return this.current;
-  }
-
-  waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    return this.waiters.wait(this.current, position, timeoutMs);
   }
 
   async page(query: AuditQuery): Promise<{ items: AuditEntry[]; total: number }> {
@@ -146,14 +95,7 @@ export class SqliteAuditLog implements AuditLog, ProjectionProgress {
     return { items: rows.map((r) => JSON.parse(r.entry) as AuditEntry), total };
   }
 
-  async stop(): Promise<void> {
-    await this.subscription?.close();
-    await this.loop;
-    this.waiters.cancelAll();
-  }
-
   async close(): Promise<void> {
-    await this.stop();
     this.db.close();
   }
 }

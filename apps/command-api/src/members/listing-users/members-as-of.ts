@@ -2,7 +2,7 @@ import { fold, organizationDecider, organizationStreamName, type OrganizationEve
 import type { EventStore } from '#event-store';
 import type { MemberListItem } from '#read-models';
 import type { Page, PageSize } from '#read-models';
-import { upcastRecorded } from '../../shared/upcasters.js';
+import { upcastRecorded } from '#runtime';
 
 const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 

@@ -14,7 +14,7 @@ import { BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
-import type { BlobStore } from './blob-store.js';
+import type { BlobStore } from '#side-stores';
 import { LOGO_MAX_INPUT_SIDE, LogoRejected, normalizeLogo } from './normalize-logo.js';
 
 /** Reads the raw body up to `limit` bytes; beyond it answers 413 without reading the rest. */

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { fold, type Decider, type DomainEvent } from '#domain';
 import type { EventStore } from '#event-store';
 import { EVENT_STORE } from '../tokens.js';
-import { upcastRecorded } from '../upcasters.js';
+import { upcastRecorded } from '#runtime';
 
 /** A stream as the write side decides on it: its state at a revision, and what a new append chains to. */
 export interface StreamSnapshot<State> {

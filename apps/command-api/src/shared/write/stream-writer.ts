@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import { fold, type DomainEvent } from '#domain';
 import { WrongExpectedRevisionError, type EventStore, type EventToAppend } from '#event-store';
 import type { ProjectionProgress } from '#read-models';
-import type { AppConfig } from '../../config.js';
+import type { AppConfig } from '#runtime';
 import { APP_CONFIG, APP_LOGGER, EVENT_STORE, PROJECTION_PROGRESS } from '../tokens.js';
 import { envelope, eventMetadataOf, requestHashOf, sealChain } from './event-envelope.js';
 import { StreamCache, type SeenKey } from './stream-cache.js';

@@ -7,7 +7,7 @@ import { ORGANIZATIONS } from '#read-models';
 import { SSO_PROVIDERS, type SsoProviderDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import type { AppConfig } from '../../config.js';
+import type { AppConfig } from '#runtime';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 import { PageField, PageSizeField } from '../../shared/paging.js';
@@ -17,7 +17,7 @@ import { newId } from '../../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
 import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
-import type { SecretBox } from '../../shared/secret-box.js';
+import type { SecretBox } from '#runtime';
 import { APP_CONFIG, READ_STORE, SECRET_BOX } from '../../shared/tokens.js';
 import { normalizeCertificate, ParseProviderId, providerView, SsoProviders } from '../sso-providers.js';
 

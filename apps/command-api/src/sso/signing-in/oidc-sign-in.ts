@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import * as oidc from 'openid-client';
 import type { SsoProvider } from '#domain';
-import type { AppConfig } from '../../config.js';
-import type { SecretBox } from '../../shared/secret-box.js';
+import type { AppConfig } from '#runtime';
+import type { SecretBox } from '#runtime';
 import { APP_CONFIG, SECRET_BOX } from '../../shared/tokens.js';
 import { serviceProviderUrls } from '../sso-providers.js';
 import { refuse, type VerifiedIdentity } from './sso-sign-in.service.js';

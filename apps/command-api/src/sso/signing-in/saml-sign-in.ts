@@ -4,9 +4,9 @@ import { DOMParser } from '@xmldom/xmldom';
 import type { Request, Response } from 'express';
 import passport from 'passport';
 import type { SsoProvider } from '#domain';
-import type { AppConfig } from '../../config.js';
+import type { AppConfig } from '#runtime';
 import { APP_CONFIG, ONE_TIME_STORE } from '../../shared/tokens.js';
-import type { OneTimeStore } from '../one-time-store.js';
+import type { OneTimeStore } from '#side-stores';
 import { serviceProviderUrls } from '../sso-providers.js';
 import { refuse, type VerifiedIdentity } from './sso-sign-in.service.js';
 

@@ -15,7 +15,7 @@ import { sha256Hex } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../../shared/request-context.js';
 import { APP_LOGGER, ONE_TIME_STORE, READ_STORE } from '../../shared/tokens.js';
-import type { OneTimeStore } from '../one-time-store.js';
+import type { OneTimeStore } from '#side-stores';
 import { ParseProviderId, ssoProviderNotFound, SsoProviders } from '../sso-providers.js';
 import { OidcSignIn, type PendingOidcSignIn } from './oidc-sign-in.js';
 import { SamlSignIn } from './saml-sign-in.js';

@@ -15,14 +15,14 @@ import {
 } from '#domain';
 import { deactivated, suspended } from '../../auth/auth.guard.js';
 import { SessionsService } from '../../auth/sessions.service.js';
-import type { AppConfig } from '../../config.js';
+import type { AppConfig } from '#runtime';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream } from '../../shared/write/stream-command.js';
 import { sha256Hex } from '../../shared/ids.js';
 import { ProblemException, SignInRefused } from '../../shared/problem.js';
 import { APP_CONFIG, APP_LOGGER, ONE_TIME_STORE } from '../../shared/tokens.js';
-import type { OneTimeStore } from '../one-time-store.js';
+import type { OneTimeStore } from '#side-stores';
 import { SsoProviders } from '../sso-providers.js';
 
 /** What a protocol proved about the person at the identity provider. */

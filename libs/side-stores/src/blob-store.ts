@@ -1,7 +1,7 @@
+import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Binary, type Collection, type MongoClient } from 'mongodb';
-import { sha256Hex } from '../../shared/ids.js';
 
 /**
  * Content-addressed storage for logos: the key is the SHA-256 of the bytes. The event
@@ -23,7 +23,7 @@ export class FileBlobStore implements BlobStore {
   }
 
   async put(bytes: Buffer): Promise<string> {
-    const hash = sha256Hex(bytes);
+    const hash = sha256Of(bytes);
     const target = this.path(hash);
     await mkdir(join(this.dir, hash.slice(0, 2)), { recursive: true });
     // Write, fsync, then rename: a reader sees the whole file or none.
@@ -53,7 +53,7 @@ export class MongoBlobStore implements BlobStore {
   }
 
   async put(bytes: Buffer): Promise<string> {
-    const hash = sha256Hex(bytes);
+    const hash = sha256Of(bytes);
     await this.blobs.updateOne({ _id: hash }, { $setOnInsert: { data: new Binary(bytes) } }, { upsert: true });
     return hash;
   }
@@ -63,3 +63,5 @@ export class MongoBlobStore implements BlobStore {
     return doc ? Buffer.from(doc.data.buffer) : null;
   }
 }
+
+const sha256Of = (bytes: Buffer): string => createHash('sha256').update(bytes).digest('hex');

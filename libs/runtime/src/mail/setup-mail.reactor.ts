@@ -1,16 +1,16 @@
-import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import type { MembershipEvent, PlatformEvent } from '#domain';
-import type { EventStore, RecordedEvent, Subscription } from '#event-store';
+import { backoffDelay, sleep, type EventStore, type LogHandler, type RecordedEvent } from '#event-store';
 import { MEMBERS, type MemberDocument } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
-import { escapeHtml } from '../shared/html.js';
-import type { SecretBox } from '../shared/secret-box.js';
+import { escapeHtml } from './html.js';
+import type { SecretBox } from '../secret-box.js';
 import type { Mailer, MailMessage } from './mailer.js';
-import type { ReactorStore } from './reactor-store.js';
+import type { ReactorStore } from '#side-stores';
 
-const REACTOR = 'setup-mail';
+export const SETUP_MAIL_REACTOR = 'setup-mail';
+const REACTOR = SETUP_MAIL_REACTOR;
 const MAX_ATTEMPTS = 5;
 
 type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitationResent' }>;
@@ -52,18 +52,15 @@ Afterwards, sign in with this email address and your new password.</p>
 }
 
 /**
- * Sends the setup email for every invitation in the log. It follows the log with a
- * checkpoint of its own, at least once and idempotent by event id: a command handler
- * never sends mail, so a failed append never mails and a failed send never loses an
- * invitation. An invitation already replaced (resent, deleted, completed) by the time
- * the reactor reaches it is not mailed: its link could not work.
+ * Sends the setup email for every invitation in the log, as a handler of a log
+ * processor with a checkpoint of its own: at least once, and idempotent by event id. A
+ * command handler never sends mail, so a failed append never mails and a failed send
+ * never loses an invitation. An invitation already replaced (resent, deleted,
+ * completed) by the time the reactor reaches it is not mailed: its link could not work.
  */
-export class SetupMailReactor {
-  private subscription: Subscription | null = null;
-  private loop: Promise<void> | null = null;
+export class SetupMailReactor implements LogHandler {
+  readonly name = 'setup mail';
   private stopped = false;
-  private handledThrough = 0;
-  private waiters: { position: number; resolve: () => void }[] = [];
 
   constructor(
     private readonly deps: {
@@ -78,50 +75,21 @@ export class SetupMailReactor {
     },
   ) {}
 
-  async start(): Promise<void> {
-    const after = await this.deps.store.checkpoint(REACTOR);
-    this.handledThrough = after;
-    this.subscription = this.deps.events.subscribeToAll({ after });
-    this.loop = this.run(this.subscription);
+  checkpoint(): Promise<number> {
+    return this.deps.store.checkpoint(REACTOR);
   }
 
-  async stop(): Promise<void> {
+  async handle(batch: RecordedEvent[]): Promise<void> {
+    for (const event of batch) if (INVITATIONS.has(event.type)) await this.mailOnce(event);
+    await this.deps.store.advance(REACTOR, batch[batch.length - 1].position);
+  }
+
+  /** A send in progress gives up its retries: the invitation stays unhandled and is mailed after the restart. */
+  stop(): void {
     this.stopped = true;
-    await this.subscription?.close();
-    await this.loop;
   }
 
-  /** Resolves once the reactor has dealt with every event up to `position` (for tests). */
-  reached(position: number): Promise<void> {
-    if (position <= this.handledThrough) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ position, resolve }));
-  }
-
-  private async run(subscription: Subscription): Promise<void> {
-    let sinceCheckpoint = 0;
-    try {
-      for await (const event of subscription) {
-        if (this.stopped) break;
-        if (INVITATIONS.has(event.type)) {
-          await this.handle(event);
-          sinceCheckpoint = 0;
-        } else if (++sinceCheckpoint >= 500) {
-          await this.deps.store.advance(REACTOR, event.position);
-          sinceCheckpoint = 0;
-          // A catch-up over a long log runs on resolved promises: give requests a turn.
-          await yieldToEventLoop();
-        }
-        this.handledThrough = event.position;
-        const ready = this.waiters.filter((w) => w.position <= event.position);
-        this.waiters = this.waiters.filter((w) => w.position > event.position);
-        for (const waiter of ready) waiter.resolve();
-      }
-    } catch (error) {
-      if (!this.stopped) this.deps.logger.error({ err: error }, 'setup mail reactor stopped');
-    }
-  }
-
-  private async handle(recorded: RecordedEvent): Promise<void> {
+  private async mailOnce(recorded: RecordedEvent): Promise<void> {
     const { store, logger } = this.deps;
     if (await store.wasHandled(REACTOR, recorded.id)) return;
     const invitation = { type: recorded.type, data: recorded.data } as Invitation;
@@ -133,12 +101,14 @@ export class SetupMailReactor {
         if (message) logger.info({ eventId: recorded.id, userId: invitation.data.userId ?? (recorded.data as { auditorId?: string }).auditorId }, 'setup mail sent');
         return;
       } catch (error) {
-        if (attempt >= MAX_ATTEMPTS || this.stopped) {
+        if (this.stopped) throw new Error('stopping before the setup mail was sent');
+        if (attempt >= MAX_ATTEMPTS) {
+          // A mail server that refuses one address must not hold every later invitation back.
           logger.error({ err: error, eventId: recorded.id, userId: invitation.data.userId }, 'setup mail could not be sent; an admin can resend the invitation');
-          if (!this.stopped) await store.markHandled(REACTOR, recorded.id, recorded.position);
+          await store.markHandled(REACTOR, recorded.id, recorded.position);
           return;
         }
-        await new Promise((resolve) => setTimeout(resolve, (this.deps.retryDelayMs ?? 500) * 2 ** (attempt - 1)));
+        await sleep(backoffDelay(attempt, { initialMs: this.deps.retryDelayMs ?? 500, maxMs: 30_000 }));
       }
     }
   }

@@ -1,4 +1,6 @@
+import type Database from 'better-sqlite3';
 import type { Collection, MongoClient } from 'mongodb';
+import { openSideDatabase } from './side-database.js';
 
 /** A counter and the most it may reach in one window: an account's email, a client IP. */
 export interface ThrottleKey {
@@ -69,6 +71,68 @@ export class MemoryLoginThrottle implements LoginThrottle {
   private current(key: string, now: number): Window | undefined {
     const window = this.windows.get(key);
     return window && window.startedAt + this.windowMs > now ? window : undefined;
+  }
+}
+
+/**
+ * Beside the event log (the embedded default): windows in a SQLite file, so they
+ * survive a restart and several processes on one data directory share them. Each
+ * reserve is one IMMEDIATE transaction: the limit check and the count cannot be split
+ * by another process's attempt.
+ */
+export class SqliteLoginThrottle implements LoginThrottle {
+  private readonly db: Database.Database;
+  private readonly reserveAll: (keys: ThrottleKey[], now: number) => Reservation;
+  private readonly statements;
+
+  constructor(filename: string, private readonly windowMs: number) {
+    this.db = openSideDatabase(filename);
+    this.db.exec('CREATE TABLE IF NOT EXISTS login_windows (key TEXT PRIMARY KEY, count INTEGER NOT NULL, started_at INTEGER NOT NULL)');
+    this.statements = {
+      get: this.db.prepare<[string], { count: number; started_at: number }>('SELECT count, started_at FROM login_windows WHERE key = ?'),
+      start: this.db.prepare('INSERT INTO login_windows (key, count, started_at) VALUES (?, 1, ?) ON CONFLICT (key) DO UPDATE SET count = 1, started_at = excluded.started_at'),
+      take: this.db.prepare('UPDATE login_windows SET count = count + 1 WHERE key = ?'),
+      give: this.db.prepare('UPDATE login_windows SET count = count - 1 WHERE key = ? AND count > 0'),
+      reset: this.db.prepare('DELETE FROM login_windows WHERE key = ?'),
+      expire: this.db.prepare('DELETE FROM login_windows WHERE started_at <= ?'),
+    };
+    const transaction = this.db.transaction((keys: ThrottleKey[], now: number): Reservation => {
+      let wait = 0;
+      const open = keys.map(({ key, limit }) => {
+        const row = this.statements.get.get(key);
+        const current = row && row.started_at + this.windowMs > now ? row : undefined;
+        if (current && current.count >= limit) wait = Math.max(wait, Math.ceil((current.started_at + this.windowMs - now) / 1000));
+        return { key, current };
+      });
+      if (wait > 0) return { granted: false, retryAfterSeconds: wait };
+      for (const { key, current } of open) {
+        if (current) this.statements.take.run(key);
+        else this.statements.start.run(key, now);
+      }
+      return { granted: true, keys: keys.map((k) => k.key) };
+    });
+    this.reserveAll = (keys, now) => transaction.immediate(keys, now);
+  }
+
+  async reserve(keys: ThrottleKey[], now: number): Promise<Reservation> {
+    return this.reserveAll(keys, now);
+  }
+
+  async release(keys: string[]): Promise<void> {
+    for (const key of keys) this.statements.give.run(key);
+  }
+
+  async reset(key: string): Promise<void> {
+    this.statements.reset.run(key);
+  }
+
+  /** Drops windows that ended (called now and then; a stale window is ignored anyway). */
+  async prune(now: number): Promise<void> {
+    this.statements.expire.run(now - this.windowMs);
+  }
+
+  async close(): Promise<void> {
+    this.db.close();
   }
 }
 

@@ -1,0 +1,46 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { ALL_PROJECTIONS, MingoReadStore, SqliteAuditLog } from '#read-models';
+import { FileBlobStore, SqliteLoginThrottle, SqliteOneTimeStore, SqliteReactorStore, SqliteSessionStore } from '#side-stores';
+import type { AppConfig } from './config.js';
+import { secureDataDirectory } from './data-directory.js';
+import { createMailer, loadSecretBox, openEventStore, type Stores } from './stores.js';
+
+/**
+ * The embedded default: one data directory. The event log, the audit log and the side
+ * stores are SQLite files (sessions, sign-in windows, SSO one-time values, reactor
+ * progress), logos are files, and the read models are in memory, rebuilt from the log
+ * at boot.
+ */
+export async function openEmbeddedStores(config: AppConfig, logger: Logger): Promise<Stores> {
+  secureDataDirectory(config.dataDir);
+  const file = (name: string) => join(config.dataDir, name);
+  const eventStore = await openEventStore(config);
+  const readStore = new MingoReadStore();
+  const sessionStore = new SqliteSessionStore(file('sessions.db'));
+  const oneTimeStore = new SqliteOneTimeStore(file('sso.db'));
+  const reactorStore = new SqliteReactorStore(file('reactors.db'));
+  const loginThrottle = new SqliteLoginThrottle(file('throttle.db'), config.loginFailureWindowMinutes * 60_000);
+  const sqliteAuditLog = new SqliteAuditLog(file('audit.db'));
+  const mailer = createMailer(config, logger);
+  return {
+    deployment: 'embedded',
+    eventStore,
+    readStore,
+    sessionStore,
+    oneTimeStore,
+    blobStore: new FileBlobStore(file('blobs')),
+    reactorStore,
+    loginThrottle,
+    auditLog: sqliteAuditLog,
+    sqliteAuditLog,
+    projections: ALL_PROJECTIONS,
+    secretBox: loadSecretBox(config),
+    mailer,
+    async close() {
+      await eventStore.close();
+      for (const close of [() => mailer.close(), () => sqliteAuditLog.close(), () => sessionStore.close(), () => oneTimeStore.close(), () => reactorStore.close(), () => loginThrottle.close(), () => readStore.close()])
+        await close().catch(() => {});
+    },
+  };
+}

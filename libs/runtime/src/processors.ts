@@ -1,0 +1,58 @@
+import type { Logger } from 'pino';
+import { AUDIT_MAX_BATCH } from '#read-models';
+import { LogProcessor, type LogHandler } from '#event-store';
+import { ProjectionRunner } from '#read-models';
+import type { AppConfig } from './config.js';
+import { SetupMailReactor } from './mail/setup-mail.reactor.js';
+import type { Stores } from './stores.js';
+import { upcastRecorded } from './upcasters.js';
+
+/** The setup mail's processor; `reached` waits for it (tests, and whoever needs a mail out). */
+export class MailProcessor extends LogProcessor {
+  constructor(
+    stores: Stores,
+    private readonly reactor: SetupMailReactor,
+    logger: Logger,
+  ) {
+    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(logger) });
+  }
+
+  async reached(position: number, timeoutMs = 60_000): Promise<void> {
+    if (!(await this.waitFor(position, timeoutMs))) throw new Error(`setup mail did not reach position ${position}`);
+  }
+
+  override async stop(): Promise<void> {
+    this.reactor.stop();
+    await super.stop();
+  }
+}
+
+export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<string, unknown>) => logger.info(c ?? {}, m), error: (m: string, c?: Record<string, unknown>) => logger.error(c ?? {}, m) });
+
+/** The read models' projector over this deployment's read store. */
+export function createProjector(stores: Stores, logger: Logger): ProjectionRunner {
+  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, {
+    upcast: upcastRecorded,
+    logger: { log: (m, c) => logger.info(c ?? {}, m), error: (m, c) => logger.error(c ?? {}, m) },
+  });
+}
+
+/** The setup-mail reactor; it runs wherever the projector runs (one process). */
+export function createMailProcessor(stores: Stores, config: AppConfig, logger: Logger): MailProcessor {
+  const reactor = new SetupMailReactor({
+    events: stores.eventStore,
+    readStore: stores.readStore,
+    box: stores.secretBox,
+    mailer: stores.mailer,
+    store: stores.reactorStore,
+    logger,
+    links: { publicUrl: config.publicUrl, setupUrl: config.setupUrl },
+  });
+  return new MailProcessor(stores, reactor, logger);
+}
+
+/** The embedded audit log follows the log with a processor of its own (null where it is a projection). */
+export function createAuditFollower(stores: Stores, logger: Logger): LogProcessor | null {
+  const handler: LogHandler | null = stores.sqliteAuditLog;
+  return handler && new LogProcessor(stores.eventStore, handler, { upcast: upcastRecorded, maxBatch: AUDIT_MAX_BATCH, logger: loggerFor(logger) });
+}

@@ -1,0 +1,50 @@
+import type { Logger } from 'pino';
+import { ReadStoreAuditLog } from '#read-models';
+import { MongoBlobStore, MongoLoginThrottle, MongoOneTimeStore, MongoReactorStore, MongoSessionStore } from '#side-stores';
+import type { AppConfig } from './config.js';
+import { secureDataDirectory } from './data-directory.js';
+import { createMailer, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, type Stores } from './stores.js';
+
+/**
+ * The production shape: the event log in EventStoreDB (EVENTSTORE_CONNECTION_STRING)
+ * and everything else in MongoDB (MONGODB_URI), shared by every API replica and the
+ * one projector process.
+ */
+export async function openProductionStores(config: AppConfig, logger: Logger): Promise<Stores> {
+  if (!config.mongodbUri) throw new Error('The production shape needs MONGODB_URI');
+  secureDataDirectory(config.dataDir);
+  const { MongoClient } = await import('mongodb');
+  const { MongoReadStore } = await import('#read-models/mongodb');
+  const eventStore = await openEventStore(config);
+  const client = new MongoClient(config.mongodbUri);
+  await client.connect();
+  const db = config.mongodbDb;
+  const readStore = MongoReadStore.fromClient(client, db);
+  const sessionStore = new MongoSessionStore(client, db);
+  await sessionStore.init();
+  const oneTimeStore = new MongoOneTimeStore(client, db);
+  await oneTimeStore.init();
+  const loginThrottle = new MongoLoginThrottle(client, db, config.loginFailureWindowMinutes * 60_000);
+  await loginThrottle.init();
+  const mailer = createMailer(config, logger);
+  return {
+    deployment: 'production',
+    eventStore,
+    readStore,
+    sessionStore,
+    oneTimeStore,
+    blobStore: new MongoBlobStore(client, db),
+    reactorStore: new MongoReactorStore(client, db),
+    loginThrottle,
+    auditLog: new ReadStoreAuditLog(readStore),
+    sqliteAuditLog: null,
+    projections: SHARED_STORE_PROJECTIONS,
+    secretBox: loadSecretBox(config),
+    mailer,
+    async close() {
+      await eventStore.close();
+      await mailer.close().catch(() => {});
+      await client.close().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,43 @@
+import { describe, test } from '@jest/globals';
+import { MongoClient } from 'mongodb';
+import { MongoBlobStore } from './blob-store.js';
+import { MongoReactorStore } from './reactor-store.js';
+import { MongoSessionStore } from './session-store.js';
+import { blobStoreContract } from './testing/blob-store.contract.js';
+import { reactorStoreContract } from './testing/reactor-store.contract.js';
+import { sessionStoreContract } from './testing/session-store.contract.js';
+
+const uri = process.env.MONGODB_URI;
+
+/** Each suite gets a database of its own, dropped afterwards. */
+async function database(prefix: string) {
+  const client = new MongoClient(uri!);
+  await client.connect();
+  const name = `${prefix}_${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
+  const drop = async () => {
+    await client.db(name).dropDatabase();
+    await client.close();
+  };
+  return { client, name, drop };
+}
+
+if (uri) {
+  sessionStoreContract('MongoDB', async () => {
+    const { client, name, drop } = await database('sessions_contract');
+    const store = new MongoSessionStore(client, name);
+    await store.init();
+    return Object.assign(Object.create(store) as MongoSessionStore, { close: drop });
+  });
+  reactorStoreContract('MongoDB', async () => {
+    const { client, name, drop } = await database('reactors_contract');
+    return Object.assign(Object.create(new MongoReactorStore(client, name)) as MongoReactorStore, { close: drop });
+  });
+  blobStoreContract('MongoDB', async () => {
+    const { client, name, drop } = await database('blobs_contract');
+    return Object.assign(Object.create(new MongoBlobStore(client, name)) as MongoBlobStore, { close: drop });
+  });
+} else {
+  describe('Side store contracts: MongoDB', () => {
+    test.skip('needs MONGODB_URI (docker compose up mongo)', () => {});
+  });
+}
