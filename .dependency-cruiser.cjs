@@ -47,6 +47,13 @@ module.exports = {
       to: { path: '^apps/[^/]+/src/[^/]+/[^/]+/', pathNot: ['^apps/[^/]+/src/$1/$2/', '^apps/[^/]+/src/shared/', '^apps/[^/]+/src/[^/]+/testing/'] },
     },
     {
+      name: 'libs-below-the-runtime',
+      comment: 'libs/runtime composes the deployments from the other libraries; none of them imports it back.',
+      severity: 'error',
+      from: { path: '^libs/(domain|event-store|read-models|side-stores)/' },
+      to: { path: '^libs/runtime/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,0 +1,121 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
+import { logProcessorContract } from '#event-store/testing';
+import { MingoReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog, type CollectionWriteOp, type ReadStore } from '#read-models';
+import { SqliteReactorStore, type ReactorStore } from '#side-stores';
+import { OutboxMailer } from './mail/mailer.js';
+import { SetupMailReactor } from './mail/setup-mail.reactor.js';
+import { SecretBox } from './secret-box.js';
+
+/** Refuses the next `count` calls it is asked to, as a full disk or a lost connection would. */
+class Faults {
+  pending = 0;
+  refused = 0;
+  check(): void {
+    if (this.pending === 0) return;
+    this.pending--;
+    this.refused++;
+    throw Object.assign(new Error('injected: the store refused the write'), { code: 'SQLITE_IOERR' });
+  }
+}
+
+const metadata = (organizationId: string) => ({ schemaVersion: 1, actorId: 'admin-1', actorKind: 'member', organizationId, occurredAt: '2026-11-30T10:00:00.000Z' });
+
+// The read models' projector, on the embedded read store; the faults sit on the ReadStore port.
+logProcessorContract('the projector', async () => {
+  const read = new MingoReadStore();
+  const faults = new Faults();
+  const faulty: ReadStore = Object.assign(Object.create(read) as ReadStore, {
+    applyBatch: (ops: CollectionWriteOp[]) => (faults.check(), read.applyBatch(ops)),
+  });
+  return {
+    processor: (events) => new ProjectionRunner(events, faulty, [organizationsProjection], { retryDelayMs: 5 }),
+    event: () => {
+      const id = randomUUID();
+      return {
+        streamName: `organization-${id}`,
+        event: { id: randomUUID(), type: 'OrganizationCreated', data: { organizationId: id, name: `School ${id}`, description: null, timeZone: 'UTC', createdAt: '2026-11-30T10:00:00.000Z' }, metadata: metadata(id) },
+      };
+    },
+    effects: async () => (await read.collection(ORGANIZATIONS).find({})).length,
+    failWrites: (count) => (faults.pending += count),
+    refusedWrites: () => faults.refused,
+    close: () => read.close(),
+  };
+});
+
+// The embedded audit log; the faults sit on the handler port in front of its SQLite file.
+logProcessorContract('the audit log', async () => {
+  const log = new SqliteAuditLog(':memory:');
+  const faults = new Faults();
+  const organizationId = randomUUID();
+  const handler: LogHandler = { name: log.name, checkpoint: () => log.checkpoint(), handle: (batch: RecordedEvent[]) => (faults.check(), log.handle(batch)) };
+  return {
+    processor: (events) => new LogProcessor(events, handler, { backoff: { initialMs: 5, maxMs: 50 } }),
+    event: (i) => ({
+      streamName: `organization-${organizationId}`,
+      event: { id: randomUUID(), type: 'OrganizationSettingsUpdated', data: { organizationId, changes: { name: { before: `N${i}`, after: `N${i + 1}` } } }, metadata: metadata(organizationId) },
+    }),
+    effects: async () => (await log.page({ organizationId, page: 1, pageSize: 10 })).total,
+    failWrites: (count) => (faults.pending += count),
+    refusedWrites: () => faults.refused,
+    close: () => log.close(),
+  };
+});
+
+// The setup mail: real outbox files, real reactor progress; the faults sit on the ReactorStore port.
+logProcessorContract('the setup mail', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'mail-contract-'));
+  const box = SecretBox.load({ envKey: null, keyFile: join(dir, 'secret.key') });
+  const progress = new SqliteReactorStore(':memory:');
+  const faults = new Faults();
+  const store: ReactorStore = Object.assign(Object.create(progress) as ReactorStore, {
+    markHandled: async (reactor: string, eventId: string, position: number) => (faults.check(), progress.markHandled(reactor, eventId, position)),
+    advance: async (reactor: string, position: number) => (faults.check(), progress.advance(reactor, position)),
+  });
+  const read = new MingoReadStore();
+  const logger = pino({ level: 'silent' });
+  const outbox = join(dir, 'outbox');
+  const organizationId = randomUUID();
+  return {
+    processor: (events) =>
+      new LogProcessor(
+        events,
+        new SetupMailReactor({ events, readStore: read, box, mailer: new OutboxMailer(outbox, 'school@example.org', logger), store, logger, links: { publicUrl: 'http://localhost', setupUrl: null }, retryDelayMs: 1 }),
+        { backoff: { initialMs: 5, maxMs: 50 } },
+      ),
+    event: (i) => {
+      const userId = randomUUID();
+      const data = {
+        organizationId,
+        userId,
+        email: `invitee${i}@example.org`,
+        firstName: 'Mino',
+        lastName: 'Giizhig',
+        roles: ['instructor'],
+        setupTokenHash: randomUUID(),
+        setupTokenCiphertext: box.seal(`token-${i}`),
+        setupExpiresAt: '2026-12-03T10:00:00.000Z',
+      };
+      return { streamName: `organization-${organizationId}`, event: { id: randomUUID(), type: 'UserInvited', data, metadata: metadata(organizationId) } };
+    },
+    effects: async () => {
+      try {
+        return readdirSync(outbox).filter((name) => name.endsWith('.eml')).length;
+      } catch {
+        return 0;
+      }
+    },
+    failWrites: (count) => (faults.pending += count),
+    refusedWrites: () => faults.refused,
+    close: async () => {
+      await progress.close();
+      await read.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
