@@ -13,3 +13,4 @@ export * from './platform/platform.js';
 export * from './platform/email-reservation.js';
 export * from './access/permissions.js';
 export * from './audit/data-access.js';
+export * from './shared/persistent-map.js';

@@ -162,3 +162,27 @@ describe('The fold of every event of an organization stream', () => {
     then(fold(...given, event));
   });
 });
+
+describe('Evolve returns new state', () => {
+  const snapshot = (state: Existing) => JSON.stringify({ ...state, members: [...state.members], classes: [...state.classes], emails: [...state.emails], ssoProviders: [...state.ssoProviders], ssoIdentities: [...state.ssoIdentities] });
+
+  test('the state it is given stays as it was, one event at a time and many at once', () => {
+    const before = fold(created, invited('ann'), setUp('ann'), classCreated, invited('bob'));
+    const seen = snapshot(before);
+    const later: OrganizationEvent[] = [
+      { type: 'UserDeleted', data: { organizationId: org, userId: 'bob', email: 'bob@school.test' } },
+      invited('cid'),
+      { type: 'ClassArchived', data: { organizationId: org, classId: 'c1' } },
+      { type: 'OrganizationSettingsUpdated', data: { organizationId: org, changes: { name: { before: 'School', after: 'Academy' } } } },
+      { type: 'SsoProviderAdded', data: { organizationId: org, providerId: 'p1', settings, clientSecretCiphertext: null } },
+    ];
+    const one = later.reduce(organizationDecider.evolve, before as OrganizationState) as Existing;
+    const all = organizationDecider.evolveAll!(before, later) as Existing;
+    expect(snapshot(before)).toBe(seen);
+    expect(snapshot(all)).toBe(snapshot(one));
+    expect(one).toMatchObject({ name: 'Academy' });
+    expect([...one.members.keys()]).toEqual(['ann', 'cid']);
+    expect(before.members.has('bob')).toBe(true);
+    expect(before.classes.get('c1')?.status).toBe('active');
+  });
+});

@@ -3,6 +3,7 @@ import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { emailKey, storedEmail } from '../shared/email.js';
 import type { OrganizationRole } from '../access/permissions.js';
+import type { MapDraft } from '../shared/persistent-map.js';
 
 /**
  * Members and classes of one organization. They live in the organization's stream
@@ -115,10 +116,17 @@ export const MEMBERSHIP_EVENT_TYPES: ReadonlySet<MembershipEvent['type']> = new 
 
 export interface MembershipState {
   id: string;
-  members: Map<string, Member>;
-  classes: Map<string, ClassRecord>;
+  members: ReadonlyMap<string, Member>;
+  classes: ReadonlyMap<string, ClassRecord>;
   /** Email key (shared/email.ts) -> user id: the in-organization uniqueness check stays O(1) for 100,000 members. */
-  emails: Map<string, string>;
+  emails: ReadonlyMap<string, string>;
+}
+
+/** The maps of an organization being evolved: drafts that change in place until done (shared/persistent-map.ts). */
+export interface MembershipDraft {
+  members: MapDraft<Member>;
+  classes: MapDraft<ClassRecord>;
+  emails: MapDraft<string>;
 }
 
 // ---- Helpers -----------------------------------------------------------------------
@@ -367,13 +375,11 @@ function requireInstructor(state: MembershipState, instructorId: string): void {
 
 // ---- Evolve ------------------------------------------------------------------------
 /**
- * Applies one event. For speed on organizations with many members, the maps of the
- * state are updated in place: a state belongs to the fold that produced it and is
- * never used again after being evolved (the repository only ever decides on the
- * newest state, and a decision on an older one cannot be appended).
+ * Applies one event to drafts of the organization's maps. The drafts change only nodes
+ * they made themselves: the state they were taken from stays as it was.
  */
-export function evolveMembership(state: MembershipState, event: MembershipEvent): void {
-  const { members, classes, emails } = state;
+export function evolveMembership(draft: MembershipDraft, event: MembershipEvent): void {
+  const { members, classes, emails } = draft;
   switch (event.type) {
     case 'UserInvited': {
       const d = event.data;

@@ -3,6 +3,7 @@ import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { sameEmailForLinking } from '../shared/email.js';
 import type { Member } from './membership.js';
+import type { MapDraft } from '../shared/persistent-map.js';
 
 /**
  * Enterprise SSO of one organization (guide: Enterprise SSO Management). Providers
@@ -101,10 +102,16 @@ export const SSO_EVENT_TYPES: ReadonlySet<SsoEvent['type']> = new Set(['SsoProvi
 
 export interface SsoState {
   id: string;
-  members: Map<string, Member>;
-  ssoProviders: Map<string, SsoProvider>;
+  members: ReadonlyMap<string, Member>;
+  ssoProviders: ReadonlyMap<string, SsoProvider>;
   /** `${providerId} ${subject}` -> user id: an identity is the pair, never the email. */
-  ssoIdentities: Map<string, string>;
+  ssoIdentities: ReadonlyMap<string, string>;
+}
+
+/** The SSO maps of an organization being evolved (drafts; see shared/persistent-map.ts). */
+export interface SsoDraft {
+  ssoProviders: MapDraft<SsoProvider>;
+  ssoIdentities: MapDraft<string>;
 }
 
 export const ssoIdentityKey = (providerId: string, subject: string): string => `${providerId} ${subject}`;
@@ -287,7 +294,7 @@ export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
 }
 
 // ---- Evolve (in place, like the membership state; see evolveMembership) ---------------
-export function evolveSso(state: SsoState, event: SsoEvent): void {
+export function evolveSso(state: SsoDraft, event: SsoEvent): void {
   switch (event.type) {
     case 'SsoProviderAdded':
       state.ssoProviders.set(event.data.providerId, { id: event.data.providerId, ...event.data.settings, clientSecretCiphertext: event.data.clientSecretCiphertext, version: 0 });

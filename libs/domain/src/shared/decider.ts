@@ -5,7 +5,10 @@
  */
 export interface Decider<Command, Event, State> {
   initialState: () => State;
+  /** Returns the state after the event; never changes the state it is given. */
   evolve: (state: State, event: Event) => State;
+  /** Optional: the same as applying evolve to each event in turn, but faster for many (one draft for all). */
+  evolveAll?: (state: State, events: Iterable<Event>) => State;
   /** Returns the events the command produces; an empty list means "nothing changed". */
   decide: (command: Command, state: State) => Event[];
 }
@@ -16,7 +19,8 @@ export interface DomainEvent<Type extends string = string, Data extends object =
   data: Data;
 }
 
-export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>, events: Iterable<Event>, from?: State): State {
+export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve' | 'evolveAll'>, events: Iterable<Event>, from?: State): State {
+  if (decider.evolveAll) return decider.evolveAll(from ?? decider.initialState(), events);
   let state = from ?? decider.initialState();
   for (const event of events) state = decider.evolve(state, event);
   return state;
