@@ -1,4 +1,4 @@
-import { assertNever, type DomainEvent } from '../shared/decider.js';
+import { assertNever, eventTypes, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { emailKey, storedEmail } from '../shared/email.js';
@@ -99,20 +99,20 @@ export type MembershipEvent =
   | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string> } }>>
   | DomainEvent<'ClassArchived', WithOrg<{ classId: string }>>;
 
-export const MEMBERSHIP_EVENT_TYPES: ReadonlySet<MembershipEvent['type']> = new Set([
-  'UserInvited',
-  'UserInvitationResent',
-  'UserSetupCompleted',
-  'UserEdited',
-  'ClassReassigned',
-  'UserDeactivated',
-  'UserReactivated',
-  'UserSessionsEnded',
-  'UserDeleted',
-  'ClassCreated',
-  'ClassEdited',
-  'ClassArchived',
-]);
+export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
+  UserInvited: true,
+  UserInvitationResent: true,
+  UserSetupCompleted: true,
+  UserEdited: true,
+  ClassReassigned: true,
+  UserDeactivated: true,
+  UserReactivated: true,
+  UserSessionsEnded: true,
+  UserDeleted: true,
+  ClassCreated: true,
+  ClassEdited: true,
+  ClassArchived: true,
+});
 
 export interface MembershipState {
   id: string;

@@ -1,4 +1,4 @@
-import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { canonicalTimeZone, FieldErrors, lengthOf } from '../shared/validation.js';
 import type { LogoRef } from './logo.js';
@@ -86,15 +86,15 @@ export type OrganizationSettingsEvent =
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers. */
 export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent;
 
-export const ORGANIZATION_EVENT_TYPES: ReadonlySet<OrganizationSettingsEvent['type']> = new Set([
-  'OrganizationCreated',
-  'OrganizationSettingsUpdated',
-  'OrganizationLogoChanged',
-  'OrganizationLogoRemoved',
-  'OrganizationMarkedInArrears',
-  'OrganizationArrearsCleared',
-  'OrganizationSessionPolicyChanged',
-]);
+export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
+  OrganizationCreated: true,
+  OrganizationSettingsUpdated: true,
+  OrganizationLogoChanged: true,
+  OrganizationLogoRemoved: true,
+  OrganizationMarkedInArrears: true,
+  OrganizationArrearsCleared: true,
+  OrganizationSessionPolicyChanged: true,
+});
 
 // ---- State ---------------------------------------------------------------------------
 export type OrganizationState =

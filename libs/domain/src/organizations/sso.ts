@@ -1,4 +1,4 @@
-import { assertNever, type DomainEvent } from '../shared/decider.js';
+import { assertNever, eventTypes, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { sameEmailForLinking } from '../shared/email.js';
@@ -98,7 +98,13 @@ export type SsoEvent =
   /** An unsolicited SAML response the provider allows arrived and was verified; it signed no one in. */
   | DomainEvent<'SsoIdpInitiatedSignInReceived', WithOrg<{ providerId: string; subject: string; email: string }>>;
 
-export const SSO_EVENT_TYPES: ReadonlySet<SsoEvent['type']> = new Set(['SsoProviderAdded', 'SsoProviderUpdated', 'SsoProviderRemoved', 'SsoIdentityLinked', 'SsoIdpInitiatedSignInReceived']);
+export const SSO_EVENT_TYPES = eventTypes<SsoEvent>({
+  SsoProviderAdded: true,
+  SsoProviderUpdated: true,
+  SsoProviderRemoved: true,
+  SsoIdentityLinked: true,
+  SsoIdpInitiatedSignInReceived: true,
+});
 
 export interface SsoState {
   id: string;

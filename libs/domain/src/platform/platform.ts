@@ -1,4 +1,4 @@
-import { assertNever, type Decider, type DomainEvent } from '../shared/decider.js';
+import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { emailKey } from '../shared/email.js';
@@ -44,13 +44,13 @@ export type PlatformAuditorRemoved = DomainEvent<'PlatformAuditorRemoved', { aud
 
 export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved;
 
-export const PLATFORM_EVENT_TYPES: ReadonlySet<PlatformEvent['type']> = new Set([
-  'SuperAdminRegistered',
-  'BootstrapLinkIssued',
-  'PlatformAuditorInvited',
-  'PlatformAuditorSetupCompleted',
-  'PlatformAuditorRemoved',
-]);
+export const PLATFORM_EVENT_TYPES = eventTypes<PlatformEvent>({
+  SuperAdminRegistered: true,
+  BootstrapLinkIssued: true,
+  PlatformAuditorInvited: true,
+  PlatformAuditorSetupCompleted: true,
+  PlatformAuditorRemoved: true,
+});
 
 export interface PlatformAuditor {
   id: string;

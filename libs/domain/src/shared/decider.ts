@@ -30,3 +30,12 @@ export function fold<Event, State>(decider: Pick<Decider<unknown, Event, State>,
 export function assertNever(value: never): never {
   throw new Error(`Unexpected value: ${JSON.stringify(value)}`);
 }
+
+/**
+ * The `type`s of an event union as a set, from an object that must name each exactly
+ * once: the compiler refuses a type left out and a type that is not in the union, so a
+ * new event cannot be forgotten by the lists that route and audit events.
+ */
+export function eventTypes<Event extends { type: string }>(types: Record<Event['type'], true>): ReadonlySet<Event['type']> {
+  return new Set(Object.keys(types) as Event['type'][]);
+}

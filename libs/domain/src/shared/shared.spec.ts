@@ -1,4 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
+import { eventTypes } from './decider.js';
 import { UpcasterChain } from './upcasting.js';
 import { canonicalTimeZone } from './validation.js';
 import { decideAccess } from '../access/permissions.js';
@@ -70,5 +71,16 @@ describe('Auditor access', () => {
     expect(decideAccess(platformAuditor, 'audit:export')).toBe('allow');
     expect(decideAccess(platformAuditor, 'audit:read', 'org-b')).toBe('allow');
     expect(decideAccess(platformAuditor, 'organization:create')).toBe('forbidden');
+  });
+});
+
+describe('Event type lists', () => {
+  type Pair = { type: 'Opened'; data: object } | { type: 'Closed'; data: object };
+  test('name each type of the union exactly once; the compiler refuses one left out or one made up', () => {
+    expect([...eventTypes<Pair>({ Opened: true, Closed: true })]).toEqual(['Opened', 'Closed']);
+    // @ts-expect-error: 'Closed' is left out (npm test type-checks this file; without the error it fails)
+    eventTypes<Pair>({ Opened: true });
+    // @ts-expect-error: 'Reopened' is not an event of the union
+    eventTypes<Pair>({ Opened: true, Closed: true, Reopened: true });
   });
 });
