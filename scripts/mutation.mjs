@@ -6,17 +6,19 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const M = (rule, file, find, replace, specs) => ({ rule, file, find, replace, specs });
-const membership = 'libs/domain/src/organizations/membership.ts';
-const domainSpecs = ['libs/domain/src/organizations/membership.spec.ts'];
+const members = (file) => `libs/domain/src/members/${file}`;
+const membership = members('membership.ts');
+// Every use case's given/when/then spec of the members folder.
+const domainSpecs = ['libs/domain/src/members/'];
 
 export const MUTATIONS = [
-  M('nobody removes their own admin role', membership, "if (losing.includes('admin') && command.data.actorId === user.id)", "if (losing.includes('admin') && false)", domainSpecs),
-  M('an instructor with active classes keeps the role', membership, "        if (classes.length)\n          throw new DomainError('instructor-has-active-classes'", "        if (false)\n          throw new DomainError('instructor-has-active-classes'", [...domainSpecs, 'test/e2e/membership-races.e2e.spec.ts']),
-  M('deactivating an instructor with active classes needs a reassignment target', membership, 'if (classes.length && !reassignTo)', 'if (false)', domainSpecs),
-  M('classes do not move to the user being deactivated', membership, 'if (!target || target.id === user.id || !isActiveInstructor(target)', 'if (!target || !isActiveInstructor(target)', domainSpecs),
-  M('only setup-pending users can be deleted', membership, "      if (user.status !== 'setupPending')\n        throw new DomainError('only-setup-pending-users-can-be-deleted'", "      if (false)\n        throw new DomainError('only-setup-pending-users-can-be-deleted'", domainSpecs),
+  M('nobody removes their own admin role', members('editing-user.ts'), "if (losing.includes('admin') && command.data.actorId === user.id)", "if (losing.includes('admin') && false)", domainSpecs),
+  M('an instructor with active classes keeps the role', members('editing-user.ts'), "    if (classes.length)\n      throw new DomainError('instructor-has-active-classes'", "    if (false)\n      throw new DomainError('instructor-has-active-classes'", [...domainSpecs, 'test/e2e/membership-races.e2e.spec.ts']),
+  M('deactivating an instructor with active classes needs a reassignment target', members('deactivating-user.ts'), 'if (classes.length && !reassignTo)', 'if (false)', domainSpecs),
+  M('classes do not move to the user being deactivated', members('deactivating-user.ts'), 'if (!target || target.id === user.id || !isActiveInstructor(target)', 'if (!target || !isActiveInstructor(target)', domainSpecs),
+  M('only setup-pending users can be deleted', members('deleting-user.ts'), "  if (user.status !== 'setupPending')\n    throw new DomainError('only-setup-pending-users-can-be-deleted'", "  if (false)\n    throw new DomainError('only-setup-pending-users-can-be-deleted'", domainSpecs),
   M('an organization keeps an active admin', membership, "  if (leaving.status !== 'active' || !leaving.roles.includes('admin')) return;", '  return;', domainSpecs),
-  M('nobody deactivates themselves', membership, 'if (command.data.actorId === user.id) throw new DomainError(\'cannot-deactivate-yourself\'', 'if (false) throw new DomainError(\'cannot-deactivate-yourself\'', domainSpecs),
+  M('nobody deactivates themselves', members('deactivating-user.ts'), 'if (command.data.actorId === user.id) throw new DomainError(\'cannot-deactivate-yourself\'', 'if (false) throw new DomainError(\'cannot-deactivate-yourself\'', domainSpecs),
   M('an email is used once in an organization', membership, '  return holder !== undefined && holder !== exceptUserId;', '  return false;', domainSpecs),
   M('email twins share a key (width mapping)', 'libs/domain/src/shared/email.ts', 'widthMapped(email.trim()).toLowerCase()', 'email.trim().toLowerCase()', ['libs/domain/src/shared/email.spec.ts']),
   M('SSO links an email only when it is exactly the member\'s (no Unicode case mapping)', 'libs/domain/src/shared/email.ts', "return asciiLower(asserted.trim()) === asciiLower(stored.normalize('NFC'));", "return asserted.trim().toLowerCase() === stored.toLowerCase();", ['libs/domain/src/shared/email.spec.ts', 'libs/domain/src/organizations/sso.spec.ts']),
@@ -24,7 +26,7 @@ export const MUTATIONS = [
   M('instructors do not read the audit log', 'libs/domain/src/access/permissions.ts', "'audit:read': rule(true, true, ['admin', 'auditor'], true)", "'audit:read': rule(true, true, ['admin', 'auditor', 'instructor'], true)", ['test/e2e/permission-matrix.e2e.spec.ts']),
   M('members of an organization in arrears are suspended', 'apps/command-api/src/auth/auth.guard.ts', '      if (organization.inArrearsAt) throw await revoke(suspended());\n', '', ['test/e2e/access.e2e.spec.ts']),
   M('a deactivated user is told so', 'apps/command-api/src/auth/auth.guard.ts', "    if (account.status === 'deactivated') throw deactivated();\n", '', ['test/e2e/access.e2e.spec.ts']),
-  M('sign-in attempts are limited', 'apps/command-api/src/auth/login-throttle.ts', '      if (window && window.count >= limit) wait = Math.max(', '      if (false) wait = Math.max(', ['apps/command-api/src/auth/login-throttle.spec.ts']),
+  M('sign-in attempts are limited', 'libs/side-stores/src/login-throttle.ts', '      if (window && window.count >= limit) wait = Math.max(', '      if (false) wait = Math.max(', ['libs/side-stores/src/login-throttle.spec.ts']),
   M('an Idempotency-Key replays the first answer', 'apps/command-api/src/shared/write/stream-writer.ts', '          if (seen) {', '          if (false) {', ['test/e2e/organizations.e2e.spec.ts']),
   M('a stale If-Match is refused', 'apps/command-api/src/shared/write/stream-writer.ts', 'if (current !== undefined && current !== options.expectedRevision) throw staleRevision(options.expectedRevision, current);', '', ['test/e2e/patch-and-etags.e2e.spec.ts']),
   M('an edited event breaks its hash chain', 'libs/event-store/src/hash-chain.ts', "    else if (eventHash(event, head.hash) !== hash) reason = 'content-hash-mismatch';\n", '', ['libs/event-store/src/hash-chain.spec.ts']),

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
-import { MEMBERSHIP_EVENT_TYPES } from './membership.js';
-import { ORGANIZATION_EVENT_TYPES, organizationDecider, type OrganizationEvent, type OrganizationState } from './organization.js';
-import { SSO_EVENT_TYPES, ssoIdentityKey, type SsoProviderSettings } from './sso.js';
+import { MEMBERSHIP_EVENT_TYPES } from '../members/membership.js';
+import { organizationDecider } from './organization.decider.js';
+import { ORGANIZATION_EVENT_TYPES, type OrganizationEvent, type OrganizationState } from './organization.js';
+import { SSO_EVENT_TYPES, ssoIdentityKey, type SsoProviderSettings } from '../sso/sso.js';
 
 /**
  * The fold of every event type of an organization's stream, one at a time: what each

@@ -2,7 +2,7 @@ import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shar
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { emailKey } from '../shared/email.js';
-import type { SetupTokenRecord } from '../organizations/membership.js';
+import type { SetupTokenRecord } from '../members/membership.js';
 
 /**
  * The platform aggregate holds what is platform-wide rather than organization-scoped:

@@ -130,9 +130,9 @@ export interface MembershipDraft {
 }
 
 // ---- Helpers -----------------------------------------------------------------------
-const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+export const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
-function validPerson(input: { email?: string; firstName: string; lastName: string; roles: string[] }): {
+export function validPerson(input: { email?: string; firstName: string; lastName: string; roles: string[] }): {
   email?: string;
   firstName: string;
   lastName: string;
@@ -155,7 +155,7 @@ function validPerson(input: { email?: string; firstName: string; lastName: strin
   return { email, firstName, lastName, roles: ORGANIZATION_ROLES.filter((r) => roles.includes(r)) };
 }
 
-function validClassName(name: string): string {
+export function validClassName(name: string): string {
   const trimmed = typeof name === 'string' ? name.trim() : '';
   const errors = new FieldErrors();
   if (!trimmed) errors.add('name', 'name is required');
@@ -164,13 +164,13 @@ function validClassName(name: string): string {
   return trimmed;
 }
 
-function member(state: MembershipState, userId: string): Member {
+export function member(state: MembershipState, userId: string): Member {
   const found = state.members.get(userId);
   if (!found) throw new DomainError('user-not-found', 'No such user in this organization');
   return found;
 }
 
-function classRecord(state: MembershipState, classId: string): ClassRecord {
+export function classRecord(state: MembershipState, classId: string): ClassRecord {
   const found = state.classes.get(classId);
   if (!found) throw new DomainError('class-not-found', 'No such class in this organization');
   return found;
@@ -179,7 +179,7 @@ function classRecord(state: MembershipState, classId: string): ClassRecord {
 export const activeClassesOf = (state: MembershipState, userId: string): ClassRecord[] =>
   [...state.classes.values()].filter((c) => c.status === 'active' && c.instructorId === userId);
 
-const isActiveInstructor = (m: Member | undefined): m is Member => !!m && m.status === 'active' && m.roles.includes('instructor');
+export const isActiveInstructor = (m: Member | undefined): m is Member => !!m && m.status === 'active' && m.roles.includes('instructor');
 
 /** Who may take over a deactivated instructor's classes (guide: the reassignment dropdown). */
 export function reassignmentCandidates(state: MembershipState, leavingUserId: string): Member[] {
@@ -188,185 +188,20 @@ export function reassignmentCandidates(state: MembershipState, leavingUserId: st
 
 const activeAdmins = (state: MembershipState): Member[] => [...state.members.values()].filter((m) => m.status === 'active' && m.roles.includes('admin'));
 
-function requireAnotherActiveAdmin(state: MembershipState, leaving: Member): void {
+export function requireAnotherActiveAdmin(state: MembershipState, leaving: Member): void {
   if (leaving.status !== 'active' || !leaving.roles.includes('admin')) return;
   if (activeAdmins(state).some((m) => m.id !== leaving.id)) return;
   throw new DomainError('organization-needs-an-active-admin', 'An organization keeps at least one active admin; make someone else an admin first');
 }
 
-function emailTaken(state: MembershipState, email: string, exceptUserId?: string): boolean {
+export function emailTaken(state: MembershipState, email: string, exceptUserId?: string): boolean {
   const holder = state.emails.get(emailKey(email));
   return holder !== undefined && holder !== exceptUserId;
 }
 
-const classList = (classes: ClassRecord[]) => classes.map((c) => ({ id: c.id, name: c.name }));
+export const classList = (classes: ClassRecord[]) => classes.map((c) => ({ id: c.id, name: c.name }));
 
-/**
- * The invitation's rules on the organization's current state: a valid person, a new id,
- * an address no member of the organization has. The inviting process runs them before
- * it reserves the address platform-wide, so an invalid invitation reserves nothing.
- */
-export function checkInvitation(data: Extract<MembershipCommand, { type: 'InviteUser' }>['data'], state: MembershipState): ReturnType<typeof validPerson> & { email: string } {
-  const person = validPerson(data);
-  if (state.members.has(data.userId)) throw new DomainError('user-already-exists', 'A user with this id already exists');
-  if (emailTaken(state, person.email!)) throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
-  return { ...person, email: person.email! };
-}
-
-// ---- Decide ------------------------------------------------------------------------
-export function decideMembership(command: MembershipCommand, state: MembershipState): MembershipEvent[] {
-  const organizationId = state.id;
-  switch (command.type) {
-    case 'InviteUser': {
-      const { userId, setupToken } = command.data;
-      const person = checkInvitation(command.data, state);
-      return [
-        {
-          type: 'UserInvited',
-          data: {
-            organizationId,
-            userId,
-            email: person.email!,
-            firstName: person.firstName,
-            lastName: person.lastName,
-            roles: person.roles,
-            setupTokenHash: setupToken.hash,
-            setupTokenCiphertext: setupToken.ciphertext,
-            setupExpiresAt: setupToken.expiresAt,
-          },
-        },
-      ];
-    }
-    case 'ResendInvitation': {
-      const user = member(state, command.data.userId);
-      if (user.status !== 'setupPending')
-        throw new DomainError('only-setup-pending-users-can-be-reinvited', 'Only users who have not set their password yet can be sent a new invitation');
-      let email = user.email;
-      if (command.data.email !== undefined) {
-        email = storedEmail(command.data.email);
-        if (!EMAIL_PATTERN.test(email) || email.length > 254) throw new ValidationFailed('invalid-user', [{ field: 'email', message: 'email must be a valid address' }]);
-        if (emailTaken(state, email, user.id)) throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
-      }
-      const { setupToken } = command.data;
-      return [
-        {
-          type: 'UserInvitationResent',
-          data: {
-            organizationId,
-            userId: user.id,
-            email,
-            previousEmail: email === user.email ? null : user.email,
-            setupTokenHash: setupToken.hash,
-            setupTokenCiphertext: setupToken.ciphertext,
-            setupExpiresAt: setupToken.expiresAt,
-          },
-        },
-      ];
-    }
-    case 'CompleteUserSetup': {
-      const user = state.members.get(command.data.userId);
-      // Used, expired, replaced and unknown tokens get one answer.
-      if (!user || user.status !== 'setupPending' || user.setupTokenHash !== command.data.tokenHash || !user.setupExpiresAt || user.setupExpiresAt <= command.data.now)
-        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
-      return [{ type: 'UserSetupCompleted', data: { organizationId, userId: user.id, passwordHash: command.data.passwordHash } }];
-    }
-    case 'EditUser': {
-      const user = member(state, command.data.userId);
-      const { firstName, lastName, roles } = command.data;
-      const next = validPerson({ firstName: firstName ?? user.firstName, lastName: lastName ?? user.lastName, roles: roles ?? user.roles });
-      const losing = user.roles.filter((r) => !next.roles.includes(r));
-      if (losing.includes('admin') && command.data.actorId === user.id)
-        throw new DomainError('cannot-remove-own-admin-role', 'You cannot remove your own admin role; another admin must do it');
-      if (losing.includes('instructor')) {
-        const classes = activeClassesOf(state, user.id);
-        if (classes.length)
-          throw new DomainError('instructor-has-active-classes', 'This user teaches active classes; reassign or archive them first', { classes: classList(classes) });
-      }
-      if (losing.includes('admin')) requireAnotherActiveAdmin(state, user);
-      const changes: Extract<MembershipEvent, { type: 'UserEdited' }>['data']['changes'] = {};
-      if (next.firstName !== user.firstName) changes.firstName = { before: user.firstName, after: next.firstName };
-      if (next.lastName !== user.lastName) changes.lastName = { before: user.lastName, after: next.lastName };
-      if (next.roles.join() !== user.roles.join()) changes.roles = { before: user.roles, after: next.roles };
-      if (Object.keys(changes).length === 0) return [];
-      return [
-        {
-          type: 'UserEdited',
-          data: { organizationId, userId: user.id, changes, profile: { firstName: next.firstName, lastName: next.lastName, roles: next.roles } },
-        },
-      ];
-    }
-    case 'DeactivateUser': {
-      const user = member(state, command.data.userId);
-      if (command.data.actorId === user.id) throw new DomainError('cannot-deactivate-yourself', 'You cannot deactivate your own account');
-      if (user.status === 'deactivated') return [];
-      if (user.status !== 'active')
-        throw new DomainError('only-active-users-can-be-deactivated', 'Only active users can be deactivated; delete a user whose setup is pending instead');
-      requireAnotherActiveAdmin(state, user);
-      const classes = activeClassesOf(state, user.id);
-      const { reassignTo } = command.data;
-      if (classes.length && !reassignTo)
-        throw new DomainError('reassignment-required', 'This user teaches active classes; choose an instructor to take them over', { classes: classList(classes) });
-      if (classes.length && reassignTo) {
-        const target = state.members.get(reassignTo);
-        if (!target || target.id === user.id || !isActiveInstructor(target) || !target.passwordSet)
-          throw new DomainError(
-            'invalid-reassignment-target',
-            'Classes can only move to another active instructor of this organization who has set a password',
-            { errors: [{ field: 'reassignTo', message: 'reassignTo must be an active instructor of this organization who has set a password' }] },
-          );
-      }
-      // The classes move first: whatever prefix of these events a reader sees, no active
-      // class is ever taught by a deactivated user.
-      return [
-        ...classes.map((c): MembershipEvent => ({ type: 'ClassReassigned', data: { organizationId, classId: c.id, fromInstructorId: user.id, toInstructorId: reassignTo! } })),
-        { type: 'UserDeactivated', data: { organizationId, userId: user.id, classesReassignedTo: classes.length ? reassignTo! : null } },
-      ];
-    }
-    case 'ReactivateUser': {
-      const user = member(state, command.data.userId);
-      if (user.status === 'active') return [];
-      if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated');
-      return [{ type: 'UserReactivated', data: { organizationId, userId: user.id } }];
-    }
-    case 'EndUserSessions': {
-      const user = member(state, command.data.userId);
-      return [{ type: 'UserSessionsEnded', data: { organizationId, userId: user.id, endedAt: command.data.now } }];
-    }
-    case 'DeleteUser': {
-      const user = member(state, command.data.userId);
-      if (user.status !== 'setupPending')
-        throw new DomainError('only-setup-pending-users-can-be-deleted', 'Only users who never completed setup can be deleted; deactivate the others');
-      return [{ type: 'UserDeleted', data: { organizationId, userId: user.id, email: user.email } }];
-    }
-    case 'CreateClass': {
-      if (state.classes.has(command.data.classId)) throw new DomainError('class-already-exists', 'A class with this id already exists');
-      const name = validClassName(command.data.name);
-      requireInstructor(state, command.data.instructorId);
-      return [{ type: 'ClassCreated', data: { organizationId, classId: command.data.classId, name, instructorId: command.data.instructorId } }];
-    }
-    case 'EditClass': {
-      const existing = classRecord(state, command.data.classId);
-      if (existing.status === 'archived') throw new DomainError('class-archived', 'Archived classes cannot be edited');
-      const name = validClassName(command.data.name ?? existing.name);
-      const instructorId = command.data.instructorId ?? existing.instructorId;
-      if (instructorId !== existing.instructorId) requireInstructor(state, instructorId);
-      const changes: Extract<MembershipEvent, { type: 'ClassEdited' }>['data']['changes'] = {};
-      if (name !== existing.name) changes.name = { before: existing.name, after: name };
-      if (instructorId !== existing.instructorId) changes.instructorId = { before: existing.instructorId, after: instructorId };
-      if (Object.keys(changes).length === 0) return [];
-      return [{ type: 'ClassEdited', data: { organizationId, classId: existing.id, changes } }];
-    }
-    case 'ArchiveClass': {
-      const existing = classRecord(state, command.data.classId);
-      if (existing.status === 'archived') return [];
-      return [{ type: 'ClassArchived', data: { organizationId, classId: existing.id } }];
-    }
-    default:
-      return assertNever(command);
-  }
-}
-
-function requireInstructor(state: MembershipState, instructorId: string): void {
+export function requireInstructor(state: MembershipState, instructorId: string): void {
   if (!isActiveInstructor(state.members.get(instructorId)))
     throw new DomainError('invalid-instructor', 'The instructor must be an active instructor of this organization', {
       errors: [{ field: 'instructorId', message: 'instructorId must name an active instructor of this organization' }],

@@ -2,7 +2,7 @@ import { assertNever, eventTypes, type DomainEvent } from '../shared/decider.js'
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { sameEmailForLinking } from '../shared/email.js';
-import type { Member } from './membership.js';
+import type { Member } from '../members/membership.js';
 import type { MapDraft } from '../shared/persistent-map.js';
 
 /**
@@ -83,13 +83,13 @@ export type SsoCommand =
 
 // ---- Events ------------------------------------------------------------------------
 type WithOrg<T> = T & { organizationId: string };
-type Changes = { [K in keyof SsoProviderSettings]?: { before: SsoProviderSettings[K]; after: SsoProviderSettings[K] } };
+export type SsoChanges = { [K in keyof SsoProviderSettings]?: { before: SsoProviderSettings[K]; after: SsoProviderSettings[K] } };
 
 export type SsoEvent =
   | DomainEvent<'SsoProviderAdded', WithOrg<{ providerId: string; settings: SsoProviderSettings; clientSecretCiphertext: string | null }>>
   | DomainEvent<
       'SsoProviderUpdated',
-      WithOrg<{ providerId: string; changes: Changes; secretReplaced: boolean; clientSecretCiphertext: string | null; settings: SsoProviderSettings }>
+      WithOrg<{ providerId: string; changes: SsoChanges; secretReplaced: boolean; clientSecretCiphertext: string | null; settings: SsoProviderSettings }>
     >
   /** Removes the provider and every identity linked through it. */
   | DomainEvent<'SsoProviderRemoved', WithOrg<{ providerId: string; displayName: string; unlinkedUserIds: string[] }>>
@@ -219,7 +219,7 @@ function booleanOf(value: unknown, fallback: boolean): boolean {
   return typeof value === 'boolean' ? value : fallback;
 }
 
-function provider(state: SsoState, providerId: string): SsoProvider {
+export function provider(state: SsoState, providerId: string): SsoProvider {
   const found = state.ssoProviders.get(providerId);
   if (!found) throw new DomainError('sso-provider-not-found', 'No such SSO provider');
   return found;
@@ -232,72 +232,12 @@ export function emailDomainAllowed(settings: Pick<SsoProviderSettings, 'allowedD
   return settings.allowedDomains.includes(domain);
 }
 
-const settingsOf = (p: SsoProvider): SsoProviderSettings => {
+export const settingsOf = (p: SsoProvider): SsoProviderSettings => {
   const { id: _id, clientSecretCiphertext: _secret, ...settings } = p;
   return settings;
 };
 
 // ---- Decide ------------------------------------------------------------------------
-export function decideSso(command: SsoCommand, state: SsoState): SsoEvent[] {
-  const organizationId = state.id;
-  switch (command.type) {
-    case 'AddSsoProvider': {
-      const { providerId, input, clientSecretCiphertext } = command.data;
-      if (state.ssoProviders.has(providerId)) throw new DomainError('sso-provider-already-exists', 'An SSO provider with this id already exists');
-      const settings = validateSsoProvider(input, null, clientSecretCiphertext !== null);
-      return [{ type: 'SsoProviderAdded', data: { organizationId, providerId, settings, clientSecretCiphertext: settings.protocol === 'oidc' ? clientSecretCiphertext : null } }];
-    }
-    case 'UpdateSsoProvider': {
-      const existing = provider(state, command.data.providerId);
-      const current = settingsOf(existing);
-      const replacing = command.data.clientSecretCiphertext !== null && existing.protocol === 'oidc';
-      const next = validateSsoProvider(command.data.input, current, replacing || existing.clientSecretCiphertext !== null);
-      const changes: Changes = {};
-      for (const key of Object.keys(next) as (keyof SsoProviderSettings)[])
-        if (JSON.stringify(next[key]) !== JSON.stringify(current[key])) (changes as Record<string, unknown>)[key] = { before: current[key], after: next[key] };
-      if (Object.keys(changes).length === 0 && !replacing) return [];
-      return [
-        {
-          type: 'SsoProviderUpdated',
-          data: { organizationId, providerId: existing.id, changes, secretReplaced: replacing, clientSecretCiphertext: replacing ? command.data.clientSecretCiphertext : null, settings: next },
-        },
-      ];
-    }
-    case 'RemoveSsoProvider': {
-      const existing = provider(state, command.data.providerId);
-      const prefix = ssoIdentityKey(existing.id, '');
-      const unlinkedUserIds = [...state.ssoIdentities].filter(([key]) => key.startsWith(prefix)).map(([, userId]) => userId);
-      return [{ type: 'SsoProviderRemoved', data: { organizationId, providerId: existing.id, displayName: existing.displayName, unlinkedUserIds } }];
-    }
-    case 'LinkSsoIdentity': {
-      const { providerId, subject, userId, email } = command.data;
-      const p = provider(state, providerId);
-      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled');
-      const user = state.members.get(userId);
-      if (!user) throw new DomainError('user-not-found', 'No such user in this organization');
-      // An email links only when it is the member's address exactly (shared/email.ts):
-      // a case mapping must not make another person's address look like theirs.
-      if (email !== null && !sameEmailForLinking(email, user.email))
-        throw new DomainError('sso-account-not-linked', "The asserted email is not exactly this member's address; an admin can link the identity");
-      const holder = state.ssoIdentities.get(ssoIdentityKey(providerId, subject));
-      if (holder === userId) return [];
-      if (holder !== undefined) throw new DomainError('sso-identity-already-linked', 'This identity is already linked to another user');
-      return [{ type: 'SsoIdentityLinked', data: { organizationId, providerId, subject, userId, email: user.email, method: email === null ? 'admin' : 'verified-email' } }];
-    }
-    case 'RecordIdpInitiatedSignIn': {
-      const { providerId, subject, email } = command.data;
-      const p = provider(state, providerId);
-      if (!p.enabled) throw new DomainError('sso-provider-disabled', 'This SSO provider is disabled');
-      if (p.protocol !== 'saml' || p.allowIdpInitiated !== true)
-        throw new DomainError('sso-idp-initiated-not-allowed', 'This provider does not accept IdP-initiated sign-in');
-      if (!emailDomainAllowed(p, email) || p.allowedDomains.length === 0)
-        throw new DomainError('sso-email-domain-not-allowed', "This email's domain is not allowed for this sign-in provider");
-      return [{ type: 'SsoIdpInitiatedSignInReceived', data: { organizationId, providerId, subject, email } }];
-    }
-    default:
-      return assertNever(command);
-  }
-}
 
 // ---- Evolve (in place, like the membership state; see evolveMembership) ---------------
 export function evolveSso(state: SsoDraft, event: SsoEvent): void {

@@ -1,0 +1,23 @@
+import { describe, test } from '@jest/globals';
+import type { OrganizationEvent } from '../organizations/organization.js';
+import { org, school, spec } from '../testing/school.js';
+
+describe('Classes', () => {
+  test('a class needs a name and an active instructor of the organization', () => {
+    spec(school).when({ type: 'CreateClass', data: { classId: 'c1', name: ' Chemistry ', instructorId: 'bea' } }).then([
+      { type: 'ClassCreated', data: { organizationId: org, classId: 'c1', name: 'Chemistry', instructorId: 'bea' } },
+    ]);
+    for (const instructorId of ['ann', 'dan', 'eve', 'stranger'])
+      spec(school).when({ type: 'CreateClass', data: { classId: 'c1', name: 'Chemistry', instructorId } }).thenFails('invalid-instructor', { fields: ['instructorId'] });
+    spec(school).when({ type: 'CreateClass', data: { classId: 'c1', name: ' ', instructorId: 'bea' } }).thenFails('invalid-class', { fields: ['name'] });
+  });
+
+  test('editing records what changed; an archived class is not active and cannot be edited', () => {
+    spec(school).when({ type: 'EditClass', data: { classId: 'algebra', name: 'Algebra II', instructorId: 'bea' } }).then([
+      { type: 'ClassEdited', data: { organizationId: org, classId: 'algebra', changes: { name: { before: 'Algebra', after: 'Algebra II' }, instructorId: { before: 'cal', after: 'bea' } } } },
+    ]);
+    const archived: OrganizationEvent = { type: 'ClassArchived', data: { organizationId: org, classId: 'algebra' } };
+    spec([...school, archived]).when({ type: 'EditClass', data: { classId: 'algebra', name: 'X', instructorId: 'cal' } }).thenFails('class-archived');
+    spec([...school, archived]).when({ type: 'ArchiveClass', data: { classId: 'algebra' } }).thenNothingHappens();
+  });
+});

@@ -1,0 +1,54 @@
+import { describe, expect, test } from '@jest/globals';
+import { organizationDecider } from './organization.decider.js';
+import { create, created, id, now, spec } from '../testing/organization.js';
+
+describe('Creating an organization', () => {
+  test('creates it with trimmed name and description and the canonical time zone', () => {
+    spec([])
+      .when(create({ name: '  Ojibwe Institute  ', description: '  K-12 immersion  ', timeZone: 'utc' }))
+      .then([
+        {
+          type: 'OrganizationCreated',
+          data: { organizationId: id, name: 'Ojibwe Institute', description: 'K-12 immersion', timeZone: 'UTC', createdAt: now },
+        },
+      ]);
+  });
+
+  test('an empty description is stored as none', () => {
+    spec([]).when(create({ description: '   ' })).then([{ ...created }]);
+  });
+
+  test.each([
+    ['shorter than 3 characters after trimming', '  ab  '],
+    ['longer than 50 characters', 'x'.repeat(51)],
+    ['empty', '   '],
+  ])('refuses a name %s', (_label, name) => {
+    spec([]).when(create({ name })).thenFails('invalid-organization-settings', { kind: 'invalid', fields: ['name'] });
+  });
+
+  test('accepts names of exactly 3 and exactly 50 characters', () => {
+    expect(() => organizationDecider.decide(create({ name: 'abc' }), organizationDecider.initialState())).not.toThrow();
+    expect(() => organizationDecider.decide(create({ name: 'x'.repeat(50) }), organizationDecider.initialState())).not.toThrow();
+  });
+
+  test('counts characters, not UTF-16 units: 50 emoji are a valid name', () => {
+    expect(() => organizationDecider.decide(create({ name: '🦉'.repeat(50) }), organizationDecider.initialState())).not.toThrow();
+  });
+
+  test('refuses a description over 500 characters', () => {
+    spec([]).when(create({ description: 'd'.repeat(501) })).thenFails('invalid-organization-settings', { fields: ['description'] });
+  });
+
+  test.each([['Mars/Olympus_Mons'], ['+02:00'], ['EST5EDT extra'], ['']])('refuses the time zone %p', (timeZone) => {
+    spec([]).when(create({ timeZone })).thenFails('invalid-organization-settings', { fields: ['timeZone'] });
+  });
+
+  test('reports every invalid field at once', () => {
+    spec([]).when(create({ name: 'a', description: 'd'.repeat(501), timeZone: 'Nowhere/Land' }))
+      .thenFails('invalid-organization-settings', { fields: ['name', 'description', 'timeZone'] });
+  });
+
+  test('refuses to create the same organization twice', () => {
+    spec([created]).when(create({})).thenFails('organization-already-exists', { kind: 'conflict' });
+  });
+});

@@ -1,0 +1,19 @@
+import { ORGANIZATION_RULES, validateSettings, type ExistingOrganization, type OrganizationCommand, type OrganizationEvent, type OrganizationSettingsUpdated } from './organization.js';
+
+/** Editing an organization's settings (guide: Editing Organization Settings). */
+export function editOrganization(command: Extract<OrganizationCommand, { type: 'UpdateOrganizationSettings' }>, state: ExistingOrganization): OrganizationEvent[] {
+  const org = state;
+  const patch = command.data;
+  // Absent fields keep their current (valid) values, so only the fields sent can fail.
+  const next = validateSettings(
+    { name: patch.name ?? org.name, description: patch.description === undefined ? org.description : patch.description, timeZone: patch.timeZone ?? org.timeZone },
+    { min: 1, max: ORGANIZATION_RULES.editNameMax },
+  );
+  const changes: OrganizationSettingsUpdated['data']['changes'] = {};
+  if (next.name !== org.name) changes.name = { before: org.name, after: next.name };
+  if (next.description !== org.description) changes.description = { before: org.description, after: next.description };
+  if (next.timeZone !== org.timeZone) changes.timeZone = { before: org.timeZone, after: next.timeZone };
+  // A command that changes nothing writes no event.
+  if (Object.keys(changes).length === 0) return [];
+  return [{ type: 'OrganizationSettingsUpdated', data: { organizationId: org.id, changes } }];
+}

@@ -1,0 +1,245 @@
+import { assertNever, type Decider } from '../shared/decider.js';
+import { PersistentMap } from '../shared/persistent-map.js';
+import { archiveClass, createClass, editClass } from '../classes/managing-classes.js';
+import { completeUserSetup } from '../members/completing-setup.js';
+import { deactivateUser, reactivateUser } from '../members/deactivating-user.js';
+import { deleteUser } from '../members/deleting-user.js';
+import { editUser } from '../members/editing-user.js';
+import { endUserSessions } from '../members/ending-sessions.js';
+import { inviteUser } from '../members/inviting-user.js';
+import { evolveMembership, type MembershipDraft, type MembershipEvent } from '../members/membership.js';
+import { resendInvitation } from '../members/resending-invitation.js';
+import { linkSsoIdentity } from '../sso/linking-identity.js';
+import { addSsoProvider, removeSsoProvider, updateSsoProvider } from '../sso/managing-providers.js';
+import { recordIdpInitiatedSignIn } from '../sso/signing-in.js';
+import { evolveSso, SSO_EVENT_TYPES, type SsoDraft, type SsoEvent } from '../sso/sso.js';
+import { clearArrears, markInArrears } from './arrears.js';
+import { createOrganization } from './creating-organization.js';
+import { editOrganization } from './editing-organization.js';
+import { changeLogo, removeLogo } from './organization-logo.js';
+import {
+  DEFAULT_SESSION_POLICY,
+  requireExisting,
+  type ExistingOrganization,
+  type OrganizationCommand,
+  type OrganizationEvent,
+  type OrganizationState,
+} from './organization.js';
+import { setSessionPolicy } from './session-policy.js';
+
+/**
+ * The organization's stream as one decider: each command goes to its use case, each
+ * event is applied to a draft of the state (evolve returns new state).
+ */
+// ---- Decide ----------------------------------------------------------------------------
+/**
+ * Routes a command to its use case (one file each, beside its spec); the rules are there.
+ * Every command but creation needs the organization to exist.
+ */
+export function decideOrganization(command: OrganizationCommand, state: OrganizationState): OrganizationEvent[] {
+  if (command.type === 'CreateOrganization') return createOrganization(command, state);
+  const org = requireExisting(state);
+  switch (command.type) {
+    case 'UpdateOrganizationSettings':
+      return editOrganization(command, org);
+    case 'ChangeOrganizationLogo':
+      return changeLogo(command, org);
+    case 'RemoveOrganizationLogo':
+      return removeLogo(command, org);
+    case 'MarkOrganizationInArrears':
+      return markInArrears(command, org);
+    case 'ClearOrganizationArrears':
+      return clearArrears(command, org);
+    case 'SetSessionPolicy':
+      return setSessionPolicy(command, org);
+    case 'InviteUser':
+      return inviteUser(command, org);
+    case 'ResendInvitation':
+      return resendInvitation(command, org);
+    case 'CompleteUserSetup':
+      return completeUserSetup(command, org);
+    case 'EditUser':
+      return editUser(command, org);
+    case 'DeactivateUser':
+      return deactivateUser(command, org);
+    case 'ReactivateUser':
+      return reactivateUser(command, org);
+    case 'EndUserSessions':
+      return endUserSessions(command, org);
+    case 'DeleteUser':
+      return deleteUser(command, org);
+    case 'CreateClass':
+      return createClass(command, org);
+    case 'EditClass':
+      return editClass(command, org);
+    case 'ArchiveClass':
+      return archiveClass(command, org);
+    case 'AddSsoProvider':
+      return addSsoProvider(command, org);
+    case 'UpdateSsoProvider':
+      return updateSsoProvider(command, org);
+    case 'RemoveSsoProvider':
+      return removeSsoProvider(command, org);
+    case 'LinkSsoIdentity':
+      return linkSsoIdentity(command, org);
+    case 'RecordIdpInitiatedSignIn':
+      return recordIdpInitiatedSignIn(command, org);
+    default:
+      return assertNever(command);
+  }
+}
+
+// ---- Evolve ----------------------------------------------------------------------------
+/** An organization being evolved: its own fields, and drafts of its maps (which change in place until done). */
+type OrganizationDraft = Omit<ExistingOrganization, 'members' | 'classes' | 'emails' | 'ssoProviders' | 'ssoIdentities'> & MembershipDraft & SsoDraft;
+
+function draftOf(state: ExistingOrganization): OrganizationDraft {
+  return {
+    ...state,
+    members: state.members.draft(),
+    classes: state.classes.draft(),
+    emails: state.emails.draft(),
+    ssoProviders: state.ssoProviders.draft(),
+    ssoIdentities: state.ssoIdentities.draft(),
+  };
+}
+
+function done(draft: OrganizationDraft): ExistingOrganization {
+  return {
+    ...draft,
+    members: draft.members.done(),
+    classes: draft.classes.done(),
+    emails: draft.emails.done(),
+    ssoProviders: draft.ssoProviders.done(),
+    ssoIdentities: draft.ssoIdentities.done(),
+  };
+}
+
+function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated' }>): ExistingOrganization {
+  return {
+    status: 'existing',
+    id: event.data.organizationId,
+    name: event.data.name,
+    description: event.data.description,
+    timeZone: event.data.timeZone,
+    logo: null,
+    inArrearsAt: null,
+    sessionPolicy: DEFAULT_SESSION_POLICY,
+    version: 0,
+    members: PersistentMap.empty(),
+    classes: PersistentMap.empty(),
+    emails: PersistentMap.empty(),
+    ssoProviders: PersistentMap.empty(),
+    ssoIdentities: PersistentMap.empty(),
+  };
+}
+
+/** Applies one event (not OrganizationCreated) to the draft. */
+function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { type: 'OrganizationCreated' }>): void {
+  switch (event.type) {
+    case 'OrganizationSettingsUpdated': {
+      const { name, description, timeZone } = event.data.changes;
+      if (name) draft.name = name.after;
+      if (description) draft.description = description.after;
+      if (timeZone) draft.timeZone = timeZone.after;
+      draft.version++;
+      return;
+    }
+    case 'OrganizationLogoChanged':
+      draft.logo = event.data.logo;
+      draft.version++;
+      return;
+    case 'OrganizationLogoRemoved':
+      draft.logo = null;
+      draft.version++;
+      return;
+    case 'OrganizationMarkedInArrears':
+      draft.inArrearsAt = event.data.inArrearsAt;
+      draft.version++;
+      return;
+    case 'OrganizationArrearsCleared':
+      draft.inArrearsAt = null;
+      draft.version++;
+      return;
+    case 'OrganizationSessionPolicyChanged':
+      draft.sessionPolicy = event.data.after;
+      draft.version++;
+      return;
+    default:
+      if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(draft, event as SsoEvent);
+      else evolveMembership(draft, event as MembershipEvent);
+  }
+}
+
+/**
+ * Applies events in order and returns the new state; the state given stays as it was.
+ * Many events share one draft, so rebuilding a 100,000-member organization does not copy
+ * a path of each map per event (bench/fold.ts).
+ */
+export function evolveOrganizationAll(state: OrganizationState, events: Iterable<OrganizationEvent>): OrganizationState {
+  let current = state;
+  let draft: OrganizationDraft | null = null;
+  for (const event of events) {
+    if (event.type === 'OrganizationCreated') {
+      draft = null;
+      current = created(event);
+    } else if (current.status === 'existing') {
+      draft ??= draftOf(current);
+      apply(draft, event);
+    }
+  }
+  return draft ? done(draft) : current;
+}
+
+export function evolveOrganization(state: OrganizationState, event: OrganizationEvent): OrganizationState {
+  return evolveOrganizationAll(state, [event]);
+}
+
+/**
+ * Which resource a command is about, as a reader of its version (its ETag) in a state:
+ * the organization profile, one user, one class or one SSO provider. An If-Match is
+ * checked against it, and a write answers with it, so an invitation never makes the
+ * profile's ETag stale. Undefined where the resource does not exist (yet, or any more).
+ */
+export function resourceVersionOf(command: OrganizationCommand): (state: OrganizationState) => number | undefined {
+  const existing = (read: (org: Extract<OrganizationState, { status: 'existing' }>) => number | undefined) => (state: OrganizationState) =>
+    state.status === 'existing' ? read(state) : undefined;
+  switch (command.type) {
+    case 'CreateOrganization':
+    case 'UpdateOrganizationSettings':
+    case 'ChangeOrganizationLogo':
+    case 'RemoveOrganizationLogo':
+    case 'MarkOrganizationInArrears':
+    case 'ClearOrganizationArrears':
+    case 'SetSessionPolicy':
+      return existing((org) => org.version);
+    case 'InviteUser':
+    case 'ResendInvitation':
+    case 'CompleteUserSetup':
+    case 'EditUser':
+    case 'DeactivateUser':
+    case 'ReactivateUser':
+    case 'EndUserSessions':
+    case 'DeleteUser':
+      return existing((org) => org.members.get(command.data.userId)?.version);
+    case 'CreateClass':
+    case 'EditClass':
+    case 'ArchiveClass':
+      return existing((org) => org.classes.get(command.data.classId)?.version);
+    case 'AddSsoProvider':
+    case 'UpdateSsoProvider':
+    case 'RemoveSsoProvider':
+    case 'LinkSsoIdentity':
+    case 'RecordIdpInitiatedSignIn':
+      return existing((org) => org.ssoProviders.get(command.data.providerId)?.version);
+    default:
+      return assertNever(command);
+  }
+}
+
+export const organizationDecider: Decider<OrganizationCommand, OrganizationEvent, OrganizationState> = {
+  initialState: () => ({ status: 'absent' }),
+  evolve: evolveOrganization,
+  evolveAll: evolveOrganizationAll,
+  decide: decideOrganization,
+};
