@@ -16,3 +16,6 @@ export * from './platform/email-reservation.js';
 export * from './access/permissions.js';
 export * from './audit/data-access.js';
 export * from './shared/persistent-map.js';
+export * from './access/password-policy.js';
+export * from './access/sessions.js';
+export * from './classes/managing-classes.js';

@@ -1,6 +1,6 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { decideAccess, type ErrorCode, type Permission, type Principal } from '#domain';
+import { decideAccess, judgeSession, type ErrorCode, type Permission, type Principal } from '#domain';
 import { findAccountById } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
@@ -23,6 +23,14 @@ export const DEACTIVATED_MESSAGE = 'Your account has been deactivated. Please co
 export const deactivated = () => new ProblemException('account-deactivated', DEACTIVATED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
 const unauthenticated = (detail = 'Sign in to continue', code: ErrorCode = 'unauthenticated') => new ProblemException(code, detail, {}, { 'WWW-Authenticate': 'Bearer' });
 const ended = () => unauthenticated('Your session has ended; sign in again');
+
+/** How each way a session stops working is answered. */
+const REFUSALS = {
+  ended,
+  deactivated,
+  suspended,
+  'timed-out': () => unauthenticated('Your session timed out; sign in again', 'session-expired'),
+} as const;
 
 /**
  * The one guard. Every route declares a permission (or @Public); a route that does
@@ -80,30 +88,20 @@ export class AuthGuard implements CanActivate {
     if (!session) throw ended();
 
     const account = await findAccountById(this.readStore, session.principalId);
-    const revoke = async (error: ProblemException) => {
-      await this.sessions.end(tokenHash);
-      return error;
-    };
-    if (!account || account.kind !== session.principalKind) throw await revoke(ended());
-    // Not revoked: the same token keeps getting the same truthful answer, and deactivation
-    // set sessionsValidAfter, so the token stays dead after a reactivation.
-    if (account.status === 'deactivated') throw deactivated();
-    if (account.status !== 'active') throw await revoke(ended());
-    if (account.sessionsValidAfter && session.createdAt < account.sessionsValidAfter) throw await revoke(ended());
-
-    let policy = this.sessions.superAdminPolicy;
-    let principal: Principal =
-      account.kind === 'platformAuditor' ? { kind: 'platformAuditor', id: account._id, email: account.email } : { kind: 'superAdmin', id: account._id, email: account.email };
-    if (account.kind === 'member') {
-      const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
-      if (!organization) throw await revoke(ended());
-      // Arrears block every member, and the sessions they had are terminated for good.
-      if (organization.inArrearsAt) throw await revoke(suspended());
-      if (organization.sessionsValidAfter && session.createdAt < organization.sessionsValidAfter) throw await revoke(ended());
-      policy = organization.sessionPolicy;
-      principal = { kind: 'member', id: account._id, email: account.email, organizationId: organization._id, roles: account.roles as ('admin' | 'instructor')[] };
+    const organization =
+      account?.kind === 'member' ? await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! }) : undefined;
+    // The rule is the domain's (access/sessions.ts); here it is read and answered.
+    const verdict = judgeSession({ session, account, organization, platformPolicy: this.sessions.superAdminPolicy, now: Date.now() });
+    if (!verdict.valid) {
+      if (verdict.revoke) await this.sessions.end(tokenHash);
+      throw REFUSALS[verdict.reason]();
     }
-    if (!this.sessions.isCurrent(session, policy)) throw await revoke(unauthenticated('Your session timed out; sign in again', 'session-expired'));
+    const principal: Principal =
+      account!.kind === 'member'
+        ? { kind: 'member', id: account!._id, email: account!.email, organizationId: organization!._id, roles: account!.roles as ('admin' | 'instructor')[] }
+        : account!.kind === 'platformAuditor'
+          ? { kind: 'platformAuditor', id: account!._id, email: account!.email }
+          : { kind: 'superAdmin', id: account!._id, email: account!.email };
     await this.sessions.touch(session);
     request.sessionTokenHash = tokenHash;
     return principal;

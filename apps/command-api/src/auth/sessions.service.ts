@@ -40,14 +40,6 @@ export class SessionsService {
     };
   }
 
-  /** Whether the session is still within the policy's idle and absolute timeouts, as the policy is now. */
-  isCurrent(session: Session, policy: SessionPolicy, now = Date.now()): boolean {
-    return (
-      Date.parse(session.createdAt) + policy.absoluteTimeoutHours * 3_600_000 > now &&
-      Date.parse(session.lastSeenAt) + policy.idleTimeoutMinutes * 60_000 > now
-    );
-  }
-
   /** Records activity for the idle timeout, at most once a minute per session. */
   async touch(session: Session, now = Date.now()): Promise<void> {
     if (now - Date.parse(session.lastSeenAt) >= TOUCH_EVERY_MS) await this.store.touch(session.tokenHash, new Date(now).toISOString());

@@ -1,5 +1,5 @@
 import { escapeHtml as escape } from '#runtime';
-import { PASSWORD_POLICY } from './passwords.js';
+import { PASSWORD_POLICY } from '#domain';
 import type { SetupLinkInfo } from './setup.service.js';
 
 /** No script, no outside resources: the page works without JavaScript and leaks the token nowhere. */

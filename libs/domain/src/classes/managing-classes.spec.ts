@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import type { OrganizationEvent } from '../organizations/organization.js';
-import { org, school, spec } from '../testing/school.js';
+import { classCreated, org, school, spec } from '../testing/school.js';
 
 describe('Classes', () => {
   test('a class needs a name and an active instructor of the organization', () => {
@@ -19,5 +19,28 @@ describe('Classes', () => {
     const archived: OrganizationEvent = { type: 'ClassArchived', data: { organizationId: org, classId: 'algebra' } };
     spec([...school, archived]).when({ type: 'EditClass', data: { classId: 'algebra', name: 'X', instructorId: 'cal' } }).thenFails('class-archived');
     spec([...school, archived]).when({ type: 'ArchiveClass', data: { classId: 'algebra' } }).thenNothingHappens();
+  });
+});
+
+describe('Instructors manage their own classes', () => {
+  // cal teaches algebra and biology; bea is an instructor and an admin.
+  const cal = { id: 'cal', kind: 'member', roles: ['instructor'] };
+  const bea = { id: 'bea', kind: 'member', roles: ['admin', 'instructor'] };
+
+  test('an instructor creates classes they teach themselves; an admin for anyone', () => {
+    spec(school).when({ type: 'CreateClass', data: { classId: 'chem', name: 'Chemistry', instructorId: 'bea', actor: cal } }).thenFails('forbidden');
+    spec(school).when({ type: 'CreateClass', data: { classId: 'chem', name: 'Chemistry', instructorId: 'cal', actor: bea } }).then([
+      { type: 'ClassCreated', data: { organizationId: org, classId: 'chem', name: 'Chemistry', instructorId: 'cal' } },
+    ]);
+  });
+
+  test("another instructor's class does not exist for them; only an admin gives a class away", () => {
+    const beaTeaches = [...school, classCreated('drama', 'bea', 'Drama')];
+    spec(beaTeaches).when({ type: 'ArchiveClass', data: { classId: 'drama', actor: cal } }).thenFails('class-not-found', { kind: 'not-found' });
+    spec(beaTeaches).when({ type: 'EditClass', data: { classId: 'drama', name: 'Theatre', actor: cal } }).thenFails('class-not-found', { kind: 'not-found' });
+    spec(school).when({ type: 'EditClass', data: { classId: 'algebra', instructorId: 'bea', actor: cal } }).thenFails('forbidden');
+    spec(school).when({ type: 'EditClass', data: { classId: 'algebra', name: 'Algebra I', actor: cal } }).then([
+      { type: 'ClassEdited', data: { organizationId: org, classId: 'algebra', changes: { name: { before: 'Algebra', after: 'Algebra I' } } } },
+    ]);
   });
 });

@@ -57,10 +57,18 @@ export type MembershipCommand =
   | { type: 'ReactivateUser'; data: { userId: string } }
   | { type: 'EndUserSessions'; data: { userId: string; now: string } }
   | { type: 'DeleteUser'; data: { userId: string } }
-  | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string } }
+  /** `actor`: who asks (classes/managing-classes.ts: an instructor manages their own classes only); absent for the platform itself. */
+  | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string; actor?: ClassActor } }
   /** A merge patch: absent fields stay as they are. */
-  | { type: 'EditClass'; data: { classId: string; name?: string; instructorId?: string } }
-  | { type: 'ArchiveClass'; data: { classId: string } };
+  | { type: 'EditClass'; data: { classId: string; name?: string; instructorId?: string; actor?: ClassActor } }
+  | { type: 'ArchiveClass'; data: { classId: string; actor?: ClassActor } };
+
+/** Who manages a class: a member (with their roles) or a super admin. */
+export interface ClassActor {
+  id: string;
+  kind: string;
+  roles?: readonly string[];
+}
 
 // ---- Events ------------------------------------------------------------------------
 interface Change<T> {

@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from '../shared/decider.js';
 import { PersistentMap } from '../shared/persistent-map.js';
-import { archiveClass, createClass, editClass } from '../classes/managing-classes.js';
+import { archiveClass, createClass, editClass, visibleClass } from '../classes/managing-classes.js';
 import { completeUserSetup } from '../members/completing-setup.js';
 import { deactivateUser, reactivateUser } from '../members/deactivating-user.js';
 import { deleteUser } from '../members/deleting-user.js';
@@ -225,7 +225,8 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'CreateClass':
     case 'EditClass':
     case 'ArchiveClass':
-      return existing((org) => org.classes.get(command.data.classId)?.version);
+      // Another instructor's class has no version for them: the decider's 404 answers, not a 412.
+      return existing((org) => visibleClass(org, command.data.classId, command.data.actor)?.version);
     case 'AddSsoProvider':
     case 'UpdateSsoProvider':
     case 'RemoveSsoProvider':
