@@ -35,7 +35,7 @@ import { VerifyAuditController } from './audit/verifying-audit/verify-audit.js';
 import { AuditLogReader, ViewAuditLogController, ViewPlatformAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
-import { PlatformAuditorsController } from './platform/managing-auditors/platform-auditors.js';
+import { InvitingPlatformAuditor, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
 import { SsoProviders } from './sso/sso-providers.js';
 import { SsoModule } from './sso/sso.module.js';
 
@@ -80,6 +80,8 @@ export class AppModule {
       controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,
+        InvitingPlatformAuditor,
+        RemovingPlatformAuditor,
         AuditLogReader,
         SetupService,
         { provide: APP_GUARD, useClass: AuthGuard },

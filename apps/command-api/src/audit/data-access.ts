@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { accessStreamName, dataAccessDecider, PLATFORM_ID, type CommandMetadata, type DataAccessed } from '#domain';
+import { PLATFORM_ID, type CommandMetadata, type DataAccessed } from '#domain';
 import { CommandBus } from '@nestjs/cqrs';
-import { StreamCache } from '../shared/write/stream-cache.js';
-import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';
+import { toDataAccessLog } from '../shared/write/stream-command.js';
 
 /**
  * Records that someone read sensitive data (multi-tenant guide, Audit Logging: "data

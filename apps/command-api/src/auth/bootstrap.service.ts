@@ -1,11 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DomainError, PLATFORM_STREAM, platformDecider, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '#domain';
+import { DomainError, SYSTEM_ACTOR, type CommandMetadata, type PlatformCommand } from '#domain';
 import type { AppConfig } from '#runtime';
 import { CommandBus } from '@nestjs/cqrs';
 import { StreamCache } from '../shared/write/stream-cache.js';
-import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';
+import { PLATFORM, toPlatform } from '../shared/write/stream-command.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, APP_LOGGER } from '../shared/tokens.js';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
@@ -33,7 +33,7 @@ export class BootstrapService {
 
   /** Returns the setup link when one was issued (for tests and the console), else null. */
   async run(): Promise<string | null> {
-    const platform = await this.streams.load(PLATFORM.streamName, PLATFORM.decider);
+    const platform = await this.streams.current(PLATFORM);
     if (platform.state.superAdmins.length > 0) return null;
 
     if (this.config.superAdminEmail && this.config.superAdminPassword) {

@@ -1,11 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
   DomainError,
-  organizationDecider,
   auditorBySetupToken,
-  organizationStreamName,
-  PLATFORM_STREAM,
-  platformDecider,
   SYSTEM_ACTOR,
   type CommandMetadata,
 } from '#domain';
@@ -16,7 +12,7 @@ import { EmailReservations } from '../shared/email-reservations.js';
 import { logoUrl } from '#read-models';
 import { CommandBus } from '@nestjs/cqrs';
 import { StreamCache } from '../shared/write/stream-cache.js';
-import { PLATFORM, toDataAccessLog, toOrganization, toPlatform } from '../shared/write/stream-command.js';
+import { PLATFORM, toOrganization, toPlatform } from '../shared/write/stream-command.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { READ_STORE } from '../shared/tokens.js';
@@ -63,7 +59,7 @@ export class SetupService {
         logoSrc,
       };
     }
-    const platform = (await this.streams.load(PLATFORM.streamName, PLATFORM.decider)).state;
+    const platform = (await this.streams.current(PLATFORM)).state;
     const auditor = platform.auditors.find((a) => a.setupTokenHash === tokenHash);
     if (auditor) {
       if (!auditor.setupExpiresAt || auditor.setupExpiresAt <= now) return { kind: 'expired' };
@@ -88,7 +84,7 @@ export class SetupService {
       return { id: invitation._id, revision: result.version, position: result.position, kind: 'member' };
     }
 
-    const platform = (await this.streams.load(PLATFORM.streamName, PLATFORM.decider)).state;
+    const platform = (await this.streams.current(PLATFORM)).state;
     const auditor = auditorBySetupToken(platform, tokenHash);
     if (auditor) {
       checkPasswordPolicy(input.password, { email: auditor.email });

@@ -70,7 +70,7 @@ export class EmailReservations {
 
   private async holderExists(ownerId: string, organizationId: string | null, email: string): Promise<boolean> {
     if (organizationId === null) {
-      const platform = (await this.streams.load(PLATFORM.streamName, PLATFORM.decider)).state;
+      const platform = (await this.streams.current(PLATFORM)).state;
       return platform.superAdmins.some((s) => s.id === ownerId) || platform.auditors.some((a) => a.id === ownerId);
     }
     const { streamName, decider } = organizationStream(organizationId);

@@ -7,7 +7,7 @@ import type { AppConfig } from '#runtime';
 import { StreamCache } from '../shared/write/stream-cache.js';
 import { organizationStream } from '../shared/write/stream-command.js';
 import { ProblemException } from '../shared/problem.js';
-import { APP_CONFIG, READ_STORE } from '../shared/tokens.js';
+import { READ_STORE } from '../shared/tokens.js';
 
 export const ssoProviderNotFound = () => new ProblemException('sso-provider-not-found', 'No such SSO provider');
 /** A provider id in a route: anything but a UUID names no provider. */

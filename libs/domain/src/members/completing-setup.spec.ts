@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import type { OrganizationEvent } from '../organizations/organization.js';
-import { now, org, school, setUp, spec, token } from '../testing/school.js';
+import { now, org, school, setUp, spec } from '../testing/school.js';
 
 describe('Completing setup', () => {
   test('the current token activates the user once', () => {

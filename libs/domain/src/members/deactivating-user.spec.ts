@@ -1,7 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { organizationDecider } from '../organizations/organization.decider.js';
 import { reassignmentCandidates } from './membership.js';
-import { created, deactivated, invited, org, school, setUp, spec } from '../testing/school.js';
+import { created, invited, org, school, setUp, spec } from '../testing/school.js';
 
 describe('Deactivating and reactivating', () => {
   test('moves every active class to the chosen instructor before deactivating, in one decision', () => {

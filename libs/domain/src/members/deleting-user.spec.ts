@@ -1,6 +1,6 @@
 import { describe, test } from '@jest/globals';
 import type { OrganizationEvent } from '../organizations/organization.js';
-import { invited, now, org, school, spec, token } from '../testing/school.js';
+import { now, org, school, spec, token } from '../testing/school.js';
 
 describe('Deleting users', () => {
   test('only setup-pending users can be deleted', () => {

@@ -1,5 +1,5 @@
 import { describe, test } from '@jest/globals';
-import { added, created, invited, linked, org, spec } from '../testing/sso.js';
+import { added, created, invited, linked, spec } from '../testing/sso.js';
 
 describe('Linking SSO identities', () => {
   test('an identity is (provider, subject): linked once, never to a second user', () => {

@@ -1,6 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
 import { emailDomainAllowed, splitList, validateSsoProvider } from './sso.js';
-import { settings } from '../testing/sso.js';
 
 describe('SSO provider settings', () => {
   test('scopes and domains come separated by lines, commas or spaces; openid is required; the issuer is https', () => {

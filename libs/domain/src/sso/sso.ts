@@ -1,7 +1,6 @@
 import { assertNever, eventTypes, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
-import { sameEmailForLinking } from '../shared/email.js';
 import type { Member } from '../members/membership.js';
 import type { MapDraft } from '../shared/persistent-map.js';
 
