@@ -3,7 +3,7 @@
 // that leaves them green ("survived") means no test holds that rule, and the run fails.
 // Plain Node: it edits the source, runs Jest as `npm test` does, and always restores.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
 const M = (rule, file, find, replace, specs) => ({ rule, file, find, replace, specs });
 const members = (file) => `libs/domain/src/members/${file}`;
@@ -21,7 +21,7 @@ export const MUTATIONS = [
   M('nobody deactivates themselves', members('deactivating-user.ts'), 'if (command.data.actorId === user.id) throw new DomainError(\'cannot-deactivate-yourself\'', 'if (false) throw new DomainError(\'cannot-deactivate-yourself\'', domainSpecs),
   M('an email is used once in an organization', membership, '  return holder !== undefined && holder !== exceptUserId;', '  return false;', domainSpecs),
   M('email twins share a key (width mapping)', 'libs/domain/src/shared/email.ts', 'widthMapped(email.trim()).toLowerCase()', 'email.trim().toLowerCase()', ['libs/domain/src/shared/email.spec.ts']),
-  M('SSO links an email only when it is exactly the member\'s (no Unicode case mapping)', 'libs/domain/src/shared/email.ts', "return asciiLower(asserted.trim()) === asciiLower(stored.normalize('NFC'));", "return asserted.trim().toLowerCase() === stored.toLowerCase();", ['libs/domain/src/shared/email.spec.ts', 'libs/domain/src/organizations/sso.spec.ts']),
+  M('SSO links an email only when it is exactly the member\'s (no Unicode case mapping)', 'libs/domain/src/shared/email.ts', "return asciiLower(asserted.trim()) === asciiLower(stored.normalize('NFC'));", "return asserted.trim().toLowerCase() === stored.toLowerCase();", ['libs/domain/src/shared/email.spec.ts', 'libs/domain/src/sso/linking-identity.spec.ts']),
   M("another tenant's organization is not found", 'libs/domain/src/access/permissions.ts', "  if (granted.orgScoped && targetOrganizationId !== undefined && targetOrganizationId !== principal.organizationId) return 'not-found';\n", '', ['test/e2e/permission-matrix.e2e.spec.ts']),
   M('instructors do not read the audit log', 'libs/domain/src/access/permissions.ts', "'audit:read': rule(true, true, ['admin', 'auditor'], true)", "'audit:read': rule(true, true, ['admin', 'auditor', 'instructor'], true)", ['test/e2e/permission-matrix.e2e.spec.ts']),
   M('members of an organization in arrears are suspended', 'libs/domain/src/access/sessions.ts', "    if (organization.inArrearsAt) return { valid: false, reason: 'suspended', revoke: true };\n", '', ['libs/domain/src/access/sessions.spec.ts', 'test/e2e/access.e2e.spec.ts']),
@@ -45,6 +45,17 @@ const started = Date.now();
 let current = null;
 const restore = () => current && writeFileSync(current.file, current.original);
 process.on('SIGINT', () => (restore(), process.exit(130)));
+
+// A spec that does not exist, or fails before any mutation, would count every mutant as
+// killed: each spec set must exist and pass as the code stands.
+for (const specs of new Set(MUTATIONS.map((m) => JSON.stringify(m.specs)))) {
+  const list = JSON.parse(specs);
+  const missing = list.filter((spec) => !existsSync(spec));
+  if (missing.length || run(list) !== 0) {
+    process.stdout.write(`the specs ${list.join(', ')} ${missing.length ? `do not exist (${missing.join(', ')})` : 'fail before any mutation'}; fix the list\n`);
+    process.exit(2);
+  }
+}
 
 const survived = [];
 for (const [i, mutation] of MUTATIONS.entries()) {

@@ -12,6 +12,7 @@ export * from './members/membership.js';
 export * from './members/inviting-user.js';
 export * from './sso/sso.js';
 export * from './platform/platform.js';
+export * from './platform/platform.decider.js';
 export * from './platform/email-reservation.js';
 export * from './access/permissions.js';
 export * from './audit/data-access.js';

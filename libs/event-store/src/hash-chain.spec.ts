@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import type { RecordedEvent } from './event-store.port.js';
 import { canonicalJson, eventHash, verifyChains } from './hash-chain.js';
 
-/** A stream of `count` events chained as the repository chains them, from `position`. */
+/** A stream of `count` events chained as the stream writer chains them, from `position`. */
 function chain(streamName: string, count: number, position: number): RecordedEvent[] {
   const events: RecordedEvent[] = [];
   let previousHash: string | null = null;

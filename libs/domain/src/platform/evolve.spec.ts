@@ -1,6 +1,7 @@
 import { describe, expect, test } from '@jest/globals';
 import { emailReservationDecider, type EmailReservationEvent } from './email-reservation.js';
-import { PLATFORM_EVENT_TYPES, platformDecider, type PlatformEvent } from './platform.js';
+import { platformDecider } from './platform.decider.js';
+import { PLATFORM_EVENT_TYPES, type PlatformEvent } from './platform.js';
 
 /** The fold of every event of the platform stream and of an email reservation stream. */
 const now = '2026-11-30T00:00:00.000Z';

@@ -1,6 +1,6 @@
-import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shared/decider.js';
+import { assertNever, eventTypes, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
-import { FieldErrors, lengthOf } from '../shared/validation.js';
+import { FieldErrors } from '../shared/validation.js';
 import { emailKey } from '../shared/email.js';
 import type { SetupTokenRecord } from '../members/membership.js';
 
@@ -74,75 +74,17 @@ const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 export const normalizeEmail = emailKey;
 export const isValidEmail = (email: string): boolean => email.length <= 254 && EMAIL_PATTERN.test(email);
 
-function requireNoSuperAdmin(state: PlatformState): void {
+export function requireNoSuperAdmin(state: PlatformState): void {
   if (state.superAdmins.length > 0)
     throw new DomainError('super-admin-already-exists', 'A super admin already exists; bootstrap is closed');
 }
 
-function validEmail(email: string): string {
+export function validEmail(email: string): string {
   const trimmed = email.trim();
   if (!isValidEmail(trimmed)) throw new ValidationFailed('invalid-email', new FieldErrors().add('email', 'email must be a valid address').errors);
   return trimmed;
 }
 
-export function decidePlatform(command: PlatformCommand, state: PlatformState): PlatformEvent[] {
-  switch (command.type) {
-    case 'RegisterSuperAdmin': {
-      requireNoSuperAdmin(state);
-      const { superAdminId, passwordHash } = command.data;
-      return [{ type: 'SuperAdminRegistered', data: { superAdminId, email: validEmail(command.data.email), passwordHash, method: 'environment' } }];
-    }
-    case 'IssueBootstrapLink': {
-      requireNoSuperAdmin(state);
-      return [{ type: 'BootstrapLinkIssued', data: { tokenHash: command.data.tokenHash, expiresAt: command.data.expiresAt } }];
-    }
-    case 'CompleteBootstrap': {
-      const link = state.bootstrapLink;
-      // Used, expired and unknown links get one answer: the caller learns nothing more.
-      if (state.superAdmins.length > 0 || !link || link.tokenHash !== command.data.tokenHash || link.expiresAt <= command.data.now)
-        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
-      const { superAdminId, passwordHash } = command.data;
-      return [
-        {
-          type: 'SuperAdminRegistered',
-          data: { superAdminId, email: validEmail(command.data.email), passwordHash, method: 'bootstrap-link' },
-        },
-      ];
-    }
-    case 'InvitePlatformAuditor': {
-      const { auditorId, setupToken } = command.data;
-      const email = validEmail(command.data.email);
-      const errors = new FieldErrors();
-      const firstName = command.data.firstName?.trim() ?? '';
-      const lastName = command.data.lastName?.trim() ?? '';
-      if (!firstName || lengthOf(firstName) > 255) errors.add('firstName', 'firstName is required, at most 255 characters');
-      if (!lastName || lengthOf(lastName) > 255) errors.add('lastName', 'lastName is required, at most 255 characters');
-      if (errors.any) throw new ValidationFailed('invalid-platform-auditor', errors.errors);
-      if (state.auditors.some((a) => a.id === auditorId)) throw new DomainError('platform-auditor-already-exists', 'A platform auditor with this id already exists');
-      if (state.auditors.some((a) => normalizeEmail(a.email) === normalizeEmail(email)) || state.superAdmins.some((a) => normalizeEmail(a.email) === normalizeEmail(email)))
-        throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
-      return [
-        {
-          type: 'PlatformAuditorInvited',
-          data: { auditorId, email, firstName, lastName, setupTokenHash: setupToken.hash, setupTokenCiphertext: setupToken.ciphertext, setupExpiresAt: setupToken.expiresAt },
-        },
-      ];
-    }
-    case 'CompletePlatformAuditorSetup': {
-      const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
-      if (!auditor || auditor.status !== 'setupPending' || auditor.setupTokenHash !== command.data.tokenHash || !auditor.setupExpiresAt || auditor.setupExpiresAt <= command.data.now)
-        throw new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
-      return [{ type: 'PlatformAuditorSetupCompleted', data: { auditorId: auditor.id, email: auditor.email, passwordHash: command.data.passwordHash } }];
-    }
-    case 'RemovePlatformAuditor': {
-      const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
-      if (!auditor) throw new DomainError('platform-auditor-not-found', 'No such platform auditor');
-      return [{ type: 'PlatformAuditorRemoved', data: { auditorId: auditor.id, email: auditor.email } }];
-    }
-    default:
-      return assertNever(command);
-  }
-}
 
 /** The auditor whose current setup link has this hash, if any. */
 export const auditorBySetupToken = (state: PlatformState, tokenHash: string): PlatformAuditor | undefined =>
@@ -174,9 +116,3 @@ export function evolvePlatform(state: PlatformState, event: PlatformEvent): Plat
       return assertNever(event);
   }
 }
-
-export const platformDecider: Decider<PlatformCommand, PlatformEvent, PlatformState> = {
-  initialState: () => ({ status: 'platform', superAdmins: [], bootstrapLink: null, auditors: [] }),
-  evolve: evolvePlatform,
-  decide: decidePlatform,
-};
