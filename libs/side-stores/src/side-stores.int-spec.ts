@@ -1,9 +1,13 @@
 import { describe, test } from '@jest/globals';
 import { MongoClient } from 'mongodb';
 import { MongoBlobStore } from './blob-store.js';
+import { MongoLoginThrottle } from './login-throttle.js';
+import { MongoOneTimeStore } from './one-time-store.js';
 import { MongoReactorStore } from './reactor-store.js';
 import { MongoSessionStore } from './session-store.js';
 import { blobStoreContract } from './testing/blob-store.contract.js';
+import { loginThrottleContract } from './testing/login-throttle.contract.js';
+import { oneTimeStoreContract } from './testing/one-time-store.contract.js';
 import { reactorStoreContract } from './testing/reactor-store.contract.js';
 import { sessionStoreContract } from './testing/session-store.contract.js';
 
@@ -22,6 +26,18 @@ async function database(prefix: string) {
 }
 
 if (uri) {
+  loginThrottleContract('MongoDB', async (windowMs) => {
+    const { client, name, drop } = await database('login_throttle_contract');
+    const throttle = new MongoLoginThrottle(client, name, windowMs);
+    await throttle.init();
+    return Object.assign(throttle, { close: drop });
+  });
+  oneTimeStoreContract('MongoDB', async () => {
+    const { client, name, drop } = await database('one_time_contract');
+    const store = new MongoOneTimeStore(client, name);
+    await store.init();
+    return Object.assign(Object.create(store) as MongoOneTimeStore, { close: drop });
+  });
   sessionStoreContract('MongoDB', async () => {
     const { client, name, drop } = await database('sessions_contract');
     const store = new MongoSessionStore(client, name);
@@ -37,7 +53,7 @@ if (uri) {
     return Object.assign(Object.create(new MongoBlobStore(client, name)) as MongoBlobStore, { close: drop });
   });
 } else {
-  describe('Side store contracts: MongoDB', () => {
+  describe('Side store contracts (sessions, sign-in windows, one-time values, blobs, reactor progress): MongoDB', () => {
     test.skip('needs MONGODB_URI (docker compose up mongo)', () => {});
   });
 }
