@@ -1,19 +1,15 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, test } from '@jest/globals';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let root: string;
 let orgId: string;
 let userId: string;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
+withTestApp(async (app, token) => {
+  t = app;
+  root = token;
   orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Bad Input School', timeZone: 'UTC' })).body.id;
   userId = (await t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email: 'bad@input.test', firstName: 'B', lastName: 'I', roles: ['instructor'] })).body.id;
-});
-afterAll(async () => {
-  await t.close();
 });
 
 const nested = (levels: number) => `${'['.repeat(levels)}${']'.repeat(levels)}`;

@@ -1,17 +1,10 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { inviteAndSetUp } from '../support/members.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let root: string;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
-});
-afterAll(async () => {
-  await t.close();
-});
+withTestApp((app, token) => ((t = app), (root = token)));
 
 const password = 'classes-password-123';
 

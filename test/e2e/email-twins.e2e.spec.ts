@@ -1,18 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { describe, expect, test } from '@jest/globals';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 // One canonical key for addresses (PRECIS UsernameCaseMapped, RFC 8265): Unicode twins
 // of an address are the same address, within an organization and across the platform.
 let t: TestApp;
 let root: string;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
-});
-afterAll(async () => {
-  await t.close();
-});
+withTestApp((app, token) => ((t = app), (root = token)));
 
 const organization = async (name: string) => (await t.http().post('/organizations').set('Authorization', root).send({ name, timeZone: 'UTC' })).body.id as string;
 const invite = (orgId: string, email: string) => t.http().post(`/organizations/${orgId}/users`).set('Authorization', root).send({ email, firstName: 'T', lastName: 'Win', roles: ['instructor'] });

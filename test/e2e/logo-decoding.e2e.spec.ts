@@ -1,23 +1,19 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { encode as encodeBmp } from 'bmp-ts';
 import { crc32 } from 'node:zlib';
 import sharp from 'sharp';
 import { inviteAndSetUp } from '../support/members.js';
-import { binary, startTestApp, type TestApp } from '../support/test-app.js';
+import { binary, withTestApp, type TestApp } from '../support/test-app.js';
 
 // Uploads are decoded and re-encoded, not trusted by their header: at most 4,096 px on
 // a side in, at most 512 px out, no metadata.
 let t: TestApp;
 let root: string;
 let orgId: string;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
+withTestApp(async (app, token) => {
+  t = app;
+  root = token;
   orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Logo School', timeZone: 'UTC' })).body.id;
-});
-afterAll(async () => {
-  await t.close();
 });
 
 const upload = (bytes: Buffer, auth = root) => t.http().put(`/organizations/${orgId}/logo`).set('Authorization', auth).set('Content-Type', 'application/octet-stream').send(bytes);

@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { accessStreamName } from '#domain';
 import { csvCell } from '../../apps/command-api/src/shared/csv.js';
 import { inviteAndSetUp } from '../support/members.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let root: string;
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
-});
-afterAll(async () => {
-  await t.close();
-});
+withTestApp((app, token) => ((t = app), (root = token)));
 
 describe('Member export', () => {
   test('gives every member as CSV and records who exported it, without touching the organization', async () => {

@@ -1,19 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '#domain';
 import { burst, type BurstRequest } from '../support/burst.js';
 import { inviteAndSetUp } from '../support/members.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let root: string;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
-});
-afterAll(async () => {
-  await t.close();
-});
+withTestApp((app, token) => ((t = app), (root = token)));
 
 const pw = 'a-password-long-enough';
 

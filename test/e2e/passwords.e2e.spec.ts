@@ -1,20 +1,16 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { setupTokenFromLog } from '../support/members.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 // OWASP ASVS 5.0, chapter 6: at least 12 characters after trimming, at most 128, no
 // composition rules, and no password from a list of common or breached ones.
 let t: TestApp;
 let root: string;
 let orgId: string;
-
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
+withTestApp(async (app, token) => {
+  t = app;
+  root = token;
   orgId = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Password School', timeZone: 'UTC' })).body.id;
-});
-afterAll(async () => {
-  await t.close();
 });
 
 let n = 0;

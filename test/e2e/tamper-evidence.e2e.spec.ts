@@ -1,18 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { organizationStreamName } from '#domain';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
 let root: string;
-beforeAll(async () => {
-  t = await startTestApp();
-  root = await t.login();
-});
-afterAll(async () => {
-  await t.close();
-});
+withTestApp((app, token) => ((t = app), (root = token)));
 
 describe('Tamper evidence', () => {
   test('every event is chained to the one before it in its stream', async () => {

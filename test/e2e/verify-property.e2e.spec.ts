@@ -1,8 +1,8 @@
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import Database from 'better-sqlite3';
 import { join } from 'node:path';
 import { setupTokenFromLog } from '../support/members.js';
-import { startTestApp, type TestApp } from '../support/test-app.js';
+import { withTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * Whatever sequence of commands the API allows, /audit/verify says intact; after one
@@ -11,14 +11,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
  */
 let t: TestApp;
 let root: string;
-
-beforeAll(async () => {
-  t = await startTestApp({ PUBLIC_URL: 'https://api.school.test' });
-  root = await t.login();
-});
-afterAll(async () => {
-  await t.close();
-});
+withTestApp((app, token) => ((t = app), (root = token)), { PUBLIC_URL: 'https://api.school.test' });
 
 /** mulberry32: small, seeded, good enough to pick commands. */
 function random(seed: number) {

@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from '@jest/globals';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -113,3 +114,19 @@ export const binary = ((res: import('node:stream').Readable, callback: (error: E
   res.on('data', (chunk: Buffer) => chunks.push(chunk));
   res.on('end', () => callback(null, Buffer.concat(chunks)));
 }) as never;
+
+/**
+ * The service a test file shares: started before its tests with the super admin signed
+ * in, closed after them. `use` receives both (the file keeps them in its own variables)
+ * and may prepare more (an organization the tests share).
+ */
+export function withTestApp(use: (app: TestApp, root: string) => unknown, env: Record<string, string | undefined> = {}): void {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await startTestApp(env);
+    await use(app, await app.login());
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+}
