@@ -10,3 +10,4 @@ export * from './audit/audit-entry.js';
 export * from './audit/audit-log.port.js';
 export * from './audit/sqlite-audit-log.js';
 export * from './audit/audit.projection.js';
+export * from './sqlite/sqlite-read-store.js';

@@ -68,7 +68,7 @@ export interface ReadCollection<T extends Doc = Doc> {
 }
 
 export interface ReadStore {
-  readonly kind: 'mingo' | 'mongodb';
+  readonly kind: 'mingo' | 'mongodb' | 'sqlite';
   collection<T extends Doc = Doc>(name: string): ReadCollection<T>;
   /**
    * Applies writes to several collections as one unit: a reader sees all of them or
