@@ -253,13 +253,13 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
   findSync(filter: Filter, options: FindOptions = {}): T[] {
     const where = this.where(filter);
     const limit = options.limit !== undefined || options.skip ? ` LIMIT ${options.limit ?? -1} OFFSET ${options.skip ?? 0}` : '';
-    const rows = this.db.prepare(`SELECT doc FROM ${this.table} WHERE ${where.sql}${this.orderBy(options.sort)}${limit}`).all(...where.params) as { doc: string }[];
+    const rows = this.store.statement(`SELECT doc FROM ${this.table} WHERE ${where.sql}${this.orderBy(options.sort)}${limit}`).all(...where.params) as { doc: string }[];
     return rows.map((row) => project(JSON.parse(row.doc) as T, options.projection));
   }
 
   countSync(filter: Filter = {}): number {
     const where = this.where(filter);
-    return (this.db.prepare(`SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
+    return (this.store.statement(`SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
   }
 
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<T | null> {
@@ -364,7 +364,7 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
         const { filter } = 'deleteOne' in op ? op.deleteOne : op.deleteMany;
         const where = this.where(filter);
         const limited = 'deleteOne' in op ? `id IN (SELECT id FROM ${this.table} WHERE ${where.sql} LIMIT 1)` : where.sql;
-        result.deletedCount = this.db.prepare(`DELETE FROM ${this.table} WHERE ${limited}`).run(...where.params).changes;
+        result.deletedCount = this.store.statement(`DELETE FROM ${this.table} WHERE ${limited}`).run(...where.params).changes;
       }
     } catch (error) {
       if (isDuplicate(error)) throw new DuplicateKeyError(this.name, (error as Error).message);
@@ -374,11 +374,11 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
   }
 
   private insert(doc: Doc): void {
-    this.db.prepare(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`).run(doc._id, JSON.stringify(doc));
+    this.store.statement(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`).run(doc._id, JSON.stringify(doc));
   }
 
   private replace(doc: Doc): void {
-    this.db.prepare(`UPDATE ${this.table} SET doc = ? WHERE id = ?`).run(JSON.stringify(doc), doc._id);
+    this.store.statement(`UPDATE ${this.table} SET doc = ? WHERE id = ?`).run(JSON.stringify(doc), doc._id);
   }
 }
 
@@ -420,6 +420,7 @@ export class SqliteReadStore implements ReadStore {
   private readonly db: Database.Database;
   private readonly collections = new Map<string, SqliteCollection<Doc>>();
   private depth = 0;
+  private readonly statements = new Map<string, Database.Statement>();
 
   constructor(filename: string) {
     if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
@@ -440,6 +441,19 @@ export class SqliteReadStore implements ReadStore {
     let collection = this.collections.get(name);
     if (!collection) this.collections.set(name, (collection = new SqliteCollection(this, this.db, name)));
     return collection as unknown as ReadCollection<T>;
+  }
+
+  /**
+   * A prepared statement by its SQL: a filter's shape compiles to the same SQL every time
+   * (values are parameters), so each shape is prepared once. Dropped with the schema.
+   */
+  statement(sql: string): Database.Statement {
+    let prepared = this.statements.get(sql);
+    if (!prepared) {
+      if (this.statements.size > 2_000) this.statements.clear();
+      this.statements.set(sql, (prepared = this.db.prepare(sql)));
+    }
+    return prepared;
   }
 
   /** Runs `work` in one transaction (nested calls join the outer one). */
@@ -467,6 +481,7 @@ export class SqliteReadStore implements ReadStore {
   async dropCollection(name: string): Promise<void> {
     this.db.exec(`DROP TABLE IF EXISTS ${quoteIdentifier(`${TABLE_PREFIX}${name}`)}`);
     this.collections.delete(name);
+    this.statements.clear();
   }
 
   async ping(): Promise<void> {
