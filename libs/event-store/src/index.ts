@@ -6,3 +6,4 @@ export * from './storage-errors.js';
 export * from './processing/backoff.js';
 export * from './processing/position-waiters.js';
 export * from './processing/log-processor.js';
+export * from './sqlite/side-database.js';

@@ -31,10 +31,7 @@ export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<str
 
 /** The read models' projector over this deployment's read store. */
 export function createProjector(stores: Stores, logger: Logger): ProjectionRunner {
-  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, {
-    upcast: upcastRecorded,
-    logger: { log: (m, c) => logger.info(c ?? {}, m), error: (m, c) => logger.error(c ?? {}, m) },
-  });
+  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, logger: loggerFor(logger) });
 }
 
 /** The setup-mail reactor; it runs wherever the projector runs (one process). */

@@ -1,4 +1,3 @@
-export * from './side-database.js';
 export * from './session-store.js';
 export * from './login-throttle.js';
 export * from './one-time-store.js';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Collection, MongoClient } from 'mongodb';
-import { openSideDatabase } from './side-database.js';
+import { openSideDatabase } from '#event-store';
 
 /** A counter and the most it may reach in one window: an account's email, a client IP. */
 export interface ThrottleKey {

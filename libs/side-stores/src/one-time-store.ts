@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { Collection, MongoClient } from 'mongodb';
-import { openSideDatabase } from './side-database.js';
+import { openSideDatabase } from '#event-store';
 
 /**
  * Short-lived values that must be used at most once, shared by every replica: OIDC

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { openSideDatabase } from './side-database.js';
+import { openSideDatabase } from '#event-store';
 import type { Collection, MongoClient } from 'mongodb';
 
 /**

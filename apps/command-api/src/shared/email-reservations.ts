@@ -25,18 +25,18 @@ export class EmailReservations {
   ) {}
 
   async reserve(email: string, ownerId: string, organizationId: string | null, metadata: CommandMetadata): Promise<void> {
-    const { streamName, decider } = emailReservationStream(email);
+    const stream = emailReservationStream(email);
     // `now` differs on a retry; the address and its owner are the request.
     const options = { requestBody: { email: normalizeEmail(email), ownerId } };
     try {
       await this.commands.execute(toEmailReservation(email, organizationId, { type: 'ReserveEmail', data: { email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } }, metadata, options));
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'email-already-in-use')) throw error;
-      const reservation = (await this.streams.load(streamName, decider)).state;
+      const reservation = (await this.streams.current(stream)).state;
       if (reservation.status !== 'reserved') throw error;
       const inFlight = Date.parse(metadata.now) - Date.parse(reservation.reservedAt) < RECLAIM_AFTER_MS;
       if (inFlight || (await this.holderExists(reservation.ownerId, reservation.organizationId, email))) throw error;
-      this.logger.warn({ streamName, staleOwnerId: reservation.ownerId }, 'reclaiming an email reservation whose holder does not exist');
+      this.logger.warn({ streamName: stream.streamName, staleOwnerId: reservation.ownerId }, 'reclaiming an email reservation whose holder does not exist');
       await this.commands.execute(
         toEmailReservation(email, organizationId, { type: 'ReclaimEmail', data: { staleOwnerId: reservation.ownerId, email: normalizeEmail(email), ownerId, organizationId, now: metadata.now } }, metadata, options),
       );
@@ -73,8 +73,7 @@ export class EmailReservations {
       const platform = (await this.streams.current(PLATFORM)).state;
       return platform.superAdmins.some((s) => s.id === ownerId) || platform.auditors.some((a) => a.id === ownerId);
     }
-    const { streamName, decider } = organizationStream(organizationId);
-    const organization = (await this.streams.load(streamName, decider)).state;
+    const organization = (await this.streams.current(organizationStream(organizationId))).state;
     if (organization.status !== 'existing') return false;
     const member = organization.members.get(ownerId);
     return !!member && normalizeEmail(member.email) === normalizeEmail(email);

@@ -1,14 +1,13 @@
 import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, RecordedEvent, Subscription } from '../event-store.port.js';
 
 /**
- * An event store decorator that injects the faults a real server has: a subscription
- * that drops (EventStoreDB restarting, a network cut) and appends that fail. Everything
- * else goes to the real store underneath.
+ * An event store decorator that injects a fault a real server has: a subscription that
+ * drops (EventStoreDB restarting, a network cut). Everything else goes to the real store
+ * underneath.
  */
 export class FaultyEventStore implements EventStore {
   readonly kind: EventStore['kind'];
   private dropsPending = 0;
-  private appendFailures = 0;
   /** Subscriptions dropped so far. */
   dropped = 0;
 
@@ -21,16 +20,7 @@ export class FaultyEventStore implements EventStore {
     this.dropsPending += count;
   }
 
-  /** The next `count` appends fail as an unreachable server would. */
-  failAppends(count: number): void {
-    this.appendFailures += count;
-  }
-
   append(streamName: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
-    if (this.appendFailures > 0) {
-      this.appendFailures--;
-      return Promise.reject(Object.assign(new Error('injected: the event store is unavailable'), { name: 'UnavailableError' }));
-    }
     return this.inner.append(streamName, events, options);
   }
 

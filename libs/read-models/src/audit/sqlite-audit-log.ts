@@ -1,7 +1,5 @@
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import type { LogHandler, RecordedEvent } from '#event-store';
+import type Database from 'better-sqlite3';
+import { openSideDatabase, type LogHandler, type RecordedEvent } from '#event-store';
 import { auditEntryOf, type AuditEntry } from './audit-entry.js';
 import type { AuditLog, AuditQuery } from './audit-log.port.js';
 
@@ -26,11 +24,8 @@ export class SqliteAuditLog implements AuditLog, LogHandler {
   private current = 0;
 
   constructor(filename: string) {
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-    this.db = new Database(filename);
-    this.db.pragma('journal_mode = WAL');
-    // A lost tail after a power cut is rebuilt from the log, which stays FULL.
-    this.db.pragma('synchronous = NORMAL');
+    // WAL with synchronous=NORMAL: a lost tail after a power cut is rebuilt from the log, which stays FULL.
+    this.db = openSideDatabase(filename);
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS audit_entries (
         position        INTEGER PRIMARY KEY,

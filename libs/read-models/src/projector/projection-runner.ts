@@ -1,15 +1,10 @@
-import { LogProcessor, type EventStore, type LogHandler, type ProjectionProgress, type RecordedEvent } from '#event-store';
+import { LogProcessor, type EventStore, type LogHandler, type LogProcessorOptions, type ProjectionProgress, type RecordedEvent } from '#event-store';
 import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
 import { projectionId, type Projection } from './projection.js';
 
 export type { ProjectionProgress };
 
 export const CHECKPOINTS = 'projector_checkpoints';
-
-interface Logger {
-  log(message: string, context?: Record<string, unknown>): void;
-  error(message: string, context?: Record<string, unknown>): void;
-}
 
 /**
  * The projections as one handler of the log: each batch's writes and the projections'
@@ -71,13 +66,12 @@ export class ProjectionRunner extends LogProcessor {
     events: EventStore,
     readStore: ReadStore,
     projections: Projection[],
-    options: { logger?: Logger; upcast?: (event: RecordedEvent) => RecordedEvent; retryDelayMs?: number } = {},
+    options: Pick<LogProcessorOptions, 'logger' | 'upcast'> & { retryDelayMs?: number } = {},
   ) {
-    const logger = options.logger;
     super(events, new ProjectionsHandler(readStore, projections), {
       upcast: options.upcast,
       backoff: { initialMs: options.retryDelayMs ?? 1000, maxMs: 30_000 },
-      logger: logger && { info: (m, c) => logger.log(m, c), error: (m, c) => logger.error(m, c) },
+      logger: options.logger,
     });
   }
 }

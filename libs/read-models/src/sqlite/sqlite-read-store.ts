@@ -1,7 +1,6 @@
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { openSideDatabase } from '#event-store';
 import {
   addResults,
   DuplicateKeyError,
@@ -419,20 +418,20 @@ export class SqliteReadStore implements ReadStore {
   readonly kind = 'sqlite' as const;
   private readonly db: Database.Database;
   private readonly collections = new Map<string, SqliteCollection<Doc>>();
-  private depth = 0;
   private readonly statements = new Map<string, Database.Statement>();
 
   constructor(filename: string) {
-    if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
-    this.db = new Database(filename);
-    this.db.pragma('journal_mode = WAL');
-    // A lost tail after a power cut is rebuilt from the log, which stays FULL.
-    this.db.pragma('synchronous = NORMAL');
+    // WAL with synchronous=NORMAL: a lost tail after a power cut is rebuilt from the log, which stays FULL.
+    this.db = openSideDatabase(filename);
     const patterns = new Map<string, RegExp>();
     this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) => {
       const key = `${String(flags)}/${String(pattern)}`;
       let regexp = patterns.get(key);
-      if (!regexp) patterns.set(key, (regexp = new RegExp(String(pattern), String(flags))));
+      if (!regexp) {
+        // Search terms come from users: the cache of compiled patterns stays bounded.
+        if (patterns.size >= 1_000) patterns.clear();
+        patterns.set(key, (regexp = new RegExp(String(pattern), String(flags))));
+      }
       return typeof value === 'string' && regexp.test(value) ? 1 : 0;
     });
   }
@@ -456,15 +455,9 @@ export class SqliteReadStore implements ReadStore {
     return prepared;
   }
 
-  /** Runs `work` in one transaction (nested calls join the outer one). */
+  /** Runs `work` in one transaction. */
   transaction<R>(work: () => R): R {
-    if (this.depth > 0) return work();
-    this.depth++;
-    try {
-      return this.db.transaction(work)();
-    } finally {
-      this.depth--;
-    }
+    return this.db.transaction(work)();
   }
 
   async applyBatch(ops: CollectionWriteOp[]): Promise<void> {

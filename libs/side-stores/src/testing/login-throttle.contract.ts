@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, test } from '@jest/globals';
 import type { LoginThrottle } from '../login-throttle.js';
 
 /**
- * What every LoginThrottle must do: the same suite runs in memory (here) and on
+ * What every LoginThrottle must do: the same suite runs in memory and on SQLite (side-stores.spec.ts) and on
  * MongoDB (`npm run test:integration` with MONGODB_URI).
  */
 export function loginThrottleContract(name: string, open: (windowMs: number) => Promise<LoginThrottle & { close?: () => Promise<void> }>) {

@@ -3,7 +3,7 @@ import type { OneTimeStore } from '../one-time-store.js';
 
 /**
  * What every OneTimeStore must do, whatever holds it: the same suite runs on SQLite
- * (here) and on MongoDB (`npm run test:integration` with MONGODB_URI).
+ * (side-stores.spec.ts) and on MongoDB (`npm run test:integration` with MONGODB_URI).
  */
 export function oneTimeStoreContract(name: string, open: () => Promise<OneTimeStore>) {
   describe(`OneTimeStore contract: ${name}`, () => {

@@ -93,8 +93,7 @@ export class OrganizationLogoController {
   ): Promise<WriteResponse> {
     const expectedRevision = parseIfMatch(ifMatch);
     // The organization must exist before a byte is stored; its stream is the authority.
-    const { streamName, decider } = organizationStream(orgId);
-    const organization = await this.streams.load(streamName, decider);
+    const organization = await this.streams.current(organizationStream(orgId));
     if (organization.state.status !== 'existing') throw organizationNotFound();
     const bytes = await readBody(request, LOGO_MAX_BYTES);
     if (bytes.length === 0) throw new ProblemException('logo-missing', 'Send the image as the request body');

@@ -3,8 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
- * Opens one of the small SQLite files kept beside the event log in the embedded
- * default (sessions, reactor progress). WAL with synchronous=NORMAL survives a killed
+ * Opens one of the SQLite files kept beside the event log in the embedded default
+ * (sessions, sign-in windows, reactor progress, the audit log and read models). WAL with synchronous=NORMAL survives a killed
  * process; a power cut may lose the last few writes, which for these files means a
  * user signs in again or a mail goes out twice. The event log itself stays FULL.
  */
