@@ -40,10 +40,13 @@ export interface IndexSpec {
   name?: string;
   /**
    * A search hint: these fields are searched with unanchored literal `$regex`, within one
-   * value of the first key (an organization). The mingo adapter keeps a substring index
-   * for it; MongoDB skips the spec (a plain index cannot serve such a search).
+   * value of the first key (an organization), sorted by the other keys. The SQLite adapter
+   * keeps an in-memory index per organization for it; MongoDB skips the spec (a plain
+   * index cannot serve such a search).
    */
   substring?: string[];
+  /** With `substring`: the other fields such a search may filter on (the member's status). */
+  covers?: string[];
 }
 
 export class DuplicateKeyError extends Error {

@@ -16,216 +16,43 @@ import {
   type WriteOp,
   type WriteResult,
 } from '../read-store.port.js';
+import { applyUpdateInPlace, equalityFields, getPath, matches, project, regexpOf } from './documents.js';
+import { fieldExpression, FilterCompiler, quoteIdentifier, type Compiled } from './filter-sql.js';
+import { SearchIndex } from './search-index.js';
 
 /**
- * The read store persisted in SQLite (issue 15's first step; not yet the embedded
- * default): one table per collection, each document as JSON, filters compiled to SQL
- * over `json_extract`/`json_each`, updates applied to the document in JavaScript, and a
- * batch of writes across collections as one transaction. Declared index keys become
- * expression indexes; a declared key is taken to hold one value (not an array), so an
- * equality on it can use its index.
+ * The read store persisted in SQLite, the embedded default (`$DATA_DIR/read.db`): one
+ * table per collection, each document as JSON. Queries compile to SQL over
+ * `json_extract`/`json_each`; declared index keys become expression indexes (a declared
+ * key is taken to hold one value, not an array, so an equality on it can use its index);
+ * a declared substring search gets an in-memory index per partition (`search-index.ts`).
+ *
+ * Writes: a batch of writes across collections is one transaction. Within it, a write
+ * addressed to one document by `_id` (every projection write) reads that document once,
+ * applies its own and every later write to it in memory, and the batch writes each
+ * changed document once at the end: an organization counted up by 2,000 invitations in
+ * one batch is parsed and written once, not 2,000 times. Other writes run as SQL.
  */
 const TABLE_PREFIX = 'rm_';
 
-/** A document field as a JSON path: `meta.level` -> `$."meta"."level"`. */
-const jsonPath = (field: string): string => `$.${field.split('.').map((part) => `"${part.replace(/"/g, '""')}"`).join('.')}`;
-
-const quoteIdentifier = (name: string): string => `"${name.replace(/"/g, '""')}"`;
-
-type Compiled = { sql: string; params: unknown[] };
-
-const isOperatorObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length > 0 && Object.keys(value).every((k) => k.startsWith('$'));
-
-/** SQLite's types for a JSON value of the same kind, for comparisons of like with like. */
-function jsonTypesOf(value: unknown): string[] {
-  if (typeof value === 'number') return ['integer', 'real'];
-  if (typeof value === 'string') return ['text'];
-  if (typeof value === 'boolean') return [value ? 'true' : 'false'];
-  throw new Error(`unsupported comparison value ${JSON.stringify(value)}`);
-}
-
-/** SQLite stores JSON booleans as 1 and 0. */
-const sqlValue = (value: unknown): unknown => (typeof value === 'boolean' ? (value ? 1 : 0) : value);
-
-class FilterCompiler {
-  constructor(private readonly indexed: ReadonlySet<string>) {}
-
-  compile(filter: Filter): Compiled {
-    const parts: Compiled[] = [];
-    for (const [key, value] of Object.entries(filter)) {
-      if (key === '$and' || key === '$or' || key === '$nor') {
-        const branches = (value as Filter[]).map((f) => this.compile(f));
-        if (branches.length === 0) continue;
-        const joined = branches.map((b) => `(${b.sql})`).join(key === '$and' ? ' AND ' : ' OR ');
-        parts.push({ sql: key === '$nor' ? `NOT (${joined})` : joined, params: branches.flatMap((b) => b.params) });
-      } else if (key.startsWith('$')) throw new Error(`unsupported filter operator ${key}`);
-      else parts.push(this.field(key, value));
-    }
-    if (parts.length === 0) return { sql: '1', params: [] };
-    return { sql: parts.map((p) => `(${p.sql})`).join(' AND '), params: parts.flatMap((p) => p.params) };
-  }
-
-  private field(field: string, condition: unknown): Compiled {
-    if (!isOperatorObject(condition)) return this.equals(field, condition);
-    const parts: Compiled[] = [];
-    for (const [operator, operand] of Object.entries(condition)) {
-      switch (operator) {
-        case '$eq':
-          parts.push(this.equals(field, operand));
-          break;
-        case '$ne': {
-          const equal = this.equals(field, operand);
-          parts.push({ sql: `NOT (${equal.sql})`, params: equal.params });
-          break;
-        }
-        case '$in':
-        case '$nin': {
-          const options = (operand as unknown[]).map((v) => this.equals(field, v));
-          const any = options.length ? { sql: options.map((o) => `(${o.sql})`).join(' OR '), params: options.flatMap((o) => o.params) } : { sql: '0', params: [] };
-          parts.push(operator === '$in' ? any : { sql: `NOT (${any.sql})`, params: any.params });
-          break;
-        }
-        case '$gt':
-        case '$gte':
-        case '$lt':
-        case '$lte': {
-          const sign = { $gt: '>', $gte: '>=', $lt: '<', $lte: '<=' }[operator];
-          const types = jsonTypesOf(operand);
-          parts.push(this.anyElement(field, `type IN (${types.map(() => '?').join(', ')}) AND value ${sign} ?`, [...types, sqlValue(operand)]));
-          break;
-        }
-        case '$exists':
-          parts.push({ sql: `json_type(doc, ?) IS ${operand ? 'NOT NULL' : 'NULL'}`, params: [jsonPath(field)] });
-          break;
-        case '$regex': {
-          const flags = typeof condition.$options === 'string' ? condition.$options : '';
-          parts.push(this.anyElement(field, `type = 'text' AND read_store_regexp(?, ?, value)`, [String(operand), flags]));
-          break;
-        }
-        case '$options':
-          break;
-        default:
-          throw new Error(`unsupported filter operator ${operator}`);
-      }
-    }
-    return { sql: parts.map((p) => `(${p.sql})`).join(' AND ') || '1', params: parts.flatMap((p) => p.params) };
-  }
-
-  /** Mongo's equality: null matches missing; a scalar matches the field or an element of an array field. */
-  private equals(field: string, value: unknown): Compiled {
-    if (field === '_id') return { sql: 'id = ?', params: [value] };
-    if (value === null || value === undefined) return { sql: `json_type(doc, ?) IS NULL OR json_type(doc, ?) = 'null'`, params: [jsonPath(field), jsonPath(field)] };
-    if (typeof value === 'object') return { sql: `json(json_extract(doc, ?)) = json(?)`, params: [jsonPath(field), JSON.stringify(value)] };
-    // A declared index key holds one value: the comparison its expression index serves.
-    if (this.indexed.has(field) && typeof value !== 'boolean') return { sql: `json_extract(doc, '${jsonPath(field).replace(/'/g, "''")}') = ?`, params: [value] };
-    return this.anyElement(field, `type IN (${jsonTypesOf(value).map(() => '?').join(', ')}) AND value = ?`, [...jsonTypesOf(value), sqlValue(value)]);
-  }
-
-  /** The field's value, or any element of it when it is an array, satisfies `condition`. */
-  private anyElement(field: string, condition: string, params: unknown[]): Compiled {
-    // json_each walks an array's elements, and gives a single row for any other value.
-    return { sql: `EXISTS (SELECT 1 FROM json_each(doc, ?) WHERE ${condition})`, params: [jsonPath(field), ...params] };
-  }
-}
-
-// ---- Updates, applied to the document --------------------------------------------------
-function getPath(doc: Record<string, unknown>, path: string): unknown {
-  return path.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), doc);
-}
-
-function setPath(doc: Record<string, unknown>, path: string, value: unknown): void {
-  const keys = path.split('.');
-  let target = doc;
-  for (const key of keys.slice(0, -1)) {
-    if (typeof target[key] !== 'object' || target[key] === null) target[key] = {};
-    target = target[key] as Record<string, unknown>;
-  }
-  target[keys[keys.length - 1]] = value;
-}
-
-function unsetPath(doc: Record<string, unknown>, path: string): void {
-  const keys = path.split('.');
-  const parent = keys.length === 1 ? doc : getPath(doc, keys.slice(0, -1).join('.'));
-  if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[keys[keys.length - 1]];
-}
-
-const sameValue = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-
-function applyUpdate(doc: Doc, update: Update, inserting: boolean): Doc {
-  const next = structuredClone(doc) as Record<string, unknown>;
-  for (const [operator, fields] of Object.entries(update)) {
-    for (const [path, value] of Object.entries(fields ?? {})) {
-      const current = getPath(next, path);
-      switch (operator) {
-        case '$set':
-          setPath(next, path, structuredClone(value));
-          break;
-        case '$setOnInsert':
-          if (inserting) setPath(next, path, structuredClone(value));
-          break;
-        case '$unset':
-          unsetPath(next, path);
-          break;
-        case '$inc':
-          setPath(next, path, (typeof current === 'number' ? current : 0) + (value as number));
-          break;
-        case '$max':
-          if (current === undefined || (value as number) > (current as number)) setPath(next, path, value);
-          break;
-        case '$min':
-          if (current === undefined || (value as number) < (current as number)) setPath(next, path, value);
-          break;
-        case '$push':
-        case '$addToSet': {
-          const list = Array.isArray(current) ? [...current] : [];
-          const items = value && typeof value === 'object' && '$each' in (value as object) ? ((value as { $each: unknown[] }).$each ?? []) : [value];
-          for (const item of items) if (operator === '$push' || !list.some((existing) => sameValue(existing, item))) list.push(structuredClone(item));
-          setPath(next, path, list);
-          break;
-        }
-        case '$pull':
-          if (Array.isArray(current)) setPath(next, path, current.filter((existing) => !sameValue(existing, value)));
-          break;
-        default:
-          throw new Error(`unsupported update operator ${operator}`);
-      }
-    }
-  }
-  return next as Doc;
-}
-
-/** The equality fields of a filter: what an upsert inserts before its update. */
-function equalityFields(filter: Filter): Record<string, unknown> {
-  const fields: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(filter)) if (!key.startsWith('$') && !isOperatorObject(value)) setPath(fields, key, structuredClone(value));
-  return fields;
-}
-
-function project<T extends Doc>(doc: T, projection: Record<string, 0 | 1> | undefined): T {
-  if (!projection || Object.keys(projection).length === 0) return doc;
-  const including = Object.entries(projection).some(([key, on]) => on === 1 && key !== '_id');
-  if (!including) {
-    const copy = { ...doc } as Record<string, unknown>;
-    for (const [key, on] of Object.entries(projection)) if (on === 0) unsetPath(copy, key);
-    return copy as T;
-  }
-  const picked: Record<string, unknown> = projection._id === 0 ? {} : { _id: doc._id };
-  for (const [key, on] of Object.entries(projection)) if (on === 1 && key !== '_id') {
-    const value = getPath(doc, key);
-    if (value !== undefined) setPath(picked, key, value);
-  }
-  return picked as T;
-}
-
-function isDuplicate(error: unknown): boolean {
+const isDuplicate = (error: unknown): boolean => {
   const code = (error as { code?: unknown })?.code;
   return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY';
+};
+
+/** The document a write addresses by `_id`, or undefined when it addresses documents by other fields. */
+const idOf = (filter: Filter): string | undefined => (typeof filter._id === 'string' ? filter._id : undefined);
+
+/** A document as the batch holds it: read once, changed in memory, written at the end. */
+interface Staged {
+  doc: Doc | null;
+  dirty: boolean;
 }
 
 class SqliteCollection<T extends Doc> implements ReadCollection<T> {
-  private readonly table: string;
+  readonly table: string;
   private readonly indexed = new Set<string>();
+  search: SearchIndex | null = null;
 
   constructor(
     private readonly store: SqliteReadStore,
@@ -246,12 +73,12 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
   private orderBy(sort: FindOptions['sort']): string {
     const keys = Object.entries(sort ?? {});
     if (keys.length === 0) return '';
-    return ` ORDER BY ${keys.map(([field, direction]) => `${field === '_id' ? 'id' : `json_extract(doc, '${jsonPath(field).replace(/'/g, "''")}')`} ${direction === -1 ? 'DESC' : 'ASC'}`).join(', ')}`;
+    return ` ORDER BY ${keys.map(([field, direction]) => `${fieldExpression(field)} ${direction === -1 ? 'DESC' : 'ASC'}`).join(', ')}`;
   }
 
   findSync(filter: Filter, options: FindOptions = {}): T[] {
     const where = this.where(filter);
-    const limit = options.limit !== undefined || options.skip ? ` LIMIT ${options.limit ?? -1} OFFSET ${options.skip ?? 0}` : '';
+    const limit = options.limit || options.skip ? ` LIMIT ${options.limit || -1} OFFSET ${options.skip ?? 0}` : '';
     const rows = this.store.statement(`SELECT doc FROM ${this.table} WHERE ${where.sql}${this.orderBy(options.sort)}${limit}`).all(...where.params) as { doc: string }[];
     return rows.map((row) => project(JSON.parse(row.doc) as T, options.projection));
   }
@@ -261,32 +88,53 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
     return (this.store.statement(`SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
   }
 
+  /** One document by `_id`, parsed (the caller's own copy). */
+  byId(id: string): Doc | null {
+    const row = this.store.statement(`SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
+    return row ? (JSON.parse(row.doc) as Doc) : null;
+  }
+
+  /** Documents by `_id`, in the order asked. */
+  private byIds(ids: string[], projection: FindOptions['projection']): T[] {
+    if (ids.length === 0) return [];
+    const rows = this.store.statement(`SELECT id, doc FROM ${this.table} WHERE id IN (SELECT value FROM json_each(?))`).all(JSON.stringify(ids)) as { id: string; doc: string }[];
+    const byId = new Map(rows.map((row) => [row.id, row.doc]));
+    return ids.flatMap((id) => {
+      const doc = byId.get(id);
+      return doc === undefined ? [] : [project(JSON.parse(doc) as T, projection)];
+    });
+  }
+
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<T | null> {
     return this.findSync(filter, { ...options, limit: 1 })[0] ?? null;
   }
 
-  async find(filter: Filter, options?: FindOptions): Promise<T[]> {
-    return this.findSync(filter, options);
+  async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
+    const searched = this.search?.query(filter, options);
+    return searched ? this.byIds(searched.ids, options.projection) : this.findSync(filter, options);
   }
 
   async countDocuments(filter?: Filter): Promise<number> {
-    return this.countSync(filter);
+    const searched = filter && this.search?.query(filter, { limit: -1 });
+    return searched ? searched.total : this.countSync(filter);
   }
 
-  async findPage(filter: Filter, options?: FindOptions): Promise<{ items: T[]; total: number }> {
+  async findPage(filter: Filter, options: FindOptions = {}): Promise<{ items: T[]; total: number }> {
+    const searched = this.search?.query(filter, options);
+    if (searched) return { items: this.byIds(searched.ids, options.projection), total: searched.total };
     return { items: this.findSync(filter, options), total: this.countSync(filter) };
   }
 
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<WriteResult> {
-    return this.store.transaction(() => this.write({ updateOne: { filter, update, upsert: options.upsert } }));
+    return this.store.applyBatchSync([{ collection: this.name, updateOne: { filter, update, upsert: options.upsert } }]);
   }
 
   async bulkWrite(ops: WriteOp[]): Promise<WriteResult> {
-    return this.store.transaction(() => ops.reduce((result, op) => addResults(result, this.write(op)), emptyWriteResult()));
+    return this.store.applyBatchSync(ops.map((op) => ({ ...op, collection: this.name }) as CollectionWriteOp));
   }
 
   async deleteMany(filter: Filter): Promise<WriteResult> {
-    return this.store.transaction(() => this.write({ deleteMany: { filter } }));
+    return this.store.applyBatchSync([{ collection: this.name, deleteMany: { filter } }]);
   }
 
   async aggregate<R = Record<string, unknown>>(pipeline: Record<string, unknown>[]): Promise<R[]> {
@@ -310,7 +158,15 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
   async createIndex(spec: IndexSpec): Promise<string> {
     const fields = Object.keys(spec.keys);
     const name = spec.name ?? `${fields.join('_')}_idx`;
-    const columns = fields.map((field) => (field === '_id' ? 'id' : `json_extract(doc, '${jsonPath(field).replace(/'/g, "''")}')`)).join(', ');
+    if (spec.substring) {
+      // A search hint: the in-memory index per partition (the first key), in the order of
+      // the other keys; the table's own indexes serve its loading.
+      const [partition, ...order] = fields;
+      const search = new SearchIndex({ partition, order, text: spec.substring, covers: spec.covers ?? [] }, (value) => this.partitionDocs(partition, order, value));
+      this.search = search;
+      return name;
+    }
+    const columns = fields.map(fieldExpression).join(', ');
     try {
       this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(`${TABLE_PREFIX}${this.name}__${name}`)} ON ${this.table} (${columns})`);
     } catch (error) {
@@ -321,63 +177,161 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
     return name;
   }
 
-  /** One write, inside the caller's transaction. */
-  write(op: WriteOp): WriteResult {
+  private *partitionDocs(partition: string, order: string[], value: string): Iterable<Record<string, unknown>> {
+    const sql = `SELECT doc FROM ${this.table} WHERE ${fieldExpression(partition)} = ? ORDER BY ${[...order.map(fieldExpression), 'id'].join(', ')}`;
+    for (const row of this.store.statement(sql).iterate(value) as Iterable<{ doc: string }>) yield JSON.parse(row.doc) as Record<string, unknown>;
+  }
+
+  /** A write the batch cannot address by `_id`: run as SQL, inside the caller's transaction. */
+  writeSql(op: WriteOp): WriteResult {
     const result = emptyWriteResult();
-    try {
-      if ('insertOne' in op) {
-        this.insert(op.insertOne.document);
-        result.insertedCount = 1;
-      } else if ('updateOne' in op || 'updateMany' in op) {
-        const { filter, update } = 'updateOne' in op ? op.updateOne : op.updateMany;
-        const many = 'updateMany' in op;
-        const docs = this.findSync(filter, many ? {} : { limit: 1 });
-        for (const doc of docs) {
-          result.matchedCount++;
-          const next = applyUpdate(doc, update, false);
-          if (!sameValue(next, doc)) {
-            this.replace(next);
-            result.modifiedCount++;
-          }
+    // The search index cannot follow a write by filter document by document.
+    this.search?.clear();
+    if ('insertOne' in op) throw new Error('an insert is always addressed by _id');
+    if ('updateOne' in op || 'updateMany' in op || 'replaceOne' in op) {
+      const filter = 'updateOne' in op ? op.updateOne.filter : 'updateMany' in op ? op.updateMany.filter : op.replaceOne.filter;
+      const docs = this.findSync(filter, 'updateMany' in op ? {} : { limit: 1 });
+      for (const doc of docs) {
+        result.matchedCount++;
+        let next: Doc = doc;
+        let changed: boolean;
+        if ('replaceOne' in op) {
+          next = { ...op.replaceOne.replacement, _id: doc._id };
+          changed = JSON.stringify(next) !== JSON.stringify(doc);
+        } else changed = applyUpdateInPlace(doc, 'updateOne' in op ? op.updateOne.update : op.updateMany.update, false);
+        if (changed) {
+          this.put(next);
+          result.modifiedCount++;
         }
-        if (docs.length === 0 && 'updateOne' in op && op.updateOne.upsert) {
-          const base = equalityFields(filter) as Doc;
-          const inserted = applyUpdate({ ...base, _id: (base._id as string | undefined) ?? randomUUID() }, update, true);
-          this.insert(inserted);
-          result.upsertedCount = 1;
-        }
-      } else if ('replaceOne' in op) {
-        const [doc] = this.findSync(op.replaceOne.filter, { limit: 1 });
-        if (doc) {
-          result.matchedCount = 1;
-          const next = { ...op.replaceOne.replacement, _id: doc._id };
-          if (!sameValue(next, doc)) {
-            this.replace(next);
-            result.modifiedCount = 1;
-          }
-        } else if (op.replaceOne.upsert) {
-          this.insert({ ...op.replaceOne.replacement, _id: op.replaceOne.replacement._id ?? randomUUID() });
-          result.upsertedCount = 1;
-        }
-      } else {
-        const { filter } = 'deleteOne' in op ? op.deleteOne : op.deleteMany;
-        const where = this.where(filter);
-        const limited = 'deleteOne' in op ? `id IN (SELECT id FROM ${this.table} WHERE ${where.sql} LIMIT 1)` : where.sql;
-        result.deletedCount = this.store.statement(`DELETE FROM ${this.table} WHERE ${limited}`).run(...where.params).changes;
       }
-    } catch (error) {
-      if (isDuplicate(error)) throw new DuplicateKeyError(this.name, (error as Error).message);
-      throw error;
+      const upsert = 'updateOne' in op ? op.updateOne.upsert : 'replaceOne' in op ? op.replaceOne.upsert : false;
+      if (docs.length === 0 && upsert) {
+        const replacement = 'replaceOne' in op ? op.replaceOne.replacement : undefined;
+        const inserted = 'updateOne' in op ? upsertedDocument(op.updateOne.filter, op.updateOne.update) : { ...replacement!, _id: replacement!._id ?? randomUUID() };
+        this.insert(inserted);
+        result.upsertedCount = 1;
+      }
+      return result;
+    }
+    const { filter } = 'deleteOne' in op ? op.deleteOne : op.deleteMany;
+    const where = this.where(filter);
+    const limited = 'deleteOne' in op ? `id IN (SELECT id FROM ${this.table} WHERE ${where.sql} LIMIT 1)` : where.sql;
+    result.deletedCount = this.store.statement(`DELETE FROM ${this.table} WHERE ${limited}`).run(...where.params).changes;
+    return result;
+  }
+
+  insert(doc: Doc): void {
+    this.store.statement(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`).run(doc._id, JSON.stringify(doc));
+  }
+
+  put(doc: Doc): void {
+    this.store.statement(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET doc = excluded.doc`).run(doc._id, JSON.stringify(doc));
+  }
+
+  remove(id: string): void {
+    this.store.statement(`DELETE FROM ${this.table} WHERE id = ?`).run(id);
+  }
+}
+
+/** What an upsert that found nothing inserts: the filter's equalities, then the update. */
+function upsertedDocument(filter: Filter, update: Update): Doc {
+  const doc = equalityFields(filter) as Doc;
+  if (doc._id === undefined) doc._id = randomUUID();
+  applyUpdateInPlace(doc, update, true);
+  return doc;
+}
+
+/**
+ * One batch's documents addressed by `_id`: each read at most once, every write applied in
+ * memory in order, each changed document written once by `flush`.
+ */
+class BatchStage {
+  private readonly staged = new Map<SqliteCollection<Doc>, Map<string, Staged>>();
+
+  private slot(collection: SqliteCollection<Doc>, id: string): Staged {
+    let docs = this.staged.get(collection);
+    if (!docs) this.staged.set(collection, (docs = new Map()));
+    let staged = docs.get(id);
+    if (!staged) docs.set(id, (staged = { doc: collection.byId(id), dirty: false }));
+    return staged;
+  }
+
+  write(collection: SqliteCollection<Doc>, op: WriteOp): WriteResult {
+    const result = emptyWriteResult();
+    if ('insertOne' in op) {
+      const document = { ...structuredClone(op.insertOne.document), _id: op.insertOne.document._id ?? randomUUID() };
+      const staged = this.slot(collection, document._id);
+      if (staged.doc) throw new DuplicateKeyError(collection.name, `_id ${document._id}`);
+      Object.assign(staged, { doc: document, dirty: true });
+      result.insertedCount = 1;
+      return result;
+    }
+    const filter = 'updateOne' in op ? op.updateOne.filter : 'replaceOne' in op ? op.replaceOne.filter : 'deleteOne' in op ? op.deleteOne.filter : undefined;
+    const id = filter && idOf(filter);
+    if (id === undefined || !filter) {
+      // By other fields: what is staged goes to the table first, so SQL sees it.
+      this.flush(collection);
+      return collection.writeSql(op);
+    }
+    const staged = this.slot(collection, id);
+    const found = staged.doc !== null && matches(staged.doc, filter);
+    if ('deleteOne' in op) {
+      if (found) {
+        Object.assign(staged, { doc: null, dirty: true });
+        result.deletedCount = 1;
+      }
+      return result;
+    }
+    const replaceOne = 'replaceOne' in op ? op.replaceOne : undefined;
+    const upsert = 'updateOne' in op ? op.updateOne.upsert : replaceOne?.upsert;
+    if (found) {
+      result.matchedCount = 1;
+      let changed: boolean;
+      if ('updateOne' in op) changed = applyUpdateInPlace(staged.doc!, op.updateOne.update, false);
+      else {
+        const next = { ...structuredClone(replaceOne!.replacement), _id: id };
+        changed = JSON.stringify(next) !== JSON.stringify(staged.doc);
+        if (changed) staged.doc = next;
+      }
+      if (changed) {
+        staged.dirty = true;
+        result.modifiedCount = 1;
+      }
+    } else if (upsert) {
+      // A document with this _id that does not match the rest of the filter: MongoDB would
+      // insert a second document with the same _id, and refuse it.
+      if (staged.doc) throw new DuplicateKeyError(collection.name, `_id ${id}`);
+      staged.doc = 'updateOne' in op ? upsertedDocument(filter, op.updateOne.update) : { ...structuredClone(replaceOne!.replacement), _id: id };
+      staged.dirty = true;
+      result.upsertedCount = 1;
     }
     return result;
   }
 
-  private insert(doc: Doc): void {
-    this.store.statement(`INSERT INTO ${this.table} (id, doc) VALUES (?, ?)`).run(doc._id, JSON.stringify(doc));
+  /** Writes the changed documents (of one collection, or of all) to their tables. */
+  flush(only?: SqliteCollection<Doc>): void {
+    for (const [collection, docs] of this.staged) {
+      if (only && collection !== only) continue;
+      // Removals first: a unique value freed and taken in one batch is not a conflict.
+      for (const [id, staged] of docs) if (staged.dirty && !staged.doc) collection.remove(id);
+      for (const staged of docs.values()) if (staged.dirty && staged.doc) collection.put(staged.doc);
+      if (only) {
+        this.notify(collection, docs);
+        this.staged.delete(collection);
+      }
+    }
   }
 
-  private replace(doc: Doc): void {
-    this.store.statement(`UPDATE ${this.table} SET doc = ? WHERE id = ?`).run(JSON.stringify(doc), doc._id);
+  private readonly written: [SqliteCollection<Doc>, string, Doc | null][] = [];
+
+  private notify(collection: SqliteCollection<Doc>, docs: Map<string, Staged>): void {
+    if (collection.search) for (const [id, staged] of docs) if (staged.dirty) this.written.push([collection, id, staged.doc]);
+  }
+
+  /** After the commit: the search indexes follow what was written. */
+  committed(): void {
+    for (const [collection, docs] of this.staged) this.notify(collection, docs);
+    for (const [collection, id, doc] of this.written) collection.search?.changed(id, doc);
   }
 }
 
@@ -423,23 +377,19 @@ export class SqliteReadStore implements ReadStore {
   constructor(filename: string) {
     // WAL with synchronous=NORMAL: a lost tail after a power cut is rebuilt from the log, which stays FULL.
     this.db = openSideDatabase(filename);
-    const patterns = new Map<string, RegExp>();
-    this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) => {
-      const key = `${String(flags)}/${String(pattern)}`;
-      let regexp = patterns.get(key);
-      if (!regexp) {
-        // Search terms come from users: the cache of compiled patterns stays bounded.
-        if (patterns.size >= 1_000) patterns.clear();
-        patterns.set(key, (regexp = new RegExp(String(pattern), String(flags))));
-      }
-      return typeof value === 'string' && regexp.test(value) ? 1 : 0;
-    });
+    this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) =>
+      typeof value === 'string' && regexpOf(String(pattern), String(flags)).test(value) ? 1 : 0,
+    );
   }
 
   collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
+    return this.table(name) as unknown as ReadCollection<T>;
+  }
+
+  private table(name: string): SqliteCollection<Doc> {
     let collection = this.collections.get(name);
     if (!collection) this.collections.set(name, (collection = new SqliteCollection(this, this.db, name)));
-    return collection as unknown as ReadCollection<T>;
+    return collection;
   }
 
   /**
@@ -455,15 +405,25 @@ export class SqliteReadStore implements ReadStore {
     return prepared;
   }
 
-  /** Runs `work` in one transaction. */
-  transaction<R>(work: () => R): R {
-    return this.db.transaction(work)();
+  /** Applies the writes in order as one transaction; nothing of a failed batch remains. */
+  applyBatchSync(ops: CollectionWriteOp[]): WriteResult {
+    const stage = new BatchStage();
+    let result = emptyWriteResult();
+    try {
+      this.db.transaction(() => {
+        for (const { collection, ...op } of ops) result = addResults(result, stage.write(this.table(collection), op as WriteOp));
+        stage.flush();
+      })();
+    } catch (error) {
+      if (isDuplicate(error)) throw new DuplicateKeyError(ops[0]?.collection ?? '', (error as Error).message);
+      throw error;
+    }
+    stage.committed();
+    return result;
   }
 
   async applyBatch(ops: CollectionWriteOp[]): Promise<void> {
-    this.transaction(() => {
-      for (const { collection, ...op } of ops) (this.collection(collection) as unknown as SqliteCollection<Doc>).write(op as WriteOp);
-    });
+    this.applyBatchSync(ops);
   }
 
   async listCollections(): Promise<string[]> {
