@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { MingoReadStore } from '#read-models';
+import { SqliteReadStore } from '#read-models';
 import { ProjectionRunner } from '#read-models';
 import { ALL_PROJECTIONS } from '#read-models';
 import { upcastRecorded } from '#runtime';
@@ -37,7 +37,7 @@ describe('Rebuilding the read models', () => {
     await t.http().delete(`/organizations/${school.id}/users/${ids[3]}`).set('Authorization', auth);
     await t.http().post(`/organizations/${school.id}/classes/${cls.id}/archive`).set('Authorization', auth);
 
-    const fresh = new MingoReadStore();
+    const fresh = new SqliteReadStore(':memory:');
     const runner = new ProjectionRunner(t.infra.eventStore, fresh, ALL_PROJECTIONS, { upcast: upcastRecorded });
     await runner.start();
     await runner.catchUp(10_000);

@@ -69,7 +69,7 @@ describe('Routes', () => {
     expect(health.status).toBe(200);
     expect(health.body.details).toMatchObject({
       eventStore: { status: 'up', kind: 'sqlite', headPosition: expect.any(Number) },
-      readStore: { status: 'up', kind: 'mingo' },
+      readStore: { status: 'up', kind: 'sqlite' },
       projector: { status: 'up', inProcess: true, checkpoint: expect.any(Number), lag: 0 },
     });
   });

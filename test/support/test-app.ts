@@ -25,7 +25,7 @@ export interface TestApp {
 }
 
 /**
- * The real embedded service (SQLite file, mingo, projector in process) on a fresh
+ * The real embedded service (SQLite files, projector in process) on a fresh
  * data directory, driven over HTTP by supertest.
  */
 export async function startTestApp(env: Record<string, string | undefined> = {}, dataDir?: string, options: { logLines?: string[] } = {}): Promise<TestApp> {

@@ -9,7 +9,7 @@ import { SessionsService } from './auth/sessions.service.js';
 import type { Infrastructure } from '#runtime';
 import { HealthModule } from './health/health.module.js';
 import { OrganizationsModule } from './organizations/organizations.module.js';
-import { ReadYourWritesInterceptor } from './shared/read-your-writes.js';
+import { CaughtUpGuard, ReadYourWritesInterceptor } from './shared/read-your-writes.js';
 import {
   APP_CONFIG,
   APP_LOGGER,
@@ -84,6 +84,8 @@ export class AppModule {
         RemovingPlatformAuditor,
         AuditLogReader,
         SetupService,
+        // In this order: a request waits for the read models before sign-in reads them.
+        { provide: APP_GUARD, useClass: CaughtUpGuard },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_INTERCEPTOR, useClass: ReadYourWritesInterceptor },
       ],

@@ -26,7 +26,7 @@ async function main(): Promise<void> {
       eventStore: infra.eventStore.kind,
       readStore: infra.readStore.kind,
       projectorInProcess: infra.runner !== null,
-      rebuildMs: infra.rebuildMs,
+      startPosition: infra.startPosition,
       bootMs: Math.round(performance.now() - bootStarted),
       rssMiB: Math.round(process.memoryUsage().rss / 1048576),
     },

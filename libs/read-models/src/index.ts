@@ -1,5 +1,4 @@
 export * from './read-store.port.js';
-export * from './mingo/mingo-read-store.js';
 export * from './projector/projection.js';
 export * from './projector/projection-runner.js';
 export * from './projections/index.js';

@@ -1,7 +1,7 @@
 /**
  * The read store port: the subset of a MongoDB collection that projections and
  * queries need. Projections and queries are written once, in MongoDB's query
- * language, and run on both adapters (mingo in memory, MongoDB for many machines).
+ * language, and run on both adapters (SQLite for one machine, MongoDB for many).
  */
 export type Doc = { _id: string } & Record<string, unknown>;
 export type Filter = Record<string, unknown>;
@@ -71,7 +71,7 @@ export interface ReadCollection<T extends Doc = Doc> {
 }
 
 export interface ReadStore {
-  readonly kind: 'mingo' | 'mongodb' | 'sqlite';
+  readonly kind: 'mongodb' | 'sqlite';
   collection<T extends Doc = Doc>(name: string): ReadCollection<T>;
   /**
    * Applies writes to several collections as one unit: a reader sees all of them or

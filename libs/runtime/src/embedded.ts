@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import { ALL_PROJECTIONS, MingoReadStore, SqliteAuditLog } from '#read-models';
+import { ALL_PROJECTIONS, SqliteAuditLog, SqliteReadStore } from '#read-models';
 import { FileBlobStore, SqliteLoginThrottle, SqliteOneTimeStore, SqliteReactorStore, SqliteSessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
 import { secureDataDirectory } from './data-directory.js';
@@ -9,14 +9,15 @@ import { createMailer, loadSecretBox, openEventStore, type Stores } from './stor
 /**
  * The embedded default: one data directory. The event log, the audit log and the side
  * stores are SQLite files (sessions, sign-in windows, SSO one-time values, reactor
- * progress), logos are files, and the read models are in memory, rebuilt from the log
- * at boot.
+ * progress), logos are files, and the read models are persisted in `read.db` with their
+ * checkpoints: a restart resumes them from there instead of rebuilding them from the log.
  */
 export async function openEmbeddedStores(config: AppConfig, logger: Logger): Promise<Stores> {
   secureDataDirectory(config.dataDir);
   const file = (name: string) => join(config.dataDir, name);
   const eventStore = await openEventStore(config);
-  const readStore = new MingoReadStore();
+  // 64 MiB of page cache: a build from the start writes large batches.
+  const readStore = new SqliteReadStore(file('read.db'), { cacheMiB: 64 });
   const sessionStore = new SqliteSessionStore(file('sessions.db'));
   const oneTimeStore = new SqliteOneTimeStore(file('sso.db'));
   const reactorStore = new SqliteReactorStore(file('reactors.db'));

@@ -20,8 +20,13 @@ export interface Infrastructure extends Stores {
   /** How far the audit log has followed the log (its own processor in the embedded default, a projection otherwise). */
   auditProgress: ProjectionProgress;
   progress: ProjectionProgress;
-  /** Milliseconds the boot-time rebuild of the read models took, when this process ran it. */
-  rebuildMs: number | null;
+  /**
+   * The head of the log when this process started. A query without a position of its own
+   * waits for the read models to reach it (or answers 503 read-model-behind): after a
+   * restart that is the tail since the last checkpoint, after a new projection version
+   * its build from the start.
+   */
+  startPosition: number;
 }
 
 /** The deployment this configuration names: production with MONGODB_URI, else the embedded default. */
@@ -34,23 +39,20 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
   let runner: ProjectionRunner | null = null;
   let mailReactor: MailProcessor | null = null;
   let progress: ProjectionProgress;
-  let rebuildMs: number | null = null;
+  const startPosition = await stores.eventStore.headPosition();
   if (config.runProjector) {
+    // The read models are persisted with their checkpoints: the projector resumes from
+    // them in the background while the process serves.
     runner = createProjector(stores, logger);
-    const started = performance.now();
     await runner.start();
-    // In the embedded default the read models are in memory: rebuild them before serving.
-    await runner.catchUp();
-    rebuildMs = Math.round(performance.now() - started);
     progress = runner;
     mailReactor = createMailProcessor(stores, config, logger);
     await mailReactor.start();
   } else {
     progress = new StoredCheckpointProgress(stores.readStore, stores.projections.map(projectionId));
   }
-  // Started after the rebuild, so the two do not share the boot: the audit log is on
-  // disk already and follows the tail since its checkpoint, in the background. Its
-  // routes wait for it (read your writes), not every command.
+  // The audit log is on disk too and follows the tail since its checkpoint, in the
+  // background. Its routes wait for it (read your writes), not every command.
   const auditFollower = createAuditFollower(stores, logger);
   await auditFollower?.start();
 
@@ -63,7 +65,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger): P
     auditFollower,
     auditProgress: auditFollower ?? progress,
     progress,
-    rebuildMs,
+    startPosition,
     async close() {
       await mailReactor?.stop();
       await auditFollower?.stop();

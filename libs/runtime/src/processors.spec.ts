@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
 import { logProcessorContract } from '#event-store/testing';
-import { MingoReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog, type CollectionWriteOp, type ReadStore } from '#read-models';
+import { SqliteReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog, type CollectionWriteOp, type ReadStore } from '#read-models';
 import { SqliteReactorStore, type ReactorStore } from '#side-stores';
 import { OutboxMailer } from './mail/mailer.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
@@ -27,7 +27,7 @@ const metadata = (organizationId: string) => ({ schemaVersion: 1, actorId: 'admi
 
 // The read models' projector, on the embedded read store; the faults sit on the ReadStore port.
 logProcessorContract('the projector', async () => {
-  const read = new MingoReadStore();
+  const read = new SqliteReadStore(':memory:');
   const faults = new Faults();
   const faulty: ReadStore = Object.assign(Object.create(read) as ReadStore, {
     applyBatch: (ops: CollectionWriteOp[]) => (faults.check(), read.applyBatch(ops)),
@@ -77,7 +77,7 @@ logProcessorContract('the setup mail', async () => {
     markHandled: async (reactor: string, eventId: string, position: number) => (faults.check(), progress.markHandled(reactor, eventId, position)),
     advance: async (reactor: string, position: number) => (faults.check(), progress.advance(reactor, position)),
   });
-  const read = new MingoReadStore();
+  const read = new SqliteReadStore(':memory:');
   const logger = pino({ level: 'silent' });
   const outbox = join(dir, 'outbox');
   const organizationId = randomUUID();

@@ -29,9 +29,17 @@ export class MailProcessor extends LogProcessor {
 
 export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<string, unknown>) => logger.info(c ?? {}, m), error: (m: string, c?: Record<string, unknown>) => logger.error(c ?? {}, m) });
 
+/**
+ * Events per projector batch (one read-store transaction with its checkpoint). Live,
+ * batches are what arrived meanwhile; a build from the start fills them, and fewer,
+ * larger transactions write each page of the read store fewer times
+ * (bench/spikes/rebuild-sqlite.ts compares sizes).
+ */
+export const PROJECTOR_MAX_BATCH = 10_000;
+
 /** The read models' projector over this deployment's read store. */
 export function createProjector(stores: Stores, logger: Logger): ProjectionRunner {
-  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, logger: loggerFor(logger) });
+  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, maxBatch: PROJECTOR_MAX_BATCH, logger: loggerFor(logger) });
 }
 
 /** The setup-mail reactor; it runs wherever the projector runs (one process). */

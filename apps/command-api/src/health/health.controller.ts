@@ -4,9 +4,11 @@ import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/permissions.decorator.js';
 import type { Infrastructure } from '#runtime';
 import { INFRASTRUCTURE } from '../shared/tokens.js';
+import { AnswersWhileCatchingUp } from '../shared/read-your-writes.js';
 
 /** Liveness and readiness in one: the event store, the read store, the projector's checkpoint and lag. */
 @ApiTags('operations')
+@AnswersWhileCatchingUp()
 @Controller('health')
 export class HealthController {
   constructor(

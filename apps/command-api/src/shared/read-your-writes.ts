@@ -1,13 +1,14 @@
-import { CallHandler, ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Inject, Injectable, SetMetadata, type CanActivate, type NestInterceptor } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import type { Request } from 'express';
 import type { Observable } from 'rxjs';
 import type { ProjectionProgress } from '#read-models';
-import type { AppConfig } from '#runtime';
+import type { AppConfig, Infrastructure } from '#runtime';
 import { ProblemException } from './problem.js';
-import { APP_CONFIG, PROJECTION_PROGRESS } from './tokens.js';
+import { APP_CONFIG, INFRASTRUCTURE, PROJECTION_PROGRESS } from './tokens.js';
 
 /** Every query DTO accepts `minPosition`, the read-your-writes token a command returned. */
 export class ConsistentQueryDto {
@@ -27,6 +28,39 @@ function requestedPosition(request: Request): number | undefined {
       errors: [{ field: 'minPosition', message: 'minPosition must be a whole number' }],
     });
   return Number(raw);
+}
+
+const ANSWERS_WHILE_CATCHING_UP = 'answersWhileCatchingUp';
+/** A route that reads no read model (health): it answers while they catch up. */
+export const AnswersWhileCatchingUp = () => SetMetadata(ANSWERS_WHILE_CATCHING_UP, true);
+
+/**
+ * Every request but the exempt ones (health) waits for the read models to reach the head
+ * of the log as it was when the process started, or answers 503 read-model-behind: after
+ * a restart that is the tail since the last checkpoint (milliseconds), after a new
+ * projection version its build from the start. A guard, so it runs before the sign-in
+ * guard, which reads accounts from the read models.
+ */
+@Injectable()
+export class CaughtUpGuard implements CanActivate {
+  /** Set once the read models have reached the start position: from then on nothing waits here. */
+  private caughtUp = false;
+
+  constructor(
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'startPosition'>,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    if (this.caughtUp || this.reflector.getAllAndOverride<boolean>(ANSWERS_WHILE_CATCHING_UP, [context.getHandler(), context.getClass()])) return true;
+    const position = this.infra.startPosition;
+    if (!(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs)))
+      throw new ProblemException('read-model-behind', `The read models are catching up with the log (position ${position}); try again shortly`, { minPosition: position }, { 'Retry-After': '1' });
+    this.caughtUp = true;
+    return true;
+  }
 }
 
 /**

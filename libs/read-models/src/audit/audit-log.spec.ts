@@ -1,6 +1,6 @@
 import { describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
-import { MingoReadStore } from '../mingo/mingo-read-store.js';
+import { SqliteReadStore } from '../sqlite/sqlite-read-store.js';
 import { auditLogContract } from '../testing/audit-log.contract.js';
 import { auditEntryOf, summarize } from './audit-entry.js';
 import { auditProjection, ReadStoreAuditLog } from './audit.projection.js';
@@ -11,8 +11,8 @@ auditLogContract('SQLite (embedded)', async () => {
   return { log, feed: async (events) => log.handle(events), close: () => log.close() };
 });
 
-auditLogContract('read store collection on mingo', async () => {
-  const store = new MingoReadStore();
+auditLogContract('read store collection on SQLite', async () => {
+  const store = new SqliteReadStore(':memory:');
   for (const index of auditProjection.collections[0].indexes) await store.collection(auditProjection.collections[0].name).createIndex(index);
   return {
     log: new ReadStoreAuditLog(store),

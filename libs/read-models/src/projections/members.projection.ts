@@ -68,8 +68,9 @@ export const membersProjection: Projection = {
       indexes: [
         { keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 } },
         { keys: { setupTokenHash: 1 } },
-        // The member list's search box: name or email, within one organization.
-        { keys: { organizationId: 1 }, name: 'members_search', substring: ['nameSearch', 'emailNormalized'] },
+        // The member list's search box: name or email, within one organization, in the
+        // list's order, with the status filter it may carry.
+        { keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 }, name: 'members_search', substring: ['nameSearch', 'emailNormalized'], covers: ['status'] },
       ],
     },
     { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },

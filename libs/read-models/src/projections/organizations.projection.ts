@@ -10,7 +10,7 @@ export const ORGANIZATIONS = 'organizations_v2';
 export interface OrganizationDocument {
   _id: string;
   name: string;
-  /** Lower-cased name: sorts the same on mingo and MongoDB without a collation. */
+  /** Lower-cased name: sorts the same on SQLite and MongoDB without a collation. */
   nameSort: string;
   description: string | null;
   timeZone: string;

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '#event-store';
 import type { EventToAppend } from '#event-store';
-import { MingoReadStore } from '../mingo/mingo-read-store.js';
+import { SqliteReadStore } from '../sqlite/sqlite-read-store.js';
 import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
 import { ORGANIZATIONS, organizationsProjection } from '../projections/organizations.projection.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
@@ -33,7 +33,7 @@ afterEach(async () => {
 
 function setup() {
   const events = new SqliteEventStore({ filename: ':memory:' });
-  const read = new MingoReadStore();
+  const read = new SqliteReadStore(':memory:');
   cleanups.push(() => events.close());
   return { events, read };
 }
@@ -105,7 +105,7 @@ describe('ProjectionRunner', () => {
   });
 
   test('an old event delivered again after newer ones changes nothing (position guard)', async () => {
-    const read = new MingoReadStore();
+    const read = new SqliteReadStore(':memory:');
     const id = randomUUID();
     const recorded = (e: EventToAppend, revision: number, position: number) => ({ ...e, streamName: `organization-${id}`, revision, position, recordedAt: '' });
     const first = recorded(created(id, 'One'), 0, 1);
@@ -129,7 +129,7 @@ describe('ProjectionRunner', () => {
     }
     const head = await events.headPosition();
     expect(await liveRunner.waitFor(head, 5000)).toBe(true);
-    const fresh = new MingoReadStore();
+    const fresh = new SqliteReadStore(':memory:');
     await run(events, fresh);
     for (const projection of ALL_PROJECTIONS)
       for (const { name } of projection.collections) expect(await dump(fresh, name)).toEqual(await dump(read, name));

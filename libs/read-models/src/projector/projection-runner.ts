@@ -1,10 +1,13 @@
 import { LogProcessor, type EventStore, type LogHandler, type LogProcessorOptions, type ProjectionProgress, type RecordedEvent } from '#event-store';
-import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
+import type { CollectionWriteOp, IndexSpec, ReadStore } from '../read-store.port.js';
 import { projectionId, type Projection } from './projection.js';
 
 export type { ProjectionProgress };
 
 export const CHECKPOINTS = 'projector_checkpoints';
+
+/** Below this many events a build from the start keeps its indexes from the first write. */
+const BULK_BUILD_MIN_EVENTS = 10_000;
 
 /**
  * The projections as one handler of the log: each batch's writes and the projections'
@@ -17,16 +20,42 @@ export const CHECKPOINTS = 'projector_checkpoints';
 export class ProjectionsHandler implements LogHandler {
   readonly name = 'projector';
   private readonly checkpoints = new Map<string, number>();
+  /** Indexes of projections being built from the start, created once the build reaches `bulkUntil`. */
+  private deferred: { collection: string; index: IndexSpec }[] = [];
+  private bulkUntil = 0;
 
   constructor(
     private readonly readStore: ReadStore,
     private readonly projections: Projection[],
+    private readonly headPosition: () => Promise<number> = async () => 0,
   ) {}
 
+  /**
+   * Creates the projections' indexes; a projection built from the start over a long log
+   * (a new projection, a new version, a new data directory) gets its indexes after it has
+   * caught up with the log as it was at start: building an index over loaded rows is one
+   * sort, keeping it during the load is a random B-tree insert per row and index.
+   */
   async prepare(): Promise<void> {
-    for (const projection of this.projections)
+    await this.checkpoint();
+    const head = await this.headPosition();
+    for (const projection of this.projections) {
+      const fresh = (this.checkpoints.get(projectionId(projection)) ?? 0) === 0 && head >= BULK_BUILD_MIN_EVENTS;
       for (const collection of projection.collections)
-        for (const index of collection.indexes) await this.readStore.collection(collection.name).createIndex(index);
+        for (const index of collection.indexes) {
+          // Search hints and unique indexes are not deferred: the first costs nothing to
+          // declare, the second is a rule the build itself must keep.
+          if (fresh && !index.substring && !index.unique) this.deferred.push({ collection: collection.name, index });
+          else await this.readStore.collection(collection.name).createIndex(index);
+        }
+    }
+    this.bulkUntil = head;
+  }
+
+  private async createDeferredIndexes(): Promise<void> {
+    const deferred = this.deferred;
+    this.deferred = [];
+    for (const { collection, index } of deferred) await this.readStore.collection(collection).createIndex(index);
   }
 
   async checkpoint(): Promise<number> {
@@ -57,6 +86,7 @@ export class ProjectionsHandler implements LogHandler {
       const id = projectionId(projection);
       this.checkpoints.set(id, Math.max(this.checkpoints.get(id) ?? 0, last));
     }
+    if (this.deferred.length > 0 && last >= this.bulkUntil) await this.createDeferredIndexes();
   }
 }
 
@@ -66,10 +96,11 @@ export class ProjectionRunner extends LogProcessor {
     events: EventStore,
     readStore: ReadStore,
     projections: Projection[],
-    options: Pick<LogProcessorOptions, 'logger' | 'upcast'> & { retryDelayMs?: number } = {},
+    options: Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch'> & { retryDelayMs?: number } = {},
   ) {
-    super(events, new ProjectionsHandler(readStore, projections), {
+    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition()), {
       upcast: options.upcast,
+      maxBatch: options.maxBatch,
       backoff: { initialMs: options.retryDelayMs ?? 1000, maxMs: 30_000 },
       logger: options.logger,
     });

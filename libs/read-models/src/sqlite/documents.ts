@@ -38,7 +38,8 @@ export function unsetPath(doc: Record<string, unknown>, path: string): void {
   if (parent && typeof parent === 'object') delete (parent as Record<string, unknown>)[keys[keys.length - 1]];
 }
 
-export const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify(a) === JSON.stringify(b);
+export const sameValue = (a: unknown, b: unknown): boolean =>
+  a === b || (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b));
 
 /** A copy of a value that is about to be stored: the caller's objects stay the caller's. */
 const own = (value: unknown): unknown => (value !== null && typeof value === 'object' ? structuredClone(value) : value);

@@ -60,7 +60,10 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
     readonly name: string,
   ) {
     this.table = quoteIdentifier(`${TABLE_PREFIX}${name}`);
-    db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (id TEXT PRIMARY KEY, doc TEXT NOT NULL) WITHOUT ROWID`);
+    // Rows in insertion order (a rowid table), found by `_id` through its unique index: a
+    // rebuild appends documents instead of writing them all over a B-tree keyed by random
+    // UUIDs, which rewrote most of the table's pages in every transaction.
+    db.exec(`CREATE TABLE IF NOT EXISTS ${this.table} (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, doc TEXT NOT NULL)`);
     // Indexes declared by an earlier process: their keys are served by their index again.
     for (const { sql } of db.prepare(`SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ?`).all(`${TABLE_PREFIX}${name}`) as { sql: string | null }[])
       for (const match of (sql ?? '').matchAll(/json_extract\(doc, '\$\.([^']+)'\)/g)) this.indexed.add(match[1].split('.').map((part) => part.slice(1, -1).replace(/""/g, '"')).join('.'));
@@ -374,9 +377,10 @@ export class SqliteReadStore implements ReadStore {
   private readonly collections = new Map<string, SqliteCollection<Doc>>();
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(filename: string) {
+  constructor(filename: string, options: { cacheMiB?: number } = {}) {
     // WAL with synchronous=NORMAL: a lost tail after a power cut is rebuilt from the log, which stays FULL.
     this.db = openSideDatabase(filename);
+    if (options.cacheMiB) this.db.pragma(`cache_size = -${options.cacheMiB * 1024}`);
     this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) =>
       typeof value === 'string' && regexpOf(String(pattern), String(flags)).test(value) ? 1 : 0,
     );

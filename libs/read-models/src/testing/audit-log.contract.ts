@@ -46,7 +46,7 @@ function history(): RecordedEvent[] {
 /**
  * What every audit log adapter answers: entries of one organization, newest first,
  * filtered by actor, target, type and time, paged with a total. Runs on SQLite and on
- * the read-store collection (mingo) in `npm test`, and on MongoDB with MONGODB_URI.
+ * the read-store collection (SQLite) in `npm test`, and on MongoDB with MONGODB_URI.
  */
 export function auditLogContract(name: string, factory: () => Promise<AuditLogUnderTest>): void {
   describe(`AuditLog contract: ${name}`, () => {

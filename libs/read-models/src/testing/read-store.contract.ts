@@ -14,7 +14,7 @@ interface Person extends Doc {
 
 /**
  * The behaviour every ReadStore adapter promises: the MongoDB subset that
- * projections and queries use. Run against mingo in `npm test` and against MongoDB in
+ * projections and queries use. Run against SQLite in `npm test` and against MongoDB in
  * `npm run test:integration`.
  */
 export function readStoreContract(name: string, factory: () => Promise<ReadStore>): void {
