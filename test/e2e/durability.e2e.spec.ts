@@ -3,10 +3,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { SqliteEventStore } from '#event-store';
+import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadStore } from '#read-models';
+import { upcastRecorded } from '#runtime';
 import { freePort } from '../support/net.js';
 
 const MAIN = resolve('dist/apps/command-api/src/main.js');
-const dataDir = mkdtempSync(join(tmpdir(), 'org-durability-'));
+let dataDir = mkdtempSync(join(tmpdir(), 'org-durability-'));
+const dataDirs = [dataDir];
 const admin = { email: 'durable@platform.test', password: 'durable-password-1' };
 
 /** Starts the built service exactly as `npm start` does, on the shared data directory. */
@@ -40,7 +44,7 @@ async function api(port: number, method: string, path: string, token?: string, b
 const children: ChildProcess[] = [];
 afterAll(() => {
   for (const child of children) child.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 describe('Durability of the embedded default', () => {
@@ -77,4 +81,69 @@ describe('Durability of the embedded default', () => {
     second.kill('SIGTERM');
     await new Promise((r) => second.once('exit', r));
   }, 90_000);
+
+  test('kill -9 during a load of invitations loses no acknowledged one, and the read models equal a rebuild from zero', async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'org-durability-load-'));
+    dataDirs.push(dataDir);
+    const port = await freePort();
+    const first = await start(port);
+    children.push(first);
+    const token = (await api(port, 'POST', '/auth/login', undefined, admin)).body.accessToken as string;
+    const school = (await api(port, 'POST', '/organizations', token, { name: 'Load School', timeZone: 'UTC' })).body.id as string;
+
+    // Twenty clients invite as fast as they can; the process is killed once 150 are acknowledged.
+    const acknowledged: { id: string; email: string }[] = [];
+    let interrupted = 0;
+    let killed = false;
+    let n = 0;
+    const client = async () => {
+      while (!killed) {
+        const email = `load${n++}@school.test`;
+        try {
+          const r = await api(port, 'POST', `/organizations/${school}/users`, token, { email, firstName: 'Load', lastName: `Member${n}`, roles: ['instructor'] });
+          if (r.status === 201) acknowledged.push({ id: r.body.id, email });
+          if (acknowledged.length >= 150 && !killed) {
+            killed = true;
+            first.kill('SIGKILL');
+          }
+        } catch {
+          interrupted++; // a request in flight when the process died
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: 20 }, client));
+    await new Promise((r) => (first.exitCode !== null || first.signalCode !== null ? r(null) : first.once('exit', r)));
+    // The racers raced: requests were in flight when the process died.
+    expect(interrupted).toBeGreaterThan(0);
+
+    const second = await start(port);
+    children.push(second);
+    const token2 = (await api(port, 'POST', '/auth/login', undefined, admin)).body.accessToken as string;
+    for (const { id, email } of acknowledged) {
+      const member = await api(port, 'GET', `/organizations/${school}/users/${id}`, token2);
+      expect({ status: member.status, email: member.body.email }).toEqual({ status: 200, email });
+    }
+    const list = (await api(port, 'GET', `/organizations/${school}/users?pageSize=25&search=member`, token2)).body;
+    expect(list.total).toBeGreaterThanOrEqual(acknowledged.length);
+    second.kill('SIGTERM');
+    await new Promise((r) => second.once('exit', r));
+
+    // The read models the two processes left in read.db equal the ones built from the log alone.
+    const events = new SqliteEventStore({ filename: join(dataDir, 'events.db') });
+    const kept = new SqliteReadStore(join(dataDir, 'read.db'));
+    const fresh = new SqliteReadStore(':memory:');
+    const runner = new ProjectionRunner(events, fresh, ALL_PROJECTIONS, { upcast: upcastRecorded });
+    await runner.start();
+    await runner.catchUp(20_000);
+    await runner.stop();
+    let compared = 0;
+    for (const projection of ALL_PROJECTIONS)
+      for (const { name } of projection.collections) {
+        const live = await kept.collection(name).find({}, { sort: { _id: 1 } });
+        expect(await fresh.collection(name).find({}, { sort: { _id: 1 } })).toEqual(live);
+        compared += live.length;
+      }
+    expect(compared).toBeGreaterThan(acknowledged.length);
+    await Promise.all([events.close(), kept.close(), fresh.close()]);
+  }, 120_000);
 });

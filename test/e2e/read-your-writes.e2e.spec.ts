@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -54,5 +55,38 @@ describe('Read your writes', () => {
     const response = await t.http().get('/organizations').query({ minPosition: 'soon' }).set('Authorization', auth);
     expect(response.status).toBe(400);
     expect(response.body.errors[0].field).toBe('minPosition');
+  });
+});
+
+describe('Catching up at start', () => {
+  test('until the read models reach the head of the log as it was at start, requests answer 503 read-model-behind, and health still answers', async () => {
+    const behind = await startTestApp({ READ_YOUR_WRITES_TIMEOUT_MS: '300' });
+    try {
+      // The projector stops, and the log has an event it has not projected: as after a
+      // restart with a tail to catch up, or a projection built from the start.
+      await behind.infra.runner!.stop();
+      const id = randomUUID();
+      const { position } = await behind.infra.eventStore.append(`organization-${id}`, [
+        {
+          id: randomUUID(),
+          type: 'OrganizationCreated',
+          data: { organizationId: id, name: 'Unprojected', description: null, timeZone: 'UTC', createdAt: '2026-11-30T10:00:00.000Z' },
+          metadata: { schemaVersion: 1, occurredAt: '2026-11-30T10:00:00.000Z' },
+        },
+      ]);
+      (behind.infra as { startPosition: number }).startPosition = position;
+      // Sign-in reads accounts from the read models: it waits too, before the sign-in guard.
+      const login = await behind.http().post('/auth/login').send({ email: 'admin@platform.test', password: 'not-checked-yet' });
+      expect(login.status).toBe(503);
+      expect(login.headers['retry-after']).toBe('1');
+      expect(login.body).toMatchObject({ code: 'read-model-behind', minPosition: position });
+      expect((await behind.http().get('/organizations')).body).toMatchObject({ code: 'read-model-behind' });
+      // Health reads no read model: it answers (and says the projector is not running).
+      const health = await behind.http().get('/health');
+      expect(health.body.code).toBe('unhealthy');
+      expect(health.body.checks.projector).toMatchObject({ running: false, checkpoint: position - 1, headPosition: position });
+    } finally {
+      await behind.close();
+    }
   });
 });
