@@ -289,10 +289,15 @@ async function largeLog(): Promise<void> {
   log('5: member list queries');
   const latencies: number[] = [];
   const queries = quick ? 200 : 2_000;
+  // One organization's searches, steady state: its search index loads on its first search
+  // (timed apart, as firstSearchMs), and stays loaded while it is used.
+  const org = dataset.organizations[0];
+  let t0 = performance.now();
+  await listMembers(readStore, org, { search: dataset.searchTerms[0], page: 1, pageSize: 25 });
+  const firstSearchMs = performance.now() - t0;
   for (let i = 0; i < queries + 50; i++) {
     const term = dataset.searchTerms[i % dataset.searchTerms.length];
-    const org = dataset.organizations[i % organizations];
-    const t0 = performance.now();
+    t0 = performance.now();
     await listMembers(readStore, org, { search: term, page: 1, pageSize: 25 });
     if (i >= 50) latencies.push(performance.now() - t0); // the first 50 warm up the JIT
   }
@@ -305,46 +310,109 @@ async function largeLog(): Promise<void> {
     baseline: null,
     baselineValue: null,
     ratio: null,
-    target: 'p99 <= 5 ms',
-    met: p99 <= 5,
+    target: 'p99 <= 5 ms, p50 <= 1 ms',
+    met: p99 <= 5 && percentile(latencies, 50) <= 1,
     durability: 'read models in SQLite; the organization\'s search index in memory, loaded on its first search',
-    detail: { p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(p99, 2), queries, searchTerms: dataset.searchTerms.length },
+    detail: { p50Ms: round(percentile(latencies, 50), 2), p99Ms: round(p99, 2), queries, searchTerms: dataset.searchTerms.length, firstSearchMs: round(firstSearchMs, 1) },
   });
   await events.close();
+  await readStore.close();
 
-  log('4: cold boot of the embedded service on that log');
+  const rssOf = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  const service = (directory: string, port: number) =>
+    spawn(process.execPath, [join(root, 'dist/apps/command-api/src/main.js')], {
+      env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), DATA_DIR: directory, LOG_LEVEL: 'warn', SUPERADMIN_EMAIL: 'boot@platform.test', SUPERADMIN_PASSWORD: 'boot-password-123' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  /** Spawn to the first answered query: sign in (accounts are a read model) and a page of one organization's members. */
+  const firstQuery = async (child: ReturnType<typeof service>, base: string, since: number) => {
+    for (let i = 0; i < 7200 && child.exitCode === null; i++) {
+      const login = await fetch(`${base}/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'boot@platform.test', password: 'boot-password-123' }) }).catch(() => null);
+      if (login?.status === 200) {
+        const token = ((await login.json()) as { accessToken: string }).accessToken;
+        const page = await fetch(`${base}/organizations/${dataset.organizations[0]}/users?pageSize=25`, { headers: { authorization: `Bearer ${token}` } });
+        if (page.status === 200) return { ms: performance.now() - since, token };
+      }
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    return { ms: -1, token: '' };
+  };
+  const stop = async (child: ReturnType<typeof service>) => {
+    child.kill('SIGTERM');
+    await new Promise((r) => (child.exitCode !== null ? r(null) : child.once('exit', r)));
+  };
+
+  // The first start on this data directory has the read models row 3 built, but no audit
+  // log yet: it builds it in the background (row 7 waits for it and exports).
+  log('4: first start: the audit log is built in the background; row 7 runs on it');
   const port = await freePort();
   started = performance.now();
-  const child = spawn(process.execPath, [join(root, 'dist/apps/command-api/src/main.js')], {
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), DATA_DIR: dataDir, LOG_LEVEL: 'warn', SUPERADMIN_EMAIL: 'boot@platform.test', SUPERADMIN_PASSWORD: 'boot-password-123' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  let bootMs = -1;
-  for (let i = 0; i < 7200 && child.exitCode === null; i++) {
-    const answered = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false);
-    if (answered) {
-      bootMs = performance.now() - started;
-      break;
-    }
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  const rssOf = (pid: number) => Math.round(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) / 1024);
+  const first = service(dataDir, port);
+  const firstBoot = await firstQuery(first, `http://127.0.0.1:${port}`, started);
+  if (firstBoot.ms > 0) await auditExport(`http://127.0.0.1:${port}`, first.pid!, rssOf, dataset.events, rawRate);
+  await stop(first);
+
+  // The cold boot the row measures: every read model (audit log included) on disk.
+  log('4: cold boot of the embedded service on that log, every read model built');
+  const base = `http://127.0.0.1:${port}`;
+  started = performance.now();
+  const child = service(dataDir, port);
+  const { ms: bootMs, token } = await firstQuery(child, base, started);
   const rssMiB = rssOf(child.pid!);
-  if (bootMs > 0) await auditExport(`http://127.0.0.1:${port}`, child.pid!, rssOf, dataset.events, rawRate);
-  child.kill('SIGTERM');
-  await new Promise((r) => child.once('exit', r));
+  // Then every member of every organization is searched (each organization's search index
+  // loads its 100,000 members): memory must stay flat, not grow with the members seen.
+  log('4: searching every organization\'s members over HTTP');
+  const rssAfterEach: number[] = [];
+  for (const org of dataset.organizations) {
+    for (const term of dataset.searchTerms.slice(0, 5)) await fetch(`${base}/organizations/${org}/users?pageSize=25&search=${encodeURIComponent(term)}`, { headers: { authorization: `Bearer ${token}` } });
+    rssAfterEach.push(rssOf(child.pid!));
+  }
+  await stop(child);
   rows.push({
     id: 4,
-    figure: 'cold boot of the embedded service on that log, until the first query is answered',
+    figure: 'cold boot of the embedded service on that log with its read models built, spawn to the first answered query (sign-in and a page of members)',
     value: round(bootMs / 1000, 2),
     unit: 's',
     baseline: null,
     baselineValue: null,
     ratio: null,
-    target: '<= 15 s, RSS reported',
-    met: bootMs > 0 && bootMs <= 15_000,
-    durability: 'read models rebuilt in memory at boot',
-    detail: { rssMiB },
+    target: '<= 2 s; RSS <= 300 MiB after boot and after every member is searched',
+    met: bootMs > 0 && bootMs <= 2_000 && rssMiB <= 300 && Math.max(...rssAfterEach) <= 300,
+    durability: 'read models in SQLite (read.db, audit.db: WAL, synchronous=NORMAL) with their checkpoints; log synchronous=FULL',
+    detail: { rssAfterBootMiB: rssMiB, rssAfterSearchingEachOrganizationMiB: rssAfterEach, firstStartWithoutAuditLogSeconds: round(firstBoot.ms / 1000, 2) },
+  });
+
+  log('8: start on an empty data directory');
+  const emptyDir = join(work, 'empty');
+  mkdirSync(emptyDir);
+  const emptyPort = await freePort();
+  const emptyStarted = performance.now();
+  const fresh = spawn(process.execPath, [join(root, 'dist/apps/command-api/src/main.js')], {
+    env: { ...process.env, NODE_OPTIONS: '', PORT: String(emptyPort), DATA_DIR: emptyDir, LOG_LEVEL: 'warn', SUPERADMIN_EMAIL: 'boot@platform.test', SUPERADMIN_PASSWORD: 'boot-password-123' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let listeningMs = -1;
+  for (let i = 0; i < 2400 && fresh.exitCode === null; i++) {
+    if (await fetch(`http://127.0.0.1:${emptyPort}/health`).then((r) => r.ok).catch(() => false)) {
+      listeningMs = performance.now() - emptyStarted;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  fresh.kill('SIGTERM');
+  await new Promise((r) => fresh.once('exit', r));
+  rows.push({
+    id: 8,
+    figure: 'start on an empty data directory, spawn to listening (/health answers)',
+    value: round(listeningMs / 1000, 2),
+    unit: 's',
+    baseline: null,
+    baselineValue: null,
+    ratio: null,
+    target: '<= 2 s (no compile at start)',
+    met: listeningMs > 0 && listeningMs <= 2_000,
+    durability: 'creates the SQLite files (log synchronous=FULL)',
+    detail: {},
   });
 }
 

@@ -78,6 +78,8 @@ export interface ReadStore {
    * none. The projector stores each batch's checkpoint in the same unit.
    */
   applyBatch(ops: CollectionWriteOp[]): Promise<void>;
+  /** Optional: a build from the start begins (true) or has ended (false); an adapter may write differently meanwhile. */
+  bulkLoad?(active: boolean): Promise<void>;
   listCollections(): Promise<string[]>;
   dropCollection(name: string): Promise<void>;
   ping(): Promise<void>;

@@ -8,9 +8,11 @@ import { dirname } from 'node:path';
  * process; a power cut may lose the last few writes, which for these files means a
  * user signs in again or a mail goes out twice. The event log itself stays FULL.
  */
-export function openSideDatabase(filename: string): Database.Database {
+export function openSideDatabase(filename: string, options: { pageSize?: number } = {}): Database.Database {
   if (filename !== ':memory:') mkdirSync(dirname(filename), { recursive: true });
   const db = new Database(filename);
+  // A page size takes effect only on a new file, before its first table.
+  if (options.pageSize) db.pragma(`page_size = ${options.pageSize}`);
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   return db;

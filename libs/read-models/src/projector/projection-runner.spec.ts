@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { SqliteEventStore } from '#event-store';
 import type { EventToAppend } from '#event-store';
 import { SqliteReadStore } from '../sqlite/sqlite-read-store.js';
-import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
+import type { CollectionWriteOp, IndexSpec, ReadStore } from '../read-store.port.js';
 import { ORGANIZATIONS, organizationsProjection } from '../projections/organizations.projection.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
 import { CHECKPOINTS, ProjectionRunner } from './projection-runner.js';
@@ -150,5 +150,39 @@ describe('ProjectionRunner', () => {
     cleanups.push(() => runner.stop());
     await runner.catchUp(5000);
     expect((await read.collection('organizations_v2').findOne({ _id: id }))?.name).toBe('Versioned');
+  });
+
+  test('a build from the start over a long log writes first, then creates its indexes and ends the bulk load', async () => {
+    const { events, read } = setup();
+    for (let i = 0; i < 30; i++) {
+      const id = randomUUID();
+      await events.append(`organization-${id}`, [created(id, `Bulk ${i}`)]);
+    }
+    const calls: string[] = [];
+    const watched: ReadStore = Object.create(read);
+    watched.bulkLoad = async (active) => void calls.push(`bulk ${active}`);
+    watched.applyBatch = async (ops) => (calls.push('batch'), read.applyBatch(ops));
+    watched.collection = (name) => {
+      const collection = read.collection(name);
+      return Object.assign(Object.create(collection), { createIndex: (spec: IndexSpec) => (calls.push(spec.substring ? `search ${name}` : `index ${name}`), collection.createIndex(spec)) });
+    };
+    await run(events, watched, { bulkBuildMinEvents: 10 });
+    // A search hint is declared at once (it costs nothing); the indexes wait for the build.
+    expect(calls.filter((c) => c.startsWith('search'))).toEqual(['search members_v2']);
+    calls.splice(0, calls.length, ...calls.filter((c) => !c.startsWith('search')));
+    const firstIndex = calls.findIndex((c) => c.startsWith('index'));
+    expect(calls[0]).toBe('bulk true');
+    expect(calls.slice(1, firstIndex).every((c) => c === 'batch') && firstIndex > 1).toBe(true);
+    expect(calls[calls.length - 1]).toBe('bulk false');
+    expect(calls).toContain(`index ${ORGANIZATIONS}`);
+    // Below the threshold the indexes come first, and there is no bulk load.
+    const small = setup();
+    const id = randomUUID();
+    await small.events.append(`organization-${id}`, [created(id, 'Small')]);
+    calls.length = 0;
+    const watchedSmall: ReadStore = Object.create(small.read);
+    watchedSmall.bulkLoad = async (active) => void calls.push(`bulk ${active}`);
+    await run(small.events, watchedSmall, { bulkBuildMinEvents: 10 });
+    expect(calls).toEqual([]);
   });
 });

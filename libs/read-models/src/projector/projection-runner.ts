@@ -28,6 +28,7 @@ export class ProjectionsHandler implements LogHandler {
     private readonly readStore: ReadStore,
     private readonly projections: Projection[],
     private readonly headPosition: () => Promise<number> = async () => 0,
+    private readonly bulkBuildMinEvents = BULK_BUILD_MIN_EVENTS,
   ) {}
 
   /**
@@ -40,7 +41,7 @@ export class ProjectionsHandler implements LogHandler {
     await this.checkpoint();
     const head = await this.headPosition();
     for (const projection of this.projections) {
-      const fresh = (this.checkpoints.get(projectionId(projection)) ?? 0) === 0 && head >= BULK_BUILD_MIN_EVENTS;
+      const fresh = (this.checkpoints.get(projectionId(projection)) ?? 0) === 0 && head >= this.bulkBuildMinEvents;
       for (const collection of projection.collections)
         for (const index of collection.indexes) {
           // Search hints and unique indexes are not deferred: the first costs nothing to
@@ -50,12 +51,14 @@ export class ProjectionsHandler implements LogHandler {
         }
     }
     this.bulkUntil = head;
+    if (this.deferred.length > 0) await this.readStore.bulkLoad?.(true);
   }
 
   private async createDeferredIndexes(): Promise<void> {
     const deferred = this.deferred;
     this.deferred = [];
     for (const { collection, index } of deferred) await this.readStore.collection(collection).createIndex(index);
+    await this.readStore.bulkLoad?.(false);
   }
 
   async checkpoint(): Promise<number> {
@@ -96,9 +99,9 @@ export class ProjectionRunner extends LogProcessor {
     events: EventStore,
     readStore: ReadStore,
     projections: Projection[],
-    options: Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch'> & { retryDelayMs?: number } = {},
+    options: Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch'> & { retryDelayMs?: number; bulkBuildMinEvents?: number } = {},
   ) {
-    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition()), {
+    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition(), options.bulkBuildMinEvents), {
       upcast: options.upcast,
       maxBatch: options.maxBatch,
       backoff: { initialMs: options.retryDelayMs ?? 1000, maxMs: 30_000 },

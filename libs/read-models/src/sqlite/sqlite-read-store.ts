@@ -379,7 +379,9 @@ export class SqliteReadStore implements ReadStore {
 
   constructor(filename: string, options: { cacheMiB?: number } = {}) {
     // WAL with synchronous=NORMAL: a lost tail after a power cut is rebuilt from the log, which stays FULL.
-    this.db = openSideDatabase(filename);
+    // 16 KiB pages: a batch's documents are written in a quarter of the pages (measured on
+    // 200,002 events: 14,800 events/s with 4 KiB pages, 18,000 with 16 KiB).
+    this.db = openSideDatabase(filename, { pageSize: 16_384 });
     if (options.cacheMiB) this.db.pragma(`cache_size = -${options.cacheMiB * 1024}`);
     this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) =>
       typeof value === 'string' && regexpOf(String(pattern), String(flags)).test(value) ? 1 : 0,
@@ -428,6 +430,20 @@ export class SqliteReadStore implements ReadStore {
 
   async applyBatch(ops: CollectionWriteOp[]): Promise<void> {
     this.applyBatchSync(ops);
+  }
+
+  /**
+   * A build from the start: no checkpoints of the WAL into the database file until it
+   * ends, then one (each automatic checkpoint copies the WAL and syncs the file: on
+   * 200,002 events, 14,800 events/s with them and 16,600 without; 18,000 and 19,600 with
+   * 16 KiB pages).
+   */
+  async bulkLoad(active: boolean): Promise<void> {
+    if (active) this.db.pragma('wal_autocheckpoint = 0');
+    else {
+      this.db.pragma('wal_checkpoint(TRUNCATE)');
+      this.db.pragma('wal_autocheckpoint = 1000');
+    }
   }
 
   async listCollections(): Promise<string[]> {
