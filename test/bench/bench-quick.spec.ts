@@ -18,7 +18,7 @@ describe('npm run bench -- --quick', () => {
     expect(output).toContain('| # | figure | value | baseline | ratio | target | met | durability |');
     const report = JSON.parse(readFileSync(resolve('bench/last-run.quick.json'), 'utf8')) as { quick: boolean; rows: { id: number; value: number; durability: string; detail: Record<string, unknown> }[] };
     expect(report.quick).toBe(true);
-    expect(report.rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    expect(report.rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     for (const row of report.rows) {
       expect(Number.isFinite(row.value)).toBe(true);
       expect(row.durability.length).toBeGreaterThan(0);

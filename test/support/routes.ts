@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { PERMISSION_KEY } from '../../apps/command-api/src/auth/permissions.decorator.js';
 
 export interface RouteInfo {
@@ -12,7 +12,7 @@ export interface RouteInfo {
 }
 
 /** Every route of the running app with the permission it declares, read from Nest's metadata. */
-export function listRoutes(app: NestExpressApplication): RouteInfo[] {
+export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
   const discovery = app.get(DiscoveryService);
   const scanner = app.get(MetadataScanner);
   const reflector = app.get(Reflector);

@@ -8,12 +8,12 @@ import { createApp } from '../../apps/command-api/src/app.js';
 import { loadConfig } from '#runtime';
 import { createInfrastructure, type Infrastructure } from '#runtime';
 import { createLogger } from '#runtime';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
 export const SUPERADMIN = { email: 'root@platform.test', password: 'super-admin-password-1' };
 
 export interface TestApp {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   infra: Infrastructure;
   server: SupertestApp;
   http: () => ReturnType<typeof request>;

@@ -1,22 +1,21 @@
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import express, { type NextFunction, type Request, type Response } from 'express';
-import helmet from 'helmet';
+import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import { AppModule } from './app.module.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
 import type { Infrastructure } from '#runtime';
 import { NestPinoLogger } from '#runtime';
 import { ResourceEtagInterceptor } from './shared/etag.interceptor.js';
-import { limitJsonDepth } from './shared/json-depth.js';
+import { parseByteSize, registerBodyParsers } from './shared/body-parsers.js';
 import { completeOpenApi } from './shared/openapi.js';
 import { ProblemDetailsFilter } from './shared/problem.filter.js';
 import type { AuthenticatedRequest } from './shared/request-context.js';
 import { createValidationPipe } from './shared/validation.js';
 
 export interface App {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   /** The bootstrap link printed at first boot, when one was issued. */
   setupLink: string | null;
 }
@@ -24,68 +23,58 @@ export interface App {
 /** Builds the HTTP application on the given infrastructure (the tests use this too). */
 export async function createApp(infra: Infrastructure): Promise<App> {
   const { config, logger } = infra;
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(infra), {
+  const adapter = new FastifyAdapter({
+    trustProxy: process.env.TRUST_PROXY === 'true',
+    bodyLimit: parseByteSize(config.bodyLimit),
+    // Correlation ids are the service's own (below); Fastify's request ids are not used.
+    genReqId: () => '',
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(infra), adapter, {
     logger: new NestPinoLogger(logger),
     bodyParser: false,
     abortOnError: false,
   });
-  app.set('trust proxy', process.env.TRUST_PROXY === 'true');
-  app.disable('x-powered-by');
-  // ETags are the resources' own versions (ResourceEtagInterceptor), the values If-Match
-  // takes; Express' hashes of response bodies would be ETags that If-Match refuses.
-  app.set('etag', false);
+  const fastify = app.getHttpAdapter().getInstance();
   if (config.corsOrigins.length) app.enableCors({ origin: config.corsOrigins, exposedHeaders: ['ETag', 'Retry-After', 'X-Correlation-Id'] });
 
   const filter = new ProblemDetailsFilter(logger);
 
   // Security headers. The API answers JSON; the only pages are /setup (its own strict
   // CSP) and the OpenAPI UI at /docs, which needs its inline script and styles.
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] },
-      },
-      strictTransportSecurity: config.publicUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
-      referrerPolicy: { policy: 'no-referrer' },
-    }),
-  );
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: { defaultSrc: ["'self'"], scriptSrc: ["'self'", "'unsafe-inline'"], styleSrc: ["'self'", "'unsafe-inline'"], imgSrc: ["'self'", 'data:'], frameAncestors: ["'none'"] },
+    },
+    strictTransportSecurity: config.publicUrl.startsWith('https://') ? { maxAge: 31_536_000 } : false,
+    referrerPolicy: { policy: 'no-referrer' },
+  });
 
   // Correlation id and a structured access log line per request (no query strings: they may hold tokens).
-  app.use((request: AuthenticatedRequest, response: Response, next: NextFunction) => {
+  fastify.addHook('onRequest', async (request, reply) => {
     const given = request.headers['x-correlation-id'];
-    request.correlationId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
-    response.setHeader('X-Correlation-Id', request.correlationId);
-    response.setHeader('X-Content-Type-Options', 'nosniff');
-    const started = performance.now();
-    response.on('finish', () =>
-      logger.info(
-        {
-          method: request.method,
-          path: request.originalUrl.split('?')[0],
-          status: response.statusCode,
-          ms: Math.round((performance.now() - started) * 10) / 10,
-          correlationId: request.correlationId,
-        },
-        'request',
-      ),
+    const correlationId = typeof given === 'string' && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : randomUUID();
+    (request as unknown as AuthenticatedRequest).correlationId = correlationId;
+    // Guards and handlers see Fastify's request; raw writes (streams, passport) see the raw one.
+    (request.raw as unknown as { correlationId: string }).correlationId = correlationId;
+    reply.header('X-Correlation-Id', correlationId);
+    reply.header('X-Content-Type-Options', 'nosniff');
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    logger.info(
+      {
+        method: request.method,
+        path: request.url.split('?')[0],
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime * 10) / 10,
+        correlationId: (request as unknown as AuthenticatedRequest).correlationId,
+      },
+      'request',
     );
-    next();
   });
-  app.use(express.json({ limit: config.bodyLimit, type: ['application/json', 'application/*+json'] }));
-  app.use(limitJsonDepth);
-  // SAML responses arrive as a form post (HTTP-POST binding): signed XML with
-  // certificates and attributes easily passes 16 kB.
-  app.use(/^\/auth\/sso\/[^/]+\/acs$/, express.urlencoded({ extended: false, limit: '512kb', parameterLimit: 10 }));
-  // The setup page is a plain HTML form.
-  app.use(express.urlencoded({ extended: false, limit: '16kb', parameterLimit: 20 }));
-  // Body parser errors (bad JSON, too large) become problem responses, like every other error.
-  app.use((error: unknown, request: Request, response: Response, _next: NextFunction) => {
-    const { problem, headers } = filter.toProblem(error);
-    problem.instance = request.originalUrl.split('?')[0];
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
-  });
-
+  registerBodyParsers(fastify, parseByteSize(config.bodyLimit));
+  // Errors before a route's handler (a body that is not JSON, too large, too deep) reach
+  // the same filter: Nest installs Fastify's error handler and routes it through the
+  // global filters.
   app.useGlobalFilters(filter);
   app.useGlobalInterceptors(new ResourceEtagInterceptor());
   app.useGlobalPipes(createValidationPipe());
@@ -103,6 +92,7 @@ export async function createApp(infra: Infrastructure): Promise<App> {
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });
 
   await app.init();
+  await fastify.ready();
   const setupLink = await app.get(BootstrapService).run();
   return { app, setupLink };
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError, normalizeEmail } from '#domain';
 import { getMember } from '#read-models';
@@ -133,26 +133,26 @@ export class AuthController {
   @Post('setup')
   @Public()
   @HttpCode(201)
-  async setup(@Body() body: SetupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: Response) {
-    const fromForm = request.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
+  async setup(@Body() body: SetupDto, @Req() request: AuthenticatedRequest, @Res({ passthrough: true }) response: FastifyReply) {
+    const fromForm = /^application\/x-www-form-urlencoded\b/i.test(request.headers['content-type'] ?? '');
     try {
       if (body.passwordConfirmation !== undefined && body.passwordConfirmation !== body.password)
         throw new ProblemException('password-mismatch', 'The two passwords are not the same', { errors: [{ field: 'passwordConfirmation', message: 'must equal password' }] });
       const result = await this.setupService.complete(body, commandMetadataFrom(request));
       if (!fromForm) return { id: result.id, revision: result.revision, position: result.position };
-      response.status(200).set(SETUP_PAGE_HEADERS).type('html');
+      void response.code(200).headers(SETUP_PAGE_HEADERS).type('text/html; charset=utf-8');
       return renderSetupDone(result.kind);
     } catch (error) {
       if (!fromForm) throw error;
       const info = await this.setupService.describe(body.token);
-      response.set(SETUP_PAGE_HEADERS).type('html');
+      void response.headers(SETUP_PAGE_HEADERS).type('text/html; charset=utf-8');
       if (info.kind === 'expired' || info.kind === 'invalid') {
-        response.status(409);
+        void response.code(409);
         return renderLinkProblem(info.kind);
       }
       const status = error instanceof ProblemException ? error.getStatus() : error instanceof DomainError ? error.status : 500;
       if (status >= 500) throw error;
-      response.status(status);
+      void response.code(status);
       return renderSetupForm(info, body.token, (error as Error).message, body.email);
     }
   }

@@ -65,12 +65,14 @@ export class AuthGuard implements CanActivate {
     if (!principal) throw unauthenticated();
     request.principal = principal;
 
-    const orgId = typeof request.params?.orgId === 'string' ? request.params.orgId : undefined;
+    const params = request.params as Record<string, unknown> | undefined;
+    const query = request.query as Record<string, unknown> | undefined;
+    const orgId = typeof params?.orgId === 'string' ? params.orgId : undefined;
     // A malformed id cannot name an organization: it is simply not found.
     if (orgId !== undefined && !UUID_PATTERN.test(orgId)) throw organizationNotFound();
     // Routes outside /organizations/:orgId (the audit export and verification) name the
     // organization in the query; without one they are platform-wide.
-    const queried = typeof request.query?.organizationId === 'string' ? request.query.organizationId : undefined;
+    const queried = typeof query?.organizationId === 'string' ? query.organizationId : undefined;
     const decision = decideAccess(principal, declared, orgId ?? queried);
     if (decision === 'not-found') throw organizationNotFound();
     if (decision === 'forbidden') throw new ProblemException('forbidden', 'You do not have permission to do this');

@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Public } from './permissions.decorator.js';
 import { renderLinkProblem, renderSetupForm, SETUP_PAGE_HEADERS } from './setup-page.js';
 import { SetupService } from './setup.service.js';
@@ -17,11 +17,11 @@ export class SetupPageController {
   @Get()
   @Public()
   @ApiQuery({ name: 'token', required: true, description: 'The token from the setup link', schema: { type: 'string' } })
-  async show(@Query('token') token: string | undefined, @Res({ passthrough: true }) response: Response): Promise<string> {
-    response.set(SETUP_PAGE_HEADERS).type('html');
+  async show(@Query('token') token: string | undefined, @Res({ passthrough: true }) response: FastifyReply): Promise<string> {
+    void response.headers(SETUP_PAGE_HEADERS).type('text/html; charset=utf-8');
     const info = typeof token === 'string' && /^[A-Za-z0-9_-]{20,200}$/.test(token) ? await this.setup.describe(token) : ({ kind: 'invalid' } as const);
     if (info.kind === 'expired' || info.kind === 'invalid') {
-      response.status(info.kind === 'expired' ? 410 : 404);
+      void response.code(info.kind === 'expired' ? 410 : 404);
       return renderLinkProblem(info.kind);
     }
     return renderSetupForm(info, token!);

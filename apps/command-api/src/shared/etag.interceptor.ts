@@ -1,5 +1,5 @@
 import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { map, type Observable } from 'rxjs';
 import { etagOf } from './etag.js';
 
@@ -15,8 +15,8 @@ export class ResourceEtagInterceptor implements NestInterceptor {
       map((body: unknown) => {
         if (context.getType() !== 'http' || body === null || typeof body !== 'object') return body;
         const { id, revision } = body as { id?: unknown; revision?: unknown };
-        const response = context.switchToHttp().getResponse<Response>();
-        if (typeof id === 'string' && typeof revision === 'number' && !response.headersSent && !response.getHeader('ETag')) response.setHeader('ETag', etagOf(revision));
+        const response = context.switchToHttp().getResponse<FastifyReply>();
+        if (typeof id === 'string' && typeof revision === 'number' && !response.sent && !response.getHeader('ETag')) void response.header('ETag', etagOf(revision));
         return body;
       }),
     );

@@ -1,6 +1,3 @@
-import type { NextFunction, Request, Response } from 'express';
-import { badRequest } from './problem.js';
-
 /** Deeper than any body this API takes (the deepest DTO nests three levels). */
 export const MAX_JSON_DEPTH = 32;
 
@@ -18,11 +15,4 @@ export function jsonDepthExceeds(value: unknown, limit: number): boolean {
     for (const child of Object.values(node)) if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
   }
   return false;
-}
-
-/** Refuses a body nested deeper than MAX_JSON_DEPTH with a 400 problem, like any other bad input. */
-export function limitJsonDepth(request: Request, _response: Response, next: NextFunction): void {
-  if (request.body !== null && typeof request.body === 'object' && jsonDepthExceeds(request.body, MAX_JSON_DEPTH))
-    return next(badRequest('json-too-deep', `The request body is nested deeper than ${MAX_JSON_DEPTH} levels`));
-  next();
 }

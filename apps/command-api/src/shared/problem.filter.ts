@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, type ExceptionFilter } from '@nestjs/common';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DomainError, errorEntry, ValidationFailed, type ErrorCode } from '#domain';
 import { WrongExpectedRevisionError } from '#event-store';
@@ -42,12 +42,10 @@ function headersOf(error: DomainError): Record<string, string> {
   return {};
 }
 
-/** Errors raised by Express' body parsers carry a `type` and a `status`. */
-interface BodyParserError {
-  type?: string;
-  status?: number;
+/** Errors Fastify raises before a handler (body too large, no parser for a type) carry an `FST_` code and a status. */
+interface FastifyError {
+  code?: string;
   statusCode?: number;
-  expose?: boolean;
 }
 
 /**
@@ -60,15 +58,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
+    const request = http.getRequest<FastifyRequest>();
+    const response = http.getResponse<FastifyReply>();
     const { problem, headers } = this.toProblem(exception);
-    problem.instance = request.originalUrl?.split('?')[0];
+    problem.instance = request.url?.split('?')[0];
     if (problem.status >= 500)
       this.logger.error({ err: exception, path: problem.instance, correlationId: request.headers['x-correlation-id'] }, 'request failed');
-    if (response.headersSent) return;
-    for (const [name, value] of Object.entries(headers)) response.setHeader(name, value);
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    if (response.sent || response.raw.headersSent) return;
+    void response.headers(headers).code(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   toProblem(exception: unknown): { problem: ProblemDetails; headers: Record<string, string> } {
@@ -119,13 +116,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return { problem: make(code, detail, {}, status), headers: {} };
     }
 
-    const bodyError = exception as BodyParserError;
-    if (bodyError && typeof bodyError === 'object' && typeof bodyError.type === 'string' && (bodyError.status ?? bodyError.statusCode)) {
-      const status = (bodyError.status ?? bodyError.statusCode)!;
-      if (bodyError.type === 'entity.too.large') return { problem: make('payload-too-large', 'The request body is too large'), headers: {} };
-      if (bodyError.type === 'entity.parse.failed') return { problem: make('malformed-json', 'The request body is not valid JSON'), headers: {} };
-      if (bodyError.type === 'encoding.unsupported' || bodyError.type === 'charset.unsupported')
-        return { problem: make('unsupported-media-type', 'Unsupported body encoding'), headers: {} };
+    const fastifyError = exception as FastifyError;
+    if (fastifyError && typeof fastifyError === 'object' && typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_') && fastifyError.statusCode) {
+      const status = fastifyError.statusCode;
+      if (status === 413) return { problem: make('payload-too-large', 'The request body is too large'), headers: {} };
+      if (status === 415) return { problem: make('unsupported-media-type', 'Unsupported body type or encoding'), headers: {} };
       if (status < 500) return { problem: make(STATUS_CODES[status] ?? 'bad-request', 'The request body could not be read', {}, status), headers: {} };
     }
 

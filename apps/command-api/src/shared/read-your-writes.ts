@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
 import type { ProjectionProgress } from '#read-models';
 import type { AppConfig, Infrastructure } from '#runtime';
@@ -20,8 +20,8 @@ export class ConsistentQueryDto {
   minPosition?: number;
 }
 
-function requestedPosition(request: Request): number | undefined {
-  const raw = (request.query?.minPosition as string | undefined) ?? (request.headers['x-min-position'] as string | undefined);
+function requestedPosition(request: FastifyRequest): number | undefined {
+  const raw = ((request.query as Record<string, unknown> | undefined)?.minPosition as string | undefined) ?? (request.headers['x-min-position'] as string | undefined);
   if (raw === undefined || raw === '') return undefined;
   if (!/^\d{1,16}$/.test(String(raw)))
     throw new ProblemException('validation-failed', 'minPosition must be a whole number', {
@@ -75,7 +75,7 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const request = context.switchToHttp().getRequest<Request>();
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.method === 'GET') {
       const position = requestedPosition(request);
       if (position !== undefined && !(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs)))

@@ -1,7 +1,8 @@
 import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsUUID } from 'class-validator';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import { Readable } from 'node:stream';
 import type { CommandMetadata } from '#domain';
 import type { EventStore, RecordedEvent } from '#event-store';
 import { auditEntryOf, redact, summarize } from '#read-models';
@@ -66,19 +67,6 @@ export function exportLine(event: RecordedEvent, format: 'ndjson' | 'csv'): stri
 
 const CHUNK = 64 * 1024;
 
-/** Waits for the client to take what was written, or to hang up; leaves no listener behind. */
-function drainedOrClosed(response: Response): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      response.off('drain', done);
-      response.off('close', done);
-      resolve();
-    };
-    response.on('drain', done);
-    response.on('close', done);
-  });
-}
-
 @ApiTags('audit')
 @ApiBearerAuth()
 @Controller('audit')
@@ -98,23 +86,28 @@ export class ExportAuditController {
   @Get('export')
   @RequirePermission('audit:export')
   @ApiProduces('application/x-ndjson', 'text/csv')
-  async export(@Query() query: AuditExportQueryDto, @Meta() metadata: CommandMetadata, @Res() response: Response): Promise<void> {
+  async export(@Query() query: AuditExportQueryDto, @Meta() metadata: CommandMetadata, @Res() response: FastifyReply): Promise<void> {
     const { from, to } = normalizedRange(query);
     const organizationId = query.organizationId ?? null;
     await this.access.record(organizationId, 'audit-export', { format: query.format, ...(from ? { from } : {}), ...(to ? { to } : {}) }, metadata);
     const name = `audit-${organizationId ?? 'platform'}.${query.format === 'csv' ? 'csv' : 'ndjson'}`;
-    response.status(200).set({
-      'Content-Type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
-      'Content-Disposition': `attachment; filename="${name}"`,
-      'Cache-Control': 'no-store',
-    });
-    let closed = false;
-    response.on('close', () => (closed = true));
+    // A stream: Fastify writes it with backpressure (a slow reader pauses the read of the
+    // log, so nothing piles up), and a client that hangs up ends the read.
+    await response
+      .code(200)
+      .headers({
+        'Content-Type': query.format === 'csv' ? 'text/csv; charset=utf-8' : 'application/x-ndjson; charset=utf-8',
+        'Content-Disposition': `attachment; filename="${name}"`,
+        'Cache-Control': 'no-store',
+      })
+      .send(Readable.from(this.chunks(query, organizationId, from, to)));
+  }
+
+  private async *chunks(query: AuditExportQueryDto, organizationId: string | null, from: string | undefined, to: string | undefined): AsyncGenerator<string> {
     let chunk = query.format === 'csv' ? csvRow(CSV_COLUMNS) : '';
     let exported = 0;
     try {
       for await (const event of this.events.readAll({ batchSize: 2000 })) {
-        if (closed) break;
         const m = event.metadata as { organizationId?: string | null; occurredAt?: string };
         if (organizationId && m.organizationId !== organizationId) continue;
         const at = m.occurredAt ?? event.recordedAt;
@@ -122,16 +115,15 @@ export class ExportAuditController {
         chunk += exportLine(event, query.format);
         exported++;
         if (chunk.length >= CHUNK) {
-          // Backpressure: a slow reader pauses the read of the log, so nothing piles up.
-          if (!response.write(chunk)) await drainedOrClosed(response);
+          yield chunk;
           chunk = '';
         }
       }
-      if (!closed) response.end(chunk);
+      yield chunk;
     } catch (error) {
-      // Headers are gone: the only honest signal left is a cut connection.
+      // Headers are gone: the only honest signal left is a cut connection (the stream's error does that).
       this.logger.error({ err: error, organizationId, exported }, 'audit export failed midway');
-      response.destroy(error instanceof Error ? error : new Error(String(error)));
+      throw error;
     }
   }
 }

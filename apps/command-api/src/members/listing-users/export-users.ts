@@ -1,6 +1,6 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import type { CommandMetadata } from '#domain';
 import { listMembers } from '#read-models';
 import type { ReadStore } from '#read-models';
@@ -28,7 +28,7 @@ export class ExportUsersController {
   @Get('export.csv')
   @RequirePermission('user:export')
   @ApiProduces('text/csv')
-  async export(@Param('orgId') orgId: string, @Query() _query: ConsistentQueryDto, @Meta() metadata: CommandMetadata, @Res({ passthrough: true }) response: Response): Promise<string> {
+  async export(@Param('orgId') orgId: string, @Query() _query: ConsistentQueryDto, @Meta() metadata: CommandMetadata, @Res({ passthrough: true }) response: FastifyReply): Promise<string> {
     const rows: string[] = [csvRow(['id', 'email', 'firstName', 'lastName', 'roles', 'status'])];
     let total = 0;
     for (let page = 1; ; page++) {
@@ -38,7 +38,7 @@ export class ExportUsersController {
       if (page * 100 >= result.total) break;
     }
     await this.access.record(orgId, 'member-list-export', { rows: total }, metadata);
-    response.set({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="members-${orgId}.csv"`, 'Cache-Control': 'no-store' });
+    void response.headers({ 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="members-${orgId}.csv"`, 'Cache-Control': 'no-store' });
     return rows.join('');
   }
 }

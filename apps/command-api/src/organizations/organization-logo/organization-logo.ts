@@ -1,7 +1,8 @@
 import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Put, Req, Res } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiBody, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { detectLogoFormat, LOGO_MAX_BYTES, type CommandMetadata } from '#domain';
 import { getOrganizationLogo, LOGO_EXTENSION } from '#read-models';
 import type { ReadStore } from '#read-models';
@@ -18,7 +19,7 @@ import type { BlobStore } from '#side-stores';
 import { LOGO_MAX_INPUT_SIDE, LogoRejected, normalizeLogo } from './normalize-logo.js';
 
 /** Reads the raw body up to `limit` bytes; beyond it answers 413 without reading the rest. */
-async function readBody(request: Request, limit: number): Promise<Buffer> {
+async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(request.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
@@ -26,7 +27,7 @@ async function readBody(request: Request, limit: number): Promise<Buffer> {
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > limit) {
-      request.unpipe?.();
+      request.resume(); // the rest is discarded, not buffered
       throw tooLarge(limit);
     }
     chunks.push(chunk);
@@ -51,16 +52,17 @@ export class PublicLogoController {
   @Get(':file')
   @Public()
   @ApiOkResponse({ description: 'The image', content: { 'image/png': { schema: { type: 'string', format: 'binary' } }, 'image/jpeg': { schema: { type: 'string', format: 'binary' } }, 'image/webp': { schema: { type: 'string', format: 'binary' } } } })
-  async get(@Param('file') file: string, @Res() response: Response): Promise<void> {
+  async get(@Param('file') file: string, @Res() response: FastifyReply): Promise<void> {
     const match = /^([0-9a-f]{64})\.([a-z]{3,4})$/.exec(file);
     const bytes = match ? await this.blobs.get(match[1]) : null;
     // The bytes decide the type; an extension that does not name it is not this logo.
     const contentType = bytes ? detectLogoFormat(bytes) : null;
     if (!bytes || !contentType || LOGO_EXTENSION[contentType] !== match![2]) throw new ProblemException('logo-not-found', 'No such logo');
-    response.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-    response.setHeader('ETag', `"${match![1]}"`);
-    response.setHeader('Cross-Origin-Resource-Policy', 'cross-origin');
-    response.status(200).type(contentType).send(bytes);
+    await response
+      .headers({ 'Cache-Control': 'public, max-age=31536000, immutable', ETag: `"${match![1]}"`, 'Cross-Origin-Resource-Policy': 'cross-origin' })
+      .code(200)
+      .type(contentType)
+      .send(bytes);
   }
 }
 
@@ -87,7 +89,7 @@ export class OrganizationLogoController {
   @ApiOkResponse({ type: WriteResponse })
   async upload(
     @Param('orgId') orgId: string,
-    @Req() request: Request,
+    @Req() request: FastifyRequest,
     @Meta() metadata: CommandMetadata,
     @Headers('if-match') ifMatch?: string,
   ): Promise<WriteResponse> {
@@ -95,7 +97,7 @@ export class OrganizationLogoController {
     // The organization must exist before a byte is stored; its stream is the authority.
     const organization = await this.streams.current(organizationStream(orgId));
     if (organization.state.status !== 'existing') throw organizationNotFound();
-    const bytes = await readBody(request, LOGO_MAX_BYTES);
+    const bytes = await readBody(request.raw, LOGO_MAX_BYTES);
     if (bytes.length === 0) throw new ProblemException('logo-missing', 'Send the image as the request body');
     const contentType = detectLogoFormat(bytes);
     if (!contentType)
@@ -117,21 +119,19 @@ export class OrganizationLogoController {
 
   @Get()
   @RequirePermission('organization:view')
-  async download(@Param('orgId') orgId: string, @Res() response: Response, @Headers('if-none-match') ifNoneMatch?: string): Promise<void> {
+  async download(@Param('orgId') orgId: string, @Res() response: FastifyReply, @Headers('if-none-match') ifNoneMatch?: string): Promise<void> {
     const logo = await getOrganizationLogo(this.readStore, orgId);
     if (logo === undefined) throw organizationNotFound();
     if (logo === null) throw new ProblemException('logo-not-found', 'This organization has no logo');
     const etag = `"${logo.sha256}"`;
-    response.setHeader('ETag', etag);
-    response.setHeader('Cache-Control', 'private, max-age=300');
-    response.setHeader('X-Content-Type-Options', 'nosniff');
+    void response.headers({ ETag: etag, 'Cache-Control': 'private, max-age=300', 'X-Content-Type-Options': 'nosniff' });
     if (ifNoneMatch === etag) {
-      response.status(304).end();
+      await response.code(304).send();
       return;
     }
     const bytes = await this.blobs.get(logo.sha256);
     if (!bytes) throw new ProblemException('logo-not-found', 'The logo file is missing');
-    response.status(200).type(logo.contentType).send(bytes);
+    await response.code(200).type(logo.contentType).send(bytes);
   }
 
   @Delete()

@@ -1,7 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { SAML } from '@node-saml/node-saml';
 import { MultiSamlStrategy, ValidateInResponseTo, type Profile, type SamlConfig } from '@node-saml/passport-saml';
 import { DOMParser } from '@xmldom/xmldom';
-import type { Request, Response } from 'express';
+import type { FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import passport from 'passport';
 import type { SsoProvider } from '#domain';
 import type { AppConfig } from '#runtime';
@@ -17,7 +19,7 @@ const CLOCK_SKEW_MS = 30_000;
 const EMAIL_ATTRIBUTES = ['email', 'mail', 'http://schemas.xmlsoap.org/ws/2005/05/identity/claims/emailaddress', 'urn:oid:0.9.2342.19200300.100.1.3'];
 
 /** `unsolicited`: an IdP-initiated response the provider allows, which answers no request. */
-type ProviderRequest = Request & { ssoProvider?: SsoProvider; unsolicited?: boolean };
+type ProviderRequest = FastifyRequest & { ssoProvider?: SsoProvider; unsolicited?: boolean };
 
 /**
  * SAML 2.0 through passport and `@node-saml/passport-saml` (5.1.x: the 2025 fixes that
@@ -54,17 +56,14 @@ export class SamlSignIn {
     this.passport.use('saml', strategy as unknown as passport.Strategy);
   }
 
-  /** Sends the browser to the IdP with an AuthnRequest; `relayState` brings the sign-in back. */
-  redirect(req: Request, res: Response, provider: SsoProvider, relayState: string): Promise<void> {
-    (req as ProviderRequest).ssoProvider = provider;
-    return new Promise((resolve, reject) => {
-      res.once('finish', () => resolve());
-      this.passport.authenticate('saml', { session: false, additionalParams: { RelayState: relayState } } as never, (error: unknown) => reject(error ?? new Error('SAML redirect failed')))(
-        req,
-        res,
-        (error?: unknown) => reject(error ?? new Error('SAML redirect failed')),
-      );
-    });
+  /**
+   * Where to send the browser: the IdP with an AuthnRequest (HTTP-Redirect binding);
+   * `relayState` brings the sign-in back. The URL is built by node-saml, as the passport
+   * strategy builds it, so that the caller answers the redirect with its own headers
+   * (the binding cookie).
+   */
+  authorizeUrl(req: FastifyRequest, provider: SsoProvider, relayState: string): Promise<string> {
+    return new SAML(this.options(provider, false)).getAuthorizeUrlAsync('', req.headers.host, { additionalParams: { RelayState: relayState } });
   }
 
   /**
@@ -72,7 +71,7 @@ export class SamlSignIn {
    * response must answer no request (IdP-initiated, for a provider that allows it);
    * otherwise it must answer one this service made.
    */
-  async verify(req: Request, res: Response, provider: SsoProvider, unsolicited = false): Promise<VerifiedIdentity> {
+  async verify(req: FastifyRequest, res: ServerResponse, provider: SsoProvider, unsolicited = false): Promise<VerifiedIdentity> {
     (req as ProviderRequest).ssoProvider = provider;
     (req as ProviderRequest).unsolicited = unsolicited;
     refuseSuspiciousMarkup(String((req.body as { SAMLResponse?: unknown }).SAMLResponse ?? ''));
@@ -95,7 +94,7 @@ export class SamlSignIn {
   }
 
   /** SP metadata for the provider's IdP administrator. */
-  metadata(req: Request, provider: SsoProvider): Promise<string> {
+  metadata(req: FastifyRequest, provider: SsoProvider): Promise<string> {
     (req as ProviderRequest).ssoProvider = provider;
     const strategy = (this.passport as unknown as { _strategy(name: string): MultiSamlStrategy })._strategy('saml');
     return new Promise((resolve, reject) => strategy.generateServiceProviderMetadata(req as never, null, null, (error, xml) => (error ? reject(error) : resolve(xml!))));

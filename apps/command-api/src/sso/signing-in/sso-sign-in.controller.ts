@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, Post, Query, Req, Res }
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Logger } from 'pino';
 import { DomainError } from '#domain';
@@ -61,9 +61,14 @@ interface BrowserBinding {
  * SAML response arrives as a cross-site POST from the identity provider.
  */
 export const BINDING_COOKIE = '__Host-sso-binding';
-const BINDING_COOKIE_OPTIONS = { httpOnly: true, secure: true, sameSite: 'none', path: '/' } as const;
+const BINDING_COOKIE_ATTRIBUTES = 'Path=/; HttpOnly; Secure; SameSite=None';
 
-function bindingOf(req: Request): string | null {
+/** The binding value is base64url: nothing in it needs encoding in a cookie. */
+const setBindingCookie = (res: FastifyReply, value: string, maxAgeMs: number) =>
+  res.header('Set-Cookie', `${BINDING_COOKIE}=${value}; Max-Age=${Math.floor(maxAgeMs / 1000)}; ${BINDING_COOKIE_ATTRIBUTES}`);
+const clearBindingCookie = (res: FastifyReply) => res.header('Set-Cookie', `${BINDING_COOKIE}=; Max-Age=0; Expires=Thu, 01 Jan 1970 00:00:00 GMT; ${BINDING_COOKIE_ATTRIBUTES}`);
+
+function bindingOf(req: FastifyRequest): string | null {
   for (const part of (req.headers.cookie ?? '').split(';')) {
     const eq = part.indexOf('=');
     if (eq > 0 && part.slice(0, eq).trim() === BINDING_COOKIE) return part.slice(eq + 1).trim();
@@ -72,7 +77,7 @@ function bindingOf(req: Request): string | null {
 }
 
 /** The cookie the browser sent matches the one its login set. */
-function boundTo(req: Request, pending: BrowserBinding): boolean {
+function boundTo(req: FastifyRequest, pending: BrowserBinding): boolean {
   const binding = bindingOf(req);
   if (!binding) return false;
   const sent = Buffer.from(sha256Hex(binding));
@@ -144,8 +149,8 @@ export class SsoSignInController {
     @Param('providerId', ParseProviderId) providerId: string,
     @Query('returnTo') returnToParam: unknown,
     @Query('codeChallenge') codeChallenge: unknown,
-    @Req() req: Request,
-    @Res() res: Response,
+    @Req() req: FastifyRequest,
+    @Res() res: FastifyReply,
   ) {
     const returnTo = this.signIn.allowedReturnTo(returnToParam).toString();
     if (typeof codeChallenge !== 'string' || !CODE_CHALLENGE.test(codeChallenge))
@@ -156,15 +161,15 @@ export class SsoSignInController {
     const bound: BrowserBinding = { bindingHash: sha256Hex(binding), codeChallenge };
     await this.backToUi(res, returnTo, providerId, async () => {
       const { provider: usable } = await this.signIn.usable(providerId);
-      res.cookie(BINDING_COOKIE, binding, { ...BINDING_COOKIE_OPTIONS, maxAge: PENDING_SIGN_IN_TTL_MS });
+      setBindingCookie(res, binding, PENDING_SIGN_IN_TTL_MS);
       if (usable.protocol === 'oidc') {
         const { url, state, pending } = await this.oidc.start(usable, returnTo);
         await this.oneTime.put('oidc-state', state, JSON.stringify({ ...pending, ...bound }), PENDING_SIGN_IN_TTL_MS);
-        res.redirect(302, url.toString());
+        await res.redirect(url.toString(), 302);
       } else {
         const relayState = randomBytes(24).toString('base64url');
         await this.oneTime.put('saml-relay', relayState, JSON.stringify({ providerId, returnTo, ...bound } satisfies PendingSamlSignIn), PENDING_SIGN_IN_TTL_MS);
-        await this.saml.redirect(req, res, usable, relayState);
+        await res.redirect(await this.saml.authorizeUrl(req, usable, relayState), 302);
       }
     });
   }
@@ -172,18 +177,18 @@ export class SsoSignInController {
   /** OpenID Connect: the identity provider sends the browser back here with a code. */
   @Get(':providerId/callback')
   @Public()
-  async callback(@Param('providerId', ParseProviderId) providerId: string, @Query('state') state: unknown, @Query('error') idpError: unknown, @Req() req: AuthenticatedRequest, @Res() res: Response) {
+  async callback(@Param('providerId', ParseProviderId) providerId: string, @Query('state') state: unknown, @Query('error') idpError: unknown, @Req() req: AuthenticatedRequest, @Res() res: FastifyReply) {
     if (typeof state !== 'string' || state.length > 200) throw stateInvalid();
     const raw = await this.oneTime.peek('oidc-state', state);
     const pending = raw ? (JSON.parse(raw) as PendingOidcSignIn & BrowserBinding) : null;
     // Another browser cannot finish it, nor use it up: the state is taken only once the cookie matched.
     if (!pending || pending.providerId !== providerId || !boundTo(req, pending)) throw stateInvalid();
     if ((await this.oneTime.take('oidc-state', state)) === null) throw stateInvalid();
-    res.clearCookie(BINDING_COOKIE, BINDING_COOKIE_OPTIONS);
+    clearBindingCookie(res);
     await this.backToUi(res, pending.returnTo, providerId, async () => {
       if (idpError !== undefined) throw new ProblemException('sso-provider-error', `The identity provider refused the sign-in (${String(idpError).slice(0, 100)})`);
       const { provider } = await this.signIn.usable(providerId, 'oidc');
-      const query = req.originalUrl.slice(req.originalUrl.indexOf('?') + 1);
+      const query = req.url.slice(req.url.indexOf('?') + 1);
       const identity = await this.oidc.finish(provider, query, pending, state);
       return this.signIn.complete(providerId, identity, commandMetadataFrom(req), pending.codeChallenge);
     });
@@ -192,7 +197,7 @@ export class SsoSignInController {
   /** SAML 2.0: the identity provider posts the signed response here (HTTP-POST binding). */
   @Post(':providerId/acs')
   @Public()
-  async acs(@Param('providerId', ParseProviderId) providerId: string, @Body() body: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: Response) {
+  async acs(@Param('providerId', ParseProviderId) providerId: string, @Body() body: Record<string, unknown>, @Req() req: AuthenticatedRequest, @Res() res: FastifyReply) {
     const relayState = typeof body?.RelayState === 'string' && body.RelayState.length <= 200 ? body.RelayState : null;
     const raw = relayState ? await this.oneTime.peek('saml-relay', relayState) : null;
     const pending = raw ? (JSON.parse(raw) as PendingSamlSignIn) : null;
@@ -201,10 +206,10 @@ export class SsoSignInController {
     if (!pending || pending.providerId !== providerId || typeof body.SAMLResponse !== 'string' || !boundTo(req, pending)) throw stateInvalid();
     await this.backToUi(res, pending.returnTo, providerId, async () => {
       const { provider } = await this.signIn.usable(providerId, 'saml');
-      const identity = await this.saml.verify(req, res, provider);
+      const identity = await this.saml.verify(req, res.raw, provider);
       // The relay state is used up only by a valid response: a forged one cannot cancel the real sign-in.
       if ((await this.oneTime.take('saml-relay', relayState!)) === null) throw stateInvalid();
-      res.clearCookie(BINDING_COOKIE, BINDING_COOKIE_OPTIONS);
+      clearBindingCookie(res);
       return this.signIn.complete(providerId, identity, commandMetadataFrom(req), pending.codeChallenge);
     });
   }
@@ -219,13 +224,13 @@ export class SsoSignInController {
    * `?idpInitiated=<providerId>`, to start an ordinary sign-in that the identity
    * provider's session completes at once.
    */
-  private async idpInitiated(providerId: string, req: AuthenticatedRequest, res: Response): Promise<void> {
+  private async idpInitiated(providerId: string, req: AuthenticatedRequest, res: FastifyReply): Promise<void> {
     const { provider, organization } = await this.providers.current(providerId);
     if (provider.protocol !== 'saml' || provider.allowIdpInitiated !== true || !provider.enabled) throw stateInvalid();
     const landing = this.signIn.landingPage();
     if (!landing) throw stateInvalid();
     await this.backToUi(res, landing, providerId, async () => {
-      const identity = await this.saml.verify(req, res, provider, true);
+      const identity = await this.saml.verify(req, res.raw, provider, true);
       if (!identity.email) throw new ProblemException('sso-email-not-verified', 'The identity provider did not assert an email address');
       // The actor is the person the provider vouched for, when they are a member (by the
       // linked subject, or by their exact address); otherwise the request stays anonymous.
@@ -235,18 +240,18 @@ export class SsoSignInController {
       await this.commands.execute(
         toOrganization(organization.id, { type: 'RecordIdpInitiatedSignIn', data: { providerId, subject: identity.subject, email: identity.email } }, { ...metadata, actor }),
       );
-      res.redirect(302, withParam(landing, 'idpInitiated', providerId));
+      await res.redirect(withParam(landing, 'idpInitiated', providerId), 302);
     });
   }
 
   /** SAML service-provider metadata, for the identity provider's administrator. */
   @Get(':providerId/metadata')
   @Public()
-  async metadata(@Param('providerId', ParseProviderId) providerId: string, @Req() req: Request, @Res() res: Response) {
+  async metadata(@Param('providerId', ParseProviderId) providerId: string, @Req() req: FastifyRequest, @Res() res: FastifyReply) {
     const { provider } = await this.providers.current(providerId);
     if (provider.protocol !== 'saml') throw ssoProviderNotFound();
     const xml = await this.saml.metadata(req, provider);
-    res.status(200).type('application/samlmetadata+xml').send(xml);
+    await res.code(200).type('application/samlmetadata+xml').send(xml);
   }
 
   /**
@@ -254,17 +259,17 @@ export class SsoSignInController {
    * returns one), `?error=<code>` on a refusal. Anything unexpected is logged and
    * reported as `sso-failed`, never as a stack trace.
    */
-  private async backToUi(res: Response, returnTo: string, providerId: string, step: () => Promise<string | void>): Promise<void> {
+  private async backToUi(res: FastifyReply, returnTo: string, providerId: string, step: () => Promise<string | void>): Promise<void> {
     try {
       const code = await step();
-      if (typeof code === 'string') res.redirect(302, withParam(returnTo, 'code', code));
+      if (typeof code === 'string') await res.redirect(withParam(returnTo, 'code', code), 302);
     } catch (error) {
-      if (res.headersSent) return;
+      if (res.sent) return;
       const known = error instanceof ProblemException || error instanceof DomainError;
       const code = known ? error.code : 'sso-failed';
       if (known) this.logger.info({ providerId, code, reason: error.message }, 'SSO sign-in refused');
       else this.logger.error({ providerId, err: error }, 'SSO sign-in failed');
-      res.redirect(302, withParam(returnTo, 'error', code));
+      await res.redirect(withParam(returnTo, 'error', code), 302);
     }
   }
 }
