@@ -264,7 +264,7 @@ async function largeLog(): Promise<void> {
   log('3: building every read model from the start, into the data directory\'s read.db');
   const events = new SqliteEventStore({ filename: file });
   // As the embedded default opens it, so row 4 boots on the read models built here.
-  const readStore = new SqliteReadStore(join(dataDir, 'read.db'), { cacheMiB: 64 });
+  const readStore = new SqliteReadStore(join(dataDir, 'read.db'));
   const runner = new ProjectionRunner(events, readStore, ALL_PROJECTIONS, { upcast: upcastRecorded, maxBatch: PROJECTOR_MAX_BATCH });
   started = performance.now();
   await runner.start();

@@ -22,7 +22,7 @@ const dataset = generateMembershipLog(file, { organizations: ORGS, membersPerOrg
 
 async function rebuild(maxBatch: number, readFile: string): Promise<{ eventsPerSecond: number; searchP50Ms: number; searchP99Ms: number }> {
   const events = new SqliteEventStore({ filename: file });
-  const store = new SqliteReadStore(readFile, { cacheMiB: 64 });
+  const store = new SqliteReadStore(readFile);
   const runner = new ProjectionRunner(events, store, ALL_PROJECTIONS, { upcast: upcastRecorded, maxBatch });
   const started = performance.now();
   await runner.start();

@@ -16,8 +16,7 @@ export async function openEmbeddedStores(config: AppConfig, logger: Logger): Pro
   secureDataDirectory(config.dataDir);
   const file = (name: string) => join(config.dataDir, name);
   const eventStore = await openEventStore(config);
-  // 64 MiB of page cache: a build from the start writes large batches.
-  const readStore = new SqliteReadStore(file('read.db'), { cacheMiB: 64 });
+  const readStore = new SqliteReadStore(file('read.db'));
   const sessionStore = new SqliteSessionStore(file('sessions.db'));
   const oneTimeStore = new SqliteOneTimeStore(file('sso.db'));
   const reactorStore = new SqliteReactorStore(file('reactors.db'));

@@ -142,7 +142,12 @@ const compare = { $gt: (a: never, b: never) => a > b, $gte: (a: never, b: never)
 
 /** Compiled regular expressions by pattern: search terms repeat, and come from users (bounded). */
 const patterns = new Map<string, RegExp>();
-export function regexpOf(pattern: string, flags: string): RegExp {
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+export function regexpOf(rawPattern: string, flags: string): RegExp {
+  // A pattern reaches SQLite as UTF-8, where a lone surrogate is U+FFFD: the same here, so
+  // the matcher and the SQL agree.
+  const pattern = rawPattern.replace(LONE_SURROGATES, '\uFFFD');
   const key = `${flags}/${pattern}`;
   let regexp = patterns.get(key);
   if (!regexp) {

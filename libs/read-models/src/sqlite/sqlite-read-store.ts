@@ -377,12 +377,16 @@ export class SqliteReadStore implements ReadStore {
   private readonly collections = new Map<string, SqliteCollection<Doc>>();
   private readonly statements = new Map<string, Database.Statement>();
 
-  constructor(filename: string, options: { cacheMiB?: number } = {}) {
+  private readonly cacheMiB: { live: number; bulk: number };
+
+  /** `cacheMiB`: the page cache while serving (16 MiB) and during a build from the start (64 MiB). */
+  constructor(filename: string, options: { cacheMiB?: number; bulkCacheMiB?: number } = {}) {
     // WAL with synchronous=NORMAL: a lost tail after a power cut is rebuilt from the log, which stays FULL.
     // 16 KiB pages: a batch's documents are written in a quarter of the pages (measured on
     // 200,002 events: 14,800 events/s with 4 KiB pages, 18,000 with 16 KiB).
     this.db = openSideDatabase(filename, { pageSize: 16_384 });
-    if (options.cacheMiB) this.db.pragma(`cache_size = -${options.cacheMiB * 1024}`);
+    this.cacheMiB = { live: options.cacheMiB ?? 16, bulk: options.bulkCacheMiB ?? 64 };
+    this.db.pragma(`cache_size = -${this.cacheMiB.live * 1024}`);
     this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) =>
       typeof value === 'string' && regexpOf(String(pattern), String(flags)).test(value) ? 1 : 0,
     );
@@ -439,10 +443,13 @@ export class SqliteReadStore implements ReadStore {
    * 16 KiB pages).
    */
   async bulkLoad(active: boolean): Promise<void> {
-    if (active) this.db.pragma('wal_autocheckpoint = 0');
-    else {
+    if (active) {
+      this.db.pragma('wal_autocheckpoint = 0');
+      this.db.pragma(`cache_size = -${this.cacheMiB.bulk * 1024}`);
+    } else {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.pragma('wal_autocheckpoint = 1000');
+      this.db.pragma(`cache_size = -${this.cacheMiB.live * 1024}`);
     }
   }
 
