@@ -16,8 +16,8 @@ import {
   type WriteOp,
   type WriteResult,
 } from '../read-store.port.js';
-import { applyUpdateInPlace, equalityFields, getPath, matches, project, regexpOf } from './documents.js';
-import { fieldExpression, FilterCompiler, quoteIdentifier, type Compiled } from './filter-sql.js';
+import { applyUpdateInPlace, equalityFields, getPath, matches, project, regexpOf, setPath } from './documents.js';
+import { fieldExpression, FilterCompiler, jsonPath, quoteIdentifier, type Compiled } from './filter-sql.js';
 import { SearchIndex } from './search-index.js';
 
 /**
@@ -165,7 +165,8 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
       // A search hint: the in-memory index per partition (the first key), in the order of
       // the other keys; the table's own indexes serve its loading.
       const [partition, ...order] = fields;
-      const search = new SearchIndex({ partition, order, text: spec.substring, covers: spec.covers ?? [] }, (value) => this.partitionDocs(partition, order, value));
+      const searchSpec = { partition, order, text: spec.substring, covers: spec.covers ?? [] };
+      const search = new SearchIndex(searchSpec, (value) => this.partitionDocs(partition, [...order, ...searchSpec.text, ...searchSpec.covers], order, value));
       this.search = search;
       return name;
     }
@@ -180,9 +181,24 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
     return name;
   }
 
-  private *partitionDocs(partition: string, order: string[], value: string): Iterable<Record<string, unknown>> {
-    const sql = `SELECT doc FROM ${this.table} WHERE ${fieldExpression(partition)} = ? ORDER BY ${[...order.map(fieldExpression), 'id'].join(', ')}`;
-    for (const row of this.store.statement(sql).iterate(value) as Iterable<{ doc: string }>) yield JSON.parse(row.doc) as Record<string, unknown>;
+  /**
+   * A partition's documents in page order, with only the fields the search index keeps:
+   * each extracted by SQLite as JSON text (`->`: a missing field is NULL, a JSON null is
+   * 'null', so the two stay apart), instead of parsing every whole document (a first
+   * search of 100,000 members took 1.7 s and left 60 MB of garbage).
+   */
+  private *partitionDocs(partition: string, fields: string[], order: string[], value: string): Iterable<Record<string, unknown>> {
+    const columns = fields.map((field, i) => `doc -> '${jsonPath(field).replace(/'/g, "''")}' AS c${i}`).join(', ');
+    const sql = `SELECT id, ${columns} FROM ${this.table} WHERE ${fieldExpression(partition)} = ? ORDER BY ${[...order.map(fieldExpression), 'id'].join(', ')}`;
+    for (const row of this.store.statement(sql).iterate(value) as Iterable<Record<string, string | null>>) {
+      const doc: Record<string, unknown> = { _id: row.id };
+      setPath(doc, partition, value);
+      fields.forEach((field, i) => {
+        const json = row[`c${i}`];
+        if (json !== null) setPath(doc, field, JSON.parse(json));
+      });
+      yield doc;
+    }
   }
 
   /** A write the batch cannot address by `_id`: run as SQL, inside the caller's transaction. */
