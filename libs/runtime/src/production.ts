@@ -13,10 +13,9 @@ import { createMailer, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, 
 export async function openProductionStores(config: AppConfig, logger: Logger): Promise<Stores> {
   if (!config.mongodbUri) throw new Error('The production shape needs MONGODB_URI');
   secureDataDirectory(config.dataDir);
-  const { MongoClient } = await import('mongodb');
-  const { MongoReadStore } = await import('#read-models/mongodb');
+  const { createMongoClient, MongoReadStore } = await import('#read-models/mongodb');
   const eventStore = await openEventStore(config);
-  const client = new MongoClient(config.mongodbUri);
+  const client = createMongoClient(config.mongodbUri);
   await client.connect();
   const db = config.mongodbDb;
   const readStore = MongoReadStore.fromClient(client, db);

@@ -15,7 +15,8 @@ const uri = process.env.MONGODB_URI;
 
 /** Each suite gets a database of its own, dropped afterwards. */
 async function database(prefix: string) {
-  const client = new MongoClient(uri!);
+  // As the service opens its clients (MONGO_CLIENT_OPTIONS in #read-models/mongodb).
+  const client = new MongoClient(uri!, { ignoreUndefined: true });
   await client.connect();
   const name = `${prefix}_${process.pid}_${Date.now()}_${Math.random().toString(36).slice(2, 8)}`;
   const drop = async () => {

@@ -1,4 +1,4 @@
-import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type BulkWriteResult, type ClientSession, type Collection, type Db } from 'mongodb';
+import { MongoClient, MongoServerError, type AnyBulkWriteOperation, type BulkWriteResult, type ClientSession, type Collection, type Db, type MongoClientOptions } from 'mongodb';
 import {
   DuplicateKeyError,
   emptyWriteResult,
@@ -13,6 +13,21 @@ import {
   type WriteOp,
   type WriteResult,
 } from '../read-store.port.js';
+
+/**
+ * The options of every MongoDB client this service opens. `ignoreUndefined`: the driver
+ * serialises an `undefined` field as `null`, and the server refuses some of those
+ * (`createIndex` with `unique: null`: "not convertible to bool"), so undefined fields are
+ * left out of every command instead.
+ */
+export const MONGO_CLIENT_OPTIONS = { ignoreUndefined: true } as const satisfies MongoClientOptions;
+
+export const createMongoClient = (uri: string): MongoClient => new MongoClient(uri, MONGO_CLIENT_OPTIONS);
+
+/** An options object without its undefined keys: what the adapter hands the driver, whatever the client's settings. */
+export function defined<T extends Record<string, unknown>>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}
 
 const toResult = (r: BulkWriteResult): WriteResult => ({
   matchedCount: r.matchedCount,
@@ -31,11 +46,11 @@ class MongoReadCollection implements ReadCollection {
   constructor(private readonly collection: Collection<Doc>) {}
 
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<Doc | null> {
-    return (await this.collection.findOne(filter, { projection: options.projection, sort: options.sort })) as Doc | null;
+    return (await this.collection.findOne(filter, defined({ projection: options.projection, sort: options.sort }))) as Doc | null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
-    let cursor = this.collection.find(filter, { projection: options.projection });
+    let cursor = this.collection.find(filter, defined({ projection: options.projection }));
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -53,7 +68,7 @@ class MongoReadCollection implements ReadCollection {
 
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<WriteResult> {
     try {
-      const r = await this.collection.updateOne(filter, update as never, { upsert: options.upsert });
+      const r = await this.collection.updateOne(filter, update as never, defined({ upsert: options.upsert }));
       return { ...emptyWriteResult(), matchedCount: r.matchedCount, modifiedCount: r.modifiedCount, upsertedCount: r.upsertedCount };
     } catch (error) {
       translate(error, this.collection.collectionName);
@@ -63,7 +78,7 @@ class MongoReadCollection implements ReadCollection {
   async bulkWrite(ops: WriteOp[], session?: ClientSession): Promise<WriteResult> {
     if (ops.length === 0) return emptyWriteResult();
     try {
-      return toResult(await this.collection.bulkWrite(ops as AnyBulkWriteOperation<Doc>[], { ordered: true, session }));
+      return toResult(await this.collection.bulkWrite(ops as AnyBulkWriteOperation<Doc>[], defined({ ordered: true, session })));
     } catch (error) {
       translate(error, this.collection.collectionName);
     }
@@ -80,7 +95,7 @@ class MongoReadCollection implements ReadCollection {
 
   async createIndex(spec: IndexSpec): Promise<string> {
     if (spec.substring) return spec.name ?? 'substring';
-    return this.collection.createIndex(spec.keys, { unique: spec.unique, name: spec.name });
+    return this.collection.createIndex(spec.keys, defined({ unique: spec.unique, name: spec.name }));
   }
 }
 
@@ -100,7 +115,7 @@ export class MongoReadStore implements ReadStore {
   }
 
   static async connect(uri: string, dbName?: string): Promise<MongoReadStore> {
-    const client = new MongoClient(uri);
+    const client = createMongoClient(uri);
     await client.connect();
     return new MongoReadStore(client, dbName);
   }

@@ -6,7 +6,7 @@ import { SqliteReadStore } from '../sqlite/sqlite-read-store.js';
 import type { CollectionWriteOp, IndexSpec, ReadStore } from '../read-store.port.js';
 import { ORGANIZATIONS, organizationsProjection } from '../projections/organizations.projection.js';
 import { ALL_PROJECTIONS } from '../projections/index.js';
-import { CHECKPOINTS, ProjectionRunner } from './projection-runner.js';
+import { CHECKPOINTS, ProjectionRunner, ProjectionsHandler } from './projection-runner.js';
 
 const meta = (occurredAt = '2026-11-23T10:00:00.000Z') => ({ schemaVersion: 1, occurredAt });
 const created = (id: string, name: string): EventToAppend => ({
@@ -184,5 +184,21 @@ describe('ProjectionRunner', () => {
     watchedSmall.bulkLoad = async (active) => void calls.push(`bulk ${active}`);
     await run(small.events, watchedSmall, { bulkBuildMinEvents: 10 });
     expect(calls).toEqual([]);
+  });
+
+  test('a checkpoint never moves back: a second, stale projector writing an older batch leaves it where it is', async () => {
+    const read = new SqliteReadStore(':memory:');
+    const id = randomUUID();
+    const recorded = (e: EventToAppend, revision: number, position: number) => ({ ...e, streamName: `organization-${id}`, revision, position, recordedAt: '' });
+    const batch = [recorded(created(id, 'One'), 0, 1), recorded(renamed(id, 'One', 'Two'), 1, 2), recorded(renamed(id, 'Two', 'Three'), 2, 3)];
+    const ahead = new ProjectionsHandler(read, ALL_PROJECTIONS);
+    const stale = new ProjectionsHandler(read, ALL_PROJECTIONS);
+    // Both read their checkpoints (none yet) before either writes.
+    await ahead.checkpoint();
+    await stale.checkpoint();
+    await ahead.handle(batch);
+    await stale.handle(batch.slice(0, 2));
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v2' })).toEqual({ _id: 'organizations_v2', position: 3 });
+    expect((await read.collection(ORGANIZATIONS).findOne({ _id: id }))?.name).toBe('Three');
   });
 });

@@ -82,7 +82,8 @@ export class ProjectionsHandler implements LogHandler {
     for (const projection of this.projections) {
       const id = projectionId(projection);
       if ((this.checkpoints.get(id) ?? 0) >= last) continue;
-      ops.push({ collection: CHECKPOINTS, updateOne: { filter: { _id: id }, update: { $set: { position: last } }, upsert: true } });
+      // $max: a second projector (or a stale one) never moves a checkpoint back.
+      ops.push({ collection: CHECKPOINTS, updateOne: { filter: { _id: id }, update: { $max: { position: last } }, upsert: true } });
     }
     await this.readStore.applyBatch(ops);
     for (const projection of this.projections) {
