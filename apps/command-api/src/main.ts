@@ -1,7 +1,7 @@
 import { DataFileError } from '#event-store';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from '#runtime';
-import { createInfrastructure } from '#runtime';
+import { createInfrastructure, exitOnStall } from '#runtime';
 import { createLogger } from '#runtime';
 
 async function main(): Promise<void> {
@@ -33,11 +33,15 @@ async function main(): Promise<void> {
     `organization service listening on ${config.publicUrl}`,
   );
 
+  // A projector, audit log or mail processor that stays stuck makes the process exit for a restart.
+  const stopWatching = exitOnStall([infra.runner, infra.mailReactor, infra.auditFollower], config, logger);
+
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
+    stopWatching();
     await app.close();
     await infra.close();
     process.exit(0);

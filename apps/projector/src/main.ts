@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { ConfigError, createLogger, createMailProcessor, createProjector, loadConfig, openProductionStores } from '#runtime';
+import { ConfigError, createLogger, createMailProcessor, createProjector, exitOnStall, loadConfig, openProductionStores } from '#runtime';
 
 /**
  * The projector as its own process (production): it follows the event log
@@ -29,6 +29,8 @@ async function main(): Promise<void> {
   await runner.start();
   const mailReactor = createMailProcessor(stores, config, logger);
   await mailReactor.start();
+  // Stuck for PROCESSOR_STALL_EXIT_SECONDS (a subscription that does not come back, a store that stays unwritable): exit for a restart.
+  const stopWatching = exitOnStall([runner, mailReactor], config, logger);
   logger.info({ eventStore: stores.eventStore.kind, projections: stores.projections.map((p) => `${p.name}_v${p.version}`) }, 'projector started');
 
   // A small health endpoint for the orchestrator: each processor's checkpoint, lag and subscription.
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
   const stop = async (signal: string) => {
     logger.info({ signal }, 'projector stopping');
     health.close();
+    stopWatching();
     await mailReactor.stop();
     await runner.stop();
     await stores.close();

@@ -7,3 +7,4 @@ export * from './processing/backoff.js';
 export * from './processing/position-waiters.js';
 export * from './processing/log-processor.js';
 export * from './sqlite/side-database.js';
+export * from './processing/stall-watchdog.js';

@@ -18,6 +18,12 @@ export interface AppConfig {
   /** Commands answer only after their events are projected (embedded default). */
   waitForProjectionOnWrite: boolean;
   readYourWritesTimeoutMs: number;
+  /**
+   * A log processor (projector, audit log, mail) that is reconnecting or failing and has
+   * handled nothing for this long makes the process exit non-zero, for the orchestrator
+   * to restart it (PROCESSOR_STALL_EXIT_SECONDS, default 300; 0 turns it off).
+   */
+  processorStallExitMs: number;
   superAdminEmail: string | null;
   superAdminPassword: string | null;
   bootstrapLinkTtlHours: number;
@@ -100,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     runProjector,
     waitForProjectionOnWrite: runProjector,
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 1),
+    processorStallExitMs: integer(env, 'PROCESSOR_STALL_EXIT_SECONDS', 300) * 1000,
     superAdminEmail,
     superAdminPassword,
     bootstrapLinkTtlHours: integer(env, 'BOOTSTRAP_LINK_TTL_HOURS', 24, 1),

@@ -10,6 +10,7 @@ import { SqliteReactorStore, type ReactorStore } from '#side-stores';
 import { OutboxMailer } from './mail/mailer.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
 import { SecretBox } from './secret-box.js';
+import { exitOnStall } from './processors.js';
 
 /** Refuses the next `count` calls it is asked to, as a full disk or a lost connection would. */
 class Faults {
@@ -118,4 +119,29 @@ logProcessorContract('the setup mail', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('exitOnStall', () => {
+  const stalled = {
+    status: () => ({ name: 'projector', running: true, checkpoint: 4, lastError: 'store unwritable', subscription: 'live' as const, batches: 1, resubscriptions: 0, lastProgressAt: new Date(Date.now() - 10_000).toISOString() }),
+  };
+
+  test('exits with 1 and says which processor, once it has made no progress for the configured time', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const exits: number[] = [];
+    const stop = exitOnStall([stalled, null], { processorStallExitMs: 50 }, logger, (code) => exits.push(code));
+    await new Promise((r) => setTimeout(r, 200));
+    stop();
+    expect(exits).toEqual([1]);
+    expect(JSON.parse(lines[0])).toMatchObject({ level: 60, processor: 'projector', lastError: 'store unwritable', msg: 'a log processor made no progress; exiting for a restart' });
+  });
+
+  test('PROCESSOR_STALL_EXIT_SECONDS=0 turns it off', async () => {
+    const exits: number[] = [];
+    const stop = exitOnStall([stalled], { processorStallExitMs: 0 }, pino({ level: 'silent' }), (code) => exits.push(code));
+    await new Promise((r) => setTimeout(r, 100));
+    stop();
+    expect(exits).toEqual([]);
+  });
 });

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AUDIT_MAX_BATCH } from '#read-models';
-import { LogProcessor, type LogHandler } from '#event-store';
+import { LogProcessor, watchForStalls, type LogHandler, type LogProcessorStatus } from '#event-store';
 import { ProjectionRunner } from '#read-models';
 import type { AppConfig } from './config.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
@@ -60,4 +60,21 @@ export function createMailProcessor(stores: Stores, config: AppConfig, logger: L
 export function createAuditFollower(stores: Stores, logger: Logger): LogProcessor | null {
   const handler: LogHandler | null = stores.sqliteAuditLog;
   return handler && new LogProcessor(stores.eventStore, handler, { upcast: upcastRecorded, maxBatch: AUDIT_MAX_BATCH, logger: loggerFor(logger) });
+}
+
+/**
+ * Exits the process non-zero when one of its log processors has been stalled for
+ * `config.processorStallExitMs` (see `isStalled`): the orchestrator restarts it, and the
+ * processors resume from their checkpoints. Off when the setting is 0.
+ */
+export function exitOnStall(processors: ({ status(): LogProcessorStatus } | null)[], config: Pick<AppConfig, 'processorStallExitMs'>, logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+  if (config.processorStallExitMs <= 0) return () => {};
+  return watchForStalls(
+    processors.filter((p): p is { status(): LogProcessorStatus } => p !== null),
+    config.processorStallExitMs,
+    (status) => {
+      logger.fatal({ processor: status.name, subscription: status.subscription, lastError: status.lastError, lastProgressAt: status.lastProgressAt }, 'a log processor made no progress; exiting for a restart');
+      exit(1);
+    },
+  );
 }

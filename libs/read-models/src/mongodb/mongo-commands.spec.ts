@@ -12,10 +12,11 @@ import { createMongoClient, MongoReadStore } from './mongo-read-store.js';
 const calls: { method: string; options: unknown }[] = [];
 
 function capture<K extends keyof Collection>(method: K, optionsAt: number, result: unknown) {
-  jest.spyOn(Collection.prototype, method as never).mockImplementation(((...args: unknown[]) => {
+  const spy = jest.spyOn(Collection.prototype as unknown as Record<string, (...args: unknown[]) => unknown>, method as string);
+  spy.mockImplementation((...args: unknown[]) => {
     calls.push({ method, options: args[optionsAt] });
     return result;
-  }) as never);
+  });
 }
 
 /** The paths of null values in a BSON round trip of `value`. */
@@ -38,7 +39,8 @@ afterEach(() => {
 
 describe('MongoDB commands the read store sends', () => {
   test('every client is opened with ignoreUndefined', () => {
-    expect(createMongoClient('mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1').options.ignoreUndefined).toBe(true);
+    const options = createMongoClient('mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1').options as unknown as { ignoreUndefined?: boolean };
+    expect(options.ignoreUndefined).toBe(true);
   });
 
   test('no options object carries a null where an option was left out', async () => {
