@@ -1,3 +1,6 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { parse } from 'node:url';
 import { SUPERADMIN, startTestApp } from '../support/test-app.js';
@@ -59,6 +62,27 @@ describe('Bootstrap with a one-time setup link', () => {
     expect(reused.status).toBe(409);
     expect(reused.body.code).toBe('setup-link-invalid');
     await t.close();
+  });
+
+  test('two services starting together on one platform issue one link between them, and it works', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'org-bootstrap-twice-'));
+    const env = { SUPERADMIN_EMAIL: '', SUPERADMIN_PASSWORD: '', PUBLIC_URL: 'https://orgs.example.test' };
+    // Two replicas of one platform: the same log, each with its own process state.
+    const [a, b] = await Promise.all([startTestApp(env, dir), startTestApp(env, dir)]);
+    try {
+      const links = [a.setupLink, b.setupLink].filter((link): link is string => link !== null);
+      expect(links).toHaveLength(1);
+      let issued = 0;
+      for await (const e of a.infra.eventStore.readAll()) if (e.type === 'BootstrapLinkIssued') issued++;
+      expect(issued).toBe(1);
+      // The printed link is the platform's: it works on the other replica too.
+      const token = String(parse(links[0], true).query.token);
+      const other = a.setupLink ? b : a;
+      expect((await other.http().post('/auth/setup').send({ token, email: 'owner@example.org', password: 'a-long-enough-password' })).status).toBe(201);
+    } finally {
+      await a.close({ keepData: true });
+      await b.close();
+    }
   });
 
   test('a made-up token is refused with the same answer as a used one', async () => {

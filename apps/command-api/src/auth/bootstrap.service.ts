@@ -69,11 +69,17 @@ export class BootstrapService {
       await this.commands.execute(toPlatform({ type: 'IssueBootstrapLink', data: { tokenHash: sha256Hex(token), expiresAt, now: metadata.now } }, metadata));
     } catch (error) {
       if (error instanceof DomainError && error.code === 'super-admin-already-exists') return null;
+      if (error instanceof DomainError && error.code === 'bootstrap-link-issued-elsewhere') {
+        // Replicas starting together: one link for the platform, printed by the process that issued it.
+        this.logger.info({ issuedAt: error.details.issuedAt }, 'no super admin exists yet; another process issued the setup link: see its output');
+        return null;
+      }
       throw error;
     }
     const link = `${this.config.publicUrl}/setup?token=${token}`;
     // The one place a token is printed: the operator has no other way to receive it.
-    // A restart before it is used issues a new link and the old one stops working.
+    // A restart before it is used issues a new link and the old one stops working
+    // (processes starting together share one: BOOTSTRAP_LINK_SHARED_MS).
     if (this.config.logLevel !== 'silent')
       process.stdout.write(
       `\nNo super admin exists yet. Create one within ${this.config.bootstrapLinkTtlHours} h with this one-time link:\n  ${link}\n` +

@@ -45,4 +45,15 @@ describe('Bootstrapping the first super admin', () => {
   test('refuses an invalid email', () => {
     spec([issued]).when(complete({ email: 'not-an-email' })).thenFails('invalid-email', { kind: 'invalid', fields: ['email'] });
   });
+
+  test('processes starting together issue one link between them; a later start issues a new one', () => {
+    const at = (iso: string) => ({ type: 'IssueBootstrapLink' as const, data: { tokenHash: 'h2', expiresAt: later, now: iso } });
+    const recent: PlatformEvent = { type: 'BootstrapLinkIssued', data: { tokenHash: 'h1', expiresAt: '2026-11-24T10:00:00.000Z', issuedAt: '2026-11-23T09:59:30.000Z' } };
+    // 30 seconds after another process issued one: that link is the platform's.
+    spec([recent]).when(at(now)).thenFails('bootstrap-link-issued-elsewhere', { kind: 'conflict' });
+    // Two minutes after: the first output is taken as lost, a new link replaces it.
+    spec([recent]).when(at('2026-11-23T10:01:30.000Z')).then([{ type: 'BootstrapLinkIssued', data: { tokenHash: 'h2', expiresAt: later, issuedAt: '2026-11-23T10:01:30.000Z' } }]);
+    // A link recorded before issuedAt existed counts as old.
+    spec([issued]).when(at(now)).then([{ type: 'BootstrapLinkIssued', data: { tokenHash: 'h2', expiresAt: later, issuedAt: now } }]);
+  });
 });

@@ -16,7 +16,11 @@ const PLATFORM_CASES: Record<PlatformEvent['type'], () => void> = {
     expect(platform({ type: 'SuperAdminRegistered', data: { superAdminId: 'sa1', email: 'root@platform.test', passwordHash: 'ph', method: 'environment' } }).superAdmins).toEqual([
       { id: 'sa1', email: 'root@platform.test' },
     ]),
-  BootstrapLinkIssued: () => expect(platform({ type: 'BootstrapLinkIssued', data: { tokenHash: 'th', expiresAt: now } }).bootstrapLink).toEqual({ tokenHash: 'th', expiresAt: now }),
+  BootstrapLinkIssued: () => {
+    // A link recorded before issuedAt existed folds with issuedAt null (it counts as old).
+    expect(platform({ type: 'BootstrapLinkIssued', data: { tokenHash: 'th', expiresAt: now } }).bootstrapLink).toEqual({ tokenHash: 'th', expiresAt: now, issuedAt: null });
+    expect(platform({ type: 'BootstrapLinkIssued', data: { tokenHash: 'th', expiresAt: now, issuedAt: '2026-11-29T00:00:00.000Z' } }).bootstrapLink).toEqual({ tokenHash: 'th', expiresAt: now, issuedAt: '2026-11-29T00:00:00.000Z' });
+  },
   PlatformAuditorInvited: () =>
     expect(platform(invited).auditors).toEqual([{ id: 'pa1', email: 'pat@platform.test', firstName: 'Pat', lastName: 'A', status: 'setupPending', setupTokenHash: 'h', setupExpiresAt: now }]),
   PlatformAuditorSetupCompleted: () =>

@@ -32,8 +32,11 @@ export type SuperAdminRegistered = DomainEvent<
   'SuperAdminRegistered',
   { superAdminId: string; email: string; passwordHash: string; method: 'environment' | 'bootstrap-link' }
 >;
-/** Only the hash of the link's token enters the log; the token itself is printed once. */
-export type BootstrapLinkIssued = DomainEvent<'BootstrapLinkIssued', { tokenHash: string; expiresAt: string }>;
+/**
+ * Only the hash of the link's token enters the log; the token itself is printed once.
+ * `issuedAt`: links issued before it was recorded have none (they count as old).
+ */
+export type BootstrapLinkIssued = DomainEvent<'BootstrapLinkIssued', { tokenHash: string; expiresAt: string; issuedAt?: string }>;
 
 export type PlatformAuditorInvited = DomainEvent<
   'PlatformAuditorInvited',
@@ -65,7 +68,7 @@ export interface PlatformAuditor {
 export interface PlatformState {
   status: 'platform';
   superAdmins: { id: string; email: string }[];
-  bootstrapLink: { tokenHash: string; expiresAt: string } | null;
+  bootstrapLink: { tokenHash: string; expiresAt: string; issuedAt: string | null } | null;
   auditors: PlatformAuditor[];
 }
 
@@ -99,7 +102,7 @@ export function evolvePlatform(state: PlatformState, event: PlatformEvent): Plat
         bootstrapLink: null,
       };
     case 'BootstrapLinkIssued':
-      return { ...state, bootstrapLink: { tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt } };
+      return { ...state, bootstrapLink: { tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt, issuedAt: event.data.issuedAt ?? null } };
     case 'PlatformAuditorInvited': {
       const d = event.data;
       const auditor: PlatformAuditor = { id: d.auditorId, email: d.email, firstName: d.firstName, lastName: d.lastName, status: 'setupPending', setupTokenHash: d.setupTokenHash, setupExpiresAt: d.setupExpiresAt };

@@ -79,6 +79,7 @@ export const ERROR_CATALOGUE = {
   'sso-provider-already-exists': { status: 409, title: 'An SSO provider with this id already exists' },
   'platform-auditor-already-exists': { status: 409, title: 'A platform auditor with this id already exists' },
   'super-admin-already-exists': { status: 409, title: 'The platform already has its first super admin' },
+  'bootstrap-link-issued-elsewhere': { status: 409, title: 'Another process issued the setup link a moment ago' },
   'email-already-in-use': { status: 409, title: 'The email address is already in use' },
   'setup-link-invalid': { status: 409, title: 'The setup link is invalid, has expired or was already used' },
   'only-setup-pending-users-can-be-reinvited': { status: 409, title: 'Only setup-pending users can be sent a new invitation' },
