@@ -24,6 +24,12 @@ export interface AppConfig {
    * to restart it (PROCESSOR_STALL_EXIT_SECONDS, default 300; 0 turns it off).
    */
   processorStallExitMs: number;
+  /**
+   * The most bytes of events one append carries (APPEND_MAX_BYTES, default 512 KiB): a
+   * burst of commands on one stream is appended in parts below it, under EventStoreDB's
+   * maximum append size (1 MiB by default).
+   */
+  appendMaxBytes: number;
   superAdminEmail: string | null;
   superAdminPassword: string | null;
   bootstrapLinkTtlHours: number;
@@ -107,6 +113,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     waitForProjectionOnWrite: runProjector,
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 1),
     processorStallExitMs: integer(env, 'PROCESSOR_STALL_EXIT_SECONDS', 300) * 1000,
+    appendMaxBytes: integer(env, 'APPEND_MAX_BYTES', 512 * 1024, 1024),
     superAdminEmail,
     superAdminPassword,
     bootstrapLinkTtlHours: integer(env, 'BOOTSTRAP_LINK_TTL_HOURS', 24, 1),

@@ -18,6 +18,14 @@ const MAX_BATCH = 500;
 const BACKOFF_MS = 4;
 
 type AnyCommand = StreamCommand<unknown, unknown>;
+
+/**
+ * An event's size in an append, closely enough: its JSON data and metadata, its id and
+ * type, and a margin for the hash chain's two hashes (added to the metadata after) and the
+ * framing.
+ */
+const appendSizeOf = (event: EventToAppend): number =>
+  Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + event.type.length + 256;
 /** A command's outcome before the batch is stored: position null until the append answers. */
 type Decided = { ok: true; value: Omit<CommandResult, 'position'> & { position: number | null } } | { ok: false; error: unknown };
 
@@ -49,7 +57,24 @@ export class StreamWriter {
     return this.queue.push(command.stream.streamName, command as AnyCommand) as Promise<CommandResult<S>>;
   }
 
+  /**
+   * Writes a batch as one append, or as several when its events would not fit in one
+   * (EventStoreDB refuses an append over its maximum size, 1 MiB by default): each part
+   * ends on a command's last event, and the rest is decided on the state the part left.
+   */
   private async writeBatch(streamName: string, batch: AnyCommand[]): Promise<Settled<CommandResult>[]> {
+    const settled: Settled<CommandResult>[] = [];
+    let rest = batch;
+    while (rest.length > 0) {
+      const part = await this.writePart(streamName, rest);
+      settled.push(...part.settled);
+      rest = rest.slice(part.settled.length);
+    }
+    return settled;
+  }
+
+  /** Decides commands from the front of `batch` while their events fit in one append, and appends them. */
+  private async writePart(streamName: string, batch: AnyCommand[]): Promise<{ settled: Settled<CommandResult>[] }> {
     const { decider } = batch[0].stream;
     for (let attempt = 1; ; attempt++) {
       const stream = await this.streams.load(streamName, decider);
@@ -59,8 +84,11 @@ export class StreamWriter {
       const toAppend: EventToAppend[] = [];
       const outcomes: Decided[] = [];
 
+      let bytes = 0;
       for (const entry of batch) {
         const { command, metadata, options, stream: target } = entry;
+        // A part is full: the rest waits for the next one (a single command always goes, whatever its size).
+        if (bytes >= this.config.appendMaxBytes) break;
         const versionOf = target.versionOf?.(command);
         const versionIn = (s: unknown, streamRevision: number) => (versionOf ? (versionOf(s) ?? streamRevision) : streamRevision);
         try {
@@ -81,7 +109,12 @@ export class StreamWriter {
           const decided = decider.decide(command, state);
           if (decided.length > 0) {
             const eventMetadata = eventMetadataOf(metadata, target.organizationId, requestHash);
-            decided.forEach((event, i) => toAppend.push(envelope(event, i, streamName, revision, metadata, eventMetadata)));
+            const enveloped = decided.map((event, i) => envelope(event, i, streamName, revision, metadata, eventMetadata));
+            const size = enveloped.reduce((sum, e) => sum + appendSizeOf(e), 0);
+            // This command's events would overflow a part that already holds some: it starts the next part.
+            if (toAppend.length > 0 && bytes + size > this.config.appendMaxBytes) break;
+            bytes += size;
+            toAppend.push(...enveloped);
             state = fold(decider, decided, state);
             revision += decided.length;
             if (key) idempotency.set(key, { requestHash, revision, position: 0 });
@@ -92,7 +125,7 @@ export class StreamWriter {
         }
       }
 
-      if (toAppend.length === 0) return outcomes.map((o) => settle(o, stream.position));
+      if (toAppend.length === 0) return { settled: outcomes.map((o) => settle(o, stream.position)) };
       const lastHash = sealChain(streamName, stream.revision + 1, toAppend, stream.lastHash);
       try {
         const result = await this.events.append(streamName, toAppend, { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision });
@@ -101,7 +134,7 @@ export class StreamWriter {
         await this.readYourWrites(result.position);
         // Every command of the batch answers with the batch's last position: a safe
         // read-your-writes token for each of them.
-        return outcomes.map((o) => settle(o, result.position));
+        return { settled: outcomes.map((o) => settle(o, result.position)) };
       } catch (error) {
         // Whatever failed, the stored stream may differ from what was decided on: read it again next time.
         this.streams.forget(streamName);
