@@ -25,7 +25,7 @@ test('a burst of commands on one organization is appended in parts under the max
       return append(stream, events, options);
     };
     const answers = await burst(
-      t.server,
+      t.app.getHttpServer() as import('node:http').Server,
       Array.from({ length: 40 }, (_, i) => ({
         method: 'POST',
         path: `/organizations/${orgId}/users`,

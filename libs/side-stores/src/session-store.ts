@@ -17,7 +17,14 @@ export interface Session {
   lastSeenAt: string;
   /** When the store may forget the session whatever the policy (the longest absolute timeout). */
   expiresAt: string;
+  /**
+   * Set by the command that ended the session (deactivation, arrears), so every replica
+   * refuses it at once with the truth, before the read models have the event.
+   */
+  endedReason?: SessionEndedReason;
 }
+
+export type SessionEndedReason = 'deactivated' | 'suspended';
 
 export interface SessionStore {
   create(session: Session): Promise<void>;
@@ -25,6 +32,10 @@ export interface SessionStore {
   touch(tokenHash: string, lastSeenAt: string): Promise<void>;
   revoke(tokenHash: string): Promise<void>;
   revokeAllFor(principalId: string): Promise<number>;
+  /** Marks every session of one person as ended, with the reason its next request is told. */
+  endAllFor(principalId: string, reason: SessionEndedReason): Promise<number>;
+  /** The same for every member session of one organization (super admins' and platform auditors' are not members'). */
+  endAllForOrganization(organizationId: string, reason: SessionEndedReason): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -36,6 +47,7 @@ interface SessionRow {
   created_at: string;
   last_seen_at: string;
   expires_at: string;
+  ended_reason: SessionEndedReason | null;
 }
 
 export class SqliteSessionStore implements SessionStore {
@@ -55,7 +67,11 @@ export class SqliteSessionStore implements SessionStore {
         expires_at      TEXT NOT NULL
       );
       CREATE INDEX IF NOT EXISTS sessions_principal ON sessions (principal_id);
+      CREATE INDEX IF NOT EXISTS sessions_organization ON sessions (organization_id);
     `);
+    // Added after the first release: files from before get the column.
+    const columns = this.db.prepare<[], { name: string }>('PRAGMA table_info(sessions)').all();
+    if (!columns.some((c) => c.name === 'ended_reason')) this.db.exec('ALTER TABLE sessions ADD COLUMN ended_reason TEXT');
     // Prepared once: every authenticated request looks its session up.
     this.statements = {
       insert: this.db.prepare(
@@ -66,6 +82,8 @@ export class SqliteSessionStore implements SessionStore {
       touch: this.db.prepare('UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND last_seen_at < ?'),
       revoke: this.db.prepare('DELETE FROM sessions WHERE token_hash = ?'),
       revokeAll: this.db.prepare('DELETE FROM sessions WHERE principal_id = ?'),
+      endAll: this.db.prepare('UPDATE sessions SET ended_reason = ? WHERE principal_id = ?'),
+      endOrganization: this.db.prepare("UPDATE sessions SET ended_reason = ? WHERE organization_id = ? AND principal_kind = 'member'"),
     };
   }
 
@@ -90,6 +108,7 @@ export class SqliteSessionStore implements SessionStore {
       createdAt: row.created_at,
       lastSeenAt: row.last_seen_at,
       expiresAt: row.expires_at,
+      ...(row.ended_reason ? { endedReason: row.ended_reason } : {}),
     };
   }
 
@@ -99,6 +118,14 @@ export class SqliteSessionStore implements SessionStore {
 
   async revokeAllFor(principalId: string): Promise<number> {
     return this.statements.revokeAll.run(principalId).changes;
+  }
+
+  async endAllFor(principalId: string, reason: SessionEndedReason): Promise<number> {
+    return this.statements.endAll.run(reason, principalId).changes;
+  }
+
+  async endAllForOrganization(organizationId: string, reason: SessionEndedReason): Promise<number> {
+    return this.statements.endOrganization.run(reason, organizationId).changes;
   }
 
   async close(): Promise<void> {
@@ -115,6 +142,7 @@ export class MongoSessionStore implements SessionStore {
 
   async init(): Promise<void> {
     await this.sessions.createIndex({ principalId: 1 });
+    await this.sessions.createIndex({ organizationId: 1 });
     // MongoDB removes expired sessions itself.
     await this.sessions.createIndex({ expiresAtDate: 1 }, { expireAfterSeconds: 0 });
   }
@@ -140,6 +168,14 @@ export class MongoSessionStore implements SessionStore {
 
   async revokeAllFor(principalId: string): Promise<number> {
     return (await this.sessions.deleteMany({ principalId })).deletedCount;
+  }
+
+  async endAllFor(principalId: string, reason: SessionEndedReason): Promise<number> {
+    return (await this.sessions.updateMany({ principalId }, { $set: { endedReason: reason } })).modifiedCount;
+  }
+
+  async endAllForOrganization(organizationId: string, reason: SessionEndedReason): Promise<number> {
+    return (await this.sessions.updateMany({ organizationId, principalKind: 'member' }, { $set: { endedReason: reason } })).modifiedCount;
   }
 
   async close(): Promise<void> {

@@ -98,6 +98,12 @@ export class AuthGuard implements CanActivate {
       if (verdict.revoke) await this.sessions.end(tokenHash);
       throw REFUSALS[verdict.reason]();
     }
+    // Ended by a command (deactivation, arrears) the read models have not caught up with
+    // yet: refused at once, with the same words they will give.
+    if (session.endedReason) {
+      if (session.endedReason === 'suspended') await this.sessions.end(tokenHash);
+      throw REFUSALS[session.endedReason]();
+    }
     const principal: Principal =
       account!.kind === 'member'
         ? { kind: 'member', id: account!._id, email: account!.email, organizationId: organization!._id, roles: account!.roles as ('admin' | 'instructor')[] }

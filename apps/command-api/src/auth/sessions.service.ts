@@ -4,7 +4,7 @@ import { SESSION_POLICY_BOUNDS, type SessionPolicy } from '#domain';
 import type { AppConfig } from '#runtime';
 import { sha256Hex } from '../shared/ids.js';
 import { APP_CONFIG, SESSION_STORE } from '../shared/tokens.js';
-import type { Session, SessionStore } from '#side-stores';
+import type { Session, SessionEndedReason, SessionStore } from '#side-stores';
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -55,5 +55,15 @@ export class SessionsService {
 
   endAllFor(principalId: string): Promise<number> {
     return this.store.revokeAllFor(principalId);
+  }
+
+  /** Marks a person's sessions ended (deactivation): each replica refuses them at once, saying why. */
+  markEnded(principalId: string, reason: SessionEndedReason): Promise<number> {
+    return this.store.endAllFor(principalId, reason);
+  }
+
+  /** Marks every member session of an organization ended (arrears). */
+  markOrganizationEnded(organizationId: string, reason: SessionEndedReason): Promise<number> {
+    return this.store.endAllForOrganization(organizationId, reason);
   }
 }

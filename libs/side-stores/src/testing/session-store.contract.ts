@@ -49,5 +49,19 @@ export function sessionStoreContract(name: string, open: () => Promise<SessionSt
       expect(await store.find(b.tokenHash)).toBeNull();
       expect(await store.find(other.tokenHash)).toEqual(other);
     });
+
+    test('endAllFor and endAllForOrganization mark sessions ended with a reason, members of one organization only', async () => {
+      const members = [session({ principalId: 'm1' }), session({ principalId: 'm2' }), session({ principalId: 'm2' })];
+      const elsewhere = session({ principalId: 'm3', organizationId: 'org-2' });
+      const superAdmin = session({ principalId: 'sa', principalKind: 'superAdmin', organizationId: null });
+      for (const s of [...members, elsewhere, superAdmin]) await store.create(s);
+      expect(await store.endAllFor('m1', 'deactivated')).toBe(1);
+      expect(await store.find(members[0].tokenHash)).toEqual({ ...members[0], endedReason: 'deactivated' });
+      expect(await store.find(members[1].tokenHash)).toEqual(members[1]);
+      expect(await store.endAllForOrganization('org-1', 'suspended')).toBe(3);
+      for (const s of members) expect((await store.find(s.tokenHash))?.endedReason).toBe('suspended');
+      expect(await store.find(elsewhere.tokenHash)).toEqual(elsewhere);
+      expect(await store.find(superAdmin.tokenHash)).toEqual(superAdmin);
+    });
   });
 }

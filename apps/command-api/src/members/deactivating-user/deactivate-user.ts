@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
+import { SessionsService } from '../../auth/sessions.service.js';
 import { NoBody } from '../../shared/validation.js';
 import { ParseUserId } from '../user-id.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
@@ -13,7 +14,10 @@ import { DeactivateUserDto, UserWriteResponse } from '../member.dto.js';
 @ApiBearerAuth()
 @Controller('organizations/:orgId/users/:userId')
 export class DeactivateUserController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly sessions: SessionsService,
+  ) {}
 
   /**
    * Deactivates a user; their data is kept. If they teach active classes, `reassignTo`
@@ -31,6 +35,11 @@ export class DeactivateUserController {
   ): Promise<UserWriteResponse> {
     const command = { type: 'DeactivateUser' as const, data: { userId, actorId: metadata.actor.id, ...(body.reassignTo ? { reassignTo: body.reassignTo } : {}) } };
     const result = await this.commands.execute(toOrganization(orgId, command, metadata));
+    // "Deactivated users lose access immediately": their sessions end here, in the shared
+    // session store, without waiting for any projector (every replica sees it at once).
+    // Should the process die before this line, the sign-in guard still refuses them once
+    // the read models have the deactivation.
+    await this.sessions.markEnded(userId, 'deactivated');
     return { id: userId, revision: result.version, position: result.position };
   }
 

@@ -4,6 +4,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
+import { SessionsService } from '../../auth/sessions.service.js';
 import { NoBody } from '../../shared/validation.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
@@ -20,7 +21,10 @@ class ArrearsResponse extends WriteResponse {
 @ApiBearerAuth()
 @Controller('organizations/:orgId/arrears')
 export class ArrearsController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly sessions: SessionsService,
+  ) {}
 
   @Post()
   @RequirePermission('organization:arrears')
@@ -30,6 +34,10 @@ export class ArrearsController {
     // `now` differs on a retry; the request is the same.
     const command = { type: 'MarkOrganizationInArrears' as const, data: { now: metadata.now } };
     const result = await this.commands.execute(toOrganization(orgId, command, metadata, { requestBody: { type: command.type } }));
+    // Members lose access at once, on every replica: their sessions end in the shared
+    // session store, without waiting for any projector (the guard's read-model check
+    // is the second line).
+    await this.sessions.markOrganizationEnded(orgId, 'suspended');
     return { id: orgId, revision: result.version, position: result.position, inArrearsAt: stateArrears(result.state) };
   }
 
