@@ -9,3 +9,17 @@ const STORAGE_ERROR_CODES = /^(SQLITE_(FULL|IOERR|READONLY|CANTOPEN|BUSY|LOCKED|
 export function isStorageErrorCode(code: unknown): code is string {
   return typeof code === 'string' && STORAGE_ERROR_CODES.test(code);
 }
+
+/**
+ * The event log's server stayed out of reach (unavailable, not the leader, past its
+ * deadline) through the adapter's whole retry budget. The request may succeed later:
+ * HTTP answers 503 `event-store-unavailable` with Retry-After.
+ */
+export class EventStoreUnavailableError extends Error {
+  readonly code = 'EVENT_STORE_UNAVAILABLE';
+  constructor(operation: string, attempts: number, cause: unknown) {
+    super(`The event store was unreachable for ${operation} after ${attempts} attempts: ${cause instanceof Error ? cause.message : String(cause)}`);
+    this.name = 'EventStoreUnavailableError';
+    this.cause = cause;
+  }
+}

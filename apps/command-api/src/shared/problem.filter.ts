@@ -3,7 +3,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { DomainError, errorEntry, ValidationFailed, type ErrorCode } from '#domain';
 import { WrongExpectedRevisionError } from '#event-store';
-import { isStorageErrorCode } from '#event-store';
+import { EventStoreUnavailableError, isStorageErrorCode } from '#event-store';
 import { etagOf } from './etag.js';
 import { ProblemException, problemType, type ProblemDetails } from './problem.js';
 
@@ -90,6 +90,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const code = exception instanceof ValidationFailed ? VALIDATION_FAILED : exception.code;
       return { problem: make(code, exception.message, { ...rest, ...(errors ? { errors } : {}) }, exception.status), headers: headersOf(exception) };
     }
+
+    if (exception instanceof EventStoreUnavailableError)
+      return {
+        problem: make('event-store-unavailable', 'The event store could not be reached in time. Try again shortly; the same Idempotency-Key makes a retried write safe.', {
+          retryAfterSeconds: STORAGE_RETRY_AFTER_SECONDS,
+        }),
+        headers: { 'Retry-After': String(STORAGE_RETRY_AFTER_SECONDS) },
+      };
 
     if (isStorageError(exception))
       return {

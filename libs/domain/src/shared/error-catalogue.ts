@@ -110,6 +110,7 @@ export const ERROR_CATALOGUE = {
   'internal-error': { status: 500, title: 'An unexpected error occurred' },
   'sso-provider-unreachable': { status: 502, title: 'The identity provider could not be reached' },
   'storage-unavailable': { status: 503, title: 'Storage is unavailable for now' },
+  'event-store-unavailable': { status: 503, title: 'The event store is out of reach for now' },
   'read-model-behind': { status: 503, title: 'The read models have not caught up yet' },
   unhealthy: { status: 503, title: 'A dependency of the service is failing' },
 } as const satisfies Record<string, ErrorEntry>;

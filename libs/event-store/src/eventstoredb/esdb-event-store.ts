@@ -9,6 +9,8 @@ import {
   type RecordedEvent,
   type Subscription,
 } from '../event-store.port.js';
+import { backoffDelay, sleep, type BackoffPolicy } from '../processing/backoff.js';
+import { EventStoreUnavailableError } from '../storage-errors.js';
 
 // The client is CommonJS; its default export is the module object.
 const { EventStoreDBClient, jsonEvent, FORWARDS, BACKWARDS, START, END, excludeSystemEvents, WrongExpectedVersionError, StreamNotFoundError } =
@@ -44,12 +46,49 @@ function toRecorded(event: EsdbRecorded, position?: bigint): RecordedEvent {
 
 const isSystem = (event: EsdbRecorded): boolean => event.streamId.startsWith('$') || event.type.startsWith('$');
 
+/** The client's errors that say "not now" rather than "no": worth the same request again. */
+const TRANSIENT = new Set(['unavailable', 'deadline-exceeded', 'not-leader', 'timeout']);
+export const isTransientEsdbError = (error: unknown): boolean => TRANSIENT.has(String((error as { type?: unknown } | null)?.type));
+
+export interface EsdbRetryOptions {
+  /** How long an operation keeps trying through transient errors (default 5 s). */
+  budgetMs: number;
+  backoff: BackoffPolicy;
+}
+
+const DEFAULT_RETRY: EsdbRetryOptions = { budgetMs: 5_000, backoff: { initialMs: 50, maxMs: 1_000 } };
+
+type Client = Pick<InstanceType<typeof EventStoreDBClient>, 'appendToStream' | 'readStream' | 'readAll' | 'subscribeToAll' | 'dispose'>;
+
 export class EventStoreDbEventStore implements EventStore {
   readonly kind = 'eventstoredb' as const;
-  private readonly client: InstanceType<typeof EventStoreDBClient>;
+  private readonly client: Client;
+  private readonly retry: EsdbRetryOptions;
 
-  constructor(connectionString: string) {
-    this.client = EventStoreDBClient.connectionString(connectionString);
+  /** A connection string, or a client (tests put a fault-injecting one here). */
+  constructor(connection: string | Client, retry: Partial<EsdbRetryOptions> = {}) {
+    this.client = typeof connection === 'string' ? EventStoreDBClient.connectionString(connection) : connection;
+    this.retry = { ...DEFAULT_RETRY, ...retry };
+  }
+
+  /**
+   * Runs `operation` again through transient errors, with jittered backoff, within the
+   * retry budget; past it, EventStoreUnavailableError. An append is repeated with the
+   * same event ids and expected revision: if a lost answer hid a success, the server
+   * recognises the events and answers as for the first write.
+   */
+  private async retrying<T>(name: string, operation: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await operation();
+      } catch (error) {
+        if (!isTransientEsdbError(error)) throw error;
+        const wait = backoffDelay(attempt, this.retry.backoff);
+        if (Date.now() - started + wait > this.retry.budgetMs) throw new EventStoreUnavailableError(name, attempt, error);
+        await sleep(wait);
+      }
+    }
   }
 
   async append(streamName: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {
@@ -57,11 +96,8 @@ export class EventStoreDbEventStore implements EventStore {
     try {
       // EventStoreDB itself makes a repeated append of the same event ids at the same
       // expected revision idempotent; the port promises exactly that.
-      const result = await this.client.appendToStream(
-        streamName,
-        events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata })),
-        { expectedRevision: toExpected(expected) },
-      );
+      const toAppend = events.map((e) => jsonEvent({ id: e.id, type: e.type, data: e.data as never, metadata: e.metadata }));
+      const result = await this.retrying('append', () => this.client.appendToStream(streamName, toAppend, { expectedRevision: toExpected(expected) }));
       return { nextRevision: Number(result.nextExpectedRevision), position: Number(result.position?.commit ?? 0n) };
     } catch (error) {
       if (error instanceof WrongExpectedVersionError) {
@@ -73,19 +109,22 @@ export class EventStoreDbEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options: { fromRevision?: number } = {}): Promise<RecordedEvent[]> {
-    const out: RecordedEvent[] = [];
-    try {
-      for await (const resolved of this.client.readStream(streamName, {
-        fromRevision: options.fromRevision ? BigInt(options.fromRevision) : START,
-        direction: FORWARDS,
-      })) {
-        if (resolved.event) out.push(toRecorded(resolved.event, resolved.commitPosition));
+    // A read is repeated whole through transient errors (it changes nothing).
+    return this.retrying('read', async () => {
+      const out: RecordedEvent[] = [];
+      try {
+        for await (const resolved of this.client.readStream(streamName, {
+          fromRevision: options.fromRevision ? BigInt(options.fromRevision) : START,
+          direction: FORWARDS,
+        })) {
+          if (resolved.event) out.push(toRecorded(resolved.event, resolved.commitPosition));
+        }
+      } catch (error) {
+        if (error instanceof StreamNotFoundError) return [];
+        throw error;
       }
-    } catch (error) {
-      if (error instanceof StreamNotFoundError) return [];
-      throw error;
-    }
-    return out;
+      return out;
+    });
   }
 
   async *readAll(options: { after?: number; batchSize?: number } = {}): AsyncIterable<RecordedEvent> {
