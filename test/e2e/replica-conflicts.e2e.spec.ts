@@ -27,8 +27,7 @@ test('commands without If-Match on one organization, sent to two replicas at onc
     ]);
     const statuses = [...fromA, ...fromB].map((r) => r.status);
     expect(statuses.filter((s) => s !== 201)).toEqual([]);
-    // Every answer is an event in the log (read by a fresh connection: a running store reads
-    // up to what it appended itself, see the note in docs/architecture.md).
+    // Every answer is an event in the log, read by a fresh connection after both stopped.
     await a.close({ keepData: true });
     await b.close({ keepData: true });
     const log = new SqliteEventStore({ filename: join(dir, 'events.db') });

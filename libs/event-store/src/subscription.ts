@@ -36,6 +36,8 @@ export function pollingSubscription(options: {
   after: number;
   readPage: (after: number) => Promise<RecordedEvent[]>;
   signal: Signal;
+  /** Also read again after this long without a signal: events another process wrote send none. */
+  pollMs?: number;
 }): Subscription {
   let closed = false;
   let onClose: () => void = () => {};
@@ -48,7 +50,9 @@ export function pollingSubscription(options: {
     async *[Symbol.asyncIterator]() {
       let after = options.after;
       while (!closed && !options.signal.isClosed) {
-        const wake = Promise.race([options.signal.wait(), stopped]);
+        let timer: NodeJS.Timeout | undefined;
+        const polled = options.pollMs === undefined ? [] : [new Promise<void>((resolve) => (timer = setTimeout(resolve, options.pollMs)))];
+        const wake = Promise.race([options.signal.wait(), stopped, ...polled]).finally(() => clearTimeout(timer));
         const page = await options.readPage(after);
         for (const event of page) {
           if (closed) return;

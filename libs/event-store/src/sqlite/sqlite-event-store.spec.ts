@@ -21,6 +21,37 @@ eventStoreContract('SQLite (file, WAL, synchronous=FULL)', async () => {
 });
 
 describe('SqliteEventStore specifics', () => {
+  test('two stores on one file (two processes on one data directory) see each other\'s appends: reads, head and a live subscription', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'es-two-'));
+    const file = join(dir, 'events.db');
+    const [a, b] = [new SqliteEventStore({ filename: file, synchronous: 'FULL' }), new SqliteEventStore({ filename: file, synchronous: 'FULL' })];
+    try {
+      await a.append('s-a', [{ id: randomUUID(), type: 'T', data: { by: 'a' }, metadata: {} }]);
+      const seen: string[] = [];
+      const subscription = a.subscribeToAll();
+      const following = (async () => {
+        for await (const event of subscription) {
+          seen.push(String(event.data.by));
+          if (seen.length === 3) break;
+        }
+      })();
+      // b writes; a is not told by any signal of its own.
+      await b.append('s-b', [{ id: randomUUID(), type: 'T', data: { by: 'b' }, metadata: {} }]);
+      await b.append('s-b', [{ id: randomUUID(), type: 'T', data: { by: 'b' }, metadata: {} }], { expectedRevision: 0 });
+      expect(await a.headPosition()).toBe(3);
+      const read: string[] = [];
+      for await (const event of a.readAll()) read.push(String(event.data.by));
+      expect(read).toEqual(['a', 'b', 'b']);
+      await Promise.race([following, new Promise((_, reject) => setTimeout(() => reject(new Error('the subscription did not see b\'s events')), 2_000))]);
+      expect(seen).toEqual(['a', 'b', 'b']);
+      await subscription.close();
+    } finally {
+      await a.close();
+      await b.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   test('uses WAL journaling and the requested synchronous level', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'es-wal-'));
     const file = join(dir, 'events.db');

@@ -117,6 +117,8 @@ export class SqliteEventStore implements EventStore {
   /** The last position known to be on disk: readers of the log (projector, audit, mail) never see past it. */
   private durableHead: number;
   private readonly syncing = new Set<Promise<void>>();
+  /** Set while this store's last sync failed: its committed frames are not on disk. */
+  private unsyncedCommits = false;
   private readonly syncWal: NonNullable<SqliteEventStoreOptions['fdatasync']>;
 
   private readonly stmts;
@@ -260,6 +262,9 @@ export class SqliteEventStore implements EventStore {
     // The batch's last position, from its own results: no query needed.
     const head = results.reduce((max, r) => (r instanceof Error ? max : Math.max(max, r.position)), this.durableHead);
     const acknowledge = (error?: unknown) => {
+      // A failed sync leaves committed frames that are not durable: readers must not see
+      // them (visibleHead) until a later sync, which covers every earlier frame, succeeds.
+      this.unsyncedCommits = Boolean(error);
       if (error) this.noteWrite(error);
       else if (results.some((r) => !(r instanceof Error))) this.noteWrite(null);
       if (!error) this.durableHead = Math.max(this.durableHead, head);
@@ -339,7 +344,7 @@ export class SqliteEventStore implements EventStore {
     let after = options.after ?? 0;
     for (;;) {
       // Paged reads rather than one open iterator: the connection stays free for appends.
-      const rows = this.stmts.readAll.all(after, this.durableHead, batchSize);
+      const rows = this.stmts.readAll.all(after, this.visibleHead(), batchSize);
       for (const row of rows) yield toRecorded(row);
       if (rows.length < batchSize) return;
       after = rows[rows.length - 1].position;
@@ -348,7 +353,7 @@ export class SqliteEventStore implements EventStore {
 
   /** Raw page read for callers that parse lazily (the projector's rebuild path). */
   readAllPage(after: number, limit: number): RecordedEvent[] {
-    return this.stmts.readAll.all(after, this.durableHead, limit).map(toRecorded);
+    return this.stmts.readAll.all(after, this.visibleHead(), limit).map(toRecorded);
   }
 
   subscribeToAll(options: { after?: number } = {}): Subscription {
@@ -356,11 +361,28 @@ export class SqliteEventStore implements EventStore {
       after: options.after ?? 0,
       readPage: async (after) => this.readAllPage(after, 500),
       signal: this.appended,
+      // Another process's appends (API replicas on one data directory) wake no signal here.
+      pollMs: 100,
     });
   }
 
   /** The last position on disk: what the log's readers can see. */
   async headPosition(): Promise<number> {
+    return this.visibleHead();
+  }
+
+  /**
+   * How far readers may read: this store's own appends once synced (FULL acknowledges
+   * after the fdatasync), and, while none of its own is waiting for its sync, whatever
+   * other processes have committed to the file (API replicas on one data directory).
+   * Another process's commit can be seen in the moment between its commit and its own
+   * sync; a power cut in that moment could lose an event a reader already saw.
+   */
+  private visibleHead(): number {
+    if (this.syncing.size === 0 && !this.unsyncedCommits && !this.closed) {
+      const head = this.stmts.head.get()?.position ?? 0;
+      if (head > this.durableHead) this.durableHead = head;
+    }
     return this.durableHead;
   }
 
