@@ -21,27 +21,21 @@ test('deactivation and arrears end sessions at once, without waiting for any pro
     const stayingAuth = await t.login('staying@once.test', pw);
     for (const auth of [leavingAuth, stayingAuth]) expect((await t.http().get('/auth/me').set('Authorization', auth)).status).toBe(200);
 
+    const refusal = async (auth: string) => {
+      const response = await t.http().get('/auth/me').set('Authorization', auth);
+      return { status: response.status, code: response.body.code, detail: response.body.detail };
+    };
     await t.infra.runner!.stop();
     expect((await t.http().post(`/organizations/${orgId}/users/${leaving}/deactivate`).set('Authorization', root).send({})).status).toBe(200);
     // The read models have not seen the deactivation: only the command can have ended the session.
     expect((await findAccountById(t.infra.readStore, leaving))?.status).toBe('active');
-    const refused = await t.http().get('/auth/me').set('Authorization', leavingAuth);
     // With the guide's words, as the read models will give them once they catch up.
-    expect({ status: refused.status, code: refused.body.code, detail: refused.body.detail }).toEqual({
-      status: 401,
-      code: 'account-deactivated',
-      detail: 'Your account has been deactivated. Please contact an administrator of your organization.',
-    });
+    expect(await refusal(leavingAuth)).toEqual({ status: 401, code: 'account-deactivated', detail: 'Your account has been deactivated. Please contact an administrator of your organization.' });
     expect((await t.http().get('/auth/me').set('Authorization', stayingAuth)).status).toBe(200);
 
     expect((await t.http().post(`/organizations/${orgId}/arrears`).set('Authorization', root)).status).toBe(200);
     expect((await t.infra.readStore.collection(ORGANIZATIONS).findOne({ _id: orgId }))?.inArrearsAt).toBeNull();
-    const suspended = await t.http().get('/auth/me').set('Authorization', stayingAuth);
-    expect({ status: suspended.status, code: suspended.body.code, detail: suspended.body.detail }).toEqual({
-      status: 401,
-      code: 'organization-suspended',
-      detail: "Your organization's account is suspended. Please contact support.",
-    });
+    expect(await refusal(stayingAuth)).toEqual({ status: 401, code: 'organization-suspended', detail: "Your organization's account is suspended. Please contact support." });
     // Super admins are not the organization's members: their sessions stay.
     expect((await t.http().get('/auth/me').set('Authorization', root)).status).toBe(200);
   } finally {
