@@ -167,3 +167,26 @@ describe('SQLite search index', () => {
     expect(index.loadedEntries).toBeLessThanOrEqual(25);
   });
 });
+
+describe('SQLite search index and other processes', () => {
+  test("a write another connection commits to the file (a projector in another process) is in this store's next search", async () => {
+    const file = join(dir, `shared-${n++}.db`);
+    const api = new SqliteReadStore(file);
+    const projector = new SqliteReadStore(file);
+    for (const store of [api, projector]) {
+      await store.collection('members').createIndex({ keys: { org: 1, name: 1 } });
+      await store.collection('members').createIndex({ keys: { org: 1, name: 1 }, name: 'search', substring: ['name'] });
+    }
+    await projector.collection('members').bulkWrite([{ insertOne: { document: { _id: 'm1', org: 'o', name: 'ada lovelace' } } }]);
+    const search = () => api.collection('members').findPage({ org: 'o', name: { $regex: 'love' } }, { sort: { name: 1 } });
+    expect((await search()).total).toBe(1);
+    // The index is loaded now; the other connection writes.
+    await projector.collection('members').bulkWrite([
+      { insertOne: { document: { _id: 'm2', org: 'o', name: 'grace lovelock' } } },
+      { updateOne: { filter: { _id: 'm1' }, update: { $set: { name: 'ada byron' } } } },
+    ]);
+    expect((await search()).items.map((d) => d._id)).toEqual(['m2']);
+    await api.close();
+    await projector.close();
+  });
+});

@@ -91,6 +91,12 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
     return (this.store.statement(`SELECT count(*) AS n FROM ${this.table} WHERE ${where.sql}`).get(...where.params) as { n: number }).n;
   }
 
+  /** The search index, current with writes other processes made to the file. */
+  private searchIndex(): SearchIndex | null {
+    if (this.search && this.store.changedElsewhere()) this.search.clear();
+    return this.search;
+  }
+
   /** One document by `_id`, parsed (the caller's own copy). */
   byId(id: string): Doc | null {
     const row = this.store.statement(`SELECT doc FROM ${this.table} WHERE id = ?`).get(id) as { doc: string } | undefined;
@@ -113,17 +119,17 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<T[]> {
-    const searched = this.search?.query(filter, options);
+    const searched = this.searchIndex()?.query(filter, options);
     return searched ? this.byIds(searched.ids, options.projection) : this.findSync(filter, options);
   }
 
   async countDocuments(filter?: Filter): Promise<number> {
-    const searched = filter && this.search?.query(filter, { limit: -1 });
+    const searched = filter && this.searchIndex()?.query(filter, { limit: -1 });
     return searched ? searched.total : this.countSync(filter);
   }
 
   async findPage(filter: Filter, options: FindOptions = {}): Promise<{ items: T[]; total: number }> {
-    const searched = this.search?.query(filter, options);
+    const searched = this.searchIndex()?.query(filter, options);
     if (searched) return { items: this.byIds(searched.ids, options.projection), total: searched.total };
     return { items: this.findSync(filter, options), total: this.countSync(filter) };
   }
@@ -416,6 +422,21 @@ export class SqliteReadStore implements ReadStore {
     let collection = this.collections.get(name);
     if (!collection) this.collections.set(name, (collection = new SqliteCollection(this, this.db, name)));
     return collection;
+  }
+
+  private dataVersion: number | null = null;
+
+  /**
+   * Whether another connection (another process: a projector of its own beside API
+   * replicas) has committed to the file since the last call. The search indexes follow
+   * this store's own writes one by one; another process's writes they cannot see, so
+   * they start over (and load again on the next search).
+   */
+  changedElsewhere(): boolean {
+    const version = this.db.pragma('data_version', { simple: true }) as number;
+    const changed = this.dataVersion !== null && version !== this.dataVersion;
+    this.dataVersion = version;
+    return changed;
   }
 
   /**
