@@ -17,6 +17,7 @@ test('commands without If-Match on one organization, sent to two replicas at onc
   const dir = mkdtempSync(join(tmpdir(), 'org-replicas-'));
   const a = await startTestApp({}, dir);
   const b = await startTestApp({}, dir);
+  let answers: { status: number; body: Record<string, unknown> }[];
   try {
     const auth = await a.login();
     const orgId = (await a.http().post('/organizations').set('Authorization', auth).send({ name: 'Two Doors', timeZone: 'UTC' })).body.id as string;
@@ -25,11 +26,14 @@ test('commands without If-Match on one organization, sent to two replicas at onc
       burst(a.app.getHttpServer() as Server, Array.from({ length: 60 }, (_, i) => invite(2 * i))),
       burst(b.app.getHttpServer() as Server, Array.from({ length: 60 }, (_, i) => invite(2 * i + 1))),
     ]);
-    const statuses = [...fromA, ...fromB].map((r) => r.status);
-    expect(statuses.filter((s) => s !== 201)).toEqual([]);
-    // Every answer is an event in the log, read by a fresh connection after both stopped.
+    answers = [...fromA, ...fromB];
+  } finally {
     await a.close({ keepData: true });
     await b.close({ keepData: true });
+  }
+  try {
+    expect(answers.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
+    // Every answer is an event in the log, read by a fresh connection after both stopped.
     const log = new SqliteEventStore({ filename: join(dir, 'events.db') });
     const invited = new Set<string>();
     const replicaInOrder: number[] = [];
@@ -40,14 +44,12 @@ test('commands without If-Match on one organization, sent to two replicas at onc
         replicaInOrder.push(Number(/door(\d+)@/.exec(email)![1]) % 2);
       }
     await log.close();
-    expect([...fromA, ...fromB].filter((r) => !invited.has(r.body.id as string))).toEqual([]);
+    expect(answers.filter((r) => !invited.has(r.body.id as string))).toEqual([]);
     expect(invited.size).toBe(120);
     // The replicas raced: their commands are interleaved in the stream, not one burst after the other.
     const switches = replicaInOrder.filter((replica, i) => i > 0 && replica !== replicaInOrder[i - 1]).length;
     expect(switches).toBeGreaterThan(2);
   } finally {
-    await a.close({ keepData: true }).catch(() => {});
-    await b.close({ keepData: true }).catch(() => {});
     rmSync(dir, { recursive: true, force: true });
   }
 }, 60_000);

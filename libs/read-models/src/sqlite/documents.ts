@@ -142,7 +142,11 @@ const compare = { $gt: (a: never, b: never) => a > b, $gte: (a: never, b: never)
 
 /** Compiled regular expressions by pattern: search terms repeat, and come from users (bounded). */
 const patterns = new Map<string, RegExp>();
-const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** A lone surrogate reaches SQLite as U+FFFD (UTF-8 has no encoding for it). */
+export const hasLoneSurrogate = (text: string): boolean => LONE_SURROGATE.test(text);
 
 export function regexpOf(rawPattern: string, flags: string): RegExp {
   // A pattern reaches SQLite as UTF-8, where a lone surrogate is U+FFFD: the same here, so

@@ -1,5 +1,5 @@
 import type { Filter, FindOptions } from '../read-store.port.js';
-import { fieldsOf, getPath, isOperatorObject, matches, setPath } from './documents.js';
+import { fieldsOf, getPath, hasLoneSurrogate, isOperatorObject, matches, setPath } from './documents.js';
 
 /**
  * The member list's search box over SQLite: an in-memory index per partition (one
@@ -48,9 +48,7 @@ interface Entry {
 const ENTRY_END = '\u0000';
 const FIELD_END = '\u0001';
 const CHUNK = 512;
-const SEPARATORS = /[\u0000\u0001]/;
-const SEPARATORS_ALL = /[\u0000\u0001]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const SEPARATORS = /[\u0000\u0001]/g;
 
 // ---- Order: the order SQLite's ORDER BY gives the same values (json_extract, BINARY) -----
 const rank = (v: unknown): number => (v === null || v === undefined ? 0 : typeof v === 'number' || typeof v === 'boolean' ? 1 : 2);
@@ -104,7 +102,7 @@ export function literalOf(pattern: unknown, options: unknown): string | null {
     else out += c;
   }
   // A lone surrogate reaches SQLite as U+FFFD: such a text is left to SQL, which answers it the same way every time.
-  return out.includes(ENTRY_END) || out.includes(FIELD_END) || out.includes('\uFFFD') || LONE_SURROGATE.test(out) ? null : out;
+  return out.includes(ENTRY_END) || out.includes(FIELD_END) || out.includes('\uFFFD') || hasLoneSurrogate(out) ? null : out;
 }
 
 // ---- Each chunk's trigrams, in a Bloom filter ---------------------------------------
@@ -286,7 +284,7 @@ export class SearchIndex {
       .map((field, i) => {
         const value = getPath(doc, field);
         // The separators cannot occur in a text; a search never contains their stand-in.
-        if (typeof value === 'string') return SEPARATORS.test(value) ? value.replace(SEPARATORS_ALL, '\uFFFD') : value;
+        if (typeof value === 'string') return value.replace(SEPARATORS, '\uFFFD');
         missing |= 1 << i;
         return '';
       })
@@ -385,7 +383,7 @@ export class SearchIndex {
     const end = options.limit === undefined || options.limit === 0 ? Infinity : skip + options.limit;
     const ids: string[] = [];
     let total = 0;
-    const accepts = this.acceptor(filter, servable.partition);
+    const accepts = this.acceptor(filter, servable.partition, servable.literal);
     for (const entry of this.partition(servable.partition).find(servable.literal)) {
       if (!accepts(entry)) continue;
       if (total >= skip && total < end) ids.push(entry.id);
@@ -402,9 +400,8 @@ export class SearchIndex {
    * covered values, decided once per distinct value. Any other filter is checked on the
    * entry rebuilt as a document.
    */
-  private acceptor(filter: Filter, partition: string): (entry: Entry) => boolean {
+  private acceptor(filter: Filter, partition: string, literal: string): (entry: Entry) => boolean {
     // Implied by a hit: one branch per text field, each the literal searched.
-    const literal = this.requiredLiteral(filter);
     const implied = (branches: unknown) =>
       Array.isArray(branches) &&
       branches.length === this.spec.text.length &&

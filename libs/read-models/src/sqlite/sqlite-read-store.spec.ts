@@ -173,10 +173,15 @@ describe('SQLite search index and other processes', () => {
     const file = join(dir, `shared-${n++}.db`);
     const api = new SqliteReadStore(file);
     const projector = new SqliteReadStore(file);
-    for (const store of [api, projector]) {
-      await store.collection('members').createIndex({ keys: { org: 1, name: 1 } });
-      await store.collection('members').createIndex({ keys: { org: 1, name: 1 }, name: 'search', substring: ['name'] });
-    }
+    // Two collections with a search index: the file's one change counter serves both.
+    for (const store of [api, projector])
+      for (const name of ['members', 'classes']) {
+        await store.collection(name).createIndex({ keys: { org: 1, name: 1 } });
+        await store.collection(name).createIndex({ keys: { org: 1, name: 1 }, name: 'search', substring: ['name'] });
+      }
+    await projector.collection('classes').bulkWrite([{ insertOne: { document: { _id: 'c1', org: 'o', name: 'love poems' } } }]);
+    const searchClasses = () => api.collection('classes').findPage({ org: 'o', name: { $regex: 'love' } }, { sort: { name: 1 } });
+    expect((await searchClasses()).total).toBe(1);
     await projector.collection('members').bulkWrite([{ insertOne: { document: { _id: 'm1', org: 'o', name: 'ada lovelace' } } }]);
     const search = () => api.collection('members').findPage({ org: 'o', name: { $regex: 'love' } }, { sort: { name: 1 } });
     expect((await search()).total).toBe(1);
@@ -185,7 +190,10 @@ describe('SQLite search index and other processes', () => {
       { insertOne: { document: { _id: 'm2', org: 'o', name: 'grace lovelock' } } },
       { updateOne: { filter: { _id: 'm1' }, update: { $set: { name: 'ada byron' } } } },
     ]);
+    await projector.collection('classes').bulkWrite([{ insertOne: { document: { _id: 'c2', org: 'o', name: 'lovelace seminar' } } }]);
     expect((await search()).items.map((d) => d._id)).toEqual(['m2']);
+    // The members' search took notice first; the classes' must not miss the change for it.
+    expect((await searchClasses()).items.map((d) => d._id)).toEqual(['c1', 'c2']);
     await api.close();
     await projector.close();
   });

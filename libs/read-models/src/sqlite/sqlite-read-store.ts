@@ -93,7 +93,7 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
 
   /** The search index, current with writes other processes made to the file. */
   private searchIndex(): SearchIndex | null {
-    if (this.search && this.store.changedElsewhere()) this.search.clear();
+    if (this.search) this.store.followOtherWriters();
     return this.search;
   }
 
@@ -427,16 +427,16 @@ export class SqliteReadStore implements ReadStore {
   private dataVersion: number | null = null;
 
   /**
-   * Whether another connection (another process: a projector of its own beside API
-   * replicas) has committed to the file since the last call. The search indexes follow
-   * this store's own writes one by one; another process's writes they cannot see, so
-   * they start over (and load again on the next search).
+   * Writes another connection committed to the file (another process: a projector of
+   * its own beside API replicas) since the last look. The search indexes follow this
+   * store's own writes one by one; another process's writes they cannot see, so every
+   * one of them starts over (and loads again on its next search). One check for the
+   * store, since SQLite's data_version is per connection, not per table.
    */
-  changedElsewhere(): boolean {
+  followOtherWriters(): void {
     const version = this.db.pragma('data_version', { simple: true }) as number;
-    const changed = this.dataVersion !== null && version !== this.dataVersion;
+    if (this.dataVersion !== null && version !== this.dataVersion) for (const collection of this.collections.values()) collection.search?.clear();
     this.dataVersion = version;
-    return changed;
   }
 
   /**

@@ -110,7 +110,8 @@ export class StreamWriter {
           if (decided.length > 0) {
             const eventMetadata = eventMetadataOf(metadata, target.organizationId, requestHash);
             const enveloped = decided.map((event, i) => envelope(event, i, streamName, revision, metadata, eventMetadata));
-            const size = enveloped.reduce((sum, e) => sum + appendSizeOf(e), 0);
+            // A batch of one command is appended whole whatever its size: nothing to measure.
+            const size = batch.length > 1 ? enveloped.reduce((sum, e) => sum + appendSizeOf(e), 0) : 0;
             // This command's events would overflow a part that already holds some: it starts the next part.
             if (toAppend.length > 0 && bytes + size > this.config.appendMaxBytes) break;
             bytes += size;
