@@ -574,7 +574,7 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       if (errors[415] || operation.requestBody) responses['415'] = problem(415, ['unsupported-media-type', ...(errors[415] ?? [])]);
       if (errors[422] || (write && secured)) responses['422'] = problem(422, ['idempotency-key-reused', ...(errors[422] ?? [])]);
       if (errors[429]) responses['429'] = { ...problem(429, errors[429]), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } };
-      responses['503'] = { ...problem(503, ['storage-unavailable', 'read-model-behind', 'unhealthy']), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } };
+      responses['503'] = { ...problem(503, ['storage-unavailable', 'event-store-unavailable', 'read-model-behind', 'unhealthy']), headers: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } } };
       operation.responses = responses;
     }
   }
