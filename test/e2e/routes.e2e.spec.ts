@@ -70,7 +70,7 @@ describe('Routes', () => {
     expect(health.body.details).toMatchObject({
       eventStore: { status: 'up', kind: 'sqlite', headPosition: expect.any(Number) },
       readStore: { status: 'up', kind: 'sqlite' },
-      projector: { status: 'up', inProcess: true, checkpoint: expect.any(Number), lag: 0 },
+      projector: { status: 'up', role: 'holder', inProcess: true, checkpoint: expect.any(Number), lag: 0 },
     });
   });
 });

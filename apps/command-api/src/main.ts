@@ -25,7 +25,7 @@ async function main(): Promise<void> {
       port: config.port,
       eventStore: infra.eventStore.kind,
       readStore: infra.readStore.kind,
-      projectorInProcess: infra.runner !== null,
+      processors: infra.processors?.currentRole() ?? 'elsewhere',
       startPosition: infra.startPosition,
       bootMs: Math.round(performance.now() - bootStarted),
       rssMiB: Math.round(process.memoryUsage().rss / 1048576),
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   );
 
   // A projector, audit log or mail processor that stays stuck makes the process exit for a restart.
-  const stopWatching = exitOnStall([infra.runner, infra.mailReactor, infra.auditFollower], config, logger);
+  const stopWatching = exitOnStall(() => infra.processors?.statuses() ?? [], config, logger);
 
   let stopping = false;
   const stop = async (signal: string) => {

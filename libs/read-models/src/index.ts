@@ -1,6 +1,7 @@
 export * from './read-store.port.js';
 export * from './projector/projection.js';
 export * from './projector/projection-runner.js';
+export * from './projector/lease.js';
 export * from './projections/index.js';
 export * from './queries/organizations.queries.js';
 export * from './queries/accounts.queries.js';

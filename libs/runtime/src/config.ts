@@ -13,7 +13,11 @@ export interface AppConfig {
   mongodbUri: string | null;
   mongodbDb: string;
   sqliteSynchronous: 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
-  /** Run the projector inside this process: the embedded default, or RUN_PROJECTOR=true. */
+  /**
+   * Compete for the processors' lease and run the projector, audit log and setup mail in
+   * this process while holding it (default: true without MONGODB_URI). False for API
+   * replicas beside a projector process (see "Running more than one process").
+   */
   runProjector: boolean;
   /** Commands answer only after their events are projected (embedded default). */
   waitForProjectionOnWrite: boolean;
@@ -24,6 +28,11 @@ export interface AppConfig {
    * to restart it (PROCESSOR_STALL_EXIT_SECONDS, default 300; 0 turns it off).
    */
   processorStallExitMs: number;
+  /**
+   * The processors' lease (LEASE_TTL_SECONDS, default 10): how long a holder that stops
+   * renewing keeps it, so how soon a standby on another host takes over.
+   */
+  leaseTtlMs: number;
   /**
    * The most bytes of events one append carries (APPEND_MAX_BYTES, default 512 KiB): a
    * burst of commands on one stream is appended in parts below it, under EventStoreDB's
@@ -93,8 +102,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError('SUPERADMIN_EMAIL and SUPERADMIN_PASSWORD must be set together');
   if (!embedded && !blankToNull(env.SECRETS_KEY))
     throw new ConfigError('With MONGODB_URI, set SECRETS_KEY (32 bytes, base64 or hex) so every process can open sealed setup tokens');
-  if (embedded && !runProjector)
-    throw new ConfigError('Without MONGODB_URI the read models live in this process, so RUN_PROJECTOR cannot be false');
   const publicUrl = (env.PUBLIC_URL || `http://localhost:${port}`).replace(/\/+$/, '');
   const corsOrigins = list(env.CORS_ORIGINS);
   const ssoReturnTo = list(env.SSO_RETURN_TO_ALLOWLIST);
@@ -113,6 +120,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     waitForProjectionOnWrite: runProjector,
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 1),
     processorStallExitMs: integer(env, 'PROCESSOR_STALL_EXIT_SECONDS', 300) * 1000,
+    leaseTtlMs: integer(env, 'LEASE_TTL_SECONDS', 10, 2) * 1000,
     appendMaxBytes: integer(env, 'APPEND_MAX_BYTES', 512 * 1024, 1024),
     superAdminEmail,
     superAdminPassword,

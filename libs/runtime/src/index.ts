@@ -11,3 +11,4 @@ export * from './embedded.js';
 export * from './production.js';
 export * from './processors.js';
 export * from './infrastructure.js';
+export * from './leased-processors.js';

@@ -1,9 +1,10 @@
 import type { Logger } from 'pino';
 import type { LogProcessor, ProjectionProgress } from '#event-store';
-import { projectionId, StoredCheckpointProgress, type ProjectionRunner } from '#read-models';
+import type { ProjectionRunner } from '#read-models';
 import type { AppConfig } from './config.js';
 import { openEmbeddedStores } from './embedded.js';
-import { createAuditFollower, createMailProcessor, createProjector, type MailProcessor } from './processors.js';
+import { LeasedProcessors } from './leased-processors.js';
+import type { MailProcessor } from './processors.js';
 import { openProductionStores } from './production.js';
 import type { Stores } from './stores.js';
 
@@ -11,12 +12,14 @@ import type { Stores } from './stores.js';
 export interface Infrastructure extends Stores {
   config: AppConfig;
   logger: Logger;
-  /** Present when this process runs the projector (always in the embedded default). */
-  runner: ProjectionRunner | null;
-  /** Sends setup mail; runs wherever the projector runs. */
-  mailReactor: MailProcessor | null;
-  /** The embedded audit log's own processor, for health; null when the audit log is a projection. */
-  auditFollower: LogProcessor | null;
+  /** The processors' lease and role; null in a process started without them (RUN_PROJECTOR=false). */
+  processors: LeasedProcessors | null;
+  /** The projector while this process holds the processors' lease (the embedded default, alone, always does). */
+  readonly runner: ProjectionRunner | null;
+  /** Sends setup mail; runs beside the projector. */
+  readonly mailReactor: MailProcessor | null;
+  /** The embedded audit log's own processor, for health; null when the audit log is a projection or runs elsewhere. */
+  readonly auditFollower: LogProcessor | null;
   /** How far the audit log has followed the log (its own processor in the embedded default, a projection otherwise). */
   auditProgress: ProjectionProgress;
   progress: ProjectionProgress;
@@ -36,41 +39,31 @@ export function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
 
 export async function createInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
   const stores = await openStores(config, logger);
-  let runner: ProjectionRunner | null = null;
-  let mailReactor: MailProcessor | null = null;
-  let progress: ProjectionProgress;
   const startPosition = await stores.eventStore.headPosition();
-  if (config.runProjector) {
-    // The read models are persisted with their checkpoints: the projector resumes from
-    // them in the background while the process serves.
-    runner = createProjector(stores, logger);
-    await runner.start();
-    progress = runner;
-    mailReactor = createMailProcessor(stores, config, logger);
-    await mailReactor.start();
-  } else {
-    progress = new StoredCheckpointProgress(stores.readStore, stores.projections.map(projectionId));
-  }
-  // The audit log is on disk too and follows the tail since its checkpoint, in the
-  // background. Its routes wait for it (read your writes), not every command.
-  const auditFollower = createAuditFollower(stores, logger);
-  await auditFollower?.start();
+  // The processors that write run under a lease, in one process at a time; a process
+  // started without them (RUN_PROJECTOR=false) follows their stored checkpoints.
+  const processors = new LeasedProcessors(stores, config, logger);
+  if (config.runProjector) await processors.start();
 
-  return {
-    ...stores,
-    config,
-    logger,
-    runner,
-    mailReactor,
-    auditFollower,
-    auditProgress: auditFollower ?? progress,
-    progress,
-    startPosition,
-    async close() {
-      await mailReactor?.stop();
-      await auditFollower?.stop();
-      await runner?.stop();
-      await stores.close();
+  return Object.defineProperties(
+    {
+      ...stores,
+      config,
+      logger,
+      processors: config.runProjector ? processors : null,
+      auditProgress: processors.auditProgress,
+      progress: processors.progress,
+      startPosition,
+      async close() {
+        if (config.runProjector) await processors.stop();
+        await stores.close();
+      },
     },
-  };
+    {
+      // Whichever processors this process runs at the moment (none while standing by).
+      runner: { get: () => processors.runner, enumerable: true },
+      mailReactor: { get: () => processors.mailReactor, enumerable: true },
+      auditFollower: { get: () => processors.auditFollower, enumerable: true },
+    },
+  ) as Infrastructure;
 }

@@ -130,7 +130,7 @@ describe('exitOnStall', () => {
     const lines: string[] = [];
     const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
     const exits: number[] = [];
-    const stop = exitOnStall([stalled, null], { processorStallExitMs: 50 }, logger, (code) => exits.push(code));
+    const stop = exitOnStall(() => [stalled.status()], { processorStallExitMs: 50 }, logger, (code) => exits.push(code));
     await new Promise((r) => setTimeout(r, 200));
     stop();
     expect(exits).toEqual([1]);
@@ -139,7 +139,7 @@ describe('exitOnStall', () => {
 
   test('PROCESSOR_STALL_EXIT_SECONDS=0 turns it off', async () => {
     const exits: number[] = [];
-    const stop = exitOnStall([stalled], { processorStallExitMs: 0 }, pino({ level: 'silent' }), (code) => exits.push(code));
+    const stop = exitOnStall(() => [stalled.status()], { processorStallExitMs: 0 }, pino({ level: 'silent' }), (code) => exits.push(code));
     await new Promise((r) => setTimeout(r, 100));
     stop();
     expect(exits).toEqual([]);

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { AUDIT_MAX_BATCH } from '#read-models';
 import { LogProcessor, watchForStalls, type LogHandler, type LogProcessorStatus } from '#event-store';
-import { ProjectionRunner } from '#read-models';
+import { ProjectionRunner, type CollectionWriteOp } from '#read-models';
 import type { AppConfig } from './config.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
 import type { Stores } from './stores.js';
@@ -38,12 +38,12 @@ export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<str
 export const PROJECTOR_MAX_BATCH = 10_000;
 
 /** The read models' projector over this deployment's read store. */
-export function createProjector(stores: Stores, logger: Logger): ProjectionRunner {
-  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, maxBatch: PROJECTOR_MAX_BATCH, logger: loggerFor(logger) });
+export function createProjector(stores: Stores, logger: Logger, fence?: () => CollectionWriteOp): ProjectionRunner {
+  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, maxBatch: PROJECTOR_MAX_BATCH, logger: loggerFor(logger), fence });
 }
 
 /** The setup-mail reactor; it runs wherever the projector runs (one process). */
-export function createMailProcessor(stores: Stores, config: AppConfig, logger: Logger): MailProcessor {
+export function createMailProcessor(stores: Stores, config: AppConfig, logger: Logger, mayMail?: () => boolean): MailProcessor {
   const reactor = new SetupMailReactor({
     events: stores.eventStore,
     readStore: stores.readStore,
@@ -52,6 +52,7 @@ export function createMailProcessor(stores: Stores, config: AppConfig, logger: L
     store: stores.reactorStore,
     logger,
     links: { publicUrl: config.publicUrl, setupUrl: config.setupUrl },
+    mayMail,
   });
   return new MailProcessor(stores, reactor, logger);
 }
@@ -67,14 +68,10 @@ export function createAuditFollower(stores: Stores, logger: Logger): LogProcesso
  * `config.processorStallExitMs` (see `isStalled`): the orchestrator restarts it, and the
  * processors resume from their checkpoints. Off when the setting is 0.
  */
-export function exitOnStall(processors: ({ status(): LogProcessorStatus } | null)[], config: Pick<AppConfig, 'processorStallExitMs'>, logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): () => void {
+export function exitOnStall(statuses: () => LogProcessorStatus[], config: Pick<AppConfig, 'processorStallExitMs'>, logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): () => void {
   if (config.processorStallExitMs <= 0) return () => {};
-  return watchForStalls(
-    processors.filter((p): p is { status(): LogProcessorStatus } => p !== null),
-    config.processorStallExitMs,
-    (status) => {
-      logger.fatal({ processor: status.name, subscription: status.subscription, lastError: status.lastError, lastProgressAt: status.lastProgressAt }, 'a log processor made no progress; exiting for a restart');
-      exit(1);
-    },
-  );
+  return watchForStalls(statuses, config.processorStallExitMs, (status) => {
+    logger.fatal({ processor: status.name, subscription: status.subscription, lastError: status.lastError, lastProgressAt: status.lastProgressAt }, 'a log processor made no progress; exiting for a restart');
+    exit(1);
+  });
 }

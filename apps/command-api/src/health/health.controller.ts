@@ -50,6 +50,9 @@ export class HealthController {
         const [checkpoint, head] = await Promise.all([progress.checkpoint(), eventStore.headPosition().catch(() => null)]);
         const status = runner?.status();
         const data = {
+          // holder: this process runs the projector now; standby: it waits for the lease;
+          // elsewhere: it never runs it (RUN_PROJECTOR=false), a projector process does.
+          role: this.infra.processors?.currentRole() ?? 'elsewhere',
           inProcess: runner !== null,
           checkpoint,
           headPosition: head,

@@ -57,7 +57,7 @@ describe('watchForStalls on real processors', () => {
   test('a processor whose batches keep failing is reported once, past the limit', async () => {
     const failing = await processorWith({ name: 'failing', checkpoint: async () => 0, handle: async () => Promise.reject(new Error('store unwritable')) });
     const stalls: LogProcessorStatus[] = [];
-    cleanups.push(watchForStalls([failing], 150, (s) => stalls.push(s), 20));
+    cleanups.push(watchForStalls(() => [failing.status()], 150, (s) => stalls.push(s), 20));
     await new Promise((r) => setTimeout(r, 600));
     expect(stalls).toEqual([expect.objectContaining({ name: 'failing', lastError: 'store unwritable' })]);
   });
@@ -66,7 +66,7 @@ describe('watchForStalls on real processors', () => {
     const handled: number[] = [];
     const healthy = await processorWith({ name: 'healthy', checkpoint: async () => 0, handle: async (batch) => void handled.push(...batch.map((e) => e.position)) });
     const stalls: LogProcessorStatus[] = [];
-    cleanups.push(watchForStalls([healthy], 150, (s) => stalls.push(s), 20));
+    cleanups.push(watchForStalls(() => [healthy.status()], 150, (s) => stalls.push(s), 20));
     await new Promise((r) => setTimeout(r, 600));
     expect(handled).toEqual([1]);
     expect(stalls).toEqual([]);

@@ -11,20 +11,21 @@ export function isStalled(status: LogProcessorStatus, now: number, limitMs: numb
 }
 
 /**
- * Checks the processors every `everyMs` and calls `onStall` with the first stalled one's
- * status (once). The caller exits non-zero, so the orchestrator restarts the process: a
+ * Checks the processors' statuses (those running at each look: a process standing by
+ * for the processors' lease runs none) every `everyMs` and calls `onStall` with the
+ * first stalled one's status (once). The caller exits non-zero, so the orchestrator restarts the process: a
  * retry loop that has not recovered in that time is not going to on its own (a
  * connection the client never re-establishes, a store that stays unwritable).
  */
 export function watchForStalls(
-  processors: { status(): LogProcessorStatus }[],
+  statuses: () => LogProcessorStatus[],
   limitMs: number,
   onStall: (status: LogProcessorStatus) => void,
   everyMs = Math.max(10, Math.min(limitMs / 4, 10_000)),
 ): () => void {
   const timer = setInterval(() => {
     const now = Date.now();
-    const stalled = processors.map((p) => p.status()).find((status) => isStalled(status, now, limitMs));
+    const stalled = statuses().find((status) => isStalled(status, now, limitMs));
     if (stalled) {
       clearInterval(timer);
       onStall(stalled);

@@ -67,7 +67,9 @@ export class SqliteAuditLog implements AuditLog, LogHandler {
     this.current = Math.max(this.current, events[events.length - 1].position);
   }
 
+  /** Read from the file: another process (the one holding the processors' lease) may have moved it. */
   async checkpoint(): Promise<number> {
+    this.current = Math.max(this.current, this.stmts.checkpoint.get()?.position ?? 0);
     return this.current;
   }
 

@@ -1,5 +1,6 @@
 import { LogProcessor, type EventStore, type LogHandler, type LogProcessorOptions, type ProjectionProgress, type RecordedEvent } from '#event-store';
 import type { CollectionWriteOp, IndexSpec, ReadStore } from '../read-store.port.js';
+import { isFenceRefusal, LeaseLostError } from './lease.js';
 import { projectionId, type Projection } from './projection.js';
 
 export type { ProjectionProgress };
@@ -29,6 +30,8 @@ export class ProjectionsHandler implements LogHandler {
     private readonly projections: Projection[],
     private readonly headPosition: () => Promise<number> = async () => 0,
     private readonly bulkBuildMinEvents = BULK_BUILD_MIN_EVENTS,
+    /** The lease's fencing write (see ReadStoreLease.fence), added to every batch; none where one process is the only writer. */
+    private readonly fence: (() => CollectionWriteOp) | null = null,
   ) {}
 
   /**
@@ -85,7 +88,13 @@ export class ProjectionsHandler implements LogHandler {
       // $max: a second projector (or a stale one) never moves a checkpoint back.
       ops.push({ collection: CHECKPOINTS, updateOne: { filter: { _id: id }, update: { $max: { position: last } }, upsert: true } });
     }
-    await this.readStore.applyBatch(ops);
+    if (this.fence) ops.push(this.fence());
+    try {
+      await this.readStore.applyBatch(ops);
+    } catch (error) {
+      if (this.fence && isFenceRefusal(error)) throw new LeaseLostError(this.name);
+      throw error;
+    }
     for (const projection of this.projections) {
       const id = projectionId(projection);
       this.checkpoints.set(id, Math.max(this.checkpoints.get(id) ?? 0, last));
@@ -100,9 +109,9 @@ export class ProjectionRunner extends LogProcessor {
     events: EventStore,
     readStore: ReadStore,
     projections: Projection[],
-    options: Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch'> & { retryDelayMs?: number; bulkBuildMinEvents?: number } = {},
+    options: Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch'> & { retryDelayMs?: number; bulkBuildMinEvents?: number; fence?: () => CollectionWriteOp } = {},
   ) {
-    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition(), options.bulkBuildMinEvents), {
+    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition(), options.bulkBuildMinEvents, options.fence ?? null), {
       upcast: options.upcast,
       maxBatch: options.maxBatch,
       backoff: { initialMs: options.retryDelayMs ?? 1000, maxMs: 30_000 },
@@ -112,28 +121,14 @@ export class ProjectionRunner extends LogProcessor {
 }
 
 /**
- * Progress as seen from a process that does not run the projector (a command-api
- * replica in production): it reads the checkpoints the projector process stores.
+ * The projections' progress as stored, seen from a process that does not run the
+ * projector (an API replica beside the projector process, a standby): the lowest of
+ * their checkpoints, 0 until each has one.
  */
-export class StoredCheckpointProgress implements ProjectionProgress {
-  constructor(
-    private readonly readStore: ReadStore,
-    private readonly projectionIds: string[],
-    private readonly pollMs = 25,
-  ) {}
-
-  async checkpoint(): Promise<number> {
-    const docs = await this.readStore.collection<{ _id: string; position: number }>(CHECKPOINTS).find({ _id: { $in: this.projectionIds } });
-    if (docs.length < this.projectionIds.length) return 0;
+export function storedCheckpoints(readStore: ReadStore, projectionIds: string[]): () => Promise<number> {
+  return async () => {
+    const docs = await readStore.collection<{ _id: string; position: number }>(CHECKPOINTS).find({ _id: { $in: projectionIds } });
+    if (docs.length < projectionIds.length) return 0;
     return Math.min(...docs.map((d) => d.position));
-  }
-
-  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if ((await this.checkpoint()) >= position) return true;
-      if (Date.now() >= deadline) return false;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, Math.max(1, deadline - Date.now()))));
-    }
-  }
+  };
 }

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import type { MembershipEvent, PlatformEvent } from '#domain';
 import { backoffDelay, sleep, type EventStore, type LogHandler, type RecordedEvent } from '#event-store';
-import { MEMBERS, type MemberDocument } from '#read-models';
+import { LeaseLostError, MEMBERS, PROCESSORS_LEASE, type MemberDocument } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { escapeHtml } from './html.js';
@@ -72,6 +72,8 @@ export class SetupMailReactor implements LogHandler {
       logger: Logger;
       links: { publicUrl: string; setupUrl: string | null };
       retryDelayMs?: number;
+      /** False once this process no longer holds the processors' lease: it must not mail what the new holder will. */
+      mayMail?: () => boolean;
     },
   ) {}
 
@@ -94,6 +96,8 @@ export class SetupMailReactor implements LogHandler {
     if (await store.wasHandled(REACTOR, recorded.id)) return;
     const invitation = { type: recorded.type, data: recorded.data } as Invitation;
     for (let attempt = 1; ; attempt++) {
+      // Outside the retries below: a lost lease must neither mail nor mark the invitation handled.
+      if (this.deps.mayMail && !this.deps.mayMail()) throw new LeaseLostError(PROCESSORS_LEASE);
       try {
         const message = recorded.type === 'PlatformAuditorInvited' ? await this.composeForAuditor(recorded) : await this.compose(recorded, invitation);
         if (message) await this.deps.mailer.send(message);
