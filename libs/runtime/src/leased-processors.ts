@@ -126,7 +126,7 @@ export class LeasedProcessors {
   private async startProcessors(): Promise<void> {
     const fence = () => this.lease.fence();
     const runner = createProjector(this.stores, this.logger, fence);
-    const mailReactor = createMailProcessor(this.stores, this.config, this.logger, () => this.lease.held());
+    const mailReactor = createMailProcessor(this.stores, this.config, this.logger, { mayMail: () => this.lease.held(), projected: (position) => runner.waitFor(position, 30_000) });
     const auditFollower = createAuditFollower(this.stores, this.logger);
     await runner.start();
     await mailReactor.start();

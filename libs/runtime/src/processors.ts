@@ -43,7 +43,7 @@ export function createProjector(stores: Stores, logger: Logger, fence?: () => Co
 }
 
 /** The setup-mail reactor; it runs wherever the projector runs (one process). */
-export function createMailProcessor(stores: Stores, config: AppConfig, logger: Logger, mayMail?: () => boolean): MailProcessor {
+export function createMailProcessor(stores: Stores, config: AppConfig, logger: Logger, lease?: { mayMail: () => boolean; projected: (position: number) => Promise<boolean> }): MailProcessor {
   const reactor = new SetupMailReactor({
     events: stores.eventStore,
     readStore: stores.readStore,
@@ -52,7 +52,8 @@ export function createMailProcessor(stores: Stores, config: AppConfig, logger: L
     store: stores.reactorStore,
     logger,
     links: { publicUrl: config.publicUrl, setupUrl: config.setupUrl },
-    mayMail,
+    mayMail: lease?.mayMail,
+    projected: lease?.projected,
   });
   return new MailProcessor(stores, reactor, logger);
 }

@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /**
@@ -23,8 +23,19 @@ export class SecretBox {
       return SecretBox.fromKey(raw);
     }
     if (!existsSync(options.keyFile)) {
+      // Processes starting together on one data directory (API processes beside a
+      // projector) must end with one key: each writes its own file whole, then links it
+      // into place, which fails for all but the first (a file is never seen half-written).
       mkdirSync(dirname(options.keyFile), { recursive: true });
-      writeFileSync(options.keyFile, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      const draft = `${options.keyFile}.${process.pid}.${randomBytes(4).toString('hex')}`;
+      writeFileSync(draft, randomBytes(32).toString('base64'), { mode: 0o600, flag: 'wx' });
+      try {
+        linkSync(draft, options.keyFile);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      } finally {
+        unlinkSync(draft);
+      }
     }
     chmodSync(options.keyFile, 0o600);
     return SecretBox.fromKey(Buffer.from(readFileSync(options.keyFile, 'utf8').trim(), 'base64'));

@@ -31,6 +31,16 @@ export class BootstrapService {
     return { actor: SYSTEM_ACTOR, now: new Date().toISOString(), correlationId: id, causationId: id };
   }
 
+  /** Whether the platform has a super admin within `timeoutMs` (registered by another process). */
+  private async superAdminAppears(timeoutMs: number): Promise<boolean> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      if ((await this.streams.current(PLATFORM)).state.superAdmins.length > 0) return true;
+      if (Date.now() > deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
   /** Returns the setup link when one was issued (for tests and the console), else null. */
   async run(): Promise<string | null> {
     const platform = await this.streams.current(PLATFORM);
@@ -57,7 +67,11 @@ export class BootstrapService {
         this.logger.info({ email: this.config.superAdminEmail }, 'created the first super admin from SUPERADMIN_EMAIL');
       } catch (error) {
         // Another replica got there first: that is the outcome we wanted.
-        if (!(error instanceof DomainError && error.code === 'super-admin-already-exists')) throw error;
+        if (error instanceof DomainError && error.code === 'super-admin-already-exists') return null;
+        // Replicas starting together: another one has reserved the email and registers the
+        // super admin next. Anything else holding the address (a member) is an operator's error.
+        if (error instanceof DomainError && error.code === 'email-already-in-use' && (await this.superAdminAppears(10_000))) return null;
+        throw error;
       }
       return null;
     }

@@ -15,7 +15,9 @@ import { StreamCache } from '../shared/write/stream-cache.js';
 import { PLATFORM, toOrganization, toPlatform } from '../shared/write/stream-command.js';
 import { newId, sha256Hex } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
-import { READ_STORE } from '../shared/tokens.js';
+import { APP_CONFIG, PROJECTION_PROGRESS, READ_STORE } from '../shared/tokens.js';
+import type { ProjectionProgress } from '#event-store';
+import type { AppConfig } from '#runtime';
 import { checkPasswordPolicy, hashPassword } from './passwords.js';
 
 /** What a setup link is, as the setup page needs to know it. */
@@ -24,6 +26,8 @@ export type SetupLinkInfo =
   | { kind: 'bootstrap' }
   | { kind: 'expired' }
   | { kind: 'invalid' };
+
+type SetupCompleted = { id: string; revision: number; position: number; kind: 'member' | 'superAdmin' | 'platformAuditor' };
 
 const linkInvalid = () => new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
 
@@ -39,6 +43,8 @@ export class SetupService {
     private readonly streams: StreamCache,
     private readonly reservations: EmailReservations,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   async describe(token: string, now = new Date().toISOString()): Promise<SetupLinkInfo> {
@@ -70,8 +76,19 @@ export class SetupService {
     return { kind: 'invalid' };
   }
 
-  /** Sets the password of an invited member, or creates the first super admin. */
-  async complete(input: { token: string; password: string; email?: string }, metadata: CommandMetadata): Promise<{ id: string; revision: number; position: number; kind: 'member' | 'superAdmin' | 'platformAuditor' }> {
+  /**
+   * Sets the password of an invited member, or creates the first super admin, and
+   * answers once the read models have it: the next step is a sign-in, which reads the
+   * account from them and has no position to wait for (with API replicas beside a
+   * projector process, commands otherwise answer before their projection).
+   */
+  async complete(input: { token: string; password: string; email?: string }, metadata: CommandMetadata): Promise<SetupCompleted> {
+    const completed = await this.completeSetup(input, metadata);
+    await this.progress.waitFor(completed.position, this.config.readYourWritesTimeoutMs);
+    return completed;
+  }
+
+  private async completeSetup(input: { token: string; password: string; email?: string }, metadata: CommandMetadata): Promise<SetupCompleted> {
     const tokenHash = sha256Hex(input.token);
     const system = { ...metadata, actor: SYSTEM_ACTOR };
     const invitation = await findInvitationByTokenHash(this.readStore, tokenHash);

@@ -184,7 +184,7 @@ export class SqliteEventStore implements EventStore {
     }
 
     const appendOne = this.db.transaction((pending: PendingAppend): AppendResult => this.appendInTransaction(pending));
-    this.commitBatch = this.db.transaction((batch: PendingAppend[]) =>
+    const commit = this.db.transaction((batch: PendingAppend[]) =>
       batch.map((pending) => {
         try {
           // A nested better-sqlite3 transaction is a SAVEPOINT: a failure rolls back this append only.
@@ -194,6 +194,11 @@ export class SqliteEventStore implements EventStore {
         }
       }),
     );
+    // BEGIN IMMEDIATE: the write lock is taken first, waiting (busy_timeout) while another
+    // process appends. A deferred transaction reads the stream's revision first, and when
+    // another process commits meanwhile, its upgrade to a writer fails at once with
+    // SQLITE_BUSY: the busy timeout does not apply to a read snapshot gone stale.
+    this.commitBatch = (batch) => commit.immediate(batch);
   }
 
   append(streamName: string, events: EventToAppend[], options: { expectedRevision?: ExpectedRevision } = {}): Promise<AppendResult> {

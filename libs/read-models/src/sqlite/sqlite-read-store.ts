@@ -457,10 +457,13 @@ export class SqliteReadStore implements ReadStore {
     const stage = new BatchStage();
     let result = emptyWriteResult();
     try {
+      // IMMEDIATE: a batch reads documents before it writes them; with another process
+      // writing read.db (a projector beside API processes, a lease renewal) a deferred
+      // transaction's upgrade to a writer would fail at once instead of waiting.
       this.db.transaction(() => {
         for (const { collection, ...op } of ops) result = addResults(result, stage.write(this.table(collection), op as WriteOp));
         stage.flush();
-      })();
+      }).immediate();
     } catch (error) {
       if (isDuplicate(error)) throw new DuplicateKeyError(ops[0]?.collection ?? '', (error as Error).message);
       throw error;

@@ -74,6 +74,12 @@ export class SetupMailReactor implements LogHandler {
       retryDelayMs?: number;
       /** False once this process no longer holds the processors' lease: it must not mail what the new holder will. */
       mayMail?: () => boolean;
+      /**
+       * Resolves true once the read models include `position` (the projector beside it):
+       * a mail is composed from them and its link is checked against them, so it waits
+       * for them rather than racing ahead of the projector.
+       */
+      projected?: (position: number) => Promise<boolean>;
     },
   ) {}
 
@@ -82,7 +88,10 @@ export class SetupMailReactor implements LogHandler {
   }
 
   async handle(batch: RecordedEvent[]): Promise<void> {
-    for (const event of batch) if (INVITATIONS.has(event.type)) await this.mailOnce(event);
+    const invitations = batch.filter((event) => INVITATIONS.has(event.type));
+    const last = invitations.at(-1);
+    if (last && this.deps.projected && !(await this.deps.projected(last.position))) throw new Error(`the read models have not reached position ${last.position} yet`);
+    for (const event of invitations) await this.mailOnce(event);
     await this.deps.store.advance(REACTOR, batch[batch.length - 1].position);
   }
 
