@@ -94,5 +94,9 @@ export async function createApp(infra: Infrastructure): Promise<App> {
   await app.init();
   await fastify.ready();
   const setupLink = await app.get(BootstrapService).run();
+  // The first requests wait for the read models to include what start-up wrote (the
+  // first super admin): with the projector in another process, a sign-in right after
+  // start would otherwise not find the account yet.
+  infra.startPosition = Math.max(infra.startPosition, await infra.eventStore.headPosition());
   return { app, setupLink };
 }
