@@ -26,6 +26,8 @@ export async function startProcess(main: string, port: number, env: Record<strin
   });
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += chunk));
+  // A process killed with SIGKILL resets its end of the pipe: expected, not a failure.
+  child.stderr!.on('error', () => {});
   const url = `http://127.0.0.1:${port}`;
   const started: ServiceProcess = {
     child,

@@ -1,6 +1,6 @@
 import { expect } from '@jest/globals';
 import type { EventStore } from '#event-store';
-import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadStore, type ReadStore } from '#read-models';
+import { ALL_PROJECTIONS, ProjectionRunner, SqliteReadStore, type Projection, type ReadStore } from '#read-models';
 import { upcastRecorded } from '#runtime';
 
 /**
@@ -8,15 +8,15 @@ import { upcastRecorded } from '#runtime';
  * collection to equal `live`'s, document for document. Returns how many documents were
  * compared (a caller checks that there were some).
  */
-export async function expectReadModelsEqualRebuild(events: EventStore, live: ReadStore): Promise<number> {
+export async function expectReadModelsEqualRebuild(events: EventStore, live: ReadStore, projections: Projection[] = ALL_PROJECTIONS): Promise<number> {
   const fresh = new SqliteReadStore(':memory:');
   try {
-    const runner = new ProjectionRunner(events, fresh, ALL_PROJECTIONS, { upcast: upcastRecorded });
+    const runner = new ProjectionRunner(events, fresh, projections, { upcast: upcastRecorded });
     await runner.start();
     await runner.catchUp(20_000);
     await runner.stop();
     let compared = 0;
-    for (const projection of ALL_PROJECTIONS)
+    for (const projection of projections)
       for (const { name } of projection.collections) {
         const kept = await live.collection(name).find({}, { sort: { _id: 1 } });
         expect(await fresh.collection(name).find({}, { sort: { _id: 1 } })).toEqual(kept);
