@@ -6,7 +6,7 @@ import request from 'supertest';
 import type { App as SupertestApp } from 'supertest/types.js';
 import { createApp } from '../../apps/command-api/src/app.js';
 import { loadConfig } from '#runtime';
-import { createInfrastructure, type Infrastructure } from '#runtime';
+import { createInfrastructure, type Infrastructure, type Stores } from '#runtime';
 import { createLogger } from '#runtime';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 
@@ -28,7 +28,7 @@ export interface TestApp {
  * The real embedded service (SQLite files, projector in process) on a fresh
  * data directory, driven over HTTP by supertest.
  */
-export async function startTestApp(env: Record<string, string | undefined> = {}, dataDir?: string, options: { logLines?: string[] } = {}): Promise<TestApp> {
+export async function startTestApp(env: Record<string, string | undefined> = {}, dataDir?: string, options: { logLines?: string[]; wrap?: (stores: Stores) => Stores } = {}): Promise<TestApp> {
   const dir = dataDir ?? mkdtempSync(join(tmpdir(), 'org-service-'));
   const config = loadConfig({
     DATA_DIR: dir,
@@ -41,7 +41,7 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
   // With `logLines`, every line the service logs is kept there (a test searches them).
   const sink = options.logLines;
   const destination = sink ? { write: (line: string) => void sink.push(line) } : undefined;
-  const infra = await createInfrastructure(config, createLogger(config.logLevel, destination));
+  const infra = await createInfrastructure(config, createLogger(config.logLevel, destination), { wrap: options.wrap });
   const { app, setupLink } = await createApp(infra);
   const server = app.getHttpServer();
   const testApp: TestApp = {

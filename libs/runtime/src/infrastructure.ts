@@ -37,8 +37,13 @@ export function openStores(config: AppConfig, logger: Logger): Promise<Stores> {
   return config.mongodbUri ? openProductionStores(config, logger) : openEmbeddedStores(config, logger);
 }
 
-export async function createInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
-  const stores = await openStores(config, logger);
+/**
+ * Opens the stores and starts (or stands by for) the log processors. `wrap` puts
+ * decorators around the ports before anything uses them (the tests inject faults there).
+ */
+export async function createInfrastructure(config: AppConfig, logger: Logger, options: { wrap?: (stores: Stores) => Stores } = {}): Promise<Infrastructure> {
+  const opened = await openStores(config, logger);
+  const stores = options.wrap ? options.wrap(opened) : opened;
   const startPosition = await stores.eventStore.headPosition();
   // The processors that write run under a lease, in one process at a time; a process
   // started without them (RUN_PROJECTOR=false) follows their stored checkpoints.

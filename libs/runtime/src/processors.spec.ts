@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
 import { logProcessorContract } from '#event-store/testing';
-import { SqliteReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog, type CollectionWriteOp, type ReadStore } from '#read-models';
+import { SqliteReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog } from '#read-models';
+import { FaultyReadStore } from '#read-models/testing';
 import { SqliteReactorStore, type ReactorStore } from '#side-stores';
 import { OutboxMailer } from './mail/mailer.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
@@ -26,13 +27,10 @@ class Faults {
 
 const metadata = (organizationId: string) => ({ schemaVersion: 1, actorId: 'admin-1', actorKind: 'member', organizationId, occurredAt: '2026-11-30T10:00:00.000Z' });
 
-// The read models' projector, on the embedded read store; the faults sit on the ReadStore port.
+// The read models' projector, on the embedded read store; the faults sit on the ReadStore port (FaultyReadStore).
 logProcessorContract('the projector', async () => {
   const read = new SqliteReadStore(':memory:');
-  const faults = new Faults();
-  const faulty: ReadStore = Object.assign(Object.create(read) as ReadStore, {
-    applyBatch: (ops: CollectionWriteOp[]) => (faults.check(), read.applyBatch(ops)),
-  });
+  const faulty = new FaultyReadStore(read);
   return {
     processor: (events) => new ProjectionRunner(events, faulty, [organizationsProjection], { retryDelayMs: 5 }),
     event: () => {
@@ -43,8 +41,8 @@ logProcessorContract('the projector', async () => {
       };
     },
     effects: async () => (await read.collection(ORGANIZATIONS).find({})).length,
-    failWrites: (count) => (faults.pending += count),
-    refusedWrites: () => faults.refused,
+    failWrites: (count) => faulty.refuseWrites(count),
+    refusedWrites: () => faulty.refused,
     close: () => read.close(),
   };
 });

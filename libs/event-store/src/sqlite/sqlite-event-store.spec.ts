@@ -5,9 +5,14 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { eventStoreContract } from '../testing/event-store.contract.js';
+import { FaultyEventStore } from '../testing/faulty-event-store.js';
 import { SqliteEventStore } from './sqlite-event-store.js';
 
 eventStoreContract('SQLite (in memory)', async () => new SqliteEventStore({ filename: ':memory:' }));
+
+// Through the fault injector with 3 ms on every call, as a store across a network answers:
+// the contract may not lean on calls answering in the same turn.
+eventStoreContract('SQLite behind FaultyEventStore (3 ms a call)', async () => new FaultyEventStore(new SqliteEventStore({ filename: ':memory:' }), { delayMs: 3 }));
 
 eventStoreContract('SQLite (file, WAL, synchronous=FULL)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'es-contract-'));

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readStoreContract } from '../testing/read-store.contract.js';
+import { FaultyReadStore } from '../testing/faulty-read-store.js';
 import { escapeRegex, type CollectionWriteOp, type Doc, type WriteOp } from '../read-store.port.js';
 import { matches } from './documents.js';
 import { SearchIndex } from './search-index.js';
@@ -15,6 +16,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 readStoreContract('SQLite file', async () => new SqliteReadStore(join(dir, `read-${n++}.db`)));
 readStoreContract('SQLite in memory', async () => new SqliteReadStore(':memory:'));
+// Through the fault injector with 2 ms on every call, as MongoDB across a network answers.
+readStoreContract('SQLite behind FaultyReadStore (2 ms a call)', async () => new FaultyReadStore(new SqliteReadStore(':memory:'), { delayMs: 2 }));
 
 // A seeded generator: the same documents, writes and searches every run.
 function seededRandom(start: number) {
