@@ -6,6 +6,7 @@ export * from './storage-errors.js';
 export * from './processing/backoff.js';
 export * from './processing/position-waiters.js';
 export * from './processing/polled-progress.js';
+export * from './processing/lag.js';
 export * from './processing/log-processor.js';
 export * from './sqlite/side-database.js';
 export * from './processing/stall-watchdog.js';

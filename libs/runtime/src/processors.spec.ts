@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
+import { LogProcessor, SqliteEventStore, type LogHandler, type RecordedEvent } from '#event-store';
 import { logProcessorContract } from '#event-store/testing';
 import { SqliteReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog } from '#read-models';
 import { FaultyReadStore } from '#read-models/testing';
@@ -11,7 +11,9 @@ import { SqliteReactorStore, type ReactorStore } from '#side-stores';
 import { OutboxMailer } from './mail/mailer.js';
 import { SetupMailReactor } from './mail/setup-mail.reactor.js';
 import { SecretBox } from './secret-box.js';
-import { exitOnStall } from './processors.js';
+import { exitOnStall, HANDLED_IDS_KEPT_DAYS, MailProcessor } from './processors.js';
+import { SETUP_MAIL_REACTOR } from './mail/setup-mail.reactor.js';
+import type { Stores } from './stores.js';
 
 /** Refuses the next `count` calls it is asked to, as a full disk or a lost connection would. */
 class Faults {
@@ -117,6 +119,30 @@ logProcessorContract('the setup mail', async () => {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+});
+
+describe('the setup mail processor', () => {
+  test('prunes handled ids older than HANDLED_IDS_KEPT_DAYS when it starts, and keeps newer ones', async () => {
+    const events = new SqliteEventStore({ filename: ':memory:' });
+    const reactorStore = new SqliteReactorStore(':memory:');
+    const read = new SqliteReadStore(':memory:');
+    const logger = pino({ level: 'silent' });
+    try {
+      await reactorStore.markHandled(SETUP_MAIL_REACTOR, 'mailed-long-ago', 1);
+      const stores = { eventStore: events, reactorStore } as unknown as Stores;
+      const reactor = new SetupMailReactor({ events, readStore: read, box: SecretBox.fromKey(Buffer.alloc(32, 7)), mailer: new OutboxMailer(tmpdir(), 'school@example.org', logger), store: reactorStore, logger, links: { publicUrl: 'http://localhost', setupUrl: null } });
+      const processor = new MailProcessor(stores, reactor, logger);
+      await processor.start();
+      // Handled a moment ago: kept at start.
+      expect(await reactorStore.wasHandled(SETUP_MAIL_REACTOR, 'mailed-long-ago')).toBe(true);
+      // Seen from a day past the retention, the same id is old and goes.
+      expect(await processor.prune(Date.now() + (HANDLED_IDS_KEPT_DAYS + 1) * 86_400_000)).toBe(1);
+      expect(await reactorStore.wasHandled(SETUP_MAIL_REACTOR, 'mailed-long-ago')).toBe(false);
+      await processor.stop();
+    } finally {
+      await Promise.all([events.close(), reactorStore.close(), read.close()]);
+    }
+  });
 });
 
 describe('exitOnStall', () => {

@@ -3,18 +3,43 @@ import { AUDIT_MAX_BATCH } from '#read-models';
 import { LogProcessor, watchForStalls, type LogHandler, type LogProcessorStatus } from '#event-store';
 import { ProjectionRunner, type CollectionWriteOp } from '#read-models';
 import type { AppConfig } from './config.js';
-import { SetupMailReactor } from './mail/setup-mail.reactor.js';
+import { SETUP_MAIL_REACTOR, SetupMailReactor } from './mail/setup-mail.reactor.js';
 import type { Stores } from './stores.js';
 import { upcastRecorded } from './upcasters.js';
 
+/** Handled ids kept this long (they guard only the moment before the checkpoint passes an event). */
+export const HANDLED_IDS_KEPT_DAYS = 7;
+const PRUNE_EVERY_MS = 6 * 3_600_000;
+
 /** The setup mail's processor; `reached` waits for it (tests, and whoever needs a mail out). */
 export class MailProcessor extends LogProcessor {
+  private pruning: NodeJS.Timeout | null = null;
+
   constructor(
-    stores: Stores,
+    private readonly stores: Stores,
     private readonly reactor: SetupMailReactor,
-    logger: Logger,
+    private readonly log: Logger,
   ) {
-    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(logger) });
+    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(log) });
+  }
+
+  /** Starts, and prunes the reactor's old handled ids now and every six hours. */
+  override async start(): Promise<void> {
+    await super.start();
+    await this.prune();
+    this.pruning = setInterval(() => void this.prune(), PRUNE_EVERY_MS);
+    this.pruning.unref();
+  }
+
+  async prune(now = Date.now()): Promise<number> {
+    try {
+      const removed = await this.stores.reactorStore.pruneHandled(SETUP_MAIL_REACTOR, new Date(now - HANDLED_IDS_KEPT_DAYS * 86_400_000));
+      if (removed > 0) this.log.info({ removed }, 'pruned the setup mail reactor\'s old handled ids');
+      return removed;
+    } catch (error) {
+      this.log.error({ err: error }, 'pruning the setup mail reactor\'s handled ids failed; trying again later');
+      return 0;
+    }
   }
 
   async reached(position: number, timeoutMs = 60_000): Promise<void> {
@@ -22,6 +47,7 @@ export class MailProcessor extends LogProcessor {
   }
 
   override async stop(): Promise<void> {
+    if (this.pruning) clearInterval(this.pruning);
     this.reactor.stop();
     await super.stop();
   }

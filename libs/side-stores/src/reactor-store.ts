@@ -14,6 +14,12 @@ export interface ReactorStore {
   markHandled(reactor: string, eventId: string, position: number): Promise<void>;
   /** Moves the checkpoint past an event the reactor has nothing to do for. */
   advance(reactor: string, position: number): Promise<void>;
+  /**
+   * Forgets the ids handled before `handledBefore`: an id guards only the short moment
+   * before the checkpoint passes its event (redelivery never goes back past a
+   * checkpoint), so old ids are dead weight. Returns how many were removed.
+   */
+  pruneHandled(reactor: string, handledBefore: Date): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -21,6 +27,7 @@ export class SqliteReactorStore implements ReactorStore {
   private readonly db: Database.Database;
   private readonly mark;
   private readonly read;
+  private readonly prune: Database.Statement;
 
   constructor(filename: string) {
     this.db = openSideDatabase(filename);
@@ -35,6 +42,7 @@ export class SqliteReactorStore implements ReactorStore {
     const selectCheckpoint = this.db.prepare<[string], { position: number }>('SELECT position FROM reactor_checkpoints WHERE reactor = ?');
     const selectHandled = this.db.prepare('SELECT 1 FROM reactor_handled WHERE reactor = ? AND event_id = ?');
     this.read = { checkpoint: selectCheckpoint, handled: selectHandled };
+    this.prune = this.db.prepare('DELETE FROM reactor_handled WHERE reactor = ? AND handled_at < ?');
     this.mark = {
       handled: this.db.transaction((reactor: string, eventId: string, position: number) => {
         insertHandled.run(reactor, eventId, new Date().toISOString());
@@ -58,6 +66,11 @@ export class SqliteReactorStore implements ReactorStore {
 
   async advance(reactor: string, position: number): Promise<void> {
     this.mark.advance(reactor, position);
+  }
+
+  async pruneHandled(reactor: string, handledBefore: Date): Promise<number> {
+    // handled_at is an ISO time: text order is time order.
+    return this.prune.run(reactor, handledBefore.toISOString()).changes;
   }
 
   async close(): Promise<void> {
@@ -96,6 +109,10 @@ export class MongoReactorStore implements ReactorStore {
 
   async advance(reactor: string, position: number): Promise<void> {
     await this.checkpoints.updateOne({ _id: reactor }, { $max: { position } }, { upsert: true });
+  }
+
+  async pruneHandled(reactor: string, handledBefore: Date): Promise<number> {
+    return (await this.handled.deleteMany({ reactor, handledAt: { $lt: handledBefore } })).deletedCount;
   }
 
   async close(): Promise<void> {}

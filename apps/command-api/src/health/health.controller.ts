@@ -3,6 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/permissions.decorator.js';
 import type { Infrastructure } from '#runtime';
+import { lagInEvents } from '#event-store';
 import { INFRASTRUCTURE } from '../shared/tokens.js';
 import { AnswersWhileCatchingUp } from '../shared/read-your-writes.js';
 
@@ -49,6 +50,7 @@ export class HealthController {
         const indicator = this.indicators.check('projector');
         const [checkpoint, head] = await Promise.all([progress.checkpoint(), eventStore.headPosition().catch(() => null)]);
         const status = runner?.status();
+        const lag = head === null ? null : await lagInEvents(eventStore, checkpoint, head).catch(() => null);
         const data = {
           // holder: this process runs the projector now; standby: it waits for the lease;
           // elsewhere: it never runs it (RUN_PROJECTOR=false), a projector process does.
@@ -56,7 +58,9 @@ export class HealthController {
           inProcess: runner !== null,
           checkpoint,
           headPosition: head,
-          lag: head === null ? null : Math.max(0, head - checkpoint),
+          // In events (EventStoreDB's positions are byte offsets); lagAtLeast: the count stopped at its cap.
+          lag: lag?.events ?? null,
+          ...(lag?.atLeast ? { lagAtLeast: true } : {}),
           ...(status ? { running: status.running, lastError: status.lastError, subscription: status.subscription } : {}),
         };
         return status && (!status.running || status.lastError) ? indicator.down(data) : indicator.up(data);
@@ -64,12 +68,14 @@ export class HealthController {
       async () => {
         const indicator = this.indicators.check('auditLog');
         const [checkpoint, head] = await Promise.all([this.infra.auditProgress.checkpoint(), eventStore.headPosition().catch(() => null)]);
+        const lag = head === null ? null : await lagInEvents(eventStore, checkpoint, head).catch(() => null);
         const follower = this.infra.auditFollower?.status();
         const lastError = follower?.lastError ?? null;
         const data = {
           store: follower ? 'sqlite' : 'read store',
           checkpoint,
-          lag: head === null ? null : Math.max(0, head - checkpoint),
+          lag: lag?.events ?? null,
+          ...(lag?.atLeast ? { lagAtLeast: true } : {}),
           lastError,
           ...(follower ? { subscription: follower.subscription } : {}),
         };

@@ -1,6 +1,7 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { EventStore, RecordedEvent, Subscription } from '../event-store.port.js';
 import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff.js';
+import { lagInEvents } from './lag.js';
 import { PositionWaiters } from './position-waiters.js';
 
 /**
@@ -129,10 +130,12 @@ export class LogProcessor implements ProjectionProgress {
     };
   }
 
-  /** The status with how far behind the head of the log it is. */
-  async health(): Promise<LogProcessorStatus & { headPosition: number | null; lag: number | null }> {
+  /** The status with how far behind the head of the log it is, in events (`lagAtLeast`: more than that). */
+  async health(): Promise<LogProcessorStatus & { headPosition: number | null; lag: number | null; lagAtLeast?: true }> {
     const headPosition = await this.events.headPosition().catch(() => null);
-    return { ...this.status(), headPosition, lag: headPosition === null ? null : Math.max(0, headPosition - this.current) };
+    if (headPosition === null) return { ...this.status(), headPosition, lag: null };
+    const lag = await lagInEvents(this.events, this.current, headPosition).catch(() => null);
+    return { ...this.status(), headPosition, lag: lag?.events ?? null, ...(lag?.atLeast ? { lagAtLeast: true as const } : {}) };
   }
 
   private get stopped(): boolean {

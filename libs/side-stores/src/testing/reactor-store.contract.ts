@@ -21,6 +21,21 @@ export function reactorStoreContract(name: string, open: () => Promise<ReactorSt
       expect(await store.checkpoint('mail')).toBe(7);
     });
 
+    test('handled ids older than a time are pruned, newer ones and other reactors\' are kept', async () => {
+      await store.markHandled('mail', 'old-1', 1);
+      await store.markHandled('mail', 'old-2', 2);
+      await store.markHandled('other', 'theirs', 1);
+      // Nothing was handled before a minute ago.
+      expect(await store.pruneHandled('mail', new Date(Date.now() - 60_000))).toBe(0);
+      expect(await store.wasHandled('mail', 'old-1')).toBe(true);
+      // Everything so far was handled before a second from now.
+      expect(await store.pruneHandled('mail', new Date(Date.now() + 1_000))).toBe(2);
+      expect(await store.wasHandled('mail', 'old-1')).toBe(false);
+      expect(await store.wasHandled('mail', 'old-2')).toBe(false);
+      expect(await store.wasHandled('other', 'theirs')).toBe(true);
+      expect(await store.checkpoint('mail')).toBe(2);
+    });
+
     test('the checkpoint never moves back, and reactors keep their own', async () => {
       await store.advance('mail', 20);
       await store.markHandled('mail', 'late', 12);
