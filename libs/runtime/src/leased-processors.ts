@@ -1,9 +1,12 @@
 import type { Logger } from 'pino';
 import { LocalOrStoredProgress, PolledProgress, sleep, type LogProcessor, type LogProcessorStatus, type ProjectionProgress } from '#event-store';
-import { PROCESSORS_LEASE, projectionId, ReadStoreLease, storedCheckpoints, type ProjectionRunner } from '#read-models';
+import { membersProjection, organizationsProjection, PROCESSORS_LEASE, projectionId, ReadStoreLease, storedCheckpoints, type ProjectionRunner } from '#read-models';
 import type { AppConfig } from './config.js';
 import { createAuditFollower, createMailProcessor, createProjector, type MailProcessor } from './processors.js';
 import type { Stores } from './stores.js';
+
+/** The projections a setup mail is composed from (the member, the organization's name). */
+const MAIL_READS = [projectionId(membersProjection), projectionId(organizationsProjection)];
 
 export type LeaseRole = 'holder' | 'standby' | 'stopped';
 
@@ -81,7 +84,7 @@ export class LeasedProcessors {
   /** The processors running here now, for the stall watchdog. */
   statuses(): LogProcessorStatus[] {
     const r = this.running;
-    return r ? [r.runner.status(), r.mailReactor.status(), ...(r.auditFollower ? [r.auditFollower.status()] : [])] : [];
+    return r ? [...r.runner.groupStatuses(), r.mailReactor.status(), ...(r.auditFollower ? [r.auditFollower.status()] : [])] : [];
   }
 
   /** Tries the lease once (a free lease is taken before this resolves), then keeps at it in the background. */
@@ -126,7 +129,7 @@ export class LeasedProcessors {
   private async startProcessors(): Promise<void> {
     const fence = () => this.lease.fence();
     const runner = createProjector(this.stores, this.logger, fence);
-    const mailReactor = createMailProcessor(this.stores, this.config, this.logger, { mayMail: () => this.lease.held(), projected: (position) => runner.waitFor(position, 30_000) });
+    const mailReactor = createMailProcessor(this.stores, this.config, this.logger, { mayMail: () => this.lease.held(), projected: (position) => runner.waitFor(position, 30_000, MAIL_READS) });
     const auditFollower = createAuditFollower(this.stores, this.logger);
     await runner.start();
     await mailReactor.start();

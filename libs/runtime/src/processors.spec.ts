@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { LogProcessor, SqliteEventStore, type LogHandler, type RecordedEvent } from '#event-store';
 import { logProcessorContract } from '#event-store/testing';
-import { SqliteReadStore, ORGANIZATIONS, organizationsProjection, ProjectionRunner, SqliteAuditLog } from '#read-models';
+import { SqliteReadStore, ORGANIZATIONS, organizationsProjection, ProjectionGroup, SqliteAuditLog } from '#read-models';
 import { FaultyReadStore } from '#read-models/testing';
 import { SqliteReactorStore, type ReactorStore } from '#side-stores';
 import { OutboxMailer } from './mail/mailer.js';
@@ -34,7 +34,7 @@ logProcessorContract('the projector', async () => {
   const read = new SqliteReadStore(':memory:');
   const faulty = new FaultyReadStore(read);
   return {
-    processor: (events) => new ProjectionRunner(events, faulty, [organizationsProjection], { retryDelayMs: 5 }),
+    processor: (events) => new ProjectionGroup(events, faulty, [organizationsProjection], { retryDelayMs: 5 }),
     event: () => {
       const id = randomUUID();
       return {

@@ -19,10 +19,13 @@ import { SetupService } from './setup.service.js';
 import { Public, RequirePermission } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
 import { SsoProviders } from '../sso/sso-providers.js';
+import { ReadsFrom } from '../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 const invalidCredentials = () => new ProblemException('invalid-credentials', 'Email or password is incorrect');
 
 @ApiTags('auth')
+@ReadsFrom(membersProjection)
 @Controller('auth')
 export class AuthController {
   constructor(

@@ -4,12 +4,15 @@ import type { FastifyReply } from 'fastify';
 import { Public } from './permissions.decorator.js';
 import { renderLinkProblem, renderSetupForm, SETUP_PAGE_HEADERS } from './setup-page.js';
 import { SetupService } from './setup.service.js';
+import { ReadsFrom } from '../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 /**
  * Where the setup mail's link lands: a small page, branded with the organization's
  * name and logo, where the invitee chooses a password. Plain HTML, no script.
  */
 @ApiTags('auth')
+@ReadsFrom(membersProjection)
 @Controller('setup')
 export class SetupPageController {
   constructor(private readonly setup: SetupService) {}

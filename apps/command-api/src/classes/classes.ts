@@ -1,3 +1,4 @@
+import { membersProjection } from '#read-models';
 import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -13,7 +14,7 @@ import { PageQueryDto } from '../shared/paging.js';
 import { parseIfMatch } from '../shared/etag.js';
 import { newId, uuidV5 } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
-import { ConsistentQueryDto } from '../shared/read-your-writes.js';
+import { ConsistentQueryDto, ReadsFrom } from '../shared/read-your-writes.js';
 import { CurrentPrincipal, Meta } from '../shared/request-context.js';
 import { NoBody, PatchField, sentFields } from '../shared/validation.js';
 import { READ_STORE } from '../shared/tokens.js';
@@ -76,6 +77,7 @@ const actorOf = (principal: Principal): ClassActor => ({ id: principal.id, kind:
 
 @ApiTags('classes')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/classes')
 export class ClassesController {
   constructor(

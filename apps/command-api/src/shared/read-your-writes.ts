@@ -5,7 +5,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Min } from 'class-validator';
 import type { FastifyRequest } from 'fastify';
 import type { Observable } from 'rxjs';
-import type { ProjectionProgress } from '#read-models';
+import { accountsProjection, organizationsProjection, projectionId, type Projection, type ProjectionProgress } from '#read-models';
 import type { AppConfig, Infrastructure } from '#runtime';
 import { ProblemException } from './problem.js';
 import { APP_CONFIG, INFRASTRUCTURE, PROJECTION_PROGRESS } from './tokens.js';
@@ -34,6 +34,19 @@ const ANSWERS_WHILE_CATCHING_UP = 'answersWhileCatchingUp';
 /** A route that reads no read model (health): it answers while they catch up. */
 export const AnswersWhileCatchingUp = () => SetMetadata(ANSWERS_WHILE_CATCHING_UP, true);
 
+const READS_FROM = 'readsFromProjections';
+/**
+ * The projections a route reads (by id), so that it waits only for them: at start, and
+ * for a `minPosition`. Every signed-in request reads the accounts and organizations (the
+ * session check), so those are always included. A route that declares nothing waits for
+ * every projection.
+ */
+export const ReadsFrom = (...projections: Projection[]) => SetMetadata(READS_FROM, [...new Set([accountsProjection, organizationsProjection, ...projections].map(projectionId))]);
+
+function projectionsRead(reflector: Reflector, context: ExecutionContext): string[] | undefined {
+  return reflector.getAllAndOverride<string[] | undefined>(READS_FROM, [context.getHandler(), context.getClass()]);
+}
+
 /**
  * Every request but the exempt ones (health) waits for the read models to reach the head
  * of the log as it was when the process started, or answers 503 read-model-behind: after
@@ -43,8 +56,8 @@ export const AnswersWhileCatchingUp = () => SetMetadata(ANSWERS_WHILE_CATCHING_U
  */
 @Injectable()
 export class CaughtUpGuard implements CanActivate {
-  /** Set once the read models have reached the start position: from then on nothing waits here. */
-  private caughtUp = false;
+  /** The sets of projections (by their ids, joined) that have reached the start position: from then on nothing waits for them here. */
+  private readonly caughtUp = new Set<string>();
 
   constructor(
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
@@ -54,11 +67,14 @@ export class CaughtUpGuard implements CanActivate {
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    if (this.caughtUp || this.reflector.getAllAndOverride<boolean>(ANSWERS_WHILE_CATCHING_UP, [context.getHandler(), context.getClass()])) return true;
+    if (this.reflector.getAllAndOverride<boolean>(ANSWERS_WHILE_CATCHING_UP, [context.getHandler(), context.getClass()])) return true;
+    const reads = projectionsRead(this.reflector, context);
+    const key = reads?.join(',') ?? '*';
+    if (this.caughtUp.has(key) || this.caughtUp.has('*')) return true;
     const position = this.infra.startPosition;
-    if (!(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs)))
+    if (!(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs, reads)))
       throw new ProblemException('read-model-behind', `The read models are catching up with the log (position ${position}); try again shortly`, { minPosition: position }, { 'Retry-After': '1' });
-    this.caughtUp = true;
+    this.caughtUp.add(key);
     return true;
   }
 }
@@ -72,13 +88,14 @@ export class ReadYourWritesInterceptor implements NestInterceptor {
   constructor(
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reflector: Reflector,
   ) {}
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (request.method === 'GET') {
       const position = requestedPosition(request);
-      if (position !== undefined && !(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs)))
+      if (position !== undefined && !(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs, projectionsRead(this.reflector, context))))
         throw new ProblemException('read-model-behind', `The read models have not reached position ${position} yet`, { minPosition: position }, { 'Retry-After': '1' });
     }
     return next.handle();

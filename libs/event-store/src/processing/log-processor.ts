@@ -23,11 +23,15 @@ export interface LogHandler {
   handle(batch: RecordedEvent[]): Promise<void>;
 }
 
-/** Something that can tell when a follower of the log has caught up to a position. */
+/**
+ * Something that can tell when a follower of the log has caught up to a position. The
+ * projector answers for the projections named (by id: `members_v2`), all without ids;
+ * a single processor ignores them.
+ */
 export interface ProjectionProgress {
-  checkpoint(): Promise<number>;
+  checkpoint(projectionIds?: readonly string[]): Promise<number>;
   /** Resolves true once `position` is handled, false after `timeoutMs` or when the follower stops. */
-  waitFor(position: number, timeoutMs: number): Promise<boolean>;
+  waitFor(position: number, timeoutMs: number, projectionIds?: readonly string[]): Promise<boolean>;
 }
 
 export type SubscriptionState = 'starting' | 'live' | 'reconnecting' | 'stopped';

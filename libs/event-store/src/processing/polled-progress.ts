@@ -7,18 +7,18 @@ import type { ProjectionProgress } from './log-processor.js';
  */
 export class PolledProgress implements ProjectionProgress {
   constructor(
-    private readonly read: () => Promise<number>,
+    private readonly read: (projectionIds?: readonly string[]) => Promise<number>,
     private readonly pollMs = 25,
   ) {}
 
-  checkpoint(): Promise<number> {
-    return this.read();
+  checkpoint(projectionIds?: readonly string[]): Promise<number> {
+    return this.read(projectionIds);
   }
 
-  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+  async waitFor(position: number, timeoutMs: number, projectionIds?: readonly string[]): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      if ((await this.read()) >= position) return true;
+      if ((await this.read(projectionIds)) >= position) return true;
       if (Date.now() >= deadline) return false;
       await new Promise((resolve) => setTimeout(resolve, Math.min(this.pollMs, Math.max(1, deadline - Date.now()))));
     }
@@ -37,17 +37,17 @@ export class LocalOrStoredProgress implements ProjectionProgress {
     private readonly stored: ProjectionProgress,
   ) {}
 
-  checkpoint(): Promise<number> {
-    return (this.local() ?? this.stored).checkpoint();
+  checkpoint(projectionIds?: readonly string[]): Promise<number> {
+    return (this.local() ?? this.stored).checkpoint(projectionIds);
   }
 
-  async waitFor(position: number, timeoutMs: number): Promise<boolean> {
+  async waitFor(position: number, timeoutMs: number, projectionIds?: readonly string[]): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const local = this.local();
       const remaining = Math.max(0, deadline - Date.now());
-      if (!local) return this.stored.waitFor(position, remaining);
-      if (await local.waitFor(position, remaining)) return true;
+      if (!local) return this.stored.waitFor(position, remaining, projectionIds);
+      if (await local.waitFor(position, remaining, projectionIds)) return true;
       // Timed out while the same processor still runs: a real timeout.
       if (this.local() === local || Date.now() >= deadline) return false;
     }

@@ -33,6 +33,11 @@ export class FaultyReadStore implements ReadStore {
     this.writesHit = hit;
   }
 
+  /** Refuses nothing more. */
+  stopRefusing(): void {
+    this.refusalsPending = 0;
+  }
+
   private async beforeWrite(collections: string[]): Promise<void> {
     await pause(this.options.delayMs ?? 0);
     if (this.refusalsPending === 0 || !this.writesHit(collections)) return;

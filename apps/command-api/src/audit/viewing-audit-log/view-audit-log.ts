@@ -14,6 +14,8 @@ import type { Infrastructure } from '#runtime';
 import { ProblemException } from '../../shared/problem.js';
 import { DataAccessLog } from '../data-access.js';
 import { AuditLogQueryDto, normalizedRange } from '../audit-query.dto.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 /** Ids an entry's summary may name: its target and the people or classes in its details. */
 function referencedIds(entry: AuditEntry): { users: string[]; classes: string[] } {
@@ -96,6 +98,7 @@ export class AuditLogReader {
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/audit')
 export class ViewAuditLogController {
   constructor(private readonly reader: AuditLogReader) {}
@@ -114,6 +117,7 @@ export class ViewAuditLogController {
 
 @ApiTags('audit')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('platform/audit')
 export class ViewPlatformAuditLogController {
   constructor(private readonly reader: AuditLogReader) {}

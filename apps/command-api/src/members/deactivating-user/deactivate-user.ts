@@ -9,9 +9,12 @@ import { NoBody } from '../../shared/validation.js';
 import { ParseUserId } from '../user-id.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { DeactivateUserDto, UserWriteResponse } from '../member.dto.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/users/:userId')
 export class DeactivateUserController {
   constructor(

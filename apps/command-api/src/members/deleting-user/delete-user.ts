@@ -9,6 +9,8 @@ import { EmailReservations } from '../../shared/email-reservations.js';
 import { toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
 import { ParseUserId } from '../user-id.js';
 import { UserWriteResponse } from '../member.dto.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 /** Deleting a setup-pending user: the organization's event, then the address released. */
 export class DeleteUser extends Command<CommandResult<OrganizationState>> {
@@ -39,6 +41,7 @@ export class DeletingUser implements ICommandHandler<DeleteUser> {
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/users/:userId')
 export class DeleteUserController {
   constructor(private readonly commands: CommandBus) {}

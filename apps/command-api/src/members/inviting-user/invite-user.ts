@@ -11,6 +11,8 @@ import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
 import { InviteUserDto, UserWriteResponse } from '../member.dto.js';
 import { SetupTokens } from '../setup-tokens.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 /** Inviting a user: a process over two streams (the address's reservation, then the organization). */
 export class InviteUser extends Command<CommandResult<OrganizationState>> {
@@ -57,6 +59,7 @@ export class InvitingUser implements ICommandHandler<InviteUser> {
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/users')
 export class InviteUserController {
   constructor(

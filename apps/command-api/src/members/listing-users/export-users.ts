@@ -1,3 +1,4 @@
+import { membersProjection } from '#read-models';
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
@@ -5,7 +6,7 @@ import type { CommandMetadata } from '#domain';
 import { listMembers } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { READ_STORE } from '../../shared/tokens.js';
 import { csvRow } from '../../shared/csv.js';
@@ -14,6 +15,7 @@ import { DataAccessLog } from '../../audit/data-access.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/users')
 export class ExportUsersController {
   constructor(

@@ -1,10 +1,11 @@
+import { membersProjection } from '#read-models';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { getMember, listMembers, listReassignmentCandidates } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ParseUserId, userNotFound } from '../user-id.js';
-import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
 import { EVENT_STORE, READ_STORE } from '../../shared/tokens.js';
 import type { EventStore } from '#event-store';
 import { membersAsOf } from './members-as-of.js';
@@ -13,6 +14,7 @@ import { ListUsersQueryDto } from '../member.dto.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/users')
 export class ListUsersController {
   constructor(

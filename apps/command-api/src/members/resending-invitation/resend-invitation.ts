@@ -9,6 +9,8 @@ import { toOrganization, type CommandResult } from '../../shared/write/stream-co
 import { ResendInvitationDto, UserWriteResponse } from '../member.dto.js';
 import { SetupTokens } from '../setup-tokens.js';
 import { ParseUserId } from '../user-id.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { membersProjection } from '#read-models';
 
 /** Sending a new invitation, perhaps to a corrected address: a process over the reservation streams and the organization. */
 export class ResendInvitation extends Command<CommandResult<OrganizationState>> {
@@ -52,6 +54,7 @@ export class ResendingInvitation implements ICommandHandler<ResendInvitation> {
 
 @ApiTags('users')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection)
 @Controller('organizations/:orgId/users/:userId/invitation')
 export class ResendInvitationController {
   constructor(

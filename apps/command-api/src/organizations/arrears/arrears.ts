@@ -8,6 +8,7 @@ import { SessionsService } from '../../auth/sessions.service.js';
 import { NoBody } from '../../shared/validation.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
 
 class ArrearsResponse extends WriteResponse {
   inArrearsAt!: string | null;
@@ -19,6 +20,7 @@ class ArrearsResponse extends WriteResponse {
  */
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations/:orgId/arrears')
 export class ArrearsController {
   constructor(

@@ -9,6 +9,7 @@ import { newId, uuidV5 } from '../../shared/ids.js';
 import { Meta } from '../../shared/request-context.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -34,6 +35,7 @@ export class CreateOrganizationDto {
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations')
 export class CreateOrganizationController {
   constructor(private readonly commands: CommandBus) {}

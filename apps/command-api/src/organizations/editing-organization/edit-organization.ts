@@ -10,6 +10,7 @@ import { Meta } from '../../shared/request-context.js';
 import { PatchField, sentFields } from '../../shared/validation.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
 
 /**
  * A JSON Merge Patch (RFC 7396) of the organization's settings: absent fields stay as
@@ -38,6 +39,7 @@ export class EditOrganizationDto {
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations')
 export class EditOrganizationController {
   constructor(private readonly commands: CommandBus) {}

@@ -4,10 +4,12 @@ import { listOrganizations, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { PageQueryDto } from '../../shared/paging.js';
 import { READ_STORE } from '../../shared/tokens.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
 
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations')
 export class ListOrganizationsController {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}

@@ -17,6 +17,7 @@ import { organizationStream, toOrganization } from '../../shared/write/stream-co
 import { WriteResponse } from '../../shared/write-response.js';
 import type { BlobStore } from '#side-stores';
 import { LOGO_MAX_INPUT_SIDE, LogoRejected, normalizeLogo } from './normalize-logo.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
 
 /** Reads the raw body up to `limit` bytes; beyond it answers 413 without reading the rest. */
 async function readBody(request: IncomingMessage, limit: number): Promise<Buffer> {
@@ -44,6 +45,7 @@ const tooLarge = (limit: number) =>
  * forever: the address changes whenever the image does.
  */
 @ApiTags('organizations')
+@ReadsFrom()
 @Controller('logos')
 export class PublicLogoController {
   constructor(@Inject(BLOB_STORE) private readonly blobs: BlobStore) {}
@@ -68,6 +70,7 @@ export class PublicLogoController {
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations/:orgId/logo')
 export class OrganizationLogoController {
   constructor(

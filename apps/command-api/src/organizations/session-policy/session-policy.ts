@@ -8,6 +8,7 @@ import { toOrganization } from '../../shared/write/stream-command.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
 import { WriteResponse } from '../../shared/write-response.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
 
 export class SessionPolicyDto {
   @ApiProperty({ minimum: SESSION_POLICY_BOUNDS.idleMin, maximum: SESSION_POLICY_BOUNDS.idleMax, example: 60, description: 'Minutes without a request after which a session ends' })
@@ -23,6 +24,7 @@ export class SessionPolicyDto {
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations/:orgId/session-policy')
 export class SessionPolicyController {
   constructor(private readonly commands: CommandBus) {}

@@ -4,11 +4,12 @@ import { getOrganization } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { organizationNotFound } from '../../shared/problem.js';
-import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';
 
 @ApiTags('organizations')
 @ApiBearerAuth()
+@ReadsFrom()
 @Controller('organizations')
 export class ViewOrganizationController {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}

@@ -3,9 +3,9 @@ import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { fold, type DomainEvent } from '#domain';
 import { backoffDelay, sleep, WrongExpectedRevisionError, type BackoffPolicy, type EventStore, type EventToAppend } from '#event-store';
-import type { ProjectionProgress } from '#read-models';
-import type { AppConfig } from '#runtime';
-import { APP_CONFIG, APP_LOGGER, EVENT_STORE, PROJECTION_PROGRESS } from '../tokens.js';
+import { projectionId, type ProjectionProgress } from '#read-models';
+import type { AppConfig, Infrastructure } from '#runtime';
+import { APP_CONFIG, APP_LOGGER, EVENT_STORE, INFRASTRUCTURE, PROJECTION_PROGRESS } from '../tokens.js';
 import { envelope, eventMetadataOf, requestHashOf, sealChain } from './event-envelope.js';
 import { StreamCache, type SeenKey } from './stream-cache.js';
 import { StreamCommand, type CommandResult } from './stream-command.js';
@@ -57,6 +57,7 @@ export class StreamWriter {
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'projections'>,
   ) {}
 
   write<C, S>(command: StreamCommand<C, S>): Promise<CommandResult<S>> {
@@ -138,7 +139,7 @@ export class StreamWriter {
         const result = await this.events.append(streamName, toAppend, { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision });
         for (const [key, seen] of idempotency) if (seen.position === 0) idempotency.set(key, { ...seen, position: result.position });
         this.streams.remember(streamName, { state, revision: result.nextRevision, position: result.position, idempotency, lastHash });
-        await this.readYourWrites(result.position);
+        await this.readYourWrites(result.position, streamName, toAppend);
         // Every command of the batch answers with the batch's last position: a safe
         // read-your-writes token for each of them.
         return { settled: outcomes.map((o) => settle(o, result.position)) };
@@ -156,10 +157,16 @@ export class StreamWriter {
     }
   }
 
-  /** In the embedded default, a command answers once its events are in the read models. */
-  private async readYourWrites(position: number): Promise<void> {
+  /**
+   * Where the projector runs in this process, a command answers once its events are in
+   * the read models that read them (a build of an unrelated one does not hold it back).
+   */
+  private async readYourWrites(position: number, streamName: string, appended: EventToAppend[]): Promise<void> {
     if (!this.config.waitForProjectionOnWrite) return;
-    const projected = await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs);
+    const recorded = appended.map((event) => ({ ...event, streamName, revision: 0, position, recordedAt: '' }));
+    const readers = this.infra.projections.filter((projection) => recorded.some((event) => projection.canHandle(event))).map(projectionId);
+    if (readers.length === 0) return;
+    const projected = await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs, readers);
     if (!projected) this.logger.warn({ position }, 'read models did not catch up before the command answered');
   }
 }

@@ -8,6 +8,8 @@ import { ParseUserId } from '../../members/user-id.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { UserWriteResponse } from '../../members/member.dto.js';
 import { Meta } from '../../shared/request-context.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { membersProjection, ssoProvidersProjection } from '#read-models';
 
 export class LinkSsoIdentityDto {
   @ApiProperty({ format: 'uuid', description: "One of the organization's SSO providers" })
@@ -25,6 +27,7 @@ export class LinkSsoIdentityDto {
 
 @ApiTags('sso')
 @ApiBearerAuth()
+@ReadsFrom(membersProjection, ssoProvidersProjection)
 @Controller('organizations/:orgId/users/:userId/sso-identities')
 export class LinkSsoIdentityController {
   constructor(private readonly commands: CommandBus) {}

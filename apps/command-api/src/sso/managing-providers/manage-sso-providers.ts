@@ -1,3 +1,4 @@
+import { ssoProvidersProjection } from '#read-models';
 import { applyDecorators, Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -15,7 +16,7 @@ import type { PageSize } from '#read-models';
 import { parseIfMatch } from '../../shared/etag.js';
 import { newId } from '../../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../../shared/problem.js';
-import { ConsistentQueryDto } from '../../shared/read-your-writes.js';
+import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import type { SecretBox } from '#runtime';
 import { APP_CONFIG, READ_STORE, SECRET_BOX } from '../../shared/tokens.js';
@@ -114,6 +115,7 @@ function inputOf(body: SsoProviderFields & { organizationId?: string; protocol?:
  */
 @ApiTags('sso')
 @ApiBearerAuth()
+@ReadsFrom(ssoProvidersProjection)
 @Controller('sso/providers')
 export class ManageSsoProvidersController {
   constructor(

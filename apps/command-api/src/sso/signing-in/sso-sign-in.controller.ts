@@ -20,6 +20,8 @@ import { ParseProviderId, ssoProviderNotFound, SsoProviders } from '../sso-provi
 import { OidcSignIn, type PendingOidcSignIn } from './oidc-sign-in.js';
 import { SamlSignIn } from './saml-sign-in.js';
 import { PENDING_SIGN_IN_TTL_MS, SsoSignIn } from './sso-sign-in.service.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { ssoProvidersProjection } from '#read-models';
 
 export class SsoExchangeDto {
   @ApiProperty({ description: 'The one-time code the sign-in redirected back with' })
@@ -104,6 +106,7 @@ function withParam(returnTo: string, key: string, value: string): string {
  * `?error=<code>`; before that it is a problem response.
  */
 @ApiTags('auth')
+@ReadsFrom(ssoProvidersProjection)
 @Controller('auth/sso')
 export class SsoSignInController {
   constructor(
