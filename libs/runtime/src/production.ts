@@ -19,6 +19,10 @@ export async function openProductionStores(config: AppConfig, logger: Logger): P
   await client.connect();
   const db = config.mongodbDb;
   const readStore = MongoReadStore.fromClient(client, db);
+  // Every process learns the search hints (an API replica never creates the indexes):
+  // its writes keep the search pieces and its searches use them once they are complete.
+  for (const projection of SHARED_STORE_PROJECTIONS)
+    for (const collection of projection.collections) for (const index of collection.indexes) readStore.declareSearch(collection.name, index);
   const sessionStore = new MongoSessionStore(client, db);
   await sessionStore.init();
   const oneTimeStore = new MongoOneTimeStore(client, db);

@@ -67,4 +67,43 @@ describe('MongoDB commands the read store sends', () => {
     for (const call of calls) expect({ method: call.method, nulls: nullsIn(call.options) }).toEqual({ method: call.method, nulls: [] });
     await client.close();
   });
+
+  test('a search hint: an index on the scope and the pieces, pieces made for the documents written before, and each write and search uses them', async () => {
+    const cursor = { sort: () => cursor, skip: () => cursor, limit: () => cursor, toArray: async () => [] };
+    const sent: { method: string; args: unknown[] }[] = [];
+    for (const [method, result] of [
+      ['createIndex', Promise.resolve('members_search')],
+      ['updateMany', Promise.resolve({ matchedCount: 0, modifiedCount: 0, upsertedCount: 0 })],
+      ['updateOne', Promise.resolve({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0 })],
+      ['bulkWrite', Promise.resolve({ matchedCount: 1, modifiedCount: 1, upsertedCount: 0, deletedCount: 0, insertedCount: 0 })],
+      ['find', cursor],
+      ['countDocuments', Promise.resolve(0)],
+    ] as const)
+      jest.spyOn(Collection.prototype as unknown as Record<string, (...args: unknown[]) => unknown>, method).mockImplementation(function (this: Collection, ...args: unknown[]) {
+        sent.push({ method: `${this.collectionName}.${method}`, args });
+        return result;
+      });
+    const client = createMongoClient('mongodb://127.0.0.1:1/?serverSelectionTimeoutMS=1');
+    const store = MongoReadStore.fromClient(client, 'commands');
+    const members = store.collection('members_v2');
+    await members.createIndex({ keys: { organizationId: 1, lastNameSort: 1 }, name: 'members_search', substring: ['nameSearch', 'emailNormalized'] });
+    expect(sent.map((c) => c.method)).toEqual(['members_v2.createIndex', 'members_v2.updateMany', 'read_store_meta.updateOne']);
+    expect(sent[0].args[0]).toEqual({ organizationId: 1, _grams: 1 });
+    // The documents written before: a pipeline update (an array), for those whose pieces are stale.
+    expect(Array.isArray(sent[1].args[1])).toBe(true);
+    expect(sent[1].args[0]).toHaveProperty('$expr');
+
+    sent.length = 0;
+    // A projector batch (applyBatch runs the same bulk write inside its transaction).
+    await members.bulkWrite([{ updateOne: { filter: { _id: 'u1', _position: { $lt: 9 } }, update: { $set: { nameSearch: 'ada byron', _position: 9 } } } }]);
+    const refresh = sent.find((c) => c.method === 'members_v2.updateMany')!;
+    // The written document by its id (the position guard left out: it no longer matches after the write).
+    expect(refresh.args[0]).toEqual({ $and: [{ $or: [{ _id: 'u1' }] }, expect.objectContaining({ $expr: expect.anything() })] });
+
+    sent.length = 0;
+    await members.find({ organizationId: 'o', $or: [{ nameSearch: { $regex: 'byr' } }, { emailNormalized: { $regex: 'byr' } }] });
+    expect(sent[0]).toEqual({ method: 'members_v2.find', args: [expect.objectContaining({ _grams: { $all: ['byr'] } }), {}] });
+    for (const call of sent) expect(nullsIn(call.args[1])).toEqual([]);
+    await client.close();
+  });
 });

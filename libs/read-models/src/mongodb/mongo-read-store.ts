@@ -13,6 +13,8 @@ import {
   type WriteOp,
   type WriteResult,
 } from '../read-store.port.js';
+import { POSITION_FIELD } from '../projector/projection.js';
+import { GRAMS_FIELD, gramsUpdate, searchSpecOf, staleGrams, withGrams, type SearchSpec } from './trigrams.js';
 
 /**
  * The options of every MongoDB client this service opens. `ignoreUndefined`: the driver
@@ -42,15 +44,52 @@ function translate(error: unknown, collection: string): never {
   throw error;
 }
 
+/** The ops' documents, as filters: what a write may have changed (position guards left out: they no longer match after it). */
+function writtenDocuments(ops: WriteOp[]): Filter[] {
+  const targets: Filter[] = [];
+  for (const op of ops) {
+    if ('insertOne' in op) targets.push({ _id: op.insertOne.document._id });
+    else if ('deleteOne' in op || 'deleteMany' in op) continue;
+    else {
+      const filter = 'updateOne' in op ? op.updateOne.filter : 'updateMany' in op ? op.updateMany.filter : op.replaceOne.filter;
+      const { [POSITION_FIELD]: _guard, ...rest } = filter;
+      // A filter of nothing would name the whole collection: its documents get their pieces at their next write.
+      if (Object.keys(rest).length > 0) targets.push(rest);
+    }
+  }
+  return targets;
+}
+
+/** Where the adapter records that a collection's documents all have their search pieces. */
+const META = 'read_store_meta';
+
 class MongoReadCollection implements ReadCollection {
-  constructor(private readonly collection: Collection<Doc>) {}
+  constructor(
+    private readonly collection: Collection<Doc>,
+    private readonly store: MongoReadStore,
+  ) {}
+
+  /** The filter, with the search pieces' condition when this collection has them all. */
+  private async searchable(filter: Filter): Promise<Filter> {
+    const spec = this.store.searchSpec(this.collection.collectionName);
+    return spec && (await this.store.searchReady(this.collection.collectionName)) ? withGrams(filter, spec) : filter;
+  }
+
+  /** After a write: new pieces for the written documents whose searched text changed, in the same session. */
+  private async refreshGrams(ops: WriteOp[], session?: ClientSession): Promise<void> {
+    const spec = this.store.searchSpec(this.collection.collectionName);
+    if (!spec) return;
+    const targets = writtenDocuments(ops);
+    if (targets.length === 0) return;
+    await this.collection.updateMany({ $and: [{ $or: targets }, staleGrams(spec)] }, gramsUpdate(spec), defined({ session }));
+  }
 
   async findOne(filter: Filter, options: Pick<FindOptions, 'projection' | 'sort'> = {}): Promise<Doc | null> {
-    return (await this.collection.findOne(filter, defined({ projection: options.projection, sort: options.sort }))) as Doc | null;
+    return (await this.collection.findOne(await this.searchable(filter), defined({ projection: options.projection, sort: options.sort }))) as Doc | null;
   }
 
   async find(filter: Filter, options: FindOptions = {}): Promise<Doc[]> {
-    let cursor = this.collection.find(filter, defined({ projection: options.projection }));
+    let cursor = this.collection.find(await this.searchable(filter), defined({ projection: options.projection }));
     if (options.sort) cursor = cursor.sort(options.sort);
     if (options.skip) cursor = cursor.skip(options.skip);
     if (options.limit) cursor = cursor.limit(options.limit);
@@ -58,7 +97,7 @@ class MongoReadCollection implements ReadCollection {
   }
 
   async countDocuments(filter: Filter = {}): Promise<number> {
-    return this.collection.countDocuments(filter);
+    return this.collection.countDocuments(await this.searchable(filter));
   }
 
   async findPage(filter: Filter, options: FindOptions = {}): Promise<{ items: Doc[]; total: number }> {
@@ -69,6 +108,7 @@ class MongoReadCollection implements ReadCollection {
   async updateOne(filter: Filter, update: Update, options: { upsert?: boolean } = {}): Promise<WriteResult> {
     try {
       const r = await this.collection.updateOne(filter, update as never, defined({ upsert: options.upsert }));
+      await this.refreshGrams([{ updateOne: { filter, update } }]);
       return { ...emptyWriteResult(), matchedCount: r.matchedCount, modifiedCount: r.modifiedCount, upsertedCount: r.upsertedCount };
     } catch (error) {
       translate(error, this.collection.collectionName);
@@ -78,7 +118,9 @@ class MongoReadCollection implements ReadCollection {
   async bulkWrite(ops: WriteOp[], session?: ClientSession): Promise<WriteResult> {
     if (ops.length === 0) return emptyWriteResult();
     try {
-      return toResult(await this.collection.bulkWrite(ops as AnyBulkWriteOperation<Doc>[], defined({ ordered: true, session })));
+      const result = toResult(await this.collection.bulkWrite(ops as AnyBulkWriteOperation<Doc>[], defined({ ordered: true, session })));
+      await this.refreshGrams(ops, session);
+      return result;
     } catch (error) {
       translate(error, this.collection.collectionName);
     }
@@ -93,9 +135,19 @@ class MongoReadCollection implements ReadCollection {
     return (await this.collection.aggregate(pipeline).toArray()) as R[];
   }
 
+  /**
+   * A search hint becomes an index on the scope and the search pieces; the documents
+   * written before it get their pieces now, and then the collection is marked ready, so
+   * queries use the pieces only once every document has them.
+   */
   async createIndex(spec: IndexSpec): Promise<string> {
-    if (spec.substring) return spec.name ?? 'substring';
-    return this.collection.createIndex(spec.keys, defined({ unique: spec.unique, name: spec.name }));
+    const search = searchSpecOf(spec);
+    if (!search) return this.collection.createIndex(spec.keys, defined({ unique: spec.unique, name: spec.name }));
+    this.store.declareSearch(this.collection.collectionName, spec);
+    const name = await this.collection.createIndex({ [search.scope]: 1, [GRAMS_FIELD]: 1 }, { name: search.name });
+    await this.collection.updateMany(staleGrams(search), gramsUpdate(search));
+    await this.store.markSearchReady(this.collection.collectionName);
+    return name;
   }
 }
 
@@ -126,7 +178,38 @@ export class MongoReadStore implements ReadStore {
   }
 
   collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
-    return new MongoReadCollection(this.db.collection<Doc>(name)) as unknown as ReadCollection<T>;
+    return new MongoReadCollection(this.db.collection<Doc>(name), this) as unknown as ReadCollection<T>;
+  }
+
+  private readonly searches = new Map<string, SearchSpec>();
+  private readonly ready = new Map<string, { ready: boolean; checkedAt: number }>();
+
+  /**
+   * Declares a collection's search hint (a process that queries but never creates the
+   * indexes, an API replica, learns it from the projections): its writes keep the
+   * search pieces, and its queries use them once the collection is marked ready.
+   */
+  declareSearch(collection: string, spec: IndexSpec): void {
+    const search = searchSpecOf(spec);
+    if (search) this.searches.set(collection, search);
+  }
+
+  searchSpec(collection: string): SearchSpec | undefined {
+    return this.searches.get(collection);
+  }
+
+  /** Whether every document of the collection has its pieces (asked again at most every 10 s until it has). */
+  async searchReady(collection: string): Promise<boolean> {
+    const known = this.ready.get(collection);
+    if (known && (known.ready || Date.now() - known.checkedAt < 10_000)) return known.ready;
+    const ready = (await this.db.collection<{ _id: string }>(META).countDocuments({ _id: `grams:${collection}` })) > 0;
+    this.ready.set(collection, { ready, checkedAt: Date.now() });
+    return ready;
+  }
+
+  async markSearchReady(collection: string): Promise<void> {
+    await this.db.collection<{ _id: string; at: Date }>(META).updateOne({ _id: `grams:${collection}` }, { $set: { at: new Date() } }, { upsert: true });
+    this.ready.set(collection, { ready: true, checkedAt: Date.now() });
   }
 
   async applyBatch(ops: CollectionWriteOp[]): Promise<void> {
@@ -141,7 +224,7 @@ export class MongoReadStore implements ReadStore {
     const session = this.client.startSession();
     try {
       await session.withTransaction(async () => {
-        for (const group of groups) await new MongoReadCollection(this.db.collection<Doc>(group.collection)).bulkWrite(group.ops, session);
+        for (const group of groups) await new MongoReadCollection(this.db.collection<Doc>(group.collection), this).bulkWrite(group.ops, session);
       });
     } finally {
       await session.endSession();
