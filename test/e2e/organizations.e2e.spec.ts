@@ -119,7 +119,7 @@ describe('POST /organizations', () => {
     const [event] = await t.infra.eventStore.readStream(`organization-${id}`);
     expect(event.type).toBe('OrganizationCreated');
     expect(event.metadata).toMatchObject({
-      schemaVersion: 1,
+      schemaVersion: 2, // OrganizationCreated 2 carries the profile (SCHEMA_VERSIONS)
       actorKind: 'superAdmin',
       actorEmail: 'root@platform.test',
       actorRoles: ['superAdmin'],

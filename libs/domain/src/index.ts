@@ -7,6 +7,7 @@ export * from './shared/email.js';
 export * from './shared/upcasting.js';
 export * from './organizations/organization.js';
 export * from './organizations/logo.js';
+export * from './organizations/profile.js';
 export * from './organizations/organization.decider.js';
 export * from './members/membership.js';
 export * from './members/inviting-user.js';

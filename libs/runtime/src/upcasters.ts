@@ -1,12 +1,15 @@
-import { UpcasterChain } from '#domain';
+import { DEFAULT_PROFILE, UpcasterChain } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
- * Upcasters for stored events whose shape has changed. Every event so far is at
- * schema version 1; a future version 2 registers its step here, and both the write
- * side and the projector read through it.
+ * Upcasters for stored events whose shape has changed (the versions each type is
+ * written at: SCHEMA_VERSIONS in libs/domain). Both the write side and every log
+ * processor read through them; stored events are never rewritten.
  */
-export const UPCASTERS = new UpcasterChain();
+export const UPCASTERS = new UpcasterChain()
+  // Organizations created before profiles existed are companies with an empty profile
+  // (multi-tenant guide, Organization Types; issue 16).
+  .register('OrganizationCreated', 1, (data) => ({ ...data, profile: DEFAULT_PROFILE }));
 
 /** A stored event in its current shape: the one place both the write side and the projector upcast. */
 export function upcastRecorded(event: RecordedEvent): RecordedEvent {

@@ -1,3 +1,4 @@
+import { DEFAULT_PROFILE } from './profile.js';
 import { describe, expect, test } from '@jest/globals';
 import { organizationDecider } from './organization.decider.js';
 import { create, created, id, now, spec } from '../testing/organization.js';
@@ -9,7 +10,7 @@ describe('Creating an organization', () => {
       .then([
         {
           type: 'OrganizationCreated',
-          data: { organizationId: id, name: 'Ojibwe Institute', description: 'K-12 immersion', timeZone: 'UTC', createdAt: now },
+          data: { organizationId: id, name: 'Ojibwe Institute', description: 'K-12 immersion', timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now },
         },
       ]);
   });

@@ -1,15 +1,19 @@
 import { DomainError } from '../shared/domain-error.js';
+import { FieldErrors } from '../shared/validation.js';
 import { ORGANIZATION_RULES, validateSettings, type OrganizationCommand, type OrganizationEvent, type OrganizationState } from './organization.js';
+import { DEFAULT_PROFILE, patchProfile } from './profile.js';
 
-/** Creating an organization (guide: Creating Organizations). */
+/** Creating an organization (guide: Creating Organizations; multi-tenant guide: Organization Details, Organization Types). */
 export function createOrganization(command: Extract<OrganizationCommand, { type: 'CreateOrganization' }>, state: OrganizationState): OrganizationEvent[] {
   if (state.status !== 'absent')
     throw new DomainError('organization-already-exists', 'An organization with this id already exists');
-  const settings = validateSettings(command.data, { min: ORGANIZATION_RULES.createNameMin, max: ORGANIZATION_RULES.createNameMax });
+  const profileErrors = new FieldErrors();
+  const profile = patchProfile(DEFAULT_PROFILE, command.data.profile ?? {}, profileErrors);
+  const { name, description, timeZone } = validateSettings(command.data, { min: ORGANIZATION_RULES.createNameMin, max: ORGANIZATION_RULES.createNameMax }, profileErrors);
   return [
     {
       type: 'OrganizationCreated',
-      data: { organizationId: command.data.organizationId, ...settings, createdAt: command.data.now },
+      data: { organizationId: command.data.organizationId, name, description, timeZone, profile, createdAt: command.data.now },
     },
   ];
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_PROFILE } from './profile.js';
 import { describe, expect, test } from '@jest/globals';
 import { MEMBERSHIP_EVENT_TYPES } from '../members/membership.js';
 import { organizationDecider } from './organization.decider.js';
@@ -36,7 +37,7 @@ const fold = (...events: OrganizationEvent[]): Existing => {
   if (state.status !== 'existing') throw new Error('no organization');
   return state;
 };
-const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', createdAt: now } };
+const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now } };
 const setUp = (userId: string): OrganizationEvent => ({ type: 'UserSetupCompleted', data: { organizationId: org, userId, passwordHash: 'ph' } });
 const classCreated: OrganizationEvent = { type: 'ClassCreated', data: { organizationId: org, classId: 'c1', name: 'Algebra', instructorId: 'ann' } };
 const added: OrganizationEvent = { type: 'SsoProviderAdded', data: { organizationId: org, providerId: 'p1', settings, clientSecretCiphertext: null } };

@@ -122,6 +122,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     name: event.data.name,
     description: event.data.description,
     timeZone: event.data.timeZone,
+    profile: event.data.profile,
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -138,10 +139,18 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
 function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { type: 'OrganizationCreated' }>): void {
   switch (event.type) {
     case 'OrganizationSettingsUpdated': {
-      const { name, description, timeZone } = event.data.changes;
+      const { name, description, timeZone, type, industry, website, primaryContact, billingContact } = event.data.changes;
       if (name) draft.name = name.after;
       if (description) draft.description = description.after;
       if (timeZone) draft.timeZone = timeZone.after;
+      if (type || industry || website || primaryContact || billingContact)
+        draft.profile = {
+          type: type ? type.after : draft.profile.type,
+          industry: industry ? industry.after : draft.profile.industry,
+          website: website ? website.after : draft.profile.website,
+          primaryContact: primaryContact ? primaryContact.after : draft.profile.primaryContact,
+          billingContact: billingContact ? billingContact.after : draft.profile.billingContact,
+        };
       draft.version++;
       return;
     }

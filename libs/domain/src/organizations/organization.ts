@@ -5,6 +5,14 @@ import { canonicalTimeZone, FieldErrors, lengthOf } from '../shared/validation.j
 import type { ClassRecord, Member, MembershipCommand, MembershipEvent } from '../members/membership.js';
 import type { SsoCommand, SsoEvent, SsoProvider } from '../sso/sso.js';
 import type { LogoRef } from './logo.js';
+import type { OrganizationProfile, ProfilePatch } from './profile.js';
+
+/**
+ * The schema version each event type is written at; a stored event at an older version
+ * is brought to it by the upcasters (libs/runtime/src/upcasters.ts). OrganizationCreated
+ * 2 carries the profile.
+ */
+export const SCHEMA_VERSIONS: Readonly<Record<string, number>> = { OrganizationCreated: 2 };
 
 // ---- Rules (guide: Creating Organizations, Editing Organization Settings) -------------
 export const ORGANIZATION_RULES = {
@@ -27,9 +35,9 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleTimeoutMinutes: 60, a
 
 // ---- Commands ----------------------------------------------------------------------
 export type OrganizationCommand =
-  | { type: 'CreateOrganization'; data: { organizationId: string; name: string; description?: string | null; timeZone: string; now: string } }
+  | { type: 'CreateOrganization'; data: { organizationId: string; name: string; description?: string | null; timeZone: string; profile?: ProfilePatch; now: string } }
   /** A merge patch: an absent field stays as it is; `description: null` clears it. */
-  | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string } }
+  | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string; profile?: ProfilePatch } }
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
   | { type: 'RemoveOrganizationLogo'; data: Record<string, never> }
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }
@@ -46,14 +54,23 @@ export interface FieldChange<T> {
 
 export type OrganizationCreated = DomainEvent<
   'OrganizationCreated',
-  { organizationId: string; name: string; description: string | null; timeZone: string; createdAt: string }
+  { organizationId: string; name: string; description: string | null; timeZone: string; profile: OrganizationProfile; createdAt: string }
 >;
 export type OrganizationSettingsUpdated = DomainEvent<
   'OrganizationSettingsUpdated',
   {
     organizationId: string;
     /** Only the fields that changed, each with its value before and after. */
-    changes: { name?: FieldChange<string>; description?: FieldChange<string | null>; timeZone?: FieldChange<string> };
+    changes: {
+      name?: FieldChange<string>;
+      description?: FieldChange<string | null>;
+      timeZone?: FieldChange<string>;
+      type?: FieldChange<OrganizationProfile['type']>;
+      industry?: FieldChange<string | null>;
+      website?: FieldChange<string | null>;
+      primaryContact?: FieldChange<OrganizationProfile['primaryContact']>;
+      billingContact?: FieldChange<OrganizationProfile['billingContact']>;
+    };
   }
 >;
 export type OrganizationLogoChanged = DomainEvent<'OrganizationLogoChanged', { organizationId: string; logo: LogoRef }>;
@@ -97,6 +114,7 @@ export type OrganizationState =
       name: string;
       description: string | null;
       timeZone: string;
+      profile: OrganizationProfile;
       logo: LogoRef | null;
       inArrearsAt: string | null;
       sessionPolicy: SessionPolicy;
@@ -127,6 +145,8 @@ interface Settings {
 export function validateSettings(
   input: { name: string; description?: string | null; timeZone: string },
   nameBounds: { min: number; max: number },
+  /** Errors found in the rest of the request (the profile), reported together with these. */
+  more?: FieldErrors,
 ): Settings {
   const errors = new FieldErrors();
   const name = typeof input.name === 'string' ? input.name.trim() : '';
@@ -145,7 +165,7 @@ export function validateSettings(
   if (!input.timeZone || (typeof input.timeZone === 'string' && input.timeZone.trim() === '')) errors.add('timeZone', 'timeZone is required');
   else if (!timeZone) errors.add('timeZone', 'timeZone must be a valid IANA time zone, for example Europe/Paris');
 
-  if (errors.any) throw new ValidationFailed('invalid-organization-settings', errors.errors);
+  if (errors.any || more?.any) throw new ValidationFailed('invalid-organization-settings', [...errors.errors, ...(more?.errors ?? [])]);
   return { name, description: rawDescription === '' ? null : rawDescription, timeZone: timeZone! };
 }
 

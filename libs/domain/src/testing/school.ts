@@ -2,6 +2,7 @@
  * The school the membership specs are given: its events and a spec runner on the
  * organization's decider (members/*.spec.ts, classes/*.spec.ts).
  */
+import { DEFAULT_PROFILE } from '../organizations/profile.js';
 import { deciderSpec } from './given-when-then.js';
 import { organizationDecider } from '../organizations/organization.decider.js';
 import type { OrganizationEvent } from '../organizations/organization.js';
@@ -11,7 +12,7 @@ export const org = 'org-1';
 export const token = (n: number) => ({ hash: `hash-${n}`, ciphertext: `cipher-${n}`, expiresAt: '2026-11-30T00:00:00.000Z' });
 export const now = '2026-11-23T00:00:00.000Z';
 
-export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', createdAt: now } };
+export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now } };
 export const invited = (userId: string, roles: ('admin' | 'instructor')[], email = `${userId}@school.test`, n = 1): OrganizationEvent => ({
   type: 'UserInvited',
   data: { organizationId: org, userId, email, firstName: userId.toUpperCase(), lastName: 'Doe', roles, setupTokenHash: `hash-${n}`, setupTokenCiphertext: `cipher-${n}`, setupExpiresAt: '2026-11-30T00:00:00.000Z' },

@@ -1,10 +1,10 @@
-import type { OrganizationEvent } from '#domain';
+import type { OrganizationEvent, OrganizationProfile } from '#domain';
 import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const ORGANIZATIONS = 'organizations_v2';
+export const ORGANIZATIONS = 'organizations_v3';
 
 /** The organization list and detail read model. */
 export interface OrganizationDocument {
@@ -14,6 +14,12 @@ export interface OrganizationDocument {
   nameSort: string;
   description: string | null;
   timeZone: string;
+  /** The profile (multi-tenant guide: Organization Details, Organization Types). */
+  type: OrganizationProfile['type'];
+  industry: string | null;
+  website: string | null;
+  primaryContact: OrganizationProfile['primaryContact'];
+  billingContact: OrganizationProfile['billingContact'];
   logo: { sha256: string; contentType: string; size: number } | null;
   inArrearsAt: string | null;
   sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
@@ -58,14 +64,15 @@ const PROFILE_CHANGED = { version: 1 };
 
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  version: 2,
+  // 3: the profile (issue 16).
+  version: 3,
   collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
   canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as never) || MEMBERSHIP_EVENT_TYPES.has(event.type as never) || SSO_EVENT_TYPES.has(event.type as never),
   project(recorded) {
     const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
     switch (event.type) {
       case 'OrganizationCreated': {
-        const { organizationId, name, description, timeZone, createdAt } = event.data;
+        const { organizationId, name, description, timeZone, profile, createdAt } = event.data;
         // $setOnInsert: a redelivered creation finds the document and changes nothing.
         return [
           {
@@ -78,6 +85,7 @@ export const organizationsProjection: Projection = {
                   nameSort: name.toLowerCase(),
                   description,
                   timeZone,
+                  ...profile,
                   logo: null,
                   inArrearsAt: null,
                   sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -97,7 +105,7 @@ export const organizationsProjection: Projection = {
         ];
       }
       case 'OrganizationSettingsUpdated': {
-        const { name, description, timeZone } = event.data.changes;
+        const { name, description, timeZone, ...profile } = event.data.changes;
         return [
           update(
             recorded,
@@ -105,6 +113,7 @@ export const organizationsProjection: Projection = {
               ...(name ? { name: name.after, nameSort: name.after.toLowerCase() } : {}),
               ...(description ? { description: description.after } : {}),
               ...(timeZone ? { timeZone: timeZone.after } : {}),
+              ...Object.fromEntries(Object.entries(profile).map(([field, change]) => [field, change!.after])),
             },
             PROFILE_CHANGED,
           ),

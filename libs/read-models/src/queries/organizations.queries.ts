@@ -21,6 +21,11 @@ export interface OrganizationListItem {
 
 export interface OrganizationDetail extends OrganizationListItem {
   timeZone: string;
+  type: OrganizationDocument['type'];
+  industry: string | null;
+  website: string | null;
+  primaryContact: OrganizationDocument['primaryContact'];
+  billingContact: OrganizationDocument['billingContact'];
   logoUrl: string | null;
   userCount: number;
   classCount: number;
@@ -60,6 +65,11 @@ export async function getOrganization(store: ReadStore, id: string): Promise<Org
     name: d.name,
     description: d.description,
     timeZone: d.timeZone,
+    type: d.type,
+    industry: d.industry,
+    website: d.website,
+    primaryContact: d.primaryContact,
+    billingContact: d.billingContact,
     // The hash in the URL changes with the logo, so browsers may cache it forever.
     logoUrl: d.logo ? logoUrl(d.logo) : null,
     inArrearsAt: d.inArrearsAt,

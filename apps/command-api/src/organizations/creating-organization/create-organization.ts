@@ -10,10 +10,11 @@ import { Meta } from '../../shared/request-context.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { OrganizationProfileFields, profilePatchOf } from '../profile.dto.js';
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
-export class CreateOrganizationDto {
+export class CreateOrganizationDto extends OrganizationProfileFields {
   @ApiProperty({ minLength: ORGANIZATION_RULES.createNameMin, maxLength: ORGANIZATION_RULES.createNameMax, example: 'Waadookodaading Ojibwe Language Institute' })
   @IsDefined({ message: 'name is required' })
   @IsString({ message: 'name must be a string' })
@@ -48,7 +49,7 @@ export class CreateOrganizationController {
   async create(@Body() body: CreateOrganizationDto, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
     // With an Idempotency-Key the id is derived from it, so a retry targets the same stream.
     const id = metadata.idempotencyKey ? uuidV5(`organization:${metadata.actor.id}:${metadata.idempotencyKey}`) : newId();
-    const command = { type: 'CreateOrganization' as const, data: { organizationId: id, name: body.name, description: body.description ?? null, timeZone: body.timeZone, now: metadata.now } };
+    const command = { type: 'CreateOrganization' as const, data: { organizationId: id, name: body.name, description: body.description ?? null, timeZone: body.timeZone, profile: profilePatchOf(body), now: metadata.now } };
     // `now` differs on a retry; the request is the same.
     const result = await this.commands.execute(toOrganization(id, command, metadata, { requestBody: { ...body } }));
     return { id, revision: result.version, position: result.position };

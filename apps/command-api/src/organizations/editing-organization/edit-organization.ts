@@ -11,13 +11,14 @@ import { PatchField, sentFields } from '../../shared/validation.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { OrganizationProfileFields, profilePatchOf } from '../profile.dto.js';
 
 /**
  * A JSON Merge Patch (RFC 7396) of the organization's settings: absent fields stay as
  * they are, `description: null` clears the description. Name and time zone cannot be
  * cleared.
  */
-export class EditOrganizationDto {
+export class EditOrganizationDto extends OrganizationProfileFields {
   @ApiPropertyOptional({ maxLength: ORGANIZATION_RULES.editNameMax })
   @IsString({ message: 'name must be a string' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim() : value))
@@ -45,7 +46,8 @@ export class EditOrganizationController {
   constructor(private readonly commands: CommandBus) {}
 
   /**
-   * Edits name, description and time zone as a JSON Merge Patch (`application/merge-patch+json`
+   * Edits name, description, time zone and the profile (type, industry, website, primary
+   * and billing contacts) as a JSON Merge Patch (`application/merge-patch+json`
    * or `application/json`): only the fields sent change. Send the ETag you read as If-Match
    * to refuse a stale edit (412 stale-revision).
    */
@@ -59,7 +61,7 @@ export class EditOrganizationController {
     @Headers('if-match') ifMatch?: string,
   ): Promise<WriteResponse> {
     const { name, description, timeZone } = body;
-    const command = { type: 'UpdateOrganizationSettings' as const, data: sentFields({ name, description, timeZone }) };
+    const command = { type: 'UpdateOrganizationSettings' as const, data: { ...sentFields({ name, description, timeZone }), profile: profilePatchOf(body) } };
     const result = await this.commands.execute(toOrganization(orgId, command, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: orgId, revision: result.version, position: result.position };
   }

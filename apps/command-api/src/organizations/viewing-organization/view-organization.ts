@@ -15,7 +15,8 @@ export class ViewOrganizationController {
   constructor(@Inject(READ_STORE) private readonly readStore: ReadStore) {}
 
   /**
-   * Name, description, time zone, logo URL, arrears, user and class counts. The ETag
+   * Name, description, time zone, the profile (type, industry, website, primary and
+   * billing contacts), logo URL, arrears, user and class counts. The ETag
    * (also `revision`) is the profile's own version, for If-Match on edits: inviting a
    * user or creating a class does not change it.
    */

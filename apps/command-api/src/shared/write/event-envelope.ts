@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { CommandMetadata, DomainEvent, EventMetadata } from '#domain';
+import { SCHEMA_VERSIONS, type CommandMetadata, type DomainEvent, type EventMetadata } from '#domain';
 import { eventHash, type EventToAppend } from '#event-store';
 import { newId, uuidV5 } from '../ids.js';
 
@@ -38,7 +38,8 @@ export function envelope(event: DomainEvent, index: number, streamName: string, 
     id: metadata.idempotencyKey ? uuidV5(`${metadata.idempotencyKey}:${streamName}:${revision}:${index}`) : newId(),
     type: event.type,
     data: event.data as Record<string, unknown>,
-    metadata: { ...eventMetadata } as unknown as Record<string, unknown>,
+    // Each type at the schema version its data has now (upcasters bring older ones to it).
+    metadata: { ...eventMetadata, schemaVersion: SCHEMA_VERSIONS[event.type] ?? 1 } as unknown as Record<string, unknown>,
   };
 }
 
