@@ -1,4 +1,4 @@
-import { DataFileError } from '#event-store';
+import { DataFileError, NativeModuleError } from '#event-store';
 import { createApp } from './app.js';
 import { ConfigError, loadConfig } from '#runtime';
 import { createInfrastructure, exitOnStall } from '#runtime';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // A damaged data file gets the explanation written for a person, not a stack trace.
-  if (error instanceof DataFileError) process.stderr.write(`Failed to start.\n${error.message}\n`);
+  if (error instanceof DataFileError || error instanceof NativeModuleError) process.stderr.write(`Failed to start.\n${error.message}\n`);
   else if (typeof (error as { code?: unknown })?.code === 'string' && /^SQLITE_(CORRUPT|NOTADB|IOERR)/.test((error as { code: string }).code))
     process.stderr.write(
       `Failed to start: a data file in DATA_DIR is damaged (${(error as Error).message}).\nCheck which with: npm run check-data\nRestore it from your last backup of the data directory; the service keeps no backups of its own.\n`,

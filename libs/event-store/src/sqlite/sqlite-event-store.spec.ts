@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import Database from 'better-sqlite3';
 import { eventStoreContract } from '../testing/event-store.contract.js';
 import { FaultyEventStore } from '../testing/faulty-event-store.js';
-import { SqliteEventStore } from './sqlite-event-store.js';
+import { isNativeModuleFailure, NativeModuleError, SqliteEventStore } from './sqlite-event-store.js';
 
 eventStoreContract('SQLite (in memory)', async () => new SqliteEventStore({ filename: ':memory:' }));
 
@@ -136,5 +136,24 @@ describe('SqliteEventStore specifics', () => {
     expect(store.lastWriteError()).toBeNull();
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('a driver built for another Node.js', () => {
+  // The words Node.js 24 said about a better-sqlite3 built under Node.js 20 (a CI run on Node 24).
+  const abiMismatch = Object.assign(
+    new Error(
+      "The module '/app/node_modules/better-sqlite3/build/Release/better_sqlite3.node'\nwas compiled against a different Node.js version using\nNODE_MODULE_VERSION 115. This version of Node.js requires\nNODE_MODULE_VERSION 137. Please try re-compiling or re-installing\nthe module (for instance, using `npm rebuild` or `npm install`).",
+    ),
+    { code: 'ERR_DLOPEN_FAILED' },
+  );
+
+  test('is told apart from a damaged data file, and the message says what to run', () => {
+    expect(isNativeModuleFailure(abiMismatch)).toBe(true);
+    expect(isNativeModuleFailure(Object.assign(new Error('file is not a database'), { code: 'SQLITE_NOTADB' }))).toBe(false);
+    const explained = new NativeModuleError(abiMismatch);
+    expect(explained.message).toContain('The data files are not at fault');
+    expect(explained.message).toContain('npm rebuild better-sqlite3');
+    expect(explained.message).not.toContain('do not delete');
   });
 });

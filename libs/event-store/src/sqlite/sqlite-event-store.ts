@@ -55,6 +55,29 @@ interface PendingAppend {
  * message says which file, what is wrong and what to do, since a raw SQLite stack trace
  * tells an operator none of that.
  */
+/**
+ * better-sqlite3's native module could not be loaded: built for another Node.js version
+ * (NODE_MODULE_VERSION), or missing. Nothing is wrong with the data files, so this must
+ * not read like a damaged log.
+ */
+export class NativeModuleError extends Error {
+  constructor(cause: unknown) {
+    super(
+      [
+        `The SQLite driver (better-sqlite3) could not be loaded by Node.js ${process.version}: ${cause instanceof Error ? cause.message.split('\n').slice(0, 3).join(' ') : String(cause)}`,
+        'The data files are not at fault. Rebuild the driver for this Node.js: npm rebuild better-sqlite3 (or npm ci).',
+      ].join('\n'),
+    );
+    this.name = 'NativeModuleError';
+  }
+}
+
+/** Whether an error opening a database is the driver's native module failing to load. */
+export function isNativeModuleFailure(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : '';
+  return (error as { code?: unknown })?.code === 'ERR_DLOPEN_FAILED' || /NODE_MODULE_VERSION|Could not locate the bindings file|better_sqlite3\.node/.test(message);
+}
+
 export class DataFileError extends Error {
   readonly code: string | undefined;
   constructor(
@@ -134,6 +157,7 @@ export class SqliteEventStore implements EventStore {
       // Reads the header and the schema: a file that is not a database, or one cut short, fails here.
       this.db.pragma('schema_version');
     } catch (error) {
+      if (isNativeModuleFailure(error)) throw new NativeModuleError(error);
       throw new DataFileError(options.filename, error);
     }
     this.db.pragma('journal_mode = WAL');
