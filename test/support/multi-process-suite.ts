@@ -227,6 +227,8 @@ export function multiProcessSuite(stack: Stack): void {
         const { verifier, challenge } = pkce();
         const started = await request(api1.url, 'GET', `/auth/sso/${providerId}/login?returnTo=${encodeURIComponent(RETURN_TO)}&codeChallenge=${challenge}`);
         expect(started.status).toBe(302);
+        // To the provider (an error would come back to the UI, without the binding cookie).
+        expect(`${started.headers.get('location')}`.startsWith(op.issuer) ? 'to the provider' : started.headers.get('location')).toBe('to the provider');
         const cookie = started.headers.getSetCookie().find((c) => c.startsWith('__Host-sso-binding='))!.split(';')[0];
         const callback = await signInAtProvider(op.issuer, started.headers.get('location')!, 'ada-sub');
         // The provider sends the browser back through the proxy: this time to the other API.
