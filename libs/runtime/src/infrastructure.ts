@@ -49,6 +49,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger, op
   // started without them (RUN_PROJECTOR=false) follows their stored checkpoints.
   const processors = new LeasedProcessors(stores, config, logger);
   if (config.runProjector) await processors.start();
+  const stopWarning = config.runProjector ? () => {} : warnWhileNoProjector(processors, config, logger);
 
   return Object.defineProperties(
     {
@@ -60,6 +61,7 @@ export async function createInfrastructure(config: AppConfig, logger: Logger, op
       progress: processors.progress,
       startPosition,
       async close() {
+        stopWarning();
         if (config.runProjector) await processors.stop();
         await stores.close();
       },
@@ -71,4 +73,24 @@ export async function createInfrastructure(config: AppConfig, logger: Logger, op
       auditFollower: { get: () => processors.auditFollower, enumerable: true },
     },
   ) as Infrastructure;
+}
+
+/**
+ * A process started without the projector (RUN_PROJECTOR=false) relies on another one:
+ * while no process holds the processors' lease, its read models never move and its
+ * requests answer 503 read-model-behind. It says so in its log, once the lease has had
+ * a lifetime to be taken, then every minute while it stays free.
+ */
+function warnWhileNoProjector(processors: LeasedProcessors, config: AppConfig, logger: Logger): () => void {
+  let timer: NodeJS.Timeout;
+  const check = async () => {
+    const holder = await processors.lease.holder().catch(() => undefined);
+    if (holder === null)
+      logger.warn({ lease: processors.lease.name }, 'no process runs the projector (RUN_PROJECTOR=false here, and no projector process holds the lease): the read models do not move; start one with npm run start:projector');
+    timer = setTimeout(() => void check(), 60_000);
+    timer.unref();
+  };
+  timer = setTimeout(() => void check(), config.leaseTtlMs);
+  timer.unref();
+  return () => clearTimeout(timer);
 }
