@@ -81,6 +81,13 @@ describe('the processors lease', () => {
     expect(after.fencingToken()).toBe(2);
   });
 
+  test('a holder whose pid belongs elsewhere (another host, another container\'s pid namespace) is never judged dead by its pid', async () => {
+    const [a] = connections(1);
+    await a.collection(LEASES).bulkWrite([{ insertOne: { document: { _id: 'log-processors', owner: 'other', host: 'projector-2/pid:[4026532000]', pid: 4242, token: 7, expiresAt: Date.now() + 60_000 } } }]);
+    const here = new ReadStoreLease(a, 'log-processors', { ttlMs: 60_000, isAlive: () => false });
+    expect(await here.tryAcquire()).toBe(false);
+  });
+
   test('a graceful release lets a standby in without waiting for the expiry', async () => {
     const [a, b] = connections(2);
     const first = new ReadStoreLease(a, 'log-processors', { ttlMs: 60_000, isAlive: () => true });

@@ -1,3 +1,4 @@
+import { readlinkSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { CollectionWriteOp, ReadStore } from '../read-store.port.js';
@@ -11,6 +12,7 @@ export type LeaseDocument = {
   _id: string;
   /** Who holds it: one process (host, pid and a random part, so two services in one process differ). */
   owner: string;
+  /** The host name and pid namespace its pid belongs to. */
   host: string;
   pid: number;
   /** The fencing token: grows by one at every acquisition, so a deposed holder's writes are refused. */
@@ -37,6 +39,20 @@ export interface LeaseOptions {
 
 const isDuplicate = (error: unknown): boolean => (error as { code?: unknown })?.code === 11000;
 
+/**
+ * Where a pid means this process's pid: the host name and, on Linux, the pid namespace
+ * (containers may share a host name, as in a compose file with `hostname:` set, while
+ * each has its own pids). Only a holder of the same place may be judged dead by its pid.
+ */
+function pidPlace(): string {
+  try {
+    return `${hostname()}/${readlinkSync('/proc/self/ns/pid')}`;
+  } catch {
+    return hostname();
+  }
+}
+const PLACE = pidPlace();
+
 function processIsAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
@@ -58,7 +74,7 @@ function processIsAlive(pid: number): boolean {
  * after a takeover cannot write a stale batch over the new holder's.
  */
 export class ReadStoreLease {
-  readonly owner = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly owner = `${PLACE}:${process.pid}:${randomUUID().slice(0, 8)}`;
   private token: number | null = null;
   private heldUntil = 0;
   private readonly ttlMs: number;
@@ -97,12 +113,12 @@ export class ReadStoreLease {
     if (this.held()) return true;
     const now = this.now();
     const current = await this.leases.findOne({ _id: this.name });
-    const free = !current || current.expiresAt <= now || current.owner === this.owner || (current.host === hostname() && !this.isAlive(current.pid));
+    const free = !current || current.expiresAt <= now || current.owner === this.owner || (current.host === PLACE && !this.isAlive(current.pid));
     if (!free) return false;
     // Compare and swap on what was seen (no document, or its token): of two standbys
     // acquiring at once, one wins and the other's write matches nothing or is a duplicate.
     const token = (current?.token ?? 0) + 1;
-    const lease: LeaseDocument = { _id: this.name, owner: this.owner, host: hostname(), pid: process.pid, token, expiresAt: now + this.ttlMs };
+    const lease: LeaseDocument = { _id: this.name, owner: this.owner, host: PLACE, pid: process.pid, token, expiresAt: now + this.ttlMs };
     try {
       if (!current) await this.leases.bulkWrite([{ insertOne: { document: lease } }]);
       else {
