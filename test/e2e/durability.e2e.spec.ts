@@ -1,45 +1,24 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { SqliteEventStore } from '#event-store';
 import { SqliteReadStore } from '#read-models';
 import { freePort } from '../support/net.js';
+import { API_MAIN, request, startProcess } from '../support/processes.js';
 import { expectReadModelsEqualRebuild } from '../support/read-models.js';
 
-const MAIN = resolve('dist/apps/command-api/src/main.js');
 let dataDir = mkdtempSync(join(tmpdir(), 'org-durability-'));
 const dataDirs = [dataDir];
 const admin = { email: 'durable@platform.test', password: 'durable-password-1' };
 
 /** Starts the built service exactly as `npm start` does, on the shared data directory. */
 async function start(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [MAIN], {
-    env: { ...process.env, NODE_OPTIONS: '', PORT: String(port), DATA_DIR: dataDir, SUPERADMIN_EMAIL: admin.email, SUPERADMIN_PASSWORD: admin.password, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk) => (stderr += chunk));
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`service exited (${child.exitCode}): ${stderr}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok).catch(() => false);
-    if (ok) return child;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  child.kill('SIGKILL');
-  throw new Error(`service did not become healthy: ${stderr}`);
+  return (await startProcess(API_MAIN, port, { PORT: String(port), DATA_DIR: dataDir, SUPERADMIN_EMAIL: admin.email, SUPERADMIN_PASSWORD: admin.password })).child;
 }
 
-async function api(port: number, method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(`http://127.0.0.1:${port}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, body: (response.status === 204 ? null : await response.json()) as any };
-}
+const api = (port: number, method: string, path: string, token?: string, body?: unknown) => request(`http://127.0.0.1:${port}`, method, path, { token, body });
 
 const children: ChildProcess[] = [];
 afterAll(() => {
@@ -49,7 +28,7 @@ afterAll(() => {
 
 describe('Durability of the embedded default', () => {
   test('after kill -9 and a restart, every acknowledged organization is still there, unchanged', async () => {
-    expect(existsSync(MAIN)).toBe(true); // `npm test` builds before running the tests
+    expect(existsSync(API_MAIN)).toBe(true); // `npm test` builds before running the tests
     const port = await freePort();
     const first = await start(port);
     children.push(first);

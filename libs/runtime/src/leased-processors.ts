@@ -44,7 +44,7 @@ export class LeasedProcessors {
   private role: LeaseRole = 'standby';
   private loop: Promise<void> | null = null;
   private readonly stopping = new AbortController();
-  private transitions = 0;
+  private readonly ttlMs: number;
 
   constructor(
     private readonly stores: Stores,
@@ -52,7 +52,8 @@ export class LeasedProcessors {
     private readonly logger: Logger,
     private readonly options: LeasedProcessorsOptions = {},
   ) {
-    this.lease = new ReadStoreLease(stores.readStore, PROCESSORS_LEASE, { ttlMs: options.ttlMs ?? config.leaseTtlMs });
+    this.ttlMs = options.ttlMs ?? config.leaseTtlMs;
+    this.lease = new ReadStoreLease(stores.readStore, PROCESSORS_LEASE, { ttlMs: this.ttlMs });
     const stored = new PolledProgress(storedCheckpoints(stores.readStore, stores.projections.map(projectionId)));
     this.progress = new LocalOrStoredProgress(() => this.running?.runner ?? null, stored);
     const audit = stores.sqliteAuditLog;
@@ -76,11 +77,6 @@ export class LeasedProcessors {
     return this.role;
   }
 
-  /** Times this process has become holder or given the lease up (health, tests). */
-  roleChanges(): number {
-    return this.transitions;
-  }
-
   /** The processors running here now, for the stall watchdog. */
   statuses(): LogProcessorStatus[] {
     const r = this.running;
@@ -102,9 +98,8 @@ export class LeasedProcessors {
   }
 
   private async keepGoing(): Promise<void> {
-    const ttl = this.options.ttlMs ?? this.config.leaseTtlMs;
     while (!this.stopping.signal.aborted) {
-      await sleep(this.role === 'holder' ? ttl / 3 : (this.options.standbyPollMs ?? 1000), this.stopping.signal);
+      await sleep(this.role === 'holder' ? this.ttlMs / 3 : (this.options.standbyPollMs ?? 1000), this.stopping.signal);
       if (this.stopping.signal.aborted) break;
       await this.tick().catch((error: unknown) => this.logger.error({ err: error }, 'the processors lease could not be read or renewed; trying again'));
     }
@@ -116,13 +111,11 @@ export class LeasedProcessors {
       this.logger.warn({ lease: PROCESSORS_LEASE }, 'another process took the processors lease; this one stands by');
       await this.stopProcessors();
       this.role = 'standby';
-      this.transitions++;
       return;
     }
     if (!(await this.lease.tryAcquire())) return;
     this.logger.info({ lease: PROCESSORS_LEASE, token: this.lease.fencingToken() }, 'holding the processors lease: running the projector, the audit log and the setup mail');
     this.role = 'holder';
-    this.transitions++;
     await this.startProcessors();
   }
 

@@ -3,7 +3,7 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService } from '@nestjs
 import { ApiTags } from '@nestjs/swagger';
 import { Public } from '../auth/permissions.decorator.js';
 import type { Infrastructure } from '#runtime';
-import { lagInEvents } from '#event-store';
+import { lagInEvents, type ProjectionProgress } from '#event-store';
 import { INFRASTRUCTURE } from '../shared/tokens.js';
 import { AnswersWhileCatchingUp } from '../shared/read-your-writes.js';
 
@@ -48,39 +48,40 @@ export class HealthController {
       },
       async () => {
         const indicator = this.indicators.check('projector');
-        const [checkpoint, head] = await Promise.all([progress.checkpoint(), eventStore.headPosition().catch(() => null)]);
+        const { head, ...behind } = await this.behind(progress);
         const status = runner?.status();
-        const lag = head === null ? null : await lagInEvents(eventStore, checkpoint, head).catch(() => null);
         const data = {
           // holder: this process runs the projector now; standby: it waits for the lease;
           // elsewhere: it never runs it (RUN_PROJECTOR=false), a projector process does.
           role: this.infra.processors?.currentRole() ?? 'elsewhere',
           inProcess: runner !== null,
-          checkpoint,
           headPosition: head,
-          // In events (EventStoreDB's positions are byte offsets); lagAtLeast: the count stopped at its cap.
-          lag: lag?.events ?? null,
-          ...(lag?.atLeast ? { lagAtLeast: true } : {}),
+          ...behind,
           ...(status ? { running: status.running, lastError: status.lastError, subscription: status.subscription } : {}),
         };
         return status && (!status.running || status.lastError) ? indicator.down(data) : indicator.up(data);
       },
       async () => {
         const indicator = this.indicators.check('auditLog');
-        const [checkpoint, head] = await Promise.all([this.infra.auditProgress.checkpoint(), eventStore.headPosition().catch(() => null)]);
-        const lag = head === null ? null : await lagInEvents(eventStore, checkpoint, head).catch(() => null);
+        const { head: _head, ...behind } = await this.behind(this.infra.auditProgress);
         const follower = this.infra.auditFollower?.status();
         const lastError = follower?.lastError ?? null;
         const data = {
           store: follower ? 'sqlite' : 'read store',
-          checkpoint,
-          lag: lag?.events ?? null,
-          ...(lag?.atLeast ? { lagAtLeast: true } : {}),
+          ...behind,
           lastError,
           ...(follower ? { subscription: follower.subscription } : {}),
         };
         return lastError ? indicator.down(data) : indicator.up(data);
       },
     ]);
+  }
+
+  /** A follower's checkpoint and how far behind the head of the log it is, in events (EventStoreDB's positions are byte offsets; lagAtLeast: the count stopped at its cap). */
+  private async behind(progress: ProjectionProgress) {
+    const { eventStore } = this.infra;
+    const [checkpoint, head] = await Promise.all([progress.checkpoint(), eventStore.headPosition().catch(() => null)]);
+    const lag = head === null ? null : await lagInEvents(eventStore, checkpoint, head).catch(() => null);
+    return { head, checkpoint, lag: lag?.events ?? null, ...(lag?.atLeast ? { lagAtLeast: true } : {}) };
   }
 }

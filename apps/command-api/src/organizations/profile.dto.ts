@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsObject, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
-import { ORGANIZATION_TYPES, PROFILE_RULES } from '#domain';
+import { ORGANIZATION_TYPES, PROFILE_FIELDS, PROFILE_RULES } from '#domain';
 
 /**
  * The organization profile's fields in a request (multi-tenant guide: Organization
@@ -104,6 +104,6 @@ export class OrganizationProfileFields {
 export function profilePatchOf(body: OrganizationProfileFields): Record<string, unknown> {
   const plain = JSON.parse(JSON.stringify(body)) as Record<string, unknown>;
   const patch: Record<string, unknown> = {};
-  for (const field of ['type', 'industry', 'website', 'primaryContact', 'billingContact'] as const) if (field in plain) patch[field] = plain[field];
+  for (const field of PROFILE_FIELDS) if (field in plain) patch[field] = plain[field];
   return patch;
 }

@@ -17,10 +17,10 @@ export function backoffDelay(attempt: number, policy: BackoffPolicy = DEFAULT_BA
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-/** Sleeps, unless the signal aborts first (a processor being stopped does not wait out its backoff). */
+/** Sleeps, unless the signal aborts first (a processor being stopped does not wait out its backoff); no wait at all for 0. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
-    if (signal?.aborted) return resolve();
+    if (signal?.aborted || ms <= 0) return resolve();
     const timer = setTimeout(done, ms);
     function done() {
       clearTimeout(timer);

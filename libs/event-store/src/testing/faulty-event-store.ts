@@ -1,3 +1,4 @@
+import { sleep } from '../processing/backoff.js';
 import { EventStoreUnavailableError } from '../storage-errors.js';
 import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, RecordedEvent, Subscription } from '../event-store.port.js';
 
@@ -6,8 +7,6 @@ import type { AppendResult, EventStore, EventToAppend, ExpectedRevision, Recorde
  * are spent (the EventStoreDB adapter's EventStoreUnavailableError).
  */
 const unavailable = (what: string) => new EventStoreUnavailableError('append', 1, new Error(`injected: ${what}`));
-
-const pause = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 /**
  * An event store decorator that injects the faults a real server has, around any
@@ -63,7 +62,7 @@ export class FaultyEventStore implements EventStore {
   }
 
   async append(streamName: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult> {
-    await pause(this.options.delayMs ?? 0);
+    await sleep(this.options.delayMs ?? 0);
     const hit = this.appendsHit(streamName);
     if (hit && this.refusalsPending > 0) {
       this.refusalsPending--;
@@ -80,7 +79,7 @@ export class FaultyEventStore implements EventStore {
   }
 
   async readStream(streamName: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]> {
-    await pause(this.options.delayMs ?? 0);
+    await sleep(this.options.delayMs ?? 0);
     return this.inner.readStream(streamName, options);
   }
 
@@ -88,7 +87,7 @@ export class FaultyEventStore implements EventStore {
     const { inner, options: faults } = this;
     return {
       async *[Symbol.asyncIterator]() {
-        await pause(faults.delayMs ?? 0);
+        await sleep(faults.delayMs ?? 0);
         yield* inner.readAll(options);
       },
     };
@@ -114,7 +113,7 @@ export class FaultyEventStore implements EventStore {
   }
 
   async headPosition(): Promise<number> {
-    await pause(this.options.delayMs ?? 0);
+    await sleep(this.options.delayMs ?? 0);
     return this.inner.headPosition();
   }
 

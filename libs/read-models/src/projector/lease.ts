@@ -157,11 +157,6 @@ export class ReadStoreLease {
     return { collection: LEASES, updateOne: { filter: { _id: this.name, owner: this.owner, token: this.token }, update: { $set: { expiresAt: this.now() + this.ttlMs } }, upsert: true } };
   }
 
-  /** Marks the lease lost after a fenced write was refused. */
-  lost(): void {
-    this.token = null;
-  }
-
   /** Gives the lease up (a graceful stop), so a standby takes over without waiting for the expiry. */
   async release(): Promise<void> {
     if (this.token === null) return;

@@ -1,6 +1,5 @@
+import { sleep } from '#event-store';
 import type { CollectionWriteOp, Doc, ReadCollection, ReadStore } from '../read-store.port.js';
-
-const pause = (ms: number) => (ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve());
 
 /**
  * A read store decorator that injects the faults a real database has, around any
@@ -39,7 +38,7 @@ export class FaultyReadStore implements ReadStore {
   }
 
   private async beforeWrite(collections: string[]): Promise<void> {
-    await pause(this.options.delayMs ?? 0);
+    await sleep(this.options.delayMs ?? 0);
     if (this.refusalsPending === 0 || !this.writesHit(collections)) return;
     this.refusalsPending--;
     this.refused++;
@@ -48,7 +47,7 @@ export class FaultyReadStore implements ReadStore {
 
   collection<T extends Doc = Doc>(name: string): ReadCollection<T> {
     const inner = this.inner.collection<T>(name);
-    const delay = () => pause(this.options.delayMs ?? 0);
+    const delay = () => sleep(this.options.delayMs ?? 0);
     const write = () => this.beforeWrite([name]);
     return {
       findOne: async (filter, options) => (await delay(), inner.findOne(filter, options)),
@@ -69,7 +68,7 @@ export class FaultyReadStore implements ReadStore {
   }
 
   async listCollections(): Promise<string[]> {
-    await pause(this.options.delayMs ?? 0);
+    await sleep(this.options.delayMs ?? 0);
     return this.inner.listCollections();
   }
 
