@@ -105,7 +105,12 @@ export function multiProcessSuite(stack: Stack): void {
     smtp = await startSmtpServer();
     // All four start at once on an empty data directory: one key file, one super admin,
     // one lease holder must come out of it.
-    [api1, api2] = await Promise.all([startApi(), startApi(), startProjector(), startProjector()]);
+    // allSettled, not all: when one fails, the others are still starting, and each must
+    // be in `started` before afterAll runs or it outlives the run (and Jest waits on it).
+    const starts = await Promise.allSettled([startApi(), startApi(), startProjector(), startProjector()]);
+    const failed = starts.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed) throw failed.reason;
+    [api1, api2] = starts.map((s) => (s as PromiseFulfilledResult<ServiceProcess>).value);
     const signedIn = await login(api1, ROOT.email, ROOT.password);
     expect(signedIn.status).toBe(200);
     root = signedIn.body.accessToken;
