@@ -21,3 +21,6 @@ export * from './shared/persistent-map.js';
 export * from './access/password-policy.js';
 export * from './access/sessions.js';
 export * from './classes/managing-classes.js';
+export * from './members/owners.js';
+export * from './structure/structure.js';
+export * from './structure/scope.js';

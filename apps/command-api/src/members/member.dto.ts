@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { MEMBER_RULES, ORGANIZATION_ROLES } from '#domain';
+import { MEMBER_RULES, ORGANIZATION_ROLES, ROLES_MESSAGE } from '#domain';
 import { PageQueryDto } from '../shared/paging.js';
 import { PatchField } from '../shared/validation.js';
 
@@ -45,7 +45,7 @@ export class MemberNamesDto extends PersonNamesDto {
   @IsArray({ message: 'roles must be a list' })
   @ArrayMinSize(1, { message: 'at least one role is required' })
   @ArrayMaxSize(ORGANIZATION_ROLES.length)
-  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: 'roles must be admin, instructor or auditor' })
+  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: ROLES_MESSAGE })
   roles!: string[];
 }
 
@@ -81,7 +81,7 @@ export class EditUserDto {
   @IsArray({ message: 'roles must be a list' })
   @ArrayMinSize(1, { message: 'at least one role is required' })
   @ArrayMaxSize(ORGANIZATION_ROLES.length)
-  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: 'roles must be admin, instructor or auditor' })
+  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: ROLES_MESSAGE })
   @PatchField('roles')
   roles?: string[];
 }

@@ -20,24 +20,40 @@ export type Permission =
   | 'audit:export'
   | 'audit:verify'
   | 'platform:auditors'
-  | 'sso:manage';
+  | 'sso:manage'
+  | 'structure:view'
+  | 'structure:manage'
+  | 'team:members'
+  | 'organization:transfer';
 
 /**
- * Roles inside one organization. `auditor` is read-only: the audit log, the exports,
- * the member list (also as of a past date) and the chain verification, nothing else.
+ * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
+ * admin who also holds billing, ownership transfer and deletion: every owner holds the
+ * admin role too (the roles are normalised so), so each admin rule covers owners.
+ * `auditor` is read-only: the audit log, the exports, the member list (also as of a
+ * past date) and the chain verification, nothing else. `member` is a learner or
+ * employee: their organization's structure, their own teams.
  */
-export type OrganizationRole = 'admin' | 'instructor' | 'auditor';
+export type OrganizationRole = 'owner' | 'admin' | 'instructor' | 'auditor' | 'member';
+
+/**
+ * Roles scoped to part of the organization, held by leading a department (its
+ * department admins) or a team. The guard lets them reach the structure routes; the
+ * decider then checks the very department or team on the organization's current state.
+ */
+export type ScopedRole = 'departmentAdmin' | 'teamLeader';
+export type AccessRole = OrganizationRole | ScopedRole;
 
 export type Principal =
   | { kind: 'superAdmin'; id: string; email: string }
   /** The platform-wide auditor: reads every organization's audit trail, changes nothing. */
   | { kind: 'platformAuditor'; id: string; email: string }
-  | { kind: 'member'; id: string; email: string; organizationId: string; roles: OrganizationRole[] };
+  | { kind: 'member'; id: string; email: string; organizationId: string; roles: AccessRole[] };
 
 export interface PermissionRule {
   superAdmin: boolean;
   platformAuditor: boolean;
-  memberRoles: OrganizationRole[];
+  memberRoles: AccessRole[];
   /**
    * Bound to the caller's own organization: another organization's id is a 404 for a
    * member, and a request naming no organization (platform-wide) is not for members.
@@ -45,12 +61,12 @@ export interface PermissionRule {
   orgScoped: boolean;
 }
 
-const rule = (superAdmin: boolean, platformAuditor: boolean, memberRoles: OrganizationRole[], orgScoped: boolean): PermissionRule => ({ superAdmin, platformAuditor, memberRoles, orgScoped });
+const rule = (superAdmin: boolean, platformAuditor: boolean, memberRoles: AccessRole[], orgScoped: boolean): PermissionRule => ({ superAdmin, platformAuditor, memberRoles, orgScoped });
 
 /** Who may hold each permission, and whether it is bound to their own organization. */
 export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Signing out, reading one's own profile: anyone signed in. */
-  'account:self': rule(true, true, ['admin', 'instructor', 'auditor'], false),
+  'account:self': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
   'organization:create': rule(true, false, [], false),
   'organization:list': rule(true, false, [], false),
   'organization:view': rule(true, false, ['admin'], true),
@@ -75,6 +91,14 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'platform:auditors': rule(true, false, [], false),
   /** Enterprise SSO providers (guide: Enterprise SSO Management, Super Admin). */
   'sso:manage': rule(true, false, [], false),
+  /** The departments and teams, with counts: the organization's chart, for everyone in it. */
+  'structure:view': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], true),
+  /** Creating, editing, moving and deleting departments and teams: admins, and department admins within their departments. */
+  'structure:manage': rule(true, false, ['owner', 'admin', 'departmentAdmin'], true),
+  /** Who is in a team: admins, department admins for their departments' teams, team leaders for their teams. */
+  'team:members': rule(true, false, ['owner', 'admin', 'departmentAdmin', 'teamLeader'], true),
+  /** Handing the organization to another member: its owners. */
+  'organization:transfer': rule(false, false, ['owner'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { requireAnotherActiveOwner, requireOwnerActor } from './owners.js';
 import { activeClassesOf, classList, isActiveInstructor, member, requireAnotherActiveAdmin, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
 
 /** Deactivating a user, with their classes reassigned in the same step, and reactivating them (guide: Deactivating users). */
@@ -9,6 +10,8 @@ export function deactivateUser(command: Extract<MembershipCommand, { type: 'Deac
   if (user.status === 'deactivated') return [];
   if (user.status !== 'active')
     throw new DomainError('only-active-users-can-be-deactivated', 'Only active users can be deactivated; delete a user whose setup is pending instead');
+  if (user.roles.includes('owner')) requireOwnerActor(state, command.data.actorId, 'deactivate an owner');
+  requireAnotherActiveOwner(state, user);
   requireAnotherActiveAdmin(state, user);
   const classes = activeClassesOf(state, user.id);
   const { reassignTo } = command.data;

@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { requireAnotherActiveOwner, requireOwnerActor } from './owners.js';
 import { activeClassesOf, classList, member, requireAnotherActiveAdmin, validPerson, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
 
 /** Editing a user's names and roles (guide: Editing users). */
@@ -8,6 +9,9 @@ export function editUser(command: Extract<MembershipCommand, { type: 'EditUser' 
   const { firstName, lastName, roles } = command.data;
   const next = validPerson({ firstName: firstName ?? user.firstName, lastName: lastName ?? user.lastName, roles: roles ?? user.roles });
   const losing = user.roles.filter((r) => !next.roles.includes(r));
+  const gaining = next.roles.filter((r) => !user.roles.includes(r));
+  if (losing.includes('owner') || gaining.includes('owner')) requireOwnerActor(state, command.data.actorId, 'make or unmake owners');
+  if (losing.includes('owner')) requireAnotherActiveOwner(state, user);
   if (losing.includes('admin') && command.data.actorId === user.id)
     throw new DomainError('cannot-remove-own-admin-role', 'You cannot remove your own admin role; another admin must do it');
   if (losing.includes('instructor')) {

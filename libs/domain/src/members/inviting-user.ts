@@ -1,4 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
+import { requireOwnerActor } from './owners.js';
 import { emailTaken, validPerson, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
 
 /** Inviting a user (guide: Adding instructors and administrators). */
@@ -9,6 +10,7 @@ import { emailTaken, validPerson, type MembershipCommand, type MembershipEvent, 
  */
 export function checkInvitation(data: Extract<MembershipCommand, { type: 'InviteUser' }>['data'], state: MembershipState): ReturnType<typeof validPerson> & { email: string } {
   const person = validPerson(data);
+  if (person.roles.includes('owner')) requireOwnerActor(state, data.actorId, 'invite an owner');
   if (state.members.has(data.userId)) throw new DomainError('user-already-exists', 'A user with this id already exists');
   if (emailTaken(state, person.email!)) throw new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
   return { ...person, email: person.email! };

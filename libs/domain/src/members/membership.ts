@@ -12,7 +12,8 @@ import type { MapDraft } from '../shared/persistent-map.js';
  * decided on one consistent state, under one expected revision.
  */
 export const MEMBER_RULES = { nameMax: 255, classNameMax: 255 } as const;
-export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['admin', 'instructor', 'auditor'];
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'instructor', 'auditor', 'member'];
+export const ROLES_MESSAGE = 'roles must be owner, admin, instructor, auditor or member';
 
 export type MemberStatus = 'setupPending' | 'active' | 'deactivated';
 
@@ -48,7 +49,8 @@ export interface SetupTokenRecord {
 
 // ---- Commands ----------------------------------------------------------------------
 export type MembershipCommand =
-  | { type: 'InviteUser'; data: { userId: string; email: string; firstName: string; lastName: string; roles: string[]; setupToken: SetupTokenRecord } }
+  /** `actorId`: who invites (an owner is invited by an owner or a super admin); absent for the platform itself. */
+  | { type: 'InviteUser'; data: { userId: string; email: string; firstName: string; lastName: string; roles: string[]; setupToken: SetupTokenRecord; actorId?: string } }
   | { type: 'ResendInvitation'; data: { userId: string; email?: string; setupToken: SetupTokenRecord } }
   | { type: 'CompleteUserSetup'; data: { userId: string; tokenHash: string; passwordHash: string; now: string } }
   /** A merge patch: absent fields stay as they are. */
@@ -56,7 +58,9 @@ export type MembershipCommand =
   | { type: 'DeactivateUser'; data: { userId: string; actorId: string; reassignTo?: string } }
   | { type: 'ReactivateUser'; data: { userId: string } }
   | { type: 'EndUserSessions'; data: { userId: string; now: string } }
-  | { type: 'DeleteUser'; data: { userId: string } }
+  | { type: 'DeleteUser'; data: { userId: string; actorId?: string } }
+  /** The actor, an owner, hands the organization to another active member (members/owners.ts). */
+  | { type: 'TransferOwnership'; data: { actorId: string; toUserId: string } }
   /** `actor`: who asks (classes/managing-classes.ts: an instructor manages their own classes only); absent for the platform itself. */
   | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string; actor?: ClassActor } }
   /** A merge patch: absent fields stay as they are. */
@@ -94,6 +98,8 @@ export type MembershipEvent =
         changes: { firstName?: Change<string>; lastName?: Change<string>; roles?: Change<OrganizationRole[]> };
         /** The profile after the edit, so readers need not fold the history to know it. */
         profile: { firstName: string; lastName: string; roles: OrganizationRole[] };
+        /** Why, when the edit is part of a larger step. */
+        via?: 'ownership-transfer';
       }>
     >
   | DomainEvent<'ClassReassigned', WithOrg<{ classId: string; fromInstructorId: string; toInstructorId: string }>>
@@ -157,7 +163,9 @@ export function validPerson(input: { email?: string; firstName: string; lastName
   else if (lengthOf(lastName) > MEMBER_RULES.nameMax) errors.add('lastName', `lastName must be at most ${MEMBER_RULES.nameMax} characters`);
   const roles = [...new Set(input.roles ?? [])];
   if (roles.length === 0) errors.add('roles', 'at least one role is required');
-  else if (roles.some((r) => !ORGANIZATION_ROLES.includes(r as OrganizationRole))) errors.add('roles', 'roles must be admin, instructor or auditor');
+  else if (roles.some((r) => !ORGANIZATION_ROLES.includes(r as OrganizationRole))) errors.add('roles', ROLES_MESSAGE);
+  // An owner is an admin with more: the admin role comes with it.
+  if (roles.includes('owner') && !roles.includes('admin')) roles.push('admin');
   if (errors.any) throw new ValidationFailed('invalid-user', errors.errors);
   // A stable order, so an edit that lists the same roles differently changes nothing.
   return { email, firstName, lastName, roles: ORGANIZATION_ROLES.filter((r) => roles.includes(r)) };

@@ -13,6 +13,10 @@ import { linkSsoIdentity } from '../sso/linking-identity.js';
 import { addSsoProvider, removeSsoProvider, updateSsoProvider } from '../sso/managing-providers.js';
 import { recordIdpInitiatedSignIn } from '../sso/signing-in.js';
 import { evolveSso, SSO_EVENT_TYPES, type SsoDraft, type SsoEvent } from '../sso/sso.js';
+import { transferOwnership } from '../members/owners.js';
+import { createDepartment, deleteDepartment, editDepartment } from '../structure/departments.js';
+import { evolveStructure, forgetMember, STRUCTURE_EVENT_TYPES, type StructureDraft, type StructureEvent } from '../structure/structure.js';
+import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } from '../structure/teams.js';
 import { clearArrears, markInArrears } from './arrears.js';
 import { createOrganization } from './creating-organization.js';
 import { editOrganization } from './editing-organization.js';
@@ -84,6 +88,24 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return linkSsoIdentity(command, org);
     case 'RecordIdpInitiatedSignIn':
       return recordIdpInitiatedSignIn(command, org);
+    case 'TransferOwnership':
+      return transferOwnership(command, org);
+    case 'CreateDepartment':
+      return createDepartment(command, org);
+    case 'EditDepartment':
+      return editDepartment(command, org);
+    case 'DeleteDepartment':
+      return deleteDepartment(command, org);
+    case 'CreateTeam':
+      return createTeam(command, org);
+    case 'EditTeam':
+      return editTeam(command, org);
+    case 'DeleteTeam':
+      return deleteTeam(command, org);
+    case 'AddTeamMembers':
+      return addTeamMembers(command, org);
+    case 'RemoveTeamMember':
+      return removeTeamMember(command, org);
     default:
       return assertNever(command);
   }
@@ -91,7 +113,10 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
 
 // ---- Evolve ----------------------------------------------------------------------------
 /** An organization being evolved: its own fields, and drafts of its maps (which change in place until done). */
-type OrganizationDraft = Omit<ExistingOrganization, 'members' | 'classes' | 'emails' | 'ssoProviders' | 'ssoIdentities'> & MembershipDraft & SsoDraft;
+type OrganizationDraft = Omit<ExistingOrganization, 'members' | 'classes' | 'emails' | 'ssoProviders' | 'ssoIdentities' | 'departments' | 'teams'> &
+  MembershipDraft &
+  SsoDraft &
+  StructureDraft;
 
 function draftOf(state: ExistingOrganization): OrganizationDraft {
   return {
@@ -101,6 +126,8 @@ function draftOf(state: ExistingOrganization): OrganizationDraft {
     emails: state.emails.draft(),
     ssoProviders: state.ssoProviders.draft(),
     ssoIdentities: state.ssoIdentities.draft(),
+    departments: state.departments.draft(),
+    teams: state.teams.draft(),
   };
 }
 
@@ -112,6 +139,8 @@ function done(draft: OrganizationDraft): ExistingOrganization {
     emails: draft.emails.done(),
     ssoProviders: draft.ssoProviders.done(),
     ssoIdentities: draft.ssoIdentities.done(),
+    departments: draft.departments.done(),
+    teams: draft.teams.done(),
   };
 }
 
@@ -132,6 +161,8 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     emails: PersistentMap.empty(),
     ssoProviders: PersistentMap.empty(),
     ssoIdentities: PersistentMap.empty(),
+    departments: PersistentMap.empty(),
+    teams: PersistentMap.empty(),
   };
 }
 
@@ -176,7 +207,11 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       return;
     default:
       if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(draft, event as SsoEvent);
-      else evolveMembership(draft, event as MembershipEvent);
+      else if (STRUCTURE_EVENT_TYPES.has(event.type as StructureEvent['type'])) evolveStructure(draft, event as StructureEvent);
+      else {
+        if (event.type === 'UserDeleted') forgetMember(draft, event.data.userId);
+        evolveMembership(draft, event as MembershipEvent);
+      }
   }
 }
 
@@ -242,6 +277,18 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'LinkSsoIdentity':
     case 'RecordIdpInitiatedSignIn':
       return existing((org) => org.ssoProviders.get(command.data.providerId)?.version);
+    case 'TransferOwnership':
+      return existing((org) => org.members.get(command.data.toUserId)?.version);
+    case 'CreateDepartment':
+    case 'EditDepartment':
+    case 'DeleteDepartment':
+      return existing((org) => org.departments.get(command.data.departmentId)?.version);
+    case 'CreateTeam':
+    case 'EditTeam':
+    case 'DeleteTeam':
+    case 'AddTeamMembers':
+    case 'RemoveTeamMember':
+      return existing((org) => org.teams.get(command.data.teamId)?.version);
     default:
       return assertNever(command);
   }

@@ -4,6 +4,7 @@ import type { PersistentMap } from '../shared/persistent-map.js';
 import { canonicalTimeZone, FieldErrors, lengthOf } from '../shared/validation.js';
 import type { ClassRecord, Member, MembershipCommand, MembershipEvent } from '../members/membership.js';
 import type { SsoCommand, SsoEvent, SsoProvider } from '../sso/sso.js';
+import type { Department, StructureCommand, StructureEvent, Team } from '../structure/structure.js';
 import type { LogoRef } from './logo.js';
 import type { OrganizationProfile, ProfilePatch } from './profile.js';
 
@@ -44,7 +45,8 @@ export type OrganizationCommand =
   | { type: 'ClearOrganizationArrears'; data: Record<string, never> }
   | { type: 'SetSessionPolicy'; data: SessionPolicy }
   | MembershipCommand
-  | SsoCommand;
+  | SsoCommand
+  | StructureCommand;
 
 // ---- Events (past tense; schema versions live in the event metadata) ------------------
 export interface FieldChange<T> {
@@ -92,8 +94,8 @@ export type OrganizationSettingsEvent =
   | OrganizationArrearsCleared
   | OrganizationSessionPolicyChanged;
 
-/** Everything in an organization's stream: its settings, its members and classes, its SSO providers. */
-export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent;
+/** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
+export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent | StructureEvent;
 
 export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationCreated: true,
@@ -129,6 +131,8 @@ export type OrganizationState =
       emails: PersistentMap<string>;
       ssoProviders: PersistentMap<SsoProvider>;
       ssoIdentities: PersistentMap<string>;
+      departments: PersistentMap<Department>;
+      teams: PersistentMap<Team>;
     };
 
 export type ExistingOrganization = Extract<OrganizationState, { status: 'existing' }>;

@@ -44,6 +44,8 @@ export const ERROR_CATALOGUE = {
   'invalid-sso-provider': { status: 400, title: 'The SSO provider was refused' },
   'invalid-platform-auditor': { status: 400, title: 'The platform auditor was refused' },
   'invalid-email': { status: 400, title: 'The email address was refused' },
+  'invalid-department': { status: 400, title: 'The department was refused' },
+  'invalid-team': { status: 400, title: 'The team was refused' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
@@ -70,6 +72,8 @@ export const ERROR_CATALOGUE = {
   'sso-provider-not-found': { status: 404, title: 'No such SSO provider' },
   'platform-auditor-not-found': { status: 404, title: 'No such platform auditor' },
   'logo-not-found': { status: 404, title: 'No such logo' },
+  'department-not-found': { status: 404, title: 'No such department in this organization' },
+  'team-not-found': { status: 404, title: 'No such team in this organization' },
   'method-not-allowed': { status: 405, title: 'The route does not take this method' },
 
   // ---- Rules refused on the current state (409) --------------------------------------
@@ -99,6 +103,15 @@ export const ERROR_CATALOGUE = {
   'sso-email-domain-not-allowed': { status: 409, title: "The email's domain is not allowed for this provider", signInStatus: 403 },
   'sso-identity-already-linked': { status: 409, title: 'The identity is already linked to another user' },
   'sso-idp-initiated-not-allowed': { status: 409, title: 'The provider does not accept IdP-initiated sign-in', signInStatus: 403 },
+  'last-owner': { status: 409, title: 'An organization keeps at least one active owner' },
+  'new-owner-not-eligible': { status: 409, title: 'Ownership passes to another active member only' },
+  'department-already-exists': { status: 409, title: 'A department with this id already exists' },
+  'department-name-taken': { status: 409, title: 'Another department under the same parent has this name' },
+  'department-cycle': { status: 409, title: 'A department cannot move under itself or its own sub-departments' },
+  'department-too-deep': { status: 409, title: 'Departments nest at most 8 levels deep' },
+  'department-not-empty': { status: 409, title: 'The department still has sub-departments or teams' },
+  'team-already-exists': { status: 409, title: 'A team with this id already exists' },
+  'team-name-taken': { status: 409, title: 'Another team of the organization has this name' },
   'concurrency-conflict': { status: 409, title: 'Too many concurrent changes to this resource; try again' },
 
   // ---- Preconditions, repetition and rate (412, 422, 429) ----------------------------

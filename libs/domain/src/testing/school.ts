@@ -6,6 +6,7 @@ import { DEFAULT_PROFILE } from '../organizations/profile.js';
 import { deciderSpec } from './given-when-then.js';
 import { organizationDecider } from '../organizations/organization.decider.js';
 import type { OrganizationEvent } from '../organizations/organization.js';
+import type { OrganizationRole } from '../access/permissions.js';
 
 export const spec = deciderSpec(organizationDecider);
 export const org = 'org-1';
@@ -13,7 +14,7 @@ export const token = (n: number) => ({ hash: `hash-${n}`, ciphertext: `cipher-${
 export const now = '2026-11-23T00:00:00.000Z';
 
 export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now } };
-export const invited = (userId: string, roles: ('admin' | 'instructor')[], email = `${userId}@school.test`, n = 1): OrganizationEvent => ({
+export const invited = (userId: string, roles: OrganizationRole[], email = `${userId}@school.test`, n = 1): OrganizationEvent => ({
   type: 'UserInvited',
   data: { organizationId: org, userId, email, firstName: userId.toUpperCase(), lastName: 'Doe', roles, setupTokenHash: `hash-${n}`, setupTokenCiphertext: `cipher-${n}`, setupExpiresAt: '2026-11-30T00:00:00.000Z' },
 });

@@ -1,4 +1,4 @@
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES } from '#domain';
+import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -25,7 +25,7 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-export type AuditTargetKind = 'organization' | 'user' | 'class' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data';
+export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
@@ -46,7 +46,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Every event type the audit log shows (a filter naming any other is refused). */
-export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
+export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
 const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased']);
@@ -57,6 +57,8 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? '')
 function targetOf(event: RecordedEvent): AuditEntry['target'] {
   const d = event.data as Data;
   if (event.type.startsWith('Class')) return { kind: 'class', id: str(d.classId) };
+  if (event.type.startsWith('Department')) return { kind: 'department', id: str(d.departmentId) };
+  if (event.type.startsWith('Team')) return { kind: 'team', id: str(d.teamId) };
   if (event.type.startsWith('User')) return { kind: 'user', id: str(d.userId) };
   if (event.type === 'SsoIdentityLinked') return { kind: 'user', id: str(d.userId) };
   if (event.type.startsWith('SsoProvider') || event.type === 'SsoIdpInitiatedSignInReceived') return { kind: 'sso-provider', id: str(d.providerId) };
@@ -114,6 +116,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
   const d = entry.details;
   const user = (id: unknown) => labelOf('user', str(id)) ?? `user ${str(id).slice(0, 8)}`;
   const klass = (id: unknown) => labelOf('class', str(id)) ?? `class ${str(id).slice(0, 8)}`;
+  const unit = (kind: 'department' | 'team', id: unknown) => labelOf(kind, str(id)) ?? `${kind} ${str(id).slice(0, 8)}`;
+  const users = (ids: unknown) => (Array.isArray(ids) ? ids.map(user).join(', ') : '');
   const changed = entry.changes.map((c) => `${c.field} ${shown(c.before)} → ${shown(c.after)}`).join('; ');
   switch (entry.type) {
     case 'OrganizationCreated':
@@ -137,7 +141,7 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
     case 'UserSetupCompleted':
       return `${user(d.userId)} completed account setup`;
     case 'UserEdited':
-      return `Edited ${user(d.userId)}: ${changed}`;
+      return `${d.via === 'ownership-transfer' ? 'Ownership transfer: edited' : 'Edited'} ${user(d.userId)}: ${changed}`;
     case 'ClassReassigned':
       return `Moved ${klass(d.classId)} from ${user(d.fromInstructorId)} to ${user(d.toInstructorId)}`;
     case 'UserDeactivated':
@@ -154,6 +158,22 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Edited ${klass(d.classId)}: ${changed}`;
     case 'ClassArchived':
       return `Archived ${klass(d.classId)}`;
+    case 'DepartmentCreated':
+      return `Created the department "${str(d.name)}"${d.parentId ? ` under ${unit('department', d.parentId)}` : ''}`;
+    case 'DepartmentEdited':
+      return `Edited ${unit('department', d.departmentId)}: ${changed}`;
+    case 'DepartmentDeleted':
+      return `Deleted the department "${str(d.name)}"`;
+    case 'TeamCreated':
+      return `Created the team "${str(d.name)}"${d.departmentId ? ` in ${unit('department', d.departmentId)}` : ''}`;
+    case 'TeamEdited':
+      return `Edited ${unit('team', d.teamId)}: ${changed}`;
+    case 'TeamDeleted':
+      return `Deleted the team "${str(d.name)}" (its members stay in the organization)`;
+    case 'TeamMembersAdded':
+      return `Added ${users(d.userIds)} to ${unit('team', d.teamId)}`;
+    case 'TeamMemberRemoved':
+      return `Removed ${user(d.userId)} from ${unit('team', d.teamId)}`;
     case 'SsoProviderAdded': {
       const settings = (d.settings ?? {}) as Data;
       return `Added the ${str(settings.protocol).toUpperCase()} SSO provider "${str(settings.displayName)}" (${settings.enabled ? 'active' : 'disabled'})`;
