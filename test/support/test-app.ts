@@ -42,7 +42,11 @@ export async function startTestApp(env: Record<string, string | undefined> = {},
   const sink = options.logLines;
   const destination = sink ? { write: (line: string) => void sink.push(line) } : undefined;
   const infra = await createInfrastructure(config, createLogger(config.logLevel, destination), { wrap: options.wrap });
-  const { app, setupLink } = await createApp(infra);
+  // A start that fails half-way must not leave the stores open: Jest would wait on them.
+  const { app, setupLink } = await createApp(infra).catch(async (error: unknown) => {
+    await infra.close();
+    throw error;
+  });
   const server = app.getHttpServer();
   const testApp: TestApp = {
     app,

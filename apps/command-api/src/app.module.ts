@@ -38,6 +38,7 @@ import { DataAccessLog } from './audit/data-access.js';
 import { InvitingPlatformAuditor, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
 import { SsoProviders } from './sso/sso-providers.js';
 import { SsoModule } from './sso/sso.module.js';
+import { StructureModule } from './structure/structure.module.js';
 
 /** Makes the adapters chosen at boot available to every module. */
 @Global()
@@ -76,7 +77,7 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, SsoModule, HealthModule],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, StructureModule, SsoModule, HealthModule],
       controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,

@@ -39,6 +39,13 @@ export interface IndexSpec {
   unique?: boolean;
   name?: string;
   /**
+   * A key holds an array, matched by element (a member's teams). MongoDB indexes
+   * each element (a multikey index, automatic); the SQLite adapter keeps no index for it,
+   * since an expression index on the whole JSON array cannot serve an element match and
+   * would make it compare the array as one value.
+   */
+  multikey?: boolean;
+  /**
    * A search hint: these fields are searched with unanchored literal `$regex`, within one
    * value of the first key (an organization), sorted by the other keys. The SQLite adapter
    * keeps an in-memory index per organization for it; MongoDB skips the spec (a plain

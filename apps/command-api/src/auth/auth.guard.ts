@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { decideAccess, judgeSession, type ErrorCode, type Permission, type Principal } from '#domain';
-import { findAccountById } from '#read-models';
+import { decideAccess, judgeSession, type AccessRole, type ErrorCode, type OrganizationRole, type Permission, type Principal } from '#domain';
+import { findAccountById, type AccountDocument } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { sha256Hex, UUID_PATTERN } from '../shared/ids.js';
@@ -31,6 +31,15 @@ const REFUSALS = {
   suspended,
   'timed-out': () => unauthenticated('Your session timed out; sign in again', 'session-expired'),
 } as const;
+
+/** The member's roles, and the scoped ones that leading a department or a team gives. */
+function accessRoles(account: AccountDocument): AccessRole[] {
+  return [
+    ...(account.roles as OrganizationRole[]),
+    ...(account.departmentsLed?.length ? (['departmentAdmin'] as const) : []),
+    ...(account.teamsLed?.length ? (['teamLeader'] as const) : []),
+  ];
+}
 
 /**
  * The one guard. Every route declares a permission (or @Public); a route that does
@@ -106,7 +115,7 @@ export class AuthGuard implements CanActivate {
     }
     const principal: Principal =
       account!.kind === 'member'
-        ? { kind: 'member', id: account!._id, email: account!.email, organizationId: organization!._id, roles: account!.roles as ('admin' | 'instructor')[] }
+        ? { kind: 'member', id: account!._id, email: account!.email, organizationId: organization!._id, roles: accessRoles(account!) }
         : account!.kind === 'platformAuditor'
           ? { kind: 'platformAuditor', id: account!._id, email: account!.email }
           : { kind: 'superAdmin', id: account!._id, email: account!.email };

@@ -102,6 +102,8 @@ export class DeactivateUserDto {
   reassignTo?: string;
 }
 
+export const MEMBER_STATUSES = ['setupPending', 'active', 'deactivated'] as const;
+
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ default: false })
   @IsOptional()
@@ -109,7 +111,27 @@ export class ListUsersQueryDto extends PageQueryDto {
   @IsBoolean({ message: 'showDeactivated must be true or false' })
   showDeactivated?: boolean;
 
-  @ApiPropertyOptional({ description: 'Members, roles and statuses as they were at this moment (ISO 8601), computed from the event log' })
+  @ApiPropertyOptional({ enum: MEMBER_STATUSES, description: 'One status only (overrides showDeactivated)' })
+  @IsOptional()
+  @IsIn(MEMBER_STATUSES as unknown as string[], { message: `status must be one of ${MEMBER_STATUSES.join(', ')}` })
+  status?: (typeof MEMBER_STATUSES)[number];
+
+  @ApiPropertyOptional({ enum: ORGANIZATION_ROLES, description: "Members holding this role (the guide's filter by role)" })
+  @IsOptional()
+  @IsIn(ORGANIZATION_ROLES as string[], { message: `role must be one of ${ORGANIZATION_ROLES.join(', ')}` })
+  role?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: "Members of this team (the guide's filter by team)" })
+  @IsOptional()
+  @IsUUID('all', { message: 'teamId must be a team id' })
+  teamId?: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Members of any team in this department or one of its sub-departments' })
+  @IsOptional()
+  @IsUUID('all', { message: 'departmentId must be a department id' })
+  departmentId?: string;
+
+  @ApiPropertyOptional({ description: 'Members, roles, statuses and teams as they were at this moment (ISO 8601), computed from the event log' })
   @IsOptional()
   @IsISO8601({ strict: true }, { message: 'asOf must be an ISO 8601 date and time' })
   asOf?: string;

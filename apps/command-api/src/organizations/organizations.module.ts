@@ -1,3 +1,4 @@
+import { TransferOwnershipController } from './transferring-ownership/transfer-ownership.js';
 import { Module } from '@nestjs/common';
 import { ArrearsController } from './arrears/arrears.js';
 import { CreateOrganizationController } from './creating-organization/create-organization.js';
@@ -15,6 +16,7 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     OrganizationLogoController,
     PublicLogoController,
     ArrearsController,
+    TransferOwnershipController,
   ],
 })
 export class OrganizationsModule {}

@@ -1,12 +1,13 @@
 import { describe, test } from '@jest/globals';
-import { as, company, org, spec, superAdmin } from '../testing/company.js';
+import type { OrganizationRole } from '../access/permissions.js';
+import { company, org, spec, superAdmin } from '../testing/company.js';
 import { invited, setUp, token } from '../testing/school.js';
 
 /**
  * Owners (multi-tenant guide, "Member Roles"): each rule of the issue as given/when/then.
  * The company has one owner, Olga (testing/company.ts); Ann is an admin.
  */
-const roles = (before: string[], after: string[]) => ({ roles: { before, after } });
+const roles = (before: OrganizationRole[], after: OrganizationRole[]) => ({ roles: { before, after } });
 
 describe('Owners', () => {
   test('the last active owner cannot be deactivated, even by a super admin: 409 last-owner', () => {

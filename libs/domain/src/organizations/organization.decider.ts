@@ -15,7 +15,7 @@ import { recordIdpInitiatedSignIn } from '../sso/signing-in.js';
 import { evolveSso, SSO_EVENT_TYPES, type SsoDraft, type SsoEvent } from '../sso/sso.js';
 import { transferOwnership } from '../members/owners.js';
 import { createDepartment, deleteDepartment, editDepartment } from '../structure/departments.js';
-import { evolveStructure, forgetMember, STRUCTURE_EVENT_TYPES, type StructureDraft, type StructureEvent } from '../structure/structure.js';
+import { evolveStructure, leaveStructure, STRUCTURE_EVENT_TYPES, type StructureDraft, type StructureEvent } from '../structure/structure.js';
 import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } from '../structure/teams.js';
 import { clearArrears, markInArrears } from './arrears.js';
 import { createOrganization } from './creating-organization.js';
@@ -70,8 +70,10 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return reactivateUser(command, org);
     case 'EndUserSessions':
       return endUserSessions(command, org);
-    case 'DeleteUser':
-      return deleteUser(command, org);
+    case 'DeleteUser': {
+      const deleted = deleteUser(command, org);
+      return [...leaveStructure(org, command.data.userId), ...deleted];
+    }
     case 'CreateClass':
       return createClass(command, org);
     case 'EditClass':
@@ -208,10 +210,7 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
     default:
       if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(draft, event as SsoEvent);
       else if (STRUCTURE_EVENT_TYPES.has(event.type as StructureEvent['type'])) evolveStructure(draft, event as StructureEvent);
-      else {
-        if (event.type === 'UserDeleted') forgetMember(draft, event.data.userId);
-        evolveMembership(draft, event as MembershipEvent);
-      }
+      else evolveMembership(draft, event as MembershipEvent);
   }
 }
 

@@ -257,12 +257,19 @@ export function evolveStructure(draft: StructureDraft, event: StructureEvent): v
 
 /**
  * A user who leaves the organization for good (a deleted invitation) leaves every team
- * and every leadership with them: nothing in the tree names someone who is not there.
+ * and every leadership first, each as its own event, so that nothing in the tree (or in
+ * a projection of it, which cannot read the state) names someone who is not there.
  */
-export function forgetMember(draft: StructureDraft, userId: string): void {
-  for (const t of [...draft.teams.values()])
-    if (t.memberIds.includes(userId) || t.leaderIds.includes(userId))
-      draft.teams.set(t.id, { ...t, memberIds: t.memberIds.filter((id) => id !== userId), leaderIds: t.leaderIds.filter((id) => id !== userId) });
-  for (const d of [...draft.departments.values()])
-    if (d.leaderIds.includes(userId)) draft.departments.set(d.id, { ...d, leaderIds: d.leaderIds.filter((id) => id !== userId) });
+export function leaveStructure(state: StructureState, userId: string): StructureEvent[] {
+  const organizationId = state.id;
+  const events: StructureEvent[] = [];
+  for (const d of state.departments.values())
+    if (d.leaderIds.includes(userId))
+      events.push({ type: 'DepartmentEdited', data: { organizationId, departmentId: d.id, changes: { leaderIds: { before: d.leaderIds, after: d.leaderIds.filter((id) => id !== userId) } } } });
+  for (const t of state.teams.values()) {
+    if (t.leaderIds.includes(userId))
+      events.push({ type: 'TeamEdited', data: { organizationId, teamId: t.id, changes: { leaderIds: { before: t.leaderIds, after: t.leaderIds.filter((id) => id !== userId) } } } });
+    if (t.memberIds.includes(userId)) events.push({ type: 'TeamMemberRemoved', data: { organizationId, teamId: t.id, userId } });
+  }
+  return events;
 }

@@ -1,10 +1,10 @@
-import type { MembershipEvent, PlatformEvent } from '#domain';
+import type { MembershipEvent, PlatformEvent, StructureEvent } from '#domain';
 import { normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const ACCOUNTS = 'accounts_v1';
+export const ACCOUNTS = 'accounts_v2';
 
 /**
  * Sign-in lookups by email and the account state every request is checked against.
@@ -22,6 +22,13 @@ export interface AccountDocument {
   status: 'setupPending' | 'active' | 'deactivated';
   /** Sessions that began before this time no longer work (deactivation, "end all sessions"). */
   sessionsValidAfter: string | null;
+  /**
+   * The departments and teams they lead: what makes them a department admin or a team
+   * leader at the door (the guard). Which department or team is theirs is decided on the
+   * organization's state by the command itself.
+   */
+  departmentsLed?: string[];
+  teamsLed?: string[];
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
@@ -39,7 +46,23 @@ const TYPES = new Set([
   'PlatformAuditorInvited',
   'PlatformAuditorSetupCompleted',
   'PlatformAuditorRemoved',
+  'DepartmentCreated',
+  'DepartmentEdited',
+  'DepartmentDeleted',
+  'TeamCreated',
+  'TeamEdited',
+  'TeamDeleted',
 ]);
+
+/** Leadership is not the account's own change: it moves the position only. */
+function leads(event: RecordedEvent, field: 'departmentsLed' | 'teamsLed', unitId: string, gained: string[], lost: string[]): CollectionWriteOp[] {
+  const op = (ids: string[], update: Record<string, unknown>): CollectionWriteOp => ({
+    collection: ACCOUNTS,
+    updateMany: { filter: { _id: { $in: ids }, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position } } },
+  });
+  return [...(gained.length ? [op(gained, { $addToSet: { [field]: unitId } })] : []), ...(lost.length ? [op(lost, { $pull: { [field]: unitId } })] : [])];
+}
+const without = (a: string[], b: string[]) => a.filter((id) => !b.includes(id));
 
 function set(event: RecordedEvent, userId: string, fields: Record<string, unknown>): CollectionWriteOp {
   return {
@@ -50,11 +73,12 @@ function set(event: RecordedEvent, userId: string, fields: Record<string, unknow
 
 export const accountsProjection: Projection = {
   name: 'accounts',
-  version: 1,
+  // 2: departments and teams led (issue 16).
+  version: 2,
   collections: [{ name: ACCOUNTS, indexes: [{ keys: { emailNormalized: 1 } }, { keys: { organizationId: 1 } }] }],
   canHandle: (event: RecordedEvent) => TYPES.has(event.type),
   project(recorded) {
-    const event = { type: recorded.type, data: recorded.data } as PlatformEvent | MembershipEvent;
+    const event = { type: recorded.type, data: recorded.data } as PlatformEvent | MembershipEvent | StructureEvent;
     const insert = (id: string, doc: Omit<AccountDocument, '_id' | typeof POSITION_FIELD>): CollectionWriteOp => ({
       collection: ACCOUNTS,
       updateOne: { filter: { _id: id }, update: { $setOnInsert: { ...doc, [POSITION_FIELD]: recorded.position } }, upsert: true },
@@ -92,6 +116,22 @@ export const accountsProjection: Projection = {
         return [set(recorded, event.data.userId, { status: 'active' })];
       case 'UserDeleted':
         return [{ collection: ACCOUNTS, deleteOne: { filter: { _id: event.data.userId } } }];
+      case 'DepartmentCreated':
+        return leads(recorded, 'departmentsLed', event.data.departmentId, event.data.leaderIds, []);
+      case 'DepartmentEdited': {
+        const c = event.data.changes.leaderIds;
+        return c ? leads(recorded, 'departmentsLed', event.data.departmentId, without(c.after, c.before), without(c.before, c.after)) : [];
+      }
+      case 'DepartmentDeleted':
+        return leads(recorded, 'departmentsLed', event.data.departmentId, [], event.data.leaderIds);
+      case 'TeamCreated':
+        return leads(recorded, 'teamsLed', event.data.teamId, event.data.leaderIds, []);
+      case 'TeamEdited': {
+        const c = event.data.changes.leaderIds;
+        return c ? leads(recorded, 'teamsLed', event.data.teamId, without(c.after, c.before), without(c.before, c.after)) : [];
+      }
+      case 'TeamDeleted':
+        return leads(recorded, 'teamsLed', event.data.teamId, [], event.data.leaderIds);
       default:
         return [];
     }

@@ -3,11 +3,13 @@ import { accountsProjection } from './accounts.projection.js';
 import { membersProjection } from './members.projection.js';
 import { organizationsProjection } from './organizations.projection.js';
 import { ssoProvidersProjection } from './sso-providers.projection.js';
+import { structureProjection } from './structure.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
 export * from './members.projection.js';
 export * from './sso-providers.projection.js';
+export * from './structure.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection];

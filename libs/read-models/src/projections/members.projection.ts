@@ -1,10 +1,10 @@
-import type { MembershipEvent } from '#domain';
+import type { MembershipEvent, StructureEvent } from '#domain';
 import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const MEMBERS = 'members_v2';
+export const MEMBERS = 'members_v3';
 export const CLASSES = 'classes_v2';
 
 export interface MemberDocument {
@@ -27,6 +27,8 @@ export interface MemberDocument {
   createdAt: string;
   /** The user's own version: its ETag. */
   version: number;
+  /** The teams they are in (a member may be in several): the list filters on it. */
+  teamIds: string[];
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
@@ -59,9 +61,17 @@ function set(collection: string, id: string, event: RecordedEvent, fields: Recor
  * the setup page. Names are kept with their sort keys and one search field so that a
  * page of 25 is an indexed filter plus a sort on both adapters.
  */
+/** Team membership is not a change to the user: their version (ETag) stays. */
+function teams(filter: Record<string, unknown>, event: RecordedEvent, update: Record<string, unknown>): CollectionWriteOp {
+  return { collection: MEMBERS, updateMany: { filter: { ...filter, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position } } } };
+}
+
+const TEAM_EVENTS = new Set(['TeamMembersAdded', 'TeamMemberRemoved', 'TeamDeleted']);
+
 export const membersProjection: Projection = {
   name: 'members',
-  version: 2,
+  // 3: the teams each member is in (issue 16).
+  version: 3,
   collections: [
     {
       name: MEMBERS,
@@ -71,13 +81,14 @@ export const membersProjection: Projection = {
         // The member list's search box: name or email, within one organization, in the
         // list's order, with the status filter it may carry.
         { keys: { organizationId: 1, lastNameSort: 1, firstNameSort: 1 }, name: 'members_search', substring: ['nameSearch', 'emailNormalized'], covers: ['status'] },
+        { keys: { organizationId: 1, teamIds: 1 }, multikey: true },
       ],
     },
     { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },
   ],
-  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']),
+  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']) || TEAM_EVENTS.has(event.type),
   project(recorded) {
-    const event = { type: recorded.type, data: recorded.data } as MembershipEvent;
+    const event = { type: recorded.type, data: recorded.data } as MembershipEvent | Extract<StructureEvent, { type: 'TeamMembersAdded' | 'TeamMemberRemoved' | 'TeamDeleted' }>;
     const at = (recorded.metadata.occurredAt as string) ?? recorded.recordedAt;
     switch (event.type) {
       case 'UserInvited': {
@@ -104,6 +115,7 @@ export const membersProjection: Projection = {
                   nameSearch: nameSearch(d.firstName, d.lastName),
                   createdAt: at,
                   version: 0,
+                  teamIds: [],
                   [POSITION_FIELD]: recorded.position,
                 },
               },
@@ -180,6 +192,12 @@ export const membersProjection: Projection = {
         return [set(CLASSES, event.data.classId, recorded, { instructorId: event.data.toInstructorId })];
       case 'ClassArchived':
         return [set(CLASSES, event.data.classId, recorded, { status: 'archived' })];
+      case 'TeamMembersAdded':
+        return [teams({ _id: { $in: event.data.userIds } }, recorded, { $addToSet: { teamIds: event.data.teamId } })];
+      case 'TeamMemberRemoved':
+        return [teams({ _id: event.data.userId }, recorded, { $pull: { teamIds: event.data.teamId } })];
+      case 'TeamDeleted':
+        return [teams({ _id: { $in: event.data.memberIds } }, recorded, { $pull: { teamIds: event.data.teamId } })];
       default:
         return [];
     }

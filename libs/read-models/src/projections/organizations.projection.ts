@@ -1,10 +1,10 @@
 import type { OrganizationEvent, OrganizationProfile } from '#domain';
-import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '#domain';
+import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const ORGANIZATIONS = 'organizations_v3';
+export const ORGANIZATIONS = 'organizations_v4';
 
 /** The organization list and detail read model. */
 export interface OrganizationDocument {
@@ -33,6 +33,8 @@ export interface OrganizationDocument {
   userCount: number;
   /** Classes not archived. */
   classCount: number;
+  departmentCount: number;
+  teamCount: number;
   createdAt: string;
   updatedAt: string;
   /** Stream revision: moves with every event of the organization's stream. */
@@ -64,10 +66,14 @@ const PROFILE_CHANGED = { version: 1 };
 
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  // 3: the profile (issue 16).
-  version: 3,
+  // 3: the profile; 4: department and team counts (issue 16).
+  version: 4,
   collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
-  canHandle: (event) => ORGANIZATION_EVENT_TYPES.has(event.type as never) || MEMBERSHIP_EVENT_TYPES.has(event.type as never) || SSO_EVENT_TYPES.has(event.type as never),
+  canHandle: (event) =>
+    ORGANIZATION_EVENT_TYPES.has(event.type as never) ||
+    MEMBERSHIP_EVENT_TYPES.has(event.type as never) ||
+    SSO_EVENT_TYPES.has(event.type as never) ||
+    STRUCTURE_EVENT_TYPES.has(event.type as never),
   project(recorded) {
     const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
     switch (event.type) {
@@ -92,6 +98,8 @@ export const organizationsProjection: Projection = {
                   sessionsValidAfter: null,
                   userCount: 0,
                   classCount: 0,
+                  departmentCount: 0,
+                  teamCount: 0,
                   createdAt,
                   updatedAt: createdAt,
                   revision: recorded.revision,
@@ -137,6 +145,14 @@ export const organizationsProjection: Projection = {
         return [update(recorded, {}, { classCount: 1 })];
       case 'ClassArchived':
         return [update(recorded, {}, { classCount: -1 })];
+      case 'DepartmentCreated':
+        return [update(recorded, {}, { departmentCount: 1 })];
+      case 'DepartmentDeleted':
+        return [update(recorded, {}, { departmentCount: -1 })];
+      case 'TeamCreated':
+        return [update(recorded, {}, { teamCount: 1 })];
+      case 'TeamDeleted':
+        return [update(recorded, {}, { teamCount: -1 })];
       default:
         // Other member, class and SSO events only move the revision.
         return [update(recorded, {})];

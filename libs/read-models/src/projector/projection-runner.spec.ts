@@ -56,7 +56,7 @@ describe('ProjectionRunner', () => {
     const runner = await run(events, read);
     expect(await read.collection(ORGANIZATIONS).findOne({ _id: id })).toMatchObject({ name: 'Third', revision: 2, _position: last.position });
     expect(await runner.checkpoint()).toBe(last.position);
-    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v3' })).toEqual({ _id: 'organizations_v3', position: last.position });
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v4' })).toEqual({ _id: 'organizations_v4', position: last.position });
   });
 
   test('keeps up with live events after catching up, and waitFor resolves on the position', async () => {
@@ -134,7 +134,7 @@ describe('ProjectionRunner', () => {
     for (const projection of ALL_PROJECTIONS)
       for (const { name } of projection.collections) expect(await dump(fresh, name)).toEqual(await dump(read, name));
     expect((await dump(fresh, ORGANIZATIONS)).length).toBe(5);
-    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v3' })).toMatchObject({ position: head });
+    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v4' })).toMatchObject({ position: head });
   });
 
   test('a new projection version starts from zero while the others keep their checkpoints', async () => {
@@ -168,7 +168,7 @@ describe('ProjectionRunner', () => {
     };
     await run(events, watched, { bulkBuildMinEvents: 10 });
     // A search hint is declared at once (it costs nothing); the indexes wait for the build.
-    expect(calls.filter((c) => c.startsWith('search'))).toEqual(['search members_v2']);
+    expect(calls.filter((c) => c.startsWith('search'))).toEqual(['search members_v3']);
     calls.splice(0, calls.length, ...calls.filter((c) => !c.startsWith('search')));
     const firstIndex = calls.findIndex((c) => c.startsWith('index'));
     expect(calls[0]).toBe('bulk true');
@@ -198,7 +198,7 @@ describe('ProjectionRunner', () => {
     await stale.checkpoint();
     await ahead.handle(batch);
     await stale.handle(batch.slice(0, 2));
-    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v3' })).toEqual({ _id: 'organizations_v3', position: 3 });
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v4' })).toEqual({ _id: 'organizations_v4', position: 3 });
     expect((await read.collection(ORGANIZATIONS).findOne({ _id: id }))?.name).toBe('Three');
   });
 });

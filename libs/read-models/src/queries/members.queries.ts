@@ -10,6 +10,7 @@ export interface MemberListItem {
   lastName: string;
   roles: string[];
   status: MemberDocument['status'];
+  teamIds: string[];
 }
 
 const toItem = (d: MemberDocument): MemberListItem => ({
@@ -19,16 +20,30 @@ const toItem = (d: MemberDocument): MemberListItem => ({
   lastName: d.lastName,
   roles: d.roles,
   status: d.status,
+  teamIds: d.teamIds ?? [],
 });
 
 /** The guide's user list: search on name or email, deactivated hidden unless asked, sorted by last then first name. */
 export async function listMembers(
   store: ReadStore,
   organizationId: string,
-  query: { search?: string; showDeactivated?: boolean; page: number; pageSize: PageSize },
+  query: {
+    search?: string;
+    showDeactivated?: boolean;
+    /** One status; it overrides showDeactivated. */
+    status?: MemberDocument['status'];
+    role?: string;
+    /** Members of any of these teams (a team, or every team under a department). */
+    teamIds?: string[];
+    page: number;
+    pageSize: PageSize;
+  },
 ): Promise<Page<MemberListItem>> {
   const filter: Record<string, unknown> = { organizationId };
-  if (!query.showDeactivated) filter.status = { $ne: 'deactivated' };
+  if (query.status) filter.status = query.status;
+  else if (!query.showDeactivated) filter.status = { $ne: 'deactivated' };
+  if (query.role) filter.roles = query.role;
+  if (query.teamIds) filter.teamIds = { $in: query.teamIds };
   const search = query.search?.trim().toLowerCase();
   if (search) {
     const pattern = escapeRegex(search);

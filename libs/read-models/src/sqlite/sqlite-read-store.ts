@@ -176,6 +176,8 @@ class SqliteCollection<T extends Doc> implements ReadCollection<T> {
       this.search = search;
       return name;
     }
+    // An element match on an array is a json_each walk: an expression index cannot serve it.
+    if (spec.multikey) return name;
     const columns = fields.map(fieldExpression).join(', ');
     try {
       this.db.exec(`CREATE ${spec.unique ? 'UNIQUE ' : ''}INDEX IF NOT EXISTS ${quoteIdentifier(`${TABLE_PREFIX}${this.name}__${name}`)} ON ${this.table} (${columns})`);

@@ -47,6 +47,12 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect(await people.findOne({ _id: 'nope' })).toBeNull();
     });
 
+    test('an array field declared in a multikey index is still matched by element, with $in and with equality', async () => {
+      await people.createIndex({ keys: { orgId: 1, roles: 1 }, multikey: true });
+      expect((await people.find({ orgId: 'a', roles: { $in: ['instructor', 'nobody'] } })).map((p) => p._id)).toEqual(['p2']);
+      expect((await people.find({ roles: 'admin' }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p1', 'p3']);
+    });
+
     test('find with filter, sort, skip and limit', async () => {
       const page = await people.find({ orgId: 'a' }, { sort: { age: -1 }, skip: 1, limit: 1 });
       expect(page.map((p) => p._id)).toEqual(['p4']);

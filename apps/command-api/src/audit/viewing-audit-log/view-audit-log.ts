@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '#domain';
 import { summarize, type AuditEntry, type AuditTargetKind } from '#read-models';
 import type { AuditLog } from '#read-models';
-import { CLASSES, MEMBERS, type ClassDocument, type MemberDocument } from '#read-models';
+import { CLASSES, DEPARTMENTS, MEMBERS, TEAMS, type ClassDocument, type DepartmentDocument, type MemberDocument, type TeamDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
@@ -15,14 +15,19 @@ import { ProblemException } from '../../shared/problem.js';
 import { DataAccessLog } from '../data-access.js';
 import { AuditLogQueryDto, normalizedRange } from '../audit-query.dto.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
-import { membersProjection } from '#read-models';
+import { membersProjection, structureProjection } from '#read-models';
 
-/** Ids an entry's summary may name: its target and the people or classes in its details. */
-function referencedIds(entry: AuditEntry): { users: string[]; classes: string[] } {
+const ids = (...values: unknown[]) => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is string => typeof v === 'string');
+
+/** Ids an entry's summary may name: its target and the people, classes, departments and teams in its details. */
+function referencedIds(entry: AuditEntry): { users: string[]; classes: string[]; departments: string[]; teams: string[] } {
   const d = entry.details;
-  const users = [d.userId, d.fromInstructorId, d.toInstructorId, d.classesReassignedTo, d.instructorId].filter((v): v is string => typeof v === 'string');
-  const classes = typeof d.classId === 'string' ? [d.classId] : [];
-  return { users, classes };
+  return {
+    users: ids(d.userId, d.fromInstructorId, d.toInstructorId, d.classesReassignedTo, d.instructorId, d.userIds),
+    classes: ids(d.classId),
+    departments: ids(d.departmentId, d.parentId),
+    teams: ids(d.teamId),
+  };
 }
 
 /**
@@ -30,17 +35,19 @@ function referencedIds(entry: AuditEntry): { users: string[]; classes: string[] 
  * "First Last <email>" as they are now. Someone deleted since keeps the id.
  */
 async function labelsFor(store: ReadStore, entries: AuditEntry[]): Promise<(kind: AuditTargetKind, id: string) => string | undefined> {
-  const users = new Set<string>();
-  const classes = new Set<string>();
+  const wanted = { users: new Set<string>(), classes: new Set<string>(), departments: new Set<string>(), teams: new Set<string>() };
   for (const entry of entries) {
     const refs = referencedIds(entry);
-    refs.users.forEach((id) => users.add(id));
-    refs.classes.forEach((id) => classes.add(id));
+    for (const kind of Object.keys(wanted) as (keyof typeof wanted)[]) refs[kind].forEach((id) => wanted[kind].add(id));
   }
   const labels = new Map<string, string>();
+  const { users, classes, departments, teams } = wanted;
   if (users.size)
     for (const m of await store.collection<MemberDocument>(MEMBERS).find({ _id: { $in: [...users] } })) labels.set(`user:${m._id}`, `${m.firstName} ${m.lastName} <${m.email}>`);
   if (classes.size) for (const c of await store.collection<ClassDocument>(CLASSES).find({ _id: { $in: [...classes] } })) labels.set(`class:${c._id}`, `class "${c.name}"`);
+  if (departments.size)
+    for (const x of await store.collection<DepartmentDocument>(DEPARTMENTS).find({ _id: { $in: [...departments] } })) labels.set(`department:${x._id}`, `department "${x.name}"`);
+  if (teams.size) for (const x of await store.collection<TeamDocument>(TEAMS).find({ _id: { $in: [...teams] } })) labels.set(`team:${x._id}`, `team "${x.name}"`);
   return (kind, id) => labels.get(`${kind}:${id}`);
 }
 
@@ -98,7 +105,7 @@ export class AuditLogReader {
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@ReadsFrom(membersProjection)
+@ReadsFrom(membersProjection, structureProjection)
 @Controller('organizations/:orgId/audit')
 export class ViewAuditLogController {
   constructor(private readonly reader: AuditLogReader) {}
@@ -117,7 +124,7 @@ export class ViewAuditLogController {
 
 @ApiTags('audit')
 @ApiBearerAuth()
-@ReadsFrom(membersProjection)
+@ReadsFrom(membersProjection, structureProjection)
 @Controller('platform/audit')
 export class ViewPlatformAuditLogController {
   constructor(private readonly reader: AuditLogReader) {}

@@ -32,7 +32,7 @@ export class DeletingUser implements ICommandHandler<DeleteUser> {
   ) {}
 
   async execute({ organizationId, userId, metadata }: DeleteUser) {
-    const result = await this.commands.execute(toOrganization(organizationId, { type: 'DeleteUser', data: { userId } }, metadata));
+    const result = await this.commands.execute(toOrganization(organizationId, { type: 'DeleteUser', data: { userId, actorId: metadata.actor.id } }, metadata));
     const deleted = result.appended.find((e) => e.type === 'UserDeleted') as { data: { email: string } } | undefined;
     if (deleted) await this.reservations.releaseQuietly(deleted.data.email, userId, metadata);
     return result;

@@ -43,7 +43,7 @@ export class InvitingUser implements ICommandHandler<InviteUser> {
 
   async execute({ organizationId, userId, input, setupToken, metadata }: InviteUser) {
     const { email, firstName, lastName, roles } = input;
-    const command = { type: 'InviteUser' as const, data: { userId, email, firstName, lastName, roles, setupToken } };
+    const command = { type: 'InviteUser' as const, data: { userId, email, firstName, lastName, roles, setupToken, actorId: metadata.actor.id } };
     const organization = await this.streams.current(organizationStream(organizationId));
     if (organization.state.status !== 'existing') throw organizationNotFound();
     // The organization's rules first (names, roles, email in the organization), so an

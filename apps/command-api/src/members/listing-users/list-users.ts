@@ -1,7 +1,7 @@
 import { membersProjection } from '#read-models';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { getMember, listMembers, listReassignmentCandidates } from '#read-models';
+import { getMember, listMembers, listReassignmentCandidates, structureProjection, teamIdsUnder } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ParseUserId, userNotFound } from '../user-id.js';
@@ -14,7 +14,7 @@ import { ListUsersQueryDto } from '../member.dto.js';
 
 @ApiTags('users')
 @ApiBearerAuth()
-@ReadsFrom(membersProjection)
+@ReadsFrom(membersProjection, structureProjection)
 @Controller('organizations/:orgId/users')
 export class ListUsersController {
   constructor(
@@ -30,9 +30,12 @@ export class ListUsersController {
   @Get()
   @RequirePermission('user:list')
   async list(@Param('orgId') orgId: string, @Query() query: ListUsersQueryDto) {
-    const options = { search: query.search, showDeactivated: query.showDeactivated, page: query.page, pageSize: query.pageSize };
-    if (!query.asOf) return listMembers(this.readStore, orgId, options);
-    return { ...(await membersAsOf(this.events, orgId, new Date(query.asOf).toISOString(), options)), asOf: new Date(query.asOf).toISOString() };
+    const { search, showDeactivated, status, role, teamId, departmentId, page, pageSize } = query;
+    const options = { search, showDeactivated, status, role, page, pageSize };
+    if (query.asOf) return { ...(await membersAsOf(this.events, orgId, new Date(query.asOf).toISOString(), { ...options, teamId, departmentId })), asOf: new Date(query.asOf).toISOString() };
+    // A department stands for every team in it and under it; one that does not exist has no members.
+    const teamIds = teamId ? [teamId] : departmentId ? ((await teamIdsUnder(this.readStore, orgId, departmentId)) ?? []) : undefined;
+    return listMembers(this.readStore, orgId, { ...options, teamIds });
   }
 
   @Get(':userId')

@@ -1,4 +1,4 @@
-import { fold, organizationDecider, organizationStreamName, type OrganizationEvent } from '#domain';
+import { fold, organizationDecider, organizationStreamName, subtreeIds, type OrganizationEvent } from '#domain';
 import type { EventStore } from '#event-store';
 import type { MemberListItem } from '#read-models';
 import type { Page, PageSize } from '#read-models';
@@ -15,21 +15,31 @@ export async function membersAsOf(
   events: EventStore,
   organizationId: string,
   asOf: string,
-  query: { search?: string; showDeactivated?: boolean; page: number; pageSize: PageSize },
+  query: { search?: string; showDeactivated?: boolean; status?: string; role?: string; teamId?: string; departmentId?: string; page: number; pageSize: PageSize },
 ): Promise<Page<MemberListItem>> {
   const stream = await events.readStream(organizationStreamName(organizationId));
   const past = stream.filter((e) => String(e.metadata.occurredAt ?? e.recordedAt) <= asOf).map(upcastRecorded);
   const state = fold(organizationDecider, past.map((e) => ({ type: e.type, data: e.data }) as OrganizationEvent));
   if (state.status !== 'existing') return { items: [], total: 0, page: query.page, pageSize: query.pageSize };
   const search = query.search?.trim().toLowerCase();
+  // Teams and roles as they were then: who was in which team at that moment.
+  const teamsOf = new Map<string, string[]>();
+  for (const t of state.teams.values()) for (const id of t.memberIds) teamsOf.set(id, [...(teamsOf.get(id) ?? []), t.id]);
+  const wanted = query.teamId
+    ? new Set([query.teamId])
+    : query.departmentId
+      ? new Set([...state.teams.values()].filter((t) => t.departmentId !== null && state.departments.has(query.departmentId!) && subtreeIds(state, query.departmentId!).has(t.departmentId)).map((t) => t.id))
+      : null;
   const members = [...state.members.values()]
-    .filter((m) => query.showDeactivated || m.status !== 'deactivated')
+    .filter((m) => (query.status ? m.status === query.status : query.showDeactivated || m.status !== 'deactivated'))
+    .filter((m) => !query.role || (m.roles as string[]).includes(query.role))
+    .filter((m) => !wanted || (teamsOf.get(m.id) ?? []).some((id) => wanted.has(id)))
     .filter((m) => !search || `${m.firstName} ${m.lastName}`.toLowerCase().includes(search) || m.email.toLowerCase().includes(search))
     // The live list's order: lower-cased last name, first name, then id, compared plainly.
     .sort((a, b) => compare(a.lastName.toLowerCase(), b.lastName.toLowerCase()) || compare(a.firstName.toLowerCase(), b.firstName.toLowerCase()) || compare(a.id, b.id));
   const start = (query.page - 1) * query.pageSize;
   return {
-    items: members.slice(start, start + query.pageSize).map((m) => ({ id: m.id, email: m.email, firstName: m.firstName, lastName: m.lastName, roles: [...m.roles], status: m.status })),
+    items: members.slice(start, start + query.pageSize).map((m) => ({ id: m.id, email: m.email, firstName: m.firstName, lastName: m.lastName, roles: [...m.roles], status: m.status, teamIds: (teamsOf.get(m.id) ?? []).sort() })),
     total: members.length,
     page: query.page,
     pageSize: query.pageSize,
