@@ -49,7 +49,7 @@ describe('Summary: Organization Admin Workflow, steps 1 to 7', () => {
       .send({ email: 'Principal@School.test', firstName: 'Nokomis', lastName: 'Bineshi', roles: ['admin'] });
     expect(invitedAdmin.status).toBe(201);
     const pending = await t.http().get(`/organizations/${orgId}/users`).set('Authorization', superAdmin);
-    expect(pending.body.items).toEqual([{ id: invitedAdmin.body.id, email: 'Principal@School.test', firstName: 'Nokomis', lastName: 'Bineshi', roles: ['admin'], status: 'setupPending' }]);
+    expect(pending.body.items).toEqual([{ id: invitedAdmin.body.id, email: 'Principal@School.test', firstName: 'Nokomis', lastName: 'Bineshi', roles: ['admin'], status: 'setupPending', teamIds: [] }]);
     // A pending user cannot sign in yet.
     expect((await t.http().post('/auth/login').send({ email: 'principal@school.test', password: password('principal@school.test') })).status).toBe(401);
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, test } from '@jest/globals';
 import { withTestApp, type TestApp } from '../support/test-app.js';
 
@@ -36,7 +37,7 @@ describe('Bad input never reaches a 500', () => {
     const document = (await t.http().get('/docs/openapi.json')).body as { paths: Record<string, Record<string, { parameters?: { name: string; in: string }[] }>> };
     const lists = Object.entries(document.paths)
       .filter(([, operations]) => operations.get?.parameters?.some((p) => p.name === 'page' && p.in === 'query'))
-      .map(([path]) => path.replace('{orgId}', orgId).replace('{userId}', userId));
+      .map(([path]) => path.replace('{orgId}', orgId).replace('{userId}', userId).replace('{teamId}', randomUUID()));
     // Organizations, users, classes, the audit logs, SSO providers, platform auditors.
     expect(lists.length).toBeGreaterThanOrEqual(6);
     const answers: string[] = [];

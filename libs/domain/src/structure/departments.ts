@@ -57,6 +57,9 @@ export function createDepartment(command: Command<'CreateDepartment'>, state: St
 export function editDepartment(command: Command<'EditDepartment'>, state: StructureState): StructureEvent[] {
   const d = department(state, command.data.departmentId);
   const scope = scopeOf(state, command.data.actor);
+  // Whoever edits a department manages it: checked before anything else, so that an edit
+  // outside one's scope is a 403 even when it would change nothing.
+  requireManagesDepartment(scope, d);
   const { name, description } = validUnit('department', command.data, d);
   const parentId = command.data.parentId === undefined ? d.parentId : (parentFor(state, command.data.parentId)?.id ?? null);
   const leaderIds = command.data.leaderIds === undefined ? d.leaderIds : validMembers(state, 'department', 'leaderIds', command.data.leaderIds);
@@ -68,7 +71,6 @@ export function editDepartment(command: Command<'EditDepartment'>, state: Struct
   if (leaderIds.join() !== d.leaderIds.join()) changes.leaderIds = { before: d.leaderIds, after: leaderIds };
   if (Object.keys(changes).length === 0) return [];
 
-  if (changes.name || changes.description) requireManagesDepartment(scope, d);
   if (changes.parentId || changes.leaderIds) requireManagesPlace(scope, d.parentId, `where the department ${d.name} sits`);
   if (changes.parentId) {
     requireManagesPlace(scope, parentId, 'the department it would move under');

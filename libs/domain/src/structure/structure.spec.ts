@@ -178,6 +178,9 @@ describe('Who may change the structure', () => {
     spec(company).when({ type: 'EditTeam', data: { teamId: 'platform', departmentId: 'sales', actor: dora } }).thenFails('forbidden');
     spec(company).when({ type: 'AddTeamMembers', data: { teamId: 'field', userIds: ['max'], actor: dora } }).thenFails('forbidden');
     spec(company).when({ type: 'EditDepartment', data: { departmentId: 'backend', parentId: 'sales', actor: dora } }).thenFails('forbidden');
+    // Even an edit that would change nothing: the scope is checked first.
+    spec(company).when({ type: 'EditDepartment', data: { departmentId: 'sales', name: 'Sales', actor: dora } }).thenFails('forbidden');
+    spec(company).when({ type: 'EditTeam', data: { teamId: 'field', actor: dora } }).thenFails('forbidden');
   });
 
   test('a department admin cannot move, delete or appoint the leaders of the department that makes them one', () => {

@@ -31,6 +31,7 @@ export function createTeam(command: Command<'CreateTeam'>, state: StructureState
 export function editTeam(command: Command<'EditTeam'>, state: StructureState): StructureEvent[] {
   const t = team(state, command.data.teamId);
   const scope = scopeOf(state, command.data.actor);
+  requireManagesTeam(scope, t);
   const { name, description } = validUnit('team', command.data, t);
   const departmentId = command.data.departmentId === undefined ? t.departmentId : departmentFor(state, command.data.departmentId);
   const leaderIds = command.data.leaderIds === undefined ? t.leaderIds : validMembers(state, 'team', 'leaderIds', command.data.leaderIds);
@@ -42,7 +43,6 @@ export function editTeam(command: Command<'EditTeam'>, state: StructureState): S
   if (leaderIds.join() !== t.leaderIds.join()) changes.leaderIds = { before: t.leaderIds, after: leaderIds };
   if (Object.keys(changes).length === 0) return [];
 
-  requireManagesTeam(scope, t);
   if (changes.departmentId) requireManagesPlace(scope, departmentId, 'the department it would move to');
   if (changes.name) requireUniqueName(state, name, t.id);
   return [{ type: 'TeamEdited', data: { organizationId: state.id, teamId: t.id, changes } }];
