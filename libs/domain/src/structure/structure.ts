@@ -193,6 +193,16 @@ export function validMembers(state: StructureState, kind: 'department' | 'team',
 export const sameName = (a: string, b: string) => a.localeCompare(b, undefined, { sensitivity: 'accent' }) === 0;
 
 // ---- Evolve -------------------------------------------------------------------------
+/** A unit after an edit: each changed field takes its `after`, and its version moves. */
+function edited<U extends Department | Team>(unit: U, changes: { [K in keyof U]?: Change<U[K]> }): U {
+  const next = { ...unit, version: unit.version + 1 };
+  for (const field of Object.keys(changes) as (keyof U)[]) {
+    const change = changes[field];
+    if (change) next[field] = change.after as (typeof next)[typeof field];
+  }
+  return next;
+}
+
 export function evolveStructure(draft: StructureDraft, event: StructureEvent): void {
   const { departments, teams } = draft;
   switch (event.type) {
@@ -203,16 +213,7 @@ export function evolveStructure(draft: StructureDraft, event: StructureEvent): v
     }
     case 'DepartmentEdited': {
       const d = departments.get(event.data.departmentId);
-      const c = event.data.changes;
-      if (d)
-        departments.set(d.id, {
-          ...d,
-          name: c.name ? c.name.after : d.name,
-          description: c.description ? c.description.after : d.description,
-          parentId: c.parentId ? c.parentId.after : d.parentId,
-          leaderIds: c.leaderIds ? c.leaderIds.after : d.leaderIds,
-          version: d.version + 1,
-        });
+      if (d) departments.set(d.id, edited(d, event.data.changes));
       return;
     }
     case 'DepartmentDeleted':
@@ -225,16 +226,7 @@ export function evolveStructure(draft: StructureDraft, event: StructureEvent): v
     }
     case 'TeamEdited': {
       const t = teams.get(event.data.teamId);
-      const c = event.data.changes;
-      if (t)
-        teams.set(t.id, {
-          ...t,
-          name: c.name ? c.name.after : t.name,
-          description: c.description ? c.description.after : t.description,
-          departmentId: c.departmentId ? c.departmentId.after : t.departmentId,
-          leaderIds: c.leaderIds ? c.leaderIds.after : t.leaderIds,
-          version: t.version + 1,
-        });
+      if (t) teams.set(t.id, edited(t, event.data.changes));
       return;
     }
     case 'TeamDeleted':
