@@ -7,6 +7,7 @@ export const TABLE_COLUMNS: { name: string; kind: 'superAdmin' | 'platformAudito
   { name: 'platform auditor', kind: 'platformAuditor', roles: [] },
   { name: 'owner', kind: 'member', roles: ['owner', 'admin'] },
   { name: 'admin', kind: 'member', roles: ['admin'] },
+  { name: 'instructor admin', kind: 'member', roles: ['admin', 'instructor'] },
   { name: 'instructor', kind: 'member', roles: ['instructor'] },
   { name: 'auditor', kind: 'member', roles: ['auditor'] },
   { name: 'member', kind: 'member', roles: ['member'] },

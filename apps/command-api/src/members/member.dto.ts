@@ -2,7 +2,7 @@ import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsDefined, IsEmail, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { MEMBER_RULES, ORGANIZATION_ROLES, ROLES_MESSAGE } from '#domain';
+import { MEMBER_RULES, MEMBER_STATUSES, ORGANIZATION_ROLES, ROLES_MESSAGE } from '#domain';
 import { PageQueryDto } from '../shared/paging.js';
 import { PatchField } from '../shared/validation.js';
 
@@ -101,8 +101,6 @@ export class DeactivateUserDto {
   @IsUUID('all', { message: 'reassignTo must be a user id' })
   reassignTo?: string;
 }
-
-export const MEMBER_STATUSES = ['setupPending', 'active', 'deactivated'] as const;
 
 export class ListUsersQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ default: false })

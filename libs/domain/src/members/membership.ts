@@ -15,7 +15,8 @@ export const MEMBER_RULES = { nameMax: 255, classNameMax: 255 } as const;
 export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'instructor', 'auditor', 'member'];
 export const ROLES_MESSAGE = 'roles must be owner, admin, instructor, auditor or member';
 
-export type MemberStatus = 'setupPending' | 'active' | 'deactivated';
+export const MEMBER_STATUSES = ['setupPending', 'active', 'deactivated'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
 export interface Member {
   id: string;

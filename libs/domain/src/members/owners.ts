@@ -1,5 +1,5 @@
 import { DomainError } from '../shared/domain-error.js';
-import { member, ORGANIZATION_ROLES, type Member, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
+import { member, validPerson, type Member, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
 
 /**
  * Owners (multi-tenant guide, "Member Roles"): an organization that has an owner always
@@ -47,6 +47,7 @@ export function transferOwnership(command: Extract<MembershipCommand, { type: 'T
     type: 'UserEdited',
     data: { organizationId: state.id, userId: m.id, changes: { roles: { before: m.roles, after: roles } }, profile: { firstName: m.firstName, lastName: m.lastName, roles }, via: 'ownership-transfer' },
   });
-  const ordered = (roles: Member['roles']) => ORGANIZATION_ROLES.filter((r) => roles.includes(r));
-  return [edit(to, ordered([...to.roles, 'owner', 'admin'])), edit(from, from.roles.filter((r) => r !== 'owner'))];
+  // The roles as every edit normalises them: in their order, owner with admin.
+  const roles = (m: Member, next: string[]) => validPerson({ firstName: m.firstName, lastName: m.lastName, roles: next }).roles;
+  return [edit(to, roles(to, [...to.roles, 'owner'])), edit(from, roles(from, from.roles.filter((r) => r !== 'owner')))];
 }

@@ -126,8 +126,13 @@ export function ancestry(state: StructureState, departmentId: string | null): De
   return chain;
 }
 
-export const childDepartments = (state: StructureState, departmentId: string | null): Department[] =>
-  [...state.departments.values()].filter((d) => d.parentId === departmentId);
+/** What reading the tree needs: the departments with their parents (the decider's state, or a read model's documents). */
+export interface DepartmentTree<D extends Pick<Department, 'id' | 'parentId'> = Department> {
+  departments: { values(): Iterable<D> };
+}
+
+export const childDepartments = <D extends Pick<Department, 'id' | 'parentId'>>(tree: DepartmentTree<D>, departmentId: string | null): D[] =>
+  [...tree.departments.values()].filter((d) => d.parentId === departmentId);
 
 export const teamsIn = (state: StructureState, departmentId: string | null): Team[] => [...state.teams.values()].filter((t) => t.departmentId === departmentId);
 
@@ -138,15 +143,15 @@ export function subtreeHeight(state: StructureState, departmentId: string): numb
 }
 
 /** The ids of a department and every department under it. */
-export function subtreeIds(state: StructureState, departmentId: string): Set<string> {
+export function subtreeIds(tree: DepartmentTree<Pick<Department, 'id' | 'parentId'>>, departmentId: string): Set<string> {
   const ids = new Set([departmentId]);
-  for (const d of childDepartments(state, departmentId)) for (const id of subtreeIds(state, d.id)) ids.add(id);
+  for (const d of childDepartments(tree, departmentId)) for (const id of subtreeIds(tree, d.id)) ids.add(id);
   return ids;
 }
 
 // ---- Input --------------------------------------------------------------------------
-const names = (items: { id: string; name: string }[]) => items.map(({ id, name }) => ({ id, name }));
-export { names as structureList };
+/** Departments or teams as a 409 lists them: id and name. */
+export const structureList = (items: { id: string; name: string }[]) => items.map(({ id, name }) => ({ id, name }));
 
 /** A name and description, trimmed and bounded; the errors of the request together. */
 export function validUnit(

@@ -2,7 +2,7 @@ import type { MembershipEvent, PlatformEvent, StructureEvent } from '#domain';
 import { normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
-import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
 
 export const ACCOUNTS = 'accounts_v2';
 
@@ -54,15 +54,17 @@ const TYPES = new Set([
   'TeamDeleted',
 ]);
 
-/** Leadership is not the account's own change: it moves the position only. */
+/** Who leads a department or a team, on the leaders' accounts. Not the account's own change: it moves the position only. */
 function leads(event: RecordedEvent, field: 'departmentsLed' | 'teamsLed', unitId: string, gained: string[], lost: string[]): CollectionWriteOp[] {
-  const op = (ids: string[], update: Record<string, unknown>): CollectionWriteOp => ({
-    collection: ACCOUNTS,
-    updateMany: { filter: { _id: { $in: ids }, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position } } },
-  });
-  return [...(gained.length ? [op(gained, { $addToSet: { [field]: unitId } })] : []), ...(lost.length ? [op(lost, { $pull: { [field]: unitId } })] : [])];
+  return [
+    ...(gained.length ? [updateEachOnce(ACCOUNTS, { _id: { $in: gained } }, event, { $addToSet: { [field]: unitId } })] : []),
+    ...(lost.length ? [updateEachOnce(ACCOUNTS, { _id: { $in: lost } }, event, { $pull: { [field]: unitId } })] : []),
+  ];
 }
-const without = (a: string[], b: string[]) => a.filter((id) => !b.includes(id));
+
+/** An edit's leader change as leaders gained and lost. */
+const leadersChanged = (event: RecordedEvent, field: 'departmentsLed' | 'teamsLed', unitId: string, change: { before: string[]; after: string[] } | undefined) =>
+  change ? leads(event, field, unitId, change.after.filter((id) => !change.before.includes(id)), change.before.filter((id) => !change.after.includes(id))) : [];
 
 function set(event: RecordedEvent, userId: string, fields: Record<string, unknown>): CollectionWriteOp {
   return {
@@ -118,18 +120,14 @@ export const accountsProjection: Projection = {
         return [{ collection: ACCOUNTS, deleteOne: { filter: { _id: event.data.userId } } }];
       case 'DepartmentCreated':
         return leads(recorded, 'departmentsLed', event.data.departmentId, event.data.leaderIds, []);
-      case 'DepartmentEdited': {
-        const c = event.data.changes.leaderIds;
-        return c ? leads(recorded, 'departmentsLed', event.data.departmentId, without(c.after, c.before), without(c.before, c.after)) : [];
-      }
+      case 'DepartmentEdited':
+        return leadersChanged(recorded, 'departmentsLed', event.data.departmentId, event.data.changes.leaderIds);
       case 'DepartmentDeleted':
         return leads(recorded, 'departmentsLed', event.data.departmentId, [], event.data.leaderIds);
       case 'TeamCreated':
         return leads(recorded, 'teamsLed', event.data.teamId, event.data.leaderIds, []);
-      case 'TeamEdited': {
-        const c = event.data.changes.leaderIds;
-        return c ? leads(recorded, 'teamsLed', event.data.teamId, without(c.after, c.before), without(c.before, c.after)) : [];
-      }
+      case 'TeamEdited':
+        return leadersChanged(recorded, 'teamsLed', event.data.teamId, event.data.changes.leaderIds);
       case 'TeamDeleted':
         return leads(recorded, 'teamsLed', event.data.teamId, [], event.data.leaderIds);
       default:

@@ -2,7 +2,7 @@ import type { MembershipEvent, StructureEvent } from '#domain';
 import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
-import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
 
 export const MEMBERS = 'members_v3';
 export const CLASSES = 'classes_v2';
@@ -62,9 +62,7 @@ function set(collection: string, id: string, event: RecordedEvent, fields: Recor
  * page of 25 is an indexed filter plus a sort on both adapters.
  */
 /** Team membership is not a change to the user: their version (ETag) stays. */
-function teams(filter: Record<string, unknown>, event: RecordedEvent, update: Record<string, unknown>): CollectionWriteOp {
-  return { collection: MEMBERS, updateMany: { filter: { ...filter, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position } } } };
-}
+const teams = (filter: Record<string, unknown>, event: RecordedEvent, update: Record<string, unknown>) => updateEachOnce(MEMBERS, filter, event, update);
 
 const TEAM_EVENTS = new Set(['TeamMembersAdded', 'TeamMemberRemoved', 'TeamDeleted']);
 

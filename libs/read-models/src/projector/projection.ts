@@ -25,6 +25,15 @@ export const POSITION_FIELD = '_position';
 /** Guard for updates: only documents that have not seen this event yet. */
 export const notYetApplied = (position: number) => ({ [POSITION_FIELD]: { $lt: position } });
 
+/**
+ * An update of every matching document that has not seen this event yet, moving only
+ * their position besides `update` (a team's membership, a leadership: not a change to
+ * the document's own version).
+ */
+export function updateEachOnce(collection: string, filter: Record<string, unknown>, event: { position: number }, update: Record<string, unknown>): CollectionWriteOp {
+  return { collection, updateMany: { filter: { ...filter, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position } } } };
+}
+
 export const streamCategory = (streamName: string): string => {
   const dash = streamName.indexOf('-');
   return dash === -1 ? streamName : streamName.slice(0, dash);

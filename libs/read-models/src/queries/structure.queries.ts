@@ -1,3 +1,4 @@
+import { subtreeIds } from '#domain';
 import type { ReadStore } from '../read-store.port.js';
 import { MEMBERS, type MemberDocument } from '../projections/members.projection.js';
 import { DEPARTMENTS, TEAMS, type DepartmentDocument, type TeamDocument } from '../projections/structure.projection.js';
@@ -63,35 +64,31 @@ export async function organizationStructure(store: ReadStore, organizationId: st
   const childrenOf = new Map<string | null, DepartmentDocument[]>();
   for (const d of departments) childrenOf.set(d.parentId, [...(childrenOf.get(d.parentId) ?? []), d]);
 
-  const node = (d: DepartmentDocument, depth: number): DepartmentNode => {
+  // Each node with the ids of the teams under it, computed once on the way up.
+  const node = (d: DepartmentDocument, depth: number): { node: DepartmentNode; teamIds: Set<string> } => {
     // The domain bounds the depth at 8; the bound here keeps a damaged read model finite.
     const children = depth < 16 ? (childrenOf.get(d._id) ?? []).map((c) => node(c, depth + 1)) : [];
     const own = teamsOf.get(d._id) ?? [];
-    const teamIds = new Set([...own.map((t) => t.id), ...children.flatMap((c) => [...subtreeTeams(c)])]);
+    const teamIds = new Set([...own.map((t) => t.id), ...children.flatMap((c) => [...c.teamIds])]);
     const memberCount = members.filter((m) => (m.teamIds ?? []).some((id) => teamIds.has(id))).length;
-    return { id: d._id, name: d.name, description: d.description, parentId: d.parentId, leaderIds: d.leaderIds, revision: d.version, teamCount: teamIds.size, memberCount, departments: children, teams: own };
+    return {
+      node: { id: d._id, name: d.name, description: d.description, parentId: d.parentId, leaderIds: d.leaderIds, revision: d.version, teamCount: teamIds.size, memberCount, departments: children.map((c) => c.node), teams: own },
+      teamIds,
+    };
   };
   return {
-    departments: (childrenOf.get(null) ?? []).map((d) => node(d, 1)),
+    departments: (childrenOf.get(null) ?? []).map((d) => node(d, 1).node),
     teams: teamsOf.get(null) ?? [],
     totals: { departments: departments.length, teams: teams.length, membersInTeams: members.length },
   };
-}
-
-function subtreeTeams(node: DepartmentNode): Set<string> {
-  return new Set([...node.teams.map((t) => t.id), ...node.departments.flatMap((c) => [...subtreeTeams(c)])]);
 }
 
 /** The team ids in a department and all its sub-departments: the member list's department filter. */
 export async function teamIdsUnder(store: ReadStore, organizationId: string, departmentId: string): Promise<string[] | null> {
   const departments = await store.collection<DepartmentDocument>(DEPARTMENTS).find({ organizationId }, { projection: { parentId: 1 } });
   if (!departments.some((d) => d._id === departmentId)) return null;
-  const under = new Set([departmentId]);
-  // Parents before children is not guaranteed: repeat until nothing is added (at most the depth).
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const d of departments) if (d.parentId !== null && under.has(d.parentId) && !under.has(d._id)) (under.add(d._id), (grew = true));
-  }
+  // The domain's walk of the tree, over the documents.
+  const under = subtreeIds({ departments: departments.map((d) => ({ id: d._id, parentId: d.parentId })) }, departmentId);
   const teams = await store.collection<TeamDocument>(TEAMS).find({ organizationId, departmentId: { $in: [...under] } }, { projection: { _id: 1 } });
   return teams.map((t) => t._id);
 }

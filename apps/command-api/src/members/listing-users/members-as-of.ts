@@ -25,10 +25,11 @@ export async function membersAsOf(
   // Teams and roles as they were then: who was in which team at that moment.
   const teamsOf = new Map<string, string[]>();
   for (const t of state.teams.values()) for (const id of t.memberIds) teamsOf.set(id, [...(teamsOf.get(id) ?? []), t.id]);
+  const departments = query.departmentId && state.departments.has(query.departmentId) ? subtreeIds(state, query.departmentId) : new Set<string>();
   const wanted = query.teamId
     ? new Set([query.teamId])
     : query.departmentId
-      ? new Set([...state.teams.values()].filter((t) => t.departmentId !== null && state.departments.has(query.departmentId!) && subtreeIds(state, query.departmentId!).has(t.departmentId)).map((t) => t.id))
+      ? new Set([...state.teams.values()].filter((t) => t.departmentId !== null && departments.has(t.departmentId)).map((t) => t.id))
       : null;
   const members = [...state.members.values()]
     .filter((m) => (query.status ? m.status === query.status : query.showDeactivated || m.status !== 'deactivated'))
