@@ -13,7 +13,7 @@ const ROUNDS = Number(process.env.FOLD_ROUNDS ?? 7);
 function stream(): OrganizationEvent[] {
   const organizationId = randomUUID();
   const events: OrganizationEvent[] = [
-    { type: 'OrganizationCreated', data: { organizationId, name: 'District', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: '2026-11-30T10:00:00.000Z' } },
+    { type: 'OrganizationCreated', data: { organizationId, name: 'District', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, slug: 'district', createdAt: '2026-11-30T10:00:00.000Z' } },
   ];
   const ids: string[] = [];
   for (let i = 0; i < MEMBERS; i++) {

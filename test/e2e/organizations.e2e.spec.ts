@@ -33,7 +33,8 @@ describe('POST /organizations', () => {
   test('creates an organization with 0 users and 0 classes, visible at once in list and detail', async () => {
     const response = await create({ name: '  Waadookodaading Ojibwe Institute ', description: 'K-12 immersion', timeZone: 'America/Chicago' });
     expect(response.status).toBe(201);
-    expect(response.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), revision: 0, position: expect.any(Number) });
+    // The slug comes from the name when none is given (issue 16); no owner was named.
+    expect(response.body).toEqual({ id: expect.stringMatching(/^[0-9a-f-]{36}$/), revision: 0, position: expect.any(Number), slug: 'waadookodaading-ojibwe-institute', ownerId: null });
 
     const detail = await t.http().get(`/organizations/${response.body.id}`).set('Authorization', auth);
     expect(detail.status).toBe(200);
@@ -51,7 +52,9 @@ describe('POST /organizations', () => {
     expect(detail.headers.etag).toBe('"0"');
 
     const list = await t.http().get('/organizations').query({ search: 'waadookodaading' }).set('Authorization', auth);
-    expect(list.body.items).toEqual([{ id: response.body.id, name: 'Waadookodaading Ojibwe Institute', description: 'K-12 immersion', inArrearsAt: null }]);
+    expect(list.body.items).toEqual([
+      { id: response.body.id, name: 'Waadookodaading Ojibwe Institute', slug: 'waadookodaading-ojibwe-institute', description: 'K-12 immersion', inArrearsAt: null, deletion: null },
+    ]);
   });
 
   test.each([
@@ -119,7 +122,7 @@ describe('POST /organizations', () => {
     const [event] = await t.infra.eventStore.readStream(`organization-${id}`);
     expect(event.type).toBe('OrganizationCreated');
     expect(event.metadata).toMatchObject({
-      schemaVersion: 2, // OrganizationCreated 2 carries the profile (SCHEMA_VERSIONS)
+      schemaVersion: 3, // OrganizationCreated 2 carries the profile, 3 the slug (SCHEMA_VERSIONS)
       actorKind: 'superAdmin',
       actorEmail: 'root@platform.test',
       actorRoles: ['superAdmin'],
@@ -281,7 +284,7 @@ describe('GET /organizations', () => {
     expect(first.body.page).toBe(1);
     expect(first.body.pageSize).toBe(10);
     expect(first.body.items).toHaveLength(10);
-    expect(first.body.items[0]).toEqual({ id: expect.any(String), name: `${prefix} alpha`, description: 'About alpha', inArrearsAt: null });
+    expect(first.body.items[0]).toEqual({ id: expect.any(String), name: `${prefix} alpha`, slug: `${prefix.toLowerCase()}-alpha`, description: 'About alpha', inArrearsAt: null, deletion: null });
     expect(first.body.items.map((i: { name: string }) => i.name.split(' ')[1])).toEqual(['alpha', 'Bravo', 'Charlie', 'delta', 'Echo', 'foxtrot', 'Golf', 'hotel', 'India', 'juliet']);
     const second = await t.http().get('/organizations').query({ search: prefix, pageSize: 10, page: 2 }).set('Authorization', auth);
     expect(second.body.items.map((i: { name: string }) => i.name.split(' ')[1])).toEqual(['Kilo', 'lima']);

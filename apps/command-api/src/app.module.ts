@@ -24,7 +24,9 @@ import {
   ONE_TIME_STORE,
   AUDIT_LOG,
 } from './shared/tokens.js';
+import { ScheduleModule } from '@nestjs/schedule';
 import { EmailReservations } from './shared/email-reservations.js';
+import { SlugReservations } from './shared/slug-reservations.js';
 import { StreamCache } from './shared/write/stream-cache.js';
 import { StreamCommandHandler, StreamWriter } from './shared/write/stream-writer.js';
 import { SetupTokens } from './members/setup-tokens.js';
@@ -65,6 +67,7 @@ class InfrastructureModule {
       DataAccessLog,
       SessionsService,
       EmailReservations,
+      SlugReservations,
       SetupTokens,
       SsoProviders,
     ];
@@ -77,7 +80,7 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, StructureModule, SsoModule, HealthModule],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, StructureModule, SsoModule, HealthModule],
       controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,

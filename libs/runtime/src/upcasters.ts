@@ -9,7 +9,10 @@ import type { RecordedEvent } from '#event-store';
 export const UPCASTERS = new UpcasterChain()
   // Organizations created before profiles existed are companies with an empty profile
   // (multi-tenant guide, Organization Types; issue 16).
-  .register('OrganizationCreated', 1, (data) => ({ ...data, profile: DEFAULT_PROFILE }));
+  .register('OrganizationCreated', 1, (data) => ({ ...data, profile: DEFAULT_PROFILE }))
+  // Organizations created before slugs have none until an admin chooses one: a slug
+  // derived here could not be reserved platform-wide, so it could clash (issue 16).
+  .register('OrganizationCreated', 2, (data) => ({ ...data, slug: null }));
 
 /** A stored event in its current shape: the one place both the write side and the projector upcast. */
 export function upcastRecorded(event: RecordedEvent): RecordedEvent {

@@ -24,7 +24,7 @@ export interface Session {
   endedReason?: SessionEndedReason;
 }
 
-export type SessionEndedReason = 'deactivated' | 'suspended';
+export type SessionEndedReason = 'deactivated' | 'suspended' | 'being-deleted';
 
 export interface SessionStore {
   create(session: Session): Promise<void>;

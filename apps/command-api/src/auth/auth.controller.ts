@@ -5,7 +5,7 @@ import { DomainError, normalizeEmail } from '#domain';
 import { getMember } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { AppConfig } from '#runtime';
-import { deactivated, suspended } from './auth.guard.js';
+import { beingDeleted, deactivated, suspended } from './auth.guard.js';
 import type { LoginThrottle } from '#side-stores';
 import { findAccountByEmail } from '#read-models';
 import type { ReadStore } from '#read-models';
@@ -77,6 +77,7 @@ export class AuthController {
       const organization = await this.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: account.organizationId! });
       if (!organization) throw invalidCredentials();
       if (organization.inArrearsAt) throw suspended();
+      if (organization.deletionRequestedAt) throw beingDeleted();
       // Require SSO applies to the organization's members only; super admins always keep their password.
       const required = await this.ssoProviders.requiredFor(organization._id);
       if (required)

@@ -14,6 +14,9 @@ import { SessionsService } from './sessions.service.js';
 /** The guide's exact words (Payment Management). */
 export const SUSPENDED_MESSAGE = "Your organization's account is suspended. Please contact support.";
 export const suspended = () => new ProblemException('organization-suspended', SUSPENDED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
+/** Told to members of an organization whose deletion waits for its purge (issue 16). */
+export const BEING_DELETED_MESSAGE = 'Your organization is being deleted. Please contact support if this is a mistake.';
+export const beingDeleted = () => new ProblemException('organization-being-deleted', BEING_DELETED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
 /**
  * Told only to whoever proves they are the person (a correct password, a token that
  * once worked), so it reveals nothing to a guesser; "sign in again" would send a
@@ -29,6 +32,7 @@ const REFUSALS = {
   ended,
   deactivated,
   suspended,
+  'being-deleted': beingDeleted,
   'timed-out': () => unauthenticated('Your session timed out; sign in again', 'session-expired'),
 } as const;
 
@@ -110,7 +114,7 @@ export class AuthGuard implements CanActivate {
     // Ended by a command (deactivation, arrears) the read models have not caught up with
     // yet: refused at once, with the same words they will give.
     if (session.endedReason) {
-      if (session.endedReason === 'suspended') await this.sessions.end(tokenHash);
+      if (session.endedReason === 'suspended' || session.endedReason === 'being-deleted') await this.sessions.end(tokenHash);
       throw REFUSALS[session.endedReason]();
     }
     const principal: Principal =

@@ -1,7 +1,10 @@
 import { TransferOwnershipController } from './transferring-ownership/transfer-ownership.js';
 import { Module } from '@nestjs/common';
+import { ChangingSlug, SlugController } from './changing-slug/slug.js';
+import { DeletionController } from './deleting-organization/deletion.js';
+import { PurgeOrganizationsJob } from './deleting-organization/purge-organizations.job.js';
 import { ArrearsController } from './arrears/arrears.js';
-import { CreateOrganizationController } from './creating-organization/create-organization.js';
+import { CreateOrganizationController, CreatingOrganization } from './creating-organization/create-organization.js';
 import { EditOrganizationController } from './editing-organization/edit-organization.js';
 import { ListOrganizationsController } from './listing-organizations/list-organizations.js';
 import { OrganizationLogoController, PublicLogoController } from './organization-logo/organization-logo.js';
@@ -17,6 +20,9 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     PublicLogoController,
     ArrearsController,
     TransferOwnershipController,
+    SlugController,
+    DeletionController,
   ],
+  providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob],
 })
 export class OrganizationsModule {}

@@ -32,10 +32,17 @@ const SCHEMAS: Record<string, Schema> = {
       errors: { type: 'array', items: ref('FieldError'), description: 'With validation-failed: every field that was refused' },
     },
   },
+  PendingDeletion: {
+    ...obj({ requestedAt: str({ format: 'date-time' }), purgeAt: str({ format: 'date-time', description: 'The purge: the first midnight in the organization time zone 30 days on; restorable until then' }) }),
+    nullable: true,
+    description: 'Set while a deletion waits (the organization is suspended); null otherwise',
+  },
   Organization: obj({
     id: str({ format: 'uuid' }),
     name: str(),
+    slug: nullableStr({ description: 'Unique platform-wide; null for organizations from before slugs until an admin chooses one' }),
     description: nullableStr(),
+    deletion: ref('PendingDeletion'),
     timeZone: str({ example: 'America/Chicago' }),
     logoUrl: nullableStr({ description: 'Public, content-addressed: /logos/<sha256>.<ext>' }),
     inArrearsAt: nullableStr({ format: 'date-time' }),
@@ -48,7 +55,14 @@ const SCHEMAS: Record<string, Schema> = {
     createdAt: str({ format: 'date-time' }),
     updatedAt: str({ format: 'date-time' }),
   }),
-  OrganizationListItem: obj({ id: str({ format: 'uuid' }), name: str(), description: nullableStr(), inArrearsAt: nullableStr({ format: 'date-time' }) }),
+  OrganizationListItem: obj({
+    id: str({ format: 'uuid' }),
+    name: str(),
+    slug: nullableStr(),
+    description: nullableStr(),
+    inArrearsAt: nullableStr({ format: 'date-time' }),
+    deletion: ref('PendingDeletion'),
+  }),
   OrganizationPage: page('OrganizationListItem'),
   UserListItem: obj({
     id: str({ format: 'uuid' }),
@@ -259,9 +273,40 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'POST /organizations': {
     operationId: 'createOrganization',
     summary: 'Create an organization',
-    description: 'Name (3 to 50 characters), optional description (at most 500) and an IANA time zone. It has no users and no classes yet.',
-    success: { status: 201, schema: 'WriteResponse' },
-    errors: ['organization-already-exists', 'idempotency-key-reused'],
+    description:
+      'Name (3 to 50 characters), optional description (at most 500), an IANA time zone, the profile, and a slug unique platform-wide (derived from the name when none is given). It has no classes yet, and no member unless `owner` names its first owner, who is invited as owner and admin with a setup email; the super admin who creates it does not become a member.',
+    success: { status: 201, schema: 'CreateOrganizationResponse' },
+    errors: ['organization-already-exists', 'slug-taken', 'email-already-in-use', 'idempotency-key-reused'],
+  },
+  'GET /organizations/by-slug/{slug}': {
+    operationId: 'getOrganizationBySlug',
+    summary: 'Find an organization by its slug',
+    description:
+      'The organization as GET /organizations/{orgId} answers it. A slug the organization changed less than 90 days ago answers 308 with the current slug in Location. Members find their own organization only; super admins any.',
+    success: { status: 200, schema: 'Organization' },
+  },
+  'PUT /organizations/{orgId}/slug': {
+    operationId: 'changeSlug',
+    summary: "Change the organization's slug",
+    description: 'Unique platform-wide. The old slug keeps leading here for 90 days; only then can another organization take it.',
+    success: { status: 200, schema: 'SlugResponse' },
+    errors: ['slug-taken', 'organization-deletion-pending'],
+    ifMatch: true,
+  },
+  'POST /organizations/{orgId}/deletion': {
+    operationId: 'requestOrganizationDeletion',
+    summary: 'Delete the organization (restorable for 30 days)',
+    description:
+      "By an owner or a super admin, naming the organization exactly in `confirmName`. It is suspended at once: every member's session ends and sign-in answers organization-being-deleted. A super admin can restore it until `purgeAt`, the first midnight in its time zone 30 days on; then it is removed from every read model and its members' emails and its slugs are freed. The events remain.",
+    success: { status: 200, schema: 'DeletionResponse' },
+    errors: ['invalid-deletion-request'],
+  },
+  'DELETE /organizations/{orgId}/deletion': {
+    operationId: 'restoreOrganization',
+    summary: 'Restore an organization being deleted',
+    description: 'Super admins, before the purge is due. Members can sign in again; the sessions that ended stay ended.',
+    success: { status: 200, schema: 'DeletionResponse' },
+    errors: ['organization-not-being-deleted', 'restore-window-closed'],
   },
   'GET /organizations/{orgId}': {
     operationId: 'getOrganization',
@@ -670,7 +715,7 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       const responses: Record<string, unknown> = {};
       const success = doc.success ?? { status: 200 };
       const headers: Record<string, unknown> = {};
-      if (doc.etag || (write && success.schema && /WriteResponse|ArrearsResponse/.test(success.schema))) headers.ETag = { $ref: '#/components/headers/ETag' };
+      if (doc.etag || (write && success.schema && /WriteResponse|ArrearsResponse|SlugResponse|DeletionResponse|CreateOrganizationResponse/.test(success.schema))) headers.ETag = { $ref: '#/components/headers/ETag' };
       for (const name of success.headers ?? []) headers[name] = { $ref: `#/components/headers/${name}` };
       responses[String(success.status)] = {
         description: success.description ?? 'Success',

@@ -24,7 +24,10 @@ export type Permission =
   | 'structure:view'
   | 'structure:manage'
   | 'team:members'
-  | 'organization:transfer';
+  | 'organization:transfer'
+  | 'organization:lookup'
+  | 'organization:delete'
+  | 'organization:restore';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -99,6 +102,12 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'team:members': rule(true, false, ['owner', 'admin', 'departmentAdmin', 'teamLeader'], true),
   /** Handing the organization to another member: its owners. */
   'organization:transfer': rule(false, false, ['owner'], true),
+  /** Finding an organization by its slug: anyone signed in, answered for their own organization only (super admins: any). */
+  'organization:lookup': rule(true, false, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
+  /** Deleting the organization (restorable for 30 days): its owners and super admins. */
+  'organization:delete': rule(true, false, ['owner'], true),
+  /** Restoring an organization being deleted: super admins. */
+  'organization:restore': rule(true, false, [], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -6,7 +6,7 @@ export interface SessionFacts {
   /** The account as the read models have it now; null when it no longer exists. */
   account: { kind: string; status: string; sessionsValidAfter?: string | null } | null;
   /** A member's organization as the read models have it now; null when it no longer exists. */
-  organization?: { inArrearsAt: string | null; sessionsValidAfter?: string | null; sessionPolicy: SessionPolicy } | null;
+  organization?: { inArrearsAt: string | null; deletionRequestedAt?: string | null; sessionsValidAfter?: string | null; sessionPolicy: SessionPolicy } | null;
   /** Super admins and platform auditors belong to no organization: their timeouts come from the environment. */
   platformPolicy: SessionPolicy;
   now: number;
@@ -15,7 +15,7 @@ export interface SessionFacts {
 export type SessionVerdict =
   | { valid: true; policy: SessionPolicy }
   /** `revoke`: the session is deleted, so the token never works again. */
-  | { valid: false; reason: 'ended' | 'deactivated' | 'suspended' | 'timed-out'; revoke: boolean };
+  | { valid: false; reason: 'ended' | 'deactivated' | 'suspended' | 'being-deleted' | 'timed-out'; revoke: boolean };
 
 /** Within the policy's idle and absolute timeouts, as the policy is now. */
 export function withinTimeouts(session: SessionFacts['session'], policy: SessionPolicy, now: number): boolean {
@@ -42,6 +42,8 @@ export function judgeSession(facts: SessionFacts): SessionVerdict {
     if (!organization) return ended;
     // Arrears block every member (guide: Payment Management), and their sessions end for good.
     if (organization.inArrearsAt) return { valid: false, reason: 'suspended', revoke: true };
+    // So does a deletion waiting for its purge (issue 16); a restore lets members sign in again.
+    if (organization.deletionRequestedAt) return { valid: false, reason: 'being-deleted', revoke: true };
     if (organization.sessionsValidAfter && session.createdAt < organization.sessionsValidAfter) return ended;
     policy = organization.sessionPolicy;
   }

@@ -10,7 +10,7 @@ describe('Creating an organization', () => {
       .then([
         {
           type: 'OrganizationCreated',
-          data: { organizationId: id, name: 'Ojibwe Institute', description: 'K-12 immersion', timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now },
+          data: { organizationId: id, name: 'Ojibwe Institute', description: 'K-12 immersion', timeZone: 'UTC', profile: DEFAULT_PROFILE, slug: 'waadookodaading', createdAt: now },
         },
       ]);
   });
@@ -51,5 +51,33 @@ describe('Creating an organization', () => {
 
   test('refuses to create the same organization twice', () => {
     spec([created]).when(create({})).thenFails('organization-already-exists', { kind: 'conflict' });
+  });
+
+  test('a malformed slug is refused beside the other fields', () => {
+    spec([]).when(create({ name: 'ab', slug: 'Bad Slug' })).thenFails('invalid-organization-settings', { kind: 'invalid', fields: ['name', 'slug'] });
+  });
+
+  test('without a named owner the organization starts with no member: its creator does not become its owner', () => {
+    spec([]).when(create({})).then([{ ...created }]);
+  });
+
+  test('a super admin who names an owner invites them as owner and admin in the same step', () => {
+    const setupToken = { hash: 'hash-1', ciphertext: 'cipher-1', expiresAt: '2026-11-30T10:00:00.000Z' };
+    spec([])
+      .when({ ...create({}), data: { ...create({}).data, owner: { userId: 'olga', email: ' olga@lakeshore.test ', firstName: 'Olga', lastName: 'Nakamura', setupToken } } })
+      .then([
+        { ...created },
+        {
+          type: 'UserInvited',
+          data: { organizationId: id, userId: 'olga', email: 'olga@lakeshore.test', firstName: 'Olga', lastName: 'Nakamura', roles: ['owner', 'admin'], setupTokenHash: 'hash-1', setupTokenCiphertext: 'cipher-1', setupExpiresAt: '2026-11-30T10:00:00.000Z' },
+        },
+      ]);
+  });
+
+  test('a named owner with a malformed email is refused, and nothing is created', () => {
+    const setupToken = { hash: 'hash-1', ciphertext: 'cipher-1', expiresAt: '2026-11-30T10:00:00.000Z' };
+    spec([])
+      .when({ ...create({}), data: { ...create({}).data, owner: { userId: 'olga', email: 'not-an-address', firstName: 'Olga', lastName: 'Nakamura', setupToken } } })
+      .thenFails('invalid-user', { kind: 'invalid', fields: ['email'] });
   });
 });

@@ -37,7 +37,7 @@ const fold = (...events: OrganizationEvent[]): Existing => {
   if (state.status !== 'existing') throw new Error('no organization');
   return state;
 };
-const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now } };
+const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, slug: null, createdAt: now } };
 const setUp = (userId: string): OrganizationEvent => ({ type: 'UserSetupCompleted', data: { organizationId: org, userId, passwordHash: 'ph' } });
 const classCreated: OrganizationEvent = { type: 'ClassCreated', data: { organizationId: org, classId: 'c1', name: 'Algebra', instructorId: 'ann' } };
 const added: OrganizationEvent = { type: 'SsoProviderAdded', data: { organizationId: org, providerId: 'p1', settings, clientSecretCiphertext: null } };
@@ -49,6 +49,22 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     given: [created],
     event: { type: 'OrganizationSettingsUpdated', data: { organizationId: org, changes: { name: { before: 'School', after: 'Academy' }, description: { before: null, after: 'K-12' } } } },
     then: (s) => expect({ name: s.name, description: s.description, timeZone: s.timeZone, version: s.version }).toEqual({ name: 'Academy', description: 'K-12', timeZone: 'UTC', version: 1 }),
+  },
+  OrganizationSlugChanged: {
+    given: [created, { type: 'OrganizationSlugChanged', data: { organizationId: org, before: null, after: 'school', redirectUntil: null } }],
+    event: { type: 'OrganizationSlugChanged', data: { organizationId: org, before: 'school', after: 'academy', redirectUntil: '2027-03-01T00:00:00.000Z' } },
+    then: (s) =>
+      expect({ slug: s.slug, previous: s.previousSlugs, version: s.version }).toEqual({ slug: 'academy', previous: [{ slug: 'school', until: '2027-03-01T00:00:00.000Z' }], version: 2 }),
+  },
+  OrganizationDeletionRequested: {
+    given: [created],
+    event: { type: 'OrganizationDeletionRequested', data: { organizationId: org, name: 'School', requestedAt: now, purgeAt: '2026-12-31T00:00:00.000Z' } },
+    then: (s) => expect({ deletion: s.deletion, version: s.version }).toEqual({ deletion: { requestedAt: now, purgeAt: '2026-12-31T00:00:00.000Z' }, version: 1 }),
+  },
+  OrganizationRestored: {
+    given: [created, { type: 'OrganizationDeletionRequested', data: { organizationId: org, name: 'School', requestedAt: now, purgeAt: '2026-12-31T00:00:00.000Z' } }],
+    event: { type: 'OrganizationRestored', data: { organizationId: org, deletionRequestedAt: now } },
+    then: (s) => expect({ deletion: s.deletion, version: s.version }).toEqual({ deletion: null, version: 2 }),
   },
   OrganizationLogoChanged: {
     given: [created],
@@ -157,7 +173,14 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
 
 describe('The fold of every event of an organization stream', () => {
   test('every event type the domain lists has a case here', () => {
-    expect(Object.keys(CASES).sort()).toEqual([...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES].sort());
+    // The purge ends the organization: its case is the test below.
+    expect(Object.keys(CASES).sort()).toEqual([...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES].filter((t) => t !== 'OrganizationPurged').sort());
+  });
+
+  test('OrganizationPurged leaves only the id, taken for good, and ignores anything after it', () => {
+    const purged: OrganizationEvent = { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: now, deletionRequestedAt: now, slugs: [] } };
+    const state = organizationDecider.evolveAll!(organizationDecider.initialState(), [created, invited('ann'), purged, invited('bob')]);
+    expect(state).toEqual({ status: 'purged', id: org, purgedAt: now });
   });
 
   test.each(Object.entries(CASES))('%s', (_type, { given, event, then }) => {

@@ -18,12 +18,15 @@ import { createDepartment, deleteDepartment, editDepartment } from '../structure
 import { evolveStructure, leaveStructure, STRUCTURE_EVENT_TYPES, type StructureDraft, type StructureEvent } from '../structure/structure.js';
 import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } from '../structure/teams.js';
 import { clearArrears, markInArrears } from './arrears.js';
+import { changeSlug } from './changing-slug.js';
+import { purgeOrganization, requestDeletion, restoreOrganization } from './deleting-organization.js';
 import { createOrganization } from './creating-organization.js';
 import { editOrganization } from './editing-organization.js';
 import { changeLogo, removeLogo } from './organization-logo.js';
 import {
   DEFAULT_SESSION_POLICY,
   requireExisting,
+  requireNotBeingDeleted,
   type ExistingOrganization,
   type OrganizationCommand,
   type OrganizationEvent,
@@ -41,9 +44,28 @@ import { setSessionPolicy } from './session-policy.js';
  * Every command but creation needs the organization to exist.
  */
 export function decideOrganization(command: OrganizationCommand, state: OrganizationState): OrganizationEvent[] {
-  if (command.type === 'CreateOrganization') return createOrganization(command, state);
+  if (command.type === 'CreateOrganization') {
+    const created = createOrganization(command, state);
+    const owner = command.data.owner;
+    if (!owner) return created;
+    // The named owner is invited in the same append, by the rules of any invitation.
+    const invite = { type: 'InviteUser' as const, data: { userId: owner.userId, email: owner.email, firstName: owner.firstName, lastName: owner.lastName, roles: ['owner'], setupToken: owner.setupToken } };
+    return [...created, ...inviteUser(invite, requireExisting(evolveOrganizationAll(state, created)))];
+  }
   const org = requireExisting(state);
   switch (command.type) {
+    case 'RestoreOrganization':
+      return restoreOrganization(command, org);
+    case 'PurgeOrganization':
+      return purgeOrganization(command, org);
+    case 'RequestOrganizationDeletion':
+      return requestDeletion(command, org);
+    default:
+      requireNotBeingDeleted(org);
+  }
+  switch (command.type) {
+    case 'ChangeOrganizationSlug':
+      return changeSlug(command, org);
     case 'UpdateOrganizationSettings':
       return editOrganization(command, org);
     case 'ChangeOrganizationLogo':
@@ -154,6 +176,9 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     description: event.data.description,
     timeZone: event.data.timeZone,
     profile: event.data.profile,
+    slug: event.data.slug,
+    previousSlugs: [],
+    deletion: null,
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -169,8 +194,25 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
 }
 
 /** Applies one event (not OrganizationCreated) to the draft. */
-function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { type: 'OrganizationCreated' }>): void {
+function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { type: 'OrganizationCreated' | 'OrganizationPurged' }>): void {
   switch (event.type) {
+    case 'OrganizationSlugChanged': {
+      const { before, after, redirectUntil } = event.data;
+      // A slug taken back stops being a previous one; the one left starts redirecting.
+      draft.previousSlugs = draft.previousSlugs.filter((p) => p.slug !== after);
+      if (before && redirectUntil) draft.previousSlugs = [...draft.previousSlugs, { slug: before, until: redirectUntil }];
+      draft.slug = after;
+      draft.version++;
+      return;
+    }
+    case 'OrganizationDeletionRequested':
+      draft.deletion = { requestedAt: event.data.requestedAt, purgeAt: event.data.purgeAt };
+      draft.version++;
+      return;
+    case 'OrganizationRestored':
+      draft.deletion = null;
+      draft.version++;
+      return;
     case 'OrganizationSettingsUpdated': {
       const { name, description, timeZone, type, industry, website, primaryContact, billingContact } = event.data.changes;
       if (name) draft.name = name.after;
@@ -226,6 +268,9 @@ export function evolveOrganizationAll(state: OrganizationState, events: Iterable
     if (event.type === 'OrganizationCreated') {
       draft = null;
       current = created(event);
+    } else if (event.type === 'OrganizationPurged') {
+      draft = null;
+      current = { status: 'purged', id: event.data.organizationId, purgedAt: event.data.purgedAt };
     } else if (current.status === 'existing') {
       draft ??= draftOf(current);
       apply(draft, event);
@@ -249,6 +294,10 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     state.status === 'existing' ? read(state) : undefined;
   switch (command.type) {
     case 'CreateOrganization':
+    case 'ChangeOrganizationSlug':
+    case 'RequestOrganizationDeletion':
+    case 'RestoreOrganization':
+    case 'PurgeOrganization':
     case 'UpdateOrganizationSettings':
     case 'ChangeOrganizationLogo':
     case 'RemoveOrganizationLogo':

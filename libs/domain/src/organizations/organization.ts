@@ -2,7 +2,7 @@ import { eventTypes, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import type { PersistentMap } from '../shared/persistent-map.js';
 import { canonicalTimeZone, FieldErrors, lengthOf } from '../shared/validation.js';
-import type { ClassRecord, Member, MembershipCommand, MembershipEvent } from '../members/membership.js';
+import type { ClassRecord, Member, MembershipCommand, MembershipEvent, SetupTokenRecord } from '../members/membership.js';
 import type { SsoCommand, SsoEvent, SsoProvider } from '../sso/sso.js';
 import type { Department, StructureCommand, StructureEvent, Team } from '../structure/structure.js';
 import type { LogoRef } from './logo.js';
@@ -11,9 +11,12 @@ import type { OrganizationProfile, ProfilePatch } from './profile.js';
 /**
  * The schema version each event type is written at; a stored event at an older version
  * is brought to it by the upcasters (libs/runtime/src/upcasters.ts). OrganizationCreated
- * 2 carries the profile.
+ * 2 carries the profile, 3 the slug.
  */
-export const SCHEMA_VERSIONS: Readonly<Record<string, number>> = { OrganizationCreated: 2 };
+export const SCHEMA_VERSIONS: Readonly<Record<string, number>> = { OrganizationCreated: 3 };
+
+/** How long a deleted organization can be restored (multi-tenant guide, Deleting an organization; issue 16). */
+export const RESTORE_WINDOW_DAYS = 30;
 
 // ---- Rules (guide: Creating Organizations, Editing Organization Settings) -------------
 export const ORGANIZATION_RULES = {
@@ -36,7 +39,27 @@ export const DEFAULT_SESSION_POLICY: SessionPolicy = { idleTimeoutMinutes: 60, a
 
 // ---- Commands ----------------------------------------------------------------------
 export type OrganizationCommand =
-  | { type: 'CreateOrganization'; data: { organizationId: string; name: string; description?: string | null; timeZone: string; profile?: ProfilePatch; now: string } }
+  | {
+      type: 'CreateOrganization';
+      data: {
+        organizationId: string;
+        name: string;
+        description?: string | null;
+        timeZone: string;
+        profile?: ProfilePatch;
+        /** Reserved platform-wide before the command runs (chosen, or derived from the name). */
+        slug: string;
+        /** The first owner, when a super admin names one: invited with the owner role in the same append. */
+        owner?: { userId: string; email: string; firstName: string; lastName: string; setupToken: SetupTokenRecord };
+        now: string;
+      };
+    }
+  /** The new slug is reserved platform-wide first; the old one redirects for 90 days. */
+  | { type: 'ChangeOrganizationSlug'; data: { slug: string; now: string } }
+  /** `actorId`: the member asking (an owner), or absent for a super admin. */
+  | { type: 'RequestOrganizationDeletion'; data: { actorId?: string; confirmName: string; now: string } }
+  | { type: 'RestoreOrganization'; data: { actorId?: string; now: string } }
+  | { type: 'PurgeOrganization'; data: { now: string } }
   /** A merge patch: an absent field stays as it is; `description: null` clears it. */
   | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string; profile?: ProfilePatch } }
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
@@ -56,8 +79,15 @@ export interface FieldChange<T> {
 
 export type OrganizationCreated = DomainEvent<
   'OrganizationCreated',
-  { organizationId: string; name: string; description: string | null; timeZone: string; profile: OrganizationProfile; createdAt: string }
+  { organizationId: string; name: string; description: string | null; timeZone: string; profile: OrganizationProfile; slug: string | null; createdAt: string }
 >;
+/** `redirectUntil`: when the old slug stops leading here (null when there was none). */
+export type OrganizationSlugChanged = DomainEvent<'OrganizationSlugChanged', { organizationId: string; before: string | null; after: string; redirectUntil: string | null }>;
+/** Suspended at once; restorable until `purgeAt`, the first midnight in the organization's time zone 30 days on. */
+export type OrganizationDeletionRequested = DomainEvent<'OrganizationDeletionRequested', { organizationId: string; name: string; requestedAt: string; purgeAt: string }>;
+export type OrganizationRestored = DomainEvent<'OrganizationRestored', { organizationId: string; deletionRequestedAt: string }>;
+/** Removed from every read model; its slugs (`slugs`: the current one and those still redirecting) are free. The events remain. */
+export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[] }>;
 export type OrganizationSettingsUpdated = DomainEvent<
   'OrganizationSettingsUpdated',
   {
@@ -92,7 +122,11 @@ export type OrganizationSettingsEvent =
   | OrganizationLogoRemoved
   | OrganizationMarkedInArrears
   | OrganizationArrearsCleared
-  | OrganizationSessionPolicyChanged;
+  | OrganizationSessionPolicyChanged
+  | OrganizationSlugChanged
+  | OrganizationDeletionRequested
+  | OrganizationRestored
+  | OrganizationPurged;
 
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
 export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent | StructureEvent;
@@ -105,11 +139,17 @@ export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationMarkedInArrears: true,
   OrganizationArrearsCleared: true,
   OrganizationSessionPolicyChanged: true,
+  OrganizationSlugChanged: true,
+  OrganizationDeletionRequested: true,
+  OrganizationRestored: true,
+  OrganizationPurged: true,
 });
 
 // ---- State ---------------------------------------------------------------------------
 export type OrganizationState =
   | { status: 'absent' }
+  /** Deleted and purged: the id stays taken, and nothing can be done with it. */
+  | { status: 'purged'; id: string; purgedAt: string }
   | {
       status: 'existing';
       id: string;
@@ -120,6 +160,12 @@ export type OrganizationState =
       logo: LogoRef | null;
       inArrearsAt: string | null;
       sessionPolicy: SessionPolicy;
+      /** Null for organizations created before slugs, until an admin chooses one. */
+      slug: string | null;
+      /** Slugs the organization moved away from, each leading here until its date. */
+      previousSlugs: { slug: string; until: string }[];
+      /** Set while a deletion waits: the organization is suspended and can be restored until `purgeAt`. */
+      deletion: { requestedAt: string; purgeAt: string } | null;
       /**
        * The organization profile's own version (its ETag): 0 when created, one more for
        * each change to the organization itself. Member, class and SSO changes have their
@@ -176,4 +222,12 @@ export function validateSettings(
 export function requireExisting(state: OrganizationState): Extract<OrganizationState, { status: 'existing' }> {
   if (state.status !== 'existing') throw new DomainError('organization-not-found', 'No such organization');
   return state;
+}
+
+/** While a deletion waits, the organization is frozen: only restoring or purging it is decided. */
+export function requireNotBeingDeleted(state: ExistingOrganization): void {
+  if (state.deletion)
+    throw new DomainError('organization-deletion-pending', `This organization is being deleted; a super admin can restore it until ${state.deletion.purgeAt}`, {
+      purgeAt: state.deletion.purgeAt,
+    });
 }

@@ -37,7 +37,7 @@ const stored = {
 describe('The organization profile', () => {
   test('is given at creation, trimmed, the phone in E.164 form and the country code in upper case', () => {
     spec([]).when(create({ profile: lakeshore })).then([
-      { type: 'OrganizationCreated', data: { organizationId: id, name: 'Waadookodaading', description: null, timeZone: 'America/Chicago', profile: stored, createdAt: now } },
+      { type: 'OrganizationCreated', data: { organizationId: id, name: 'Waadookodaading', description: null, timeZone: 'America/Chicago', profile: stored, slug: 'waadookodaading', createdAt: now } },
     ]);
   });
 
@@ -51,6 +51,7 @@ describe('The organization profile', () => {
           description: null,
           timeZone: 'America/Chicago',
           profile: { type: 'company', industry: null, website: null, primaryContact: { name: null, phone: null, address: null }, billingContact: { name: null, email: null } },
+          slug: 'waadookodaading',
           createdAt: now,
         },
       },

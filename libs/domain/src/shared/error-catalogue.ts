@@ -46,6 +46,7 @@ export const ERROR_CATALOGUE = {
   'invalid-email': { status: 400, title: 'The email address was refused' },
   'invalid-department': { status: 400, title: 'The department was refused' },
   'invalid-team': { status: 400, title: 'The team was refused' },
+  'invalid-deletion-request': { status: 400, title: 'The deletion request was refused' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
@@ -54,6 +55,7 @@ export const ERROR_CATALOGUE = {
   'invalid-credentials': { status: 401, title: 'Email or password is incorrect' },
   'account-deactivated': { status: 401, title: 'The account is deactivated' },
   'organization-suspended': { status: 401, title: 'The organization is suspended' },
+  'organization-being-deleted': { status: 401, title: 'The organization is being deleted' },
   forbidden: { status: 403, title: 'Signed in, but not allowed to do this' },
   'route-without-permission': { status: 403, title: 'The route declares no permission and is closed' },
   'sso-required': { status: 403, title: 'The organization signs in through single sign-on' },
@@ -112,6 +114,11 @@ export const ERROR_CATALOGUE = {
   'department-not-empty': { status: 409, title: 'The department still has sub-departments or teams' },
   'team-already-exists': { status: 409, title: 'A team with this id already exists' },
   'team-name-taken': { status: 409, title: 'Another team of the organization has this name' },
+  'slug-taken': { status: 409, title: 'Another organization has this slug' },
+  'organization-deletion-pending': { status: 409, title: 'The organization is being deleted; only a restore is possible' },
+  'organization-not-being-deleted': { status: 409, title: 'The organization is not being deleted' },
+  'restore-window-closed': { status: 409, title: 'The 30 days to restore the organization have ended' },
+  'purge-not-due': { status: 409, title: 'The organization can still be restored; it is not purged yet' },
   'concurrency-conflict': { status: 409, title: 'Too many concurrent changes to this resource; try again' },
 
   // ---- Preconditions, repetition and rate (412, 422, 429) ----------------------------

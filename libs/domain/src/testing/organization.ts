@@ -10,11 +10,11 @@ export const id = '6c1f4a2e-7d1b-4b7e-9a57-0d7f5c1e2a10';
 export const now = '2026-11-23T10:00:00.000Z';
 export const created: OrganizationEvent = {
   type: 'OrganizationCreated',
-  data: { organizationId: id, name: 'Waadookodaading', description: null, timeZone: 'America/Chicago', profile: DEFAULT_PROFILE, createdAt: now },
+  data: { organizationId: id, name: 'Waadookodaading', description: null, timeZone: 'America/Chicago', profile: DEFAULT_PROFILE, slug: 'waadookodaading', createdAt: now },
 };
-export const create = (data: Partial<{ name: string; description: string | null; timeZone: string; profile: ProfilePatch }>) => ({
+export const create = (data: Partial<{ name: string; description: string | null; timeZone: string; profile: ProfilePatch; slug: string }>) => ({
   type: 'CreateOrganization' as const,
-  data: { organizationId: id, name: 'Waadookodaading', timeZone: 'America/Chicago', now, ...data },
+  data: { organizationId: id, name: 'Waadookodaading', timeZone: 'America/Chicago', slug: 'waadookodaading', now, ...data },
 });
 export const edit = (data: Partial<{ name: string; description: string | null; timeZone: string; profile: ProfilePatch }>) => ({
   type: 'UpdateOrganizationSettings' as const,

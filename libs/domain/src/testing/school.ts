@@ -13,7 +13,7 @@ export const org = 'org-1';
 export const token = (n: number) => ({ hash: `hash-${n}`, ciphertext: `cipher-${n}`, expiresAt: '2026-11-30T00:00:00.000Z' });
 export const now = '2026-11-23T00:00:00.000Z';
 
-export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now } };
+export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, slug: null, createdAt: now } };
 export const invited = (userId: string, roles: OrganizationRole[], email = `${userId}@school.test`, n = 1): OrganizationEvent => ({
   type: 'UserInvited',
   data: { organizationId: org, userId, email, firstName: userId.toUpperCase(), lastName: 'Doe', roles, setupTokenHash: `hash-${n}`, setupTokenCiphertext: `cipher-${n}`, setupExpiresAt: '2026-11-30T00:00:00.000Z' },

@@ -8,7 +8,7 @@ import type { SsoProviderSettings } from '../sso/sso.js';
 export const spec = deciderSpec(organizationDecider);
 export const org = 'org-1';
 export const now = '2026-11-23T00:00:00.000Z';
-export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, createdAt: now } };
+export const created: OrganizationEvent = { type: 'OrganizationCreated', data: { organizationId: org, name: 'School', description: null, timeZone: 'UTC', profile: DEFAULT_PROFILE, slug: null, createdAt: now } };
 export const invited = (userId: string): OrganizationEvent => ({
   type: 'UserInvited',
   data: { organizationId: org, userId, email: `${userId}@school.test`, firstName: 'A', lastName: 'B', roles: ['instructor'], setupTokenHash: 'h', setupTokenCiphertext: 'c', setupExpiresAt: now },

@@ -49,7 +49,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
-const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased']);
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased']);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
@@ -81,6 +81,7 @@ function changesOf(event: RecordedEvent): AuditEntry['changes'] {
     for (const field of Object.keys(after)) if (before[field] !== after[field]) out.push({ field, before: before[field], after: after[field] });
   }
   if (event.type === 'UserInvitationResent' && d.previousEmail) out.push({ field: 'email', before: d.previousEmail, after: d.email });
+  if (event.type === 'OrganizationSlugChanged') out.push({ field: 'slug', before: d.before, after: d.after });
   if (event.type === 'ClassReassigned') out.push({ field: 'instructorId', before: d.fromInstructorId, after: d.toInstructorId });
   return out;
 }
@@ -128,6 +129,16 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return 'Uploaded a new organization logo';
     case 'OrganizationLogoRemoved':
       return 'Removed the organization logo';
+    case 'OrganizationSlugChanged':
+      return d.redirectUntil
+        ? `Changed the slug from "${str(d.before)}" to "${str(d.after)}" (the old one leads here until ${str(d.redirectUntil)})`
+        : `Set the slug "${str(d.after)}"`;
+    case 'OrganizationDeletionRequested':
+      return `Asked for the deletion of the organization "${str(d.name)}": suspended now, restorable until ${str(d.purgeAt)}`;
+    case 'OrganizationRestored':
+      return 'Restored the organization: its deletion is cancelled';
+    case 'OrganizationPurged':
+      return 'Purged the organization: removed from every read model, its members\' emails and its slugs freed';
     case 'OrganizationMarkedInArrears':
       return 'Marked the organization in arrears: its members can no longer sign in';
     case 'OrganizationArrearsCleared':

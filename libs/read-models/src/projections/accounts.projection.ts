@@ -3,6 +3,7 @@ import { normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
+import { ORGANIZATION_PURGED, organizationRemoved } from '../projector/projection.js';
 
 export const ACCOUNTS = 'accounts_v2';
 
@@ -78,8 +79,10 @@ export const accountsProjection: Projection = {
   // 2: departments and teams led (issue 16).
   version: 2,
   collections: [{ name: ACCOUNTS, indexes: [{ keys: { emailNormalized: 1 } }, { keys: { organizationId: 1 } }] }],
-  canHandle: (event: RecordedEvent) => TYPES.has(event.type),
+  canHandle: (event: RecordedEvent) => TYPES.has(event.type) || event.type === ORGANIZATION_PURGED,
   project(recorded) {
+    // The members' accounts go with their organization: their emails sign in nowhere.
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, ACCOUNTS);
     const event = { type: recorded.type, data: recorded.data } as PlatformEvent | MembershipEvent | StructureEvent;
     const insert = (id: string, doc: Omit<AccountDocument, '_id' | typeof POSITION_FIELD>): CollectionWriteOp => ({
       collection: ACCOUNTS,

@@ -4,12 +4,14 @@ import { membersProjection } from './members.projection.js';
 import { organizationsProjection } from './organizations.projection.js';
 import { ssoProvidersProjection } from './sso-providers.projection.js';
 import { structureProjection } from './structure.projection.js';
+import { slugsProjection } from './slugs.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
 export * from './members.projection.js';
 export * from './sso-providers.projection.js';
 export * from './structure.projection.js';
+export * from './slugs.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection];

@@ -3,6 +3,7 @@ import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
+import { ORGANIZATION_PURGED, organizationRemoved } from '../projector/projection.js';
 
 export const MEMBERS = 'members_v3';
 export const CLASSES = 'classes_v2';
@@ -84,8 +85,9 @@ export const membersProjection: Projection = {
     },
     { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },
   ],
-  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']) || TEAM_EVENTS.has(event.type),
+  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']) || TEAM_EVENTS.has(event.type) || event.type === ORGANIZATION_PURGED,
   project(recorded) {
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, MEMBERS, CLASSES);
     const event = { type: recorded.type, data: recorded.data } as MembershipEvent | Extract<StructureEvent, { type: 'TeamMembersAdded' | 'TeamMemberRemoved' | 'TeamDeleted' }>;
     const at = (recorded.metadata.occurredAt as string) ?? recorded.recordedAt;
     switch (event.type) {

@@ -2,9 +2,9 @@ import type { OrganizationEvent, OrganizationProfile } from '#domain';
 import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
-import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+import { notYetApplied, ORGANIZATION_PURGED, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-export const ORGANIZATIONS = 'organizations_v4';
+export const ORGANIZATIONS = 'organizations_v5';
 
 /** The organization list and detail read model. */
 export interface OrganizationDocument {
@@ -20,13 +20,19 @@ export interface OrganizationDocument {
   website: string | null;
   primaryContact: OrganizationProfile['primaryContact'];
   billingContact: OrganizationProfile['billingContact'];
+  /** Null for organizations from before slugs until an admin chooses one. */
+  slug: string | null;
+  /** Set while a deletion waits (the organization is suspended); restorable until `purgeAt`. */
+  deletionRequestedAt: string | null;
+  purgeAt: string | null;
   logo: { sha256: string; contentType: string; size: number } | null;
   inArrearsAt: string | null;
   sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
   /**
    * Sessions of members that began before this time no longer work: set when the
-   * organization is marked in arrears, and kept after arrears are cleared, so that
-   * clearing restores sign-in but not the sessions that were terminated.
+   * organization is marked in arrears or asked to be deleted, and kept after arrears are
+   * cleared or the organization restored, so that sign-in comes back but not the
+   * sessions that were terminated.
    */
   sessionsValidAfter: string | null;
   /** Members not deleted: setup pending, active and deactivated. */
@@ -66,10 +72,11 @@ const PROFILE_CHANGED = { version: 1 };
 
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  // 3: the profile; 4: department and team counts (issue 16).
-  version: 4,
-  collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }] }],
+  // 3: the profile; 4: department and team counts; 5: slug and deletion (issue 16).
+  version: 5,
+  collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }, { keys: { purgeAt: 1 } }] }],
   canHandle: (event) =>
+    event.type === ORGANIZATION_PURGED ||
     ORGANIZATION_EVENT_TYPES.has(event.type as never) ||
     MEMBERSHIP_EVENT_TYPES.has(event.type as never) ||
     SSO_EVENT_TYPES.has(event.type as never) ||
@@ -78,7 +85,7 @@ export const organizationsProjection: Projection = {
     const event = { type: recorded.type, data: recorded.data } as OrganizationEvent;
     switch (event.type) {
       case 'OrganizationCreated': {
-        const { organizationId, name, description, timeZone, profile, createdAt } = event.data;
+        const { organizationId, name, description, timeZone, profile, slug, createdAt } = event.data;
         // $setOnInsert: a redelivered creation finds the document and changes nothing.
         return [
           {
@@ -92,6 +99,9 @@ export const organizationsProjection: Projection = {
                   description,
                   timeZone,
                   ...profile,
+                  slug,
+                  deletionRequestedAt: null,
+                  purgeAt: null,
                   logo: null,
                   inArrearsAt: null,
                   sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -137,6 +147,16 @@ export const organizationsProjection: Projection = {
         return [update(recorded, { inArrearsAt: null }, PROFILE_CHANGED)];
       case 'OrganizationSessionPolicyChanged':
         return [update(recorded, { sessionPolicy: event.data.after }, PROFILE_CHANGED)];
+      case 'OrganizationSlugChanged':
+        return [update(recorded, { slug: event.data.after }, PROFILE_CHANGED)];
+      case 'OrganizationDeletionRequested': {
+        const { requestedAt, purgeAt } = event.data;
+        return [update(recorded, { deletionRequestedAt: requestedAt, purgeAt, sessionsValidAfter: requestedAt }, PROFILE_CHANGED)];
+      }
+      case 'OrganizationRestored':
+        return [update(recorded, { deletionRequestedAt: null, purgeAt: null }, PROFILE_CHANGED)];
+      case 'OrganizationPurged':
+        return [{ collection: ORGANIZATIONS, deleteOne: { filter: { _id: event.data.organizationId } } }];
       case 'UserInvited':
         return [update(recorded, {}, { userCount: 1 })];
       case 'UserDeleted':

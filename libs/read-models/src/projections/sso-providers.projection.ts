@@ -2,6 +2,7 @@ import type { SsoEvent, SsoProviderSettings } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+import { ORGANIZATION_PURGED, organizationRemoved } from '../projector/projection.js';
 
 export const SSO_PROVIDERS = 'sso_providers_v2';
 
@@ -29,8 +30,9 @@ export const ssoProvidersProjection: Projection = {
   name: 'sso_providers',
   version: 2,
   collections: [{ name: SSO_PROVIDERS, indexes: [{ keys: { organizationId: 1 } }] }],
-  canHandle: (event) => event.type === 'SsoProviderAdded' || event.type === 'SsoProviderUpdated' || event.type === 'SsoProviderRemoved',
+  canHandle: (event) => event.type === 'SsoProviderAdded' || event.type === 'SsoProviderUpdated' || event.type === 'SsoProviderRemoved' || event.type === ORGANIZATION_PURGED,
   project(recorded): CollectionWriteOp[] {
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, SSO_PROVIDERS);
     const event = { type: recorded.type, data: recorded.data } as SsoEvent;
     const at = occurredAt(recorded);
     switch (event.type) {

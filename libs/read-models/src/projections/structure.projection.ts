@@ -3,6 +3,7 @@ import { STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, type Projection } from '../projector/projection.js';
+import { ORGANIZATION_PURGED, organizationRemoved } from '../projector/projection.js';
 
 export const DEPARTMENTS = 'departments_v1';
 export const TEAMS = 'teams_v1';
@@ -71,8 +72,9 @@ export const structureProjection: Projection = {
     { name: DEPARTMENTS, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }] },
     { name: TEAMS, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { departmentId: 1 } }] },
   ],
-  canHandle: (event) => STRUCTURE_EVENT_TYPES.has(event.type as StructureEvent['type']),
+  canHandle: (event) => STRUCTURE_EVENT_TYPES.has(event.type as StructureEvent['type']) || event.type === ORGANIZATION_PURGED,
   project(recorded) {
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, DEPARTMENTS, TEAMS);
     const event = { type: recorded.type, data: recorded.data } as StructureEvent;
     switch (event.type) {
       case 'DepartmentCreated': {

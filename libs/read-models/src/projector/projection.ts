@@ -34,6 +34,15 @@ export function updateEachOnce(collection: string, filter: Record<string, unknow
   return { collection, updateMany: { filter: { ...filter, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position } } } };
 }
 
+/** The event after which an organization is in no read model (issue 16: deletion). */
+export const ORGANIZATION_PURGED = 'OrganizationPurged';
+
+/** A purged organization's documents, in each collection named (each keeps `organizationId`), go. Deleting twice deletes nothing more. */
+export function organizationRemoved(event: RecordedEvent, ...collections: string[]): CollectionWriteOp[] {
+  const organizationId = (event.data as { organizationId: string }).organizationId;
+  return collections.map((collection) => ({ collection, deleteMany: { filter: { organizationId } } }));
+}
+
 export const streamCategory = (streamName: string): string => {
   const dash = streamName.indexOf('-');
   return dash === -1 ? streamName : streamName.slice(0, dash);

@@ -1,6 +1,7 @@
 import type { ReadStore } from '../read-store.port.js';
 import { escapeRegex } from '../read-store.port.js';
 import { ORGANIZATIONS, type OrganizationDocument } from '../projections/organizations.projection.js';
+import { SLUGS, type SlugDocument } from '../projections/slugs.projection.js';
 
 export const PAGE_SIZES = [10, 25, 50, 100] as const;
 export type PageSize = (typeof PAGE_SIZES)[number];
@@ -15,8 +16,12 @@ export interface Page<T> {
 export interface OrganizationListItem {
   id: string;
   name: string;
+  /** Null for organizations from before slugs, until an admin chooses one. */
+  slug: string | null;
   description: string | null;
   inArrearsAt: string | null;
+  /** Set while a deletion waits: the organization is suspended and restorable until `purgeAt`. */
+  deletion: { requestedAt: string; purgeAt: string } | null;
 }
 
 export interface OrganizationDetail extends OrganizationListItem {
@@ -41,6 +46,22 @@ export const LOGO_EXTENSION: Record<string, string> = { 'image/png': 'png', 'ima
 /** The public, content-addressed address of a logo (GET /logos/:sha256.:ext, no sign-in, cached for good). */
 export const logoUrl = (logo: { sha256: string; contentType: string }): string => `/logos/${logo.sha256}.${LOGO_EXTENSION[logo.contentType] ?? 'img'}`;
 
+const deletionOf = (d: OrganizationDocument) => (d.deletionRequestedAt && d.purgeAt ? { requestedAt: d.deletionRequestedAt, purgeAt: d.purgeAt } : null);
+
+/** Which organization a slug leads to now: its own, or one it moved away from less than 90 days ago. */
+export async function findBySlug(store: ReadStore, slug: string, now: number): Promise<{ organizationId: string; current: boolean } | null> {
+  const doc = await store.collection<SlugDocument>(SLUGS).findOne({ _id: slug });
+  if (!doc) return null;
+  if (doc.redirectUntil !== null && Date.parse(doc.redirectUntil) <= now) return null;
+  return { organizationId: doc.organizationId, current: doc.redirectUntil === null };
+}
+
+/** Organizations whose deletion is due for its purge (the purge job's list), oldest first. */
+export async function organizationsDueForPurge(store: ReadStore, now: string, limit = 100): Promise<string[]> {
+  const docs = await store.collection<OrganizationDocument>(ORGANIZATIONS).find({ purgeAt: { $lte: now } }, { sort: { purgeAt: 1 }, limit });
+  return docs.map((d) => d._id);
+}
+
 export async function listOrganizations(
   store: ReadStore,
   query: { search?: string; page: number; pageSize: PageSize },
@@ -50,7 +71,7 @@ export async function listOrganizations(
   const filter = search ? { name: { $regex: escapeRegex(search), $options: 'i' } } : {};
   const { items: docs, total } = await collection.findPage(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
   return {
-    items: docs.map((d) => ({ id: d._id, name: d.name, description: d.description, inArrearsAt: d.inArrearsAt })),
+    items: docs.map((d) => ({ id: d._id, name: d.name, slug: d.slug, description: d.description, inArrearsAt: d.inArrearsAt, deletion: deletionOf(d) })),
     total,
     page: query.page,
     pageSize: query.pageSize,
@@ -63,7 +84,9 @@ export async function getOrganization(store: ReadStore, id: string): Promise<Org
   return {
     id: d._id,
     name: d.name,
+    slug: d.slug,
     description: d.description,
+    deletion: deletionOf(d),
     timeZone: d.timeZone,
     type: d.type,
     industry: d.industry,

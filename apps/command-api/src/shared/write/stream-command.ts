@@ -21,6 +21,9 @@ import {
   type DataAccessCommand,
   type DataAccessState,
   PLATFORM_ID,
+  slugReservationDecider,
+  type SlugReservationCommand,
+  type SlugReservationState,
 } from '#domain';
 import { uuidV5 } from '../ids.js';
 
@@ -98,6 +101,16 @@ export const emailReservationStream = (email: string, organizationId: string | n
   decider: emailReservationDecider as Decider<EmailReservationCommand, DomainEvent, EmailReservationState>,
   organizationId,
 });
+
+/** One stream per slug, so a slug's platform-wide uniqueness is one stream's rule; the organization holding it owns the reservation's audit. */
+export const slugReservationStream = (slug: string, organizationId: string): StreamOf<SlugReservationCommand, SlugReservationState> => ({
+  streamName: `slug-${uuidV5(`slug:${slug}`)}`,
+  decider: slugReservationDecider as Decider<SlugReservationCommand, DomainEvent, SlugReservationState>,
+  organizationId,
+});
+
+export const toSlugReservation = (slug: string, organizationId: string, command: SlugReservationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
+  new StreamCommand(slugReservationStream(slug, organizationId), command, metadata, options);
 
 export const toOrganization = (organizationId: string, command: OrganizationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(organizationStream(organizationId), command, metadata, options);

@@ -13,7 +13,7 @@ import {
   type OrganizationState,
   type SsoProvider,
 } from '#domain';
-import { deactivated, suspended } from '../../auth/auth.guard.js';
+import { beingDeleted, deactivated, suspended } from '../../auth/auth.guard.js';
 import { SessionsService } from '../../auth/sessions.service.js';
 import type { AppConfig } from '#runtime';
 import { toOrganization } from '../../shared/write/stream-command.js';
@@ -174,5 +174,6 @@ export class SsoSignIn {
     if (member.status === 'deactivated') throw deactivated();
     if (member.status !== 'active') throw new ProblemException('invalid-credentials', 'This account cannot sign in');
     if (organization.inArrearsAt) throw suspended();
+    if (organization.deletion) throw beingDeleted();
   }
 }

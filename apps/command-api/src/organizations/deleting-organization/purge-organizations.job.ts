@@ -1,0 +1,82 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import { Cron } from '@nestjs/schedule';
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { DomainError, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
+import { organizationsDueForPurge, type ReadStore } from '#read-models';
+import { EmailReservations } from '../../shared/email-reservations.js';
+import { SlugReservations } from '../../shared/slug-reservations.js';
+import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
+
+/** How often the job looks for purges that are due: a purge is at most this late. */
+export const PURGE_CRON = '*/10 * * * *';
+
+/**
+ * The purge of deleted organizations, on a schedule (`@nestjs/schedule`). Each purge is
+ * due at a midnight in its organization's time zone (the decider set `purgeAt` so); the
+ * job runs every ten minutes in every API process, and a purge two processes race for is
+ * decided once by the organization's stream.
+ *
+ * Order: the members' emails and the slugs are freed first, then the purge is appended.
+ * A crash in between leaves the organization due, so the next run frees (nothing more)
+ * and purges; the other order could purge and lose the list of what to free.
+ */
+@Injectable()
+export class PurgeOrganizationsJob {
+  private running: Promise<number> | null = null;
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
+    private readonly emails: EmailReservations,
+    private readonly slugs: SlugReservations,
+    @Inject(READ_STORE) private readonly readStore: ReadStore,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @Cron(PURGE_CRON, { name: 'purge-organizations' })
+  async onSchedule(): Promise<void> {
+    await this.purgeDue(new Date());
+  }
+
+  /** Purges every organization due at `now`; answers how many it purged. One run at a time per process. */
+  purgeDue(now: Date): Promise<number> {
+    this.running ??= this.run(now).finally(() => (this.running = null));
+    return this.running;
+  }
+
+  private async run(now: Date): Promise<number> {
+    let purged = 0;
+    for (const organizationId of await organizationsDueForPurge(this.readStore, now.toISOString())) {
+      try {
+        if (await this.purge(organizationId, now)) purged++;
+      } catch (error) {
+        // One organization's failure does not hold up the others; it is tried again next run.
+        this.logger.error({ err: error, organizationId }, 'purging an organization failed; trying again at the next run');
+      }
+    }
+    if (purged > 0) this.logger.info({ purged }, 'purged deleted organizations');
+    return purged;
+  }
+
+  private async purge(organizationId: string, now: Date): Promise<boolean> {
+    const correlationId = randomUUID();
+    const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now: now.toISOString(), correlationId, causationId: correlationId };
+    const { state } = await this.streams.current(organizationStream(organizationId));
+    if (state.status !== 'existing' || !state.deletion || Date.parse(state.deletion.purgeAt) > now.getTime()) return false;
+    const { emails, slugs } = purgeReleases(state);
+    for (const { userId, email } of emails) await this.emails.release(email, userId, metadata);
+    for (const slug of slugs) await this.slugs.release(slug, organizationId, metadata);
+    try {
+      await this.commands.execute(toOrganization(organizationId, { type: 'PurgeOrganization', data: { now: metadata.now } }, metadata));
+    } catch (error) {
+      // Restored a moment ago, or purged by another process: nothing to do.
+      if (error instanceof DomainError && (error.code === 'organization-not-being-deleted' || error.code === 'organization-not-found')) return false;
+      throw error;
+    }
+    return true;
+  }
+}
