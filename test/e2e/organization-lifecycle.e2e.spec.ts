@@ -25,6 +25,13 @@ const DAY = 86_400_000;
 /** Appends to slug streams in flight at once, at most (the racers' evidence). */
 let slugAppendsInFlight = 0;
 let mostSlugAppendsInFlight = 0;
+/**
+ * While set, the next append to a slug stream that starts alone waits (up to 2 s) for
+ * another one to start: requests that really race overlap there; requests handled one
+ * after another never do, and the wait times out.
+ */
+let awaitCompany: (() => void) | null = null;
+let gateOpen = false;
 
 const http = () => t.http();
 const createOrganization = (body: Record<string, unknown>, auth = root) => http().post('/organizations').set('Authorization', auth).send(body);
@@ -33,7 +40,7 @@ const bySlug = (slug: string, auth = root) => http().get(`/organizations/by-slug
 beforeAll(async () => {
   smtp = await startSmtpServer();
   t = await startTestApp({ SMTP_URL: smtp.url, LOGIN_MAX_FAILURES_PER_IP: '1000' }, undefined, {
-    // Appends to a slug's reservation stream take a little while, so racing creations overlap there.
+    // Counts appends to slug streams in flight, and can hold the first one (see awaitCompany).
     wrap: (stores) => {
       const store = stores.eventStore;
       const append = store.append.bind(store);
@@ -41,7 +48,14 @@ beforeAll(async () => {
         if (!streamName.startsWith('slug-')) return append(streamName, events, options);
         mostSlugAppendsInFlight = Math.max(mostSlugAppendsInFlight, ++slugAppendsInFlight);
         try {
-          await new Promise((resolve) => setTimeout(resolve, 20));
+          if (gateOpen && slugAppendsInFlight === 1) {
+            // Once: the first append of the burst waits for company.
+            gateOpen = false;
+            await new Promise<void>((resolve) => {
+              awaitCompany = resolve;
+              setTimeout(resolve, 2_000);
+            });
+          } else awaitCompany?.();
           return await append(streamName, events, options);
         } finally {
           slugAppendsInFlight--;
@@ -91,10 +105,14 @@ describe('Slugs', () => {
 
   test('ten creations asking for one slug at once: exactly one gets it; ten named alike at once all get different slugs', async () => {
     mostSlugAppendsInFlight = 0;
+    gateOpen = true;
     const server = t.app.getHttpServer() as Server;
     const chosen = Array.from({ length: 10 }, (_, i) => ({ method: 'POST', path: '/organizations', headers: { Authorization: root }, body: { name: `Racing School ${i}`, timeZone: 'UTC', slug: 'racing' } }));
     const derived = Array.from({ length: 10 }, () => ({ method: 'POST', path: '/organizations', headers: { Authorization: root }, body: { name: 'Twin Academy', timeZone: 'UTC' } }));
-    const answers = await burst(server, [...chosen, ...derived]);
+    const answers = await burst(server, [...chosen, ...derived]).finally(() => {
+      gateOpen = false;
+      awaitCompany = null;
+    });
     const forChosen = answers.slice(0, 10);
     expect(forChosen.filter((a) => a.status === 201)).toHaveLength(1);
     expect(forChosen.filter((a) => a.status === 409 && a.body.code === 'slug-taken')).toHaveLength(9);
@@ -102,7 +120,7 @@ describe('Slugs', () => {
     expect(forDerived.map((a) => a.status)).toEqual(Array(10).fill(201));
     expect(new Set(forDerived.map((a) => a.body.slug)).size).toBe(10);
     expect(forDerived.map((a) => a.body.slug)).toContain('twin-academy');
-    // The racers raced: appends to different slugs' streams were in flight at the same time.
+    // The racers raced: appends to two slugs' streams were in flight at the same time.
     expect(mostSlugAppendsInFlight).toBeGreaterThan(1);
   });
 
@@ -301,6 +319,11 @@ describe('Deleting an organization', () => {
     // The events remain: the purged organization's stream still holds its whole history.
     const events = await t.infra.eventStore.readStream(`organization-${orgId}`);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['OrganizationCreated', 'UserInvited', 'OrganizationDeletionRequested', 'OrganizationRestored', 'OrganizationPurged']));
+    // The audit trail keeps the organization's entries, the purge by the scheduled job among them.
+    const audit = await http().get(`/organizations/${orgId}/audit`).query({ pageSize: 100 }).set('Authorization', root);
+    const purge = audit.body.items.find((e: { type: string }) => e.type === 'OrganizationPurged');
+    expect(purge).toMatchObject({ actor: { id: 'system', kind: 'system' } });
+    expect(purge.summary).toBe("Purged the organization: removed from every read model, its members' emails and its slugs freed");
     // A second run finds nothing more to do.
     expect(await job.purgeDue(new Date(purgeAt + DAY))).toBe(0);
   });

@@ -56,7 +56,7 @@ describe('ProjectionRunner', () => {
     const runner = await run(events, read);
     expect(await read.collection(ORGANIZATIONS).findOne({ _id: id })).toMatchObject({ name: 'Third', revision: 2, _position: last.position });
     expect(await runner.checkpoint()).toBe(last.position);
-    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v4' })).toEqual({ _id: 'organizations_v4', position: last.position });
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v5' })).toEqual({ _id: 'organizations_v5', position: last.position });
   });
 
   test('keeps up with live events after catching up, and waitFor resolves on the position', async () => {
@@ -134,7 +134,7 @@ describe('ProjectionRunner', () => {
     for (const projection of ALL_PROJECTIONS)
       for (const { name } of projection.collections) expect(await dump(fresh, name)).toEqual(await dump(read, name));
     expect((await dump(fresh, ORGANIZATIONS)).length).toBe(5);
-    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v4' })).toMatchObject({ position: head });
+    expect(await fresh.collection(CHECKPOINTS).findOne({ _id: 'organizations_v5' })).toMatchObject({ position: head });
   });
 
   test('a new projection version starts from zero while the others keep their checkpoints', async () => {
@@ -143,13 +143,13 @@ describe('ProjectionRunner', () => {
     await events.append(`organization-${id}`, [created(id, 'Versioned')]);
     const first = await run(events, read);
     await first.stop();
-    const v2 = { ...organizationsProjection, version: 4, collections: [{ name: 'organizations_v4', indexes: [] }], project: (e: Parameters<typeof organizationsProjection.project>[0]) =>
-      organizationsProjection.project(e).map((op) => ({ ...op, collection: 'organizations_v4' })) };
+    const v2 = { ...organizationsProjection, version: 4, collections: [{ name: 'organizations_v5', indexes: [] }], project: (e: Parameters<typeof organizationsProjection.project>[0]) =>
+      organizationsProjection.project(e).map((op) => ({ ...op, collection: 'organizations_v5' })) };
     const runner = new ProjectionRunner(events, read, [...ALL_PROJECTIONS, v2]);
     await runner.start();
     cleanups.push(() => runner.stop());
     await runner.catchUp(5000);
-    expect((await read.collection('organizations_v4').findOne({ _id: id }))?.name).toBe('Versioned');
+    expect((await read.collection('organizations_v5').findOne({ _id: id }))?.name).toBe('Versioned');
   });
 
   test('a build from the start over a long log writes first, then creates its indexes and ends the bulk load', async () => {
@@ -198,7 +198,7 @@ describe('ProjectionRunner', () => {
     await stale.checkpoint();
     await ahead.handle(batch);
     await stale.handle(batch.slice(0, 2));
-    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v4' })).toEqual({ _id: 'organizations_v4', position: 3 });
+    expect(await read.collection(CHECKPOINTS).findOne({ _id: 'organizations_v5' })).toEqual({ _id: 'organizations_v5', position: 3 });
     expect((await read.collection(ORGANIZATIONS).findOne({ _id: id }))?.name).toBe('Three');
   });
 });
