@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { Server } from 'node:http';
 import { PurgeOrganizationsJob } from '../../apps/command-api/src/organizations/deleting-organization/purge-organizations.job.js';
-import { ALL_PROJECTIONS } from '#read-models';
+import { ALL_PROJECTIONS, findBySlug } from '#read-models';
 import { burst } from '../support/burst.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { setupLinkIn, startSmtpServer } from '../support/smtp.js';
@@ -145,6 +145,9 @@ describe('Slugs', () => {
     expect((await http().put(`/organizations/${orgId}/slug`).set('Authorization', root).send({ slug: 'northwind' })).status).toBe(200);
     expect((await bySlug('northwind')).status).toBe(200);
     expect((await bySlug('northwind-academy')).status).toBe(308);
+    // The redirect ends after its 90 days: then the old slug leads nowhere.
+    expect(await findBySlug(t.infra.readStore, 'northwind-academy', Date.now() + 89 * DAY)).toEqual({ organizationId: orgId, current: false });
+    expect(await findBySlug(t.infra.readStore, 'northwind-academy', Date.now() + 91 * DAY)).toBeNull();
     // The audit trail says what changed.
     const audit = await http().get(`/organizations/${orgId}/audit`).query({ type: 'OrganizationSlugChanged' }).set('Authorization', root);
     expect(audit.body.items.map((e: { changes: unknown }) => e.changes)).toEqual(
