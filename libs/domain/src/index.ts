@@ -17,6 +17,8 @@ export * from './platform/platform.decider.js';
 export * from './platform/email-reservation.js';
 export * from './platform/slug-reservation.js';
 export * from './organizations/slug.js';
+export * from './organizations/settings.js';
+export * from './organizations/changing-settings.js';
 export * from './organizations/deleting-organization.js';
 export * from './shared/local-time.js';
 export * from './access/permissions.js';

@@ -66,6 +66,12 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     event: { type: 'OrganizationRestored', data: { organizationId: org, deletionRequestedAt: now } },
     then: (s) => expect({ deletion: s.deletion, version: s.version }).toEqual({ deletion: null, version: 2 }),
   },
+  OrganizationSettingsChanged: {
+    given: [created],
+    event: { type: 'OrganizationSettingsChanged', data: { organizationId: org, changes: { visibility: { before: 'private', after: 'hidden' }, 'branding.primaryColor': { before: null, after: '#1a73e8' } } } },
+    then: (s) =>
+      expect({ visibility: s.settings.visibility, primary: s.settings.branding.primaryColor, settingsVersion: s.settingsVersion, version: s.version }).toEqual({ visibility: 'hidden', primary: '#1a73e8', settingsVersion: 1, version: 0 }),
+  },
   OrganizationLogoChanged: {
     given: [created],
     event: { type: 'OrganizationLogoChanged', data: { organizationId: org, logo: { sha256: 'a'.repeat(64), contentType: 'image/png', size: 10 } } },

@@ -19,6 +19,8 @@ import { evolveStructure, leaveStructure, STRUCTURE_EVENT_TYPES, type StructureD
 import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } from '../structure/teams.js';
 import { clearArrears, markInArrears } from './arrears.js';
 import { changeSlug } from './changing-slug.js';
+import { applySettingsChanges, changeSettings } from './changing-settings.js';
+import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS } from './settings.js';
 import { purgeOrganization, requestDeletion, restoreOrganization } from './deleting-organization.js';
 import { createOrganization } from './creating-organization.js';
 import { editOrganization } from './editing-organization.js';
@@ -66,6 +68,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
   switch (command.type) {
     case 'ChangeOrganizationSlug':
       return changeSlug(command, org);
+    case 'ChangeOrganizationSettings':
+      return changeSettings(command, org);
     case 'UpdateOrganizationSettings':
       return editOrganization(command, org);
     case 'ChangeOrganizationLogo':
@@ -179,6 +183,9 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     slug: event.data.slug,
     previousSlugs: [],
     deletion: null,
+    settings: DEFAULT_SETTINGS,
+    allowances: DEFAULT_ALLOWANCES,
+    settingsVersion: 0,
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -203,6 +210,13 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       if (before && redirectUntil) draft.previousSlugs = [...draft.previousSlugs, { slug: before, until: redirectUntil }];
       draft.slug = after;
       draft.version++;
+      return;
+    }
+    case 'OrganizationSettingsChanged': {
+      const next = applySettingsChanges(draft.settings, draft.allowances, event.data.changes);
+      draft.settings = next.settings;
+      draft.allowances = next.allowances;
+      draft.settingsVersion++;
       return;
     }
     case 'OrganizationDeletionRequested':
@@ -293,6 +307,8 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
   const existing = (read: (org: Extract<OrganizationState, { status: 'existing' }>) => number | undefined) => (state: OrganizationState) =>
     state.status === 'existing' ? read(state) : undefined;
   switch (command.type) {
+    case 'ChangeOrganizationSettings':
+      return existing((org) => org.settingsVersion);
     case 'CreateOrganization':
     case 'ChangeOrganizationSlug':
     case 'RequestOrganizationDeletion':

@@ -7,6 +7,7 @@ import type { SsoCommand, SsoEvent, SsoProvider } from '../sso/sso.js';
 import type { Department, StructureCommand, StructureEvent, Team } from '../structure/structure.js';
 import type { LogoRef } from './logo.js';
 import type { OrganizationProfile, ProfilePatch } from './profile.js';
+import type { OrganizationSettings, SettingsAllowances } from './settings.js';
 
 /**
  * The schema version each event type is written at; a stored event at an older version
@@ -60,6 +61,8 @@ export type OrganizationCommand =
   | { type: 'RequestOrganizationDeletion'; data: { actorId?: string; confirmName: string; now: string } }
   | { type: 'RestoreOrganization'; data: { actorId?: string; now: string } }
   | { type: 'PurgeOrganization'; data: { now: string } }
+  /** Settings (issue 17) as a nested merge patch, checked leaf by leaf; `actorId` absent or not a member: a super admin. */
+  | { type: 'ChangeOrganizationSettings'; data: { actorId?: string; patch: unknown } }
   /** A merge patch: an absent field stays as it is; `description: null` clears it. */
   | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string; profile?: ProfilePatch } }
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
@@ -86,6 +89,8 @@ export type OrganizationSlugChanged = DomainEvent<'OrganizationSlugChanged', { o
 /** Suspended at once; restorable until `purgeAt`, the first midnight in the organization's time zone 30 days on. */
 export type OrganizationDeletionRequested = DomainEvent<'OrganizationDeletionRequested', { organizationId: string; name: string; requestedAt: string; purgeAt: string }>;
 export type OrganizationRestored = DomainEvent<'OrganizationRestored', { organizationId: string; deletionRequestedAt: string }>;
+/** Settings and allowances that changed, by path (`branding.primaryColor`, `allowances.features.aiFeatures`). */
+export type OrganizationSettingsChanged = DomainEvent<'OrganizationSettingsChanged', { organizationId: string; changes: Record<string, FieldChange<unknown>> }>;
 /** Removed from every read model; its slugs (`slugs`: the current one and those still redirecting) are free. The events remain. */
 export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[] }>;
 export type OrganizationSettingsUpdated = DomainEvent<
@@ -126,7 +131,8 @@ export type OrganizationSettingsEvent =
   | OrganizationSlugChanged
   | OrganizationDeletionRequested
   | OrganizationRestored
-  | OrganizationPurged;
+  | OrganizationPurged
+  | OrganizationSettingsChanged;
 
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
 export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent | StructureEvent;
@@ -143,6 +149,7 @@ export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationDeletionRequested: true,
   OrganizationRestored: true,
   OrganizationPurged: true,
+  OrganizationSettingsChanged: true,
 });
 
 // ---- State ---------------------------------------------------------------------------
@@ -166,6 +173,10 @@ export type OrganizationState =
       previousSlugs: { slug: string; until: string }[];
       /** Set while a deletion waits: the organization is suspended and can be restored until `purgeAt`. */
       deletion: { requestedAt: string; purgeAt: string } | null;
+      settings: OrganizationSettings;
+      allowances: SettingsAllowances;
+      /** The settings' own version (the ETag of GET and PATCH /settings): 0 until the first change. */
+      settingsVersion: number;
       /**
        * The organization profile's own version (its ETag): 0 when created, one more for
        * each change to the organization itself. Member, class and SSO changes have their

@@ -47,6 +47,7 @@ export const ERROR_CATALOGUE = {
   'invalid-department': { status: 400, title: 'The department was refused' },
   'invalid-team': { status: 400, title: 'The team was refused' },
   'invalid-deletion-request': { status: 400, title: 'The deletion request was refused' },
+  'invalid-settings': { status: 400, title: 'The settings were refused' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
@@ -114,6 +115,7 @@ export const ERROR_CATALOGUE = {
   'department-not-empty': { status: 409, title: 'The department still has sub-departments or teams' },
   'team-already-exists': { status: 409, title: 'A team with this id already exists' },
   'team-name-taken': { status: 409, title: 'Another team of the organization has this name' },
+  'setting-not-allowed': { status: 409, title: 'A super admin has not allowed this setting for the organization' },
   'slug-taken': { status: 409, title: 'Another organization has this slug' },
   'organization-deletion-pending': { status: 409, title: 'The organization is being deleted; only a restore is possible' },
   'organization-not-being-deleted': { status: 409, title: 'The organization is not being deleted' },
