@@ -87,6 +87,9 @@ beforeAll(async () => {
   ownOrg = await organization(root, 'Matrix Own');
   otherOrg = await organization(root, 'Matrix Other');
   scratchOrg = await organization(root, 'Matrix Scratch');
+  const publicOrg = await organization(root, 'Matrix Public');
+  const listed = await t.http().patch(`/organizations/${publicOrg}/settings`).set('Authorization', root).send({ visibility: 'public' });
+  if (listed.status !== 200) throw new Error(`settings not changed: ${listed.status} ${JSON.stringify(listed.body)}`);
   await member(root, ownOrg, 'owner@matrix.test', ['owner']);
   await member(root, ownOrg, 'admin@matrix.test', ['admin']);
   await member(root, ownOrg, 'instructor-admin@matrix.test', ['admin', 'instructor']);
@@ -194,8 +197,9 @@ describe('Permission matrix', () => {
             .replace(':userId', randomUUID())
             .replace(':classId', randomUUID())
             .replace(':auditorId', randomUUID())
-            // The own organization's slug: members look up their own (another's is the 404 of a slug that does not exist).
-            .replace(':slug', 'matrix-own');
+            // The own organization's slug: members look up their own (another's is the 404 of a
+            // slug that does not exist); the directory shows a public one to anyone.
+            .replace(':slug', route.route.startsWith('GET /directory/') ? 'matrix-public' : 'matrix-own');
           if (QUERY_SCOPED.has(route.route) && scope !== 'none') url += `?organizationId=${orgId}`;
           // Signing out ends the caller's session, so that route gets a session of its own.
           const token = await tokenOf(caller, route.route === 'POST /auth/logout');

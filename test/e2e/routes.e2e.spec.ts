@@ -24,13 +24,15 @@ describe('Routes', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('only sign-in (password and SSO), the setup page and its form, logos by content address, and health are public', () => {
+  test('only sign-in (password and SSO), the setup page and its form, logos by content address, the public directory and health are public', () => {
     const open = routes(t.app).filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort();
     expect(open).toEqual([
       'GET /auth/sso/:providerId/callback',
       'GET /auth/sso/:providerId/login',
       'GET /auth/sso/:providerId/metadata',
       'GET /auth/sso/discover',
+      'GET /directory/organizations',
+      'GET /directory/organizations/:slug',
       'GET /health',
       'GET /logos/:file',
       'GET /setup',

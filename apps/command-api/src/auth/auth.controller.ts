@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Post, Req, Res } from '@nestjs
 import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DomainError, normalizeEmail } from '#domain';
-import { getMember } from '#read-models';
+import { getMember, settingsView } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { AppConfig } from '#runtime';
 import { beingDeleted, deactivated, suspended } from './auth.guard.js';
@@ -123,7 +123,8 @@ export class AuthController {
       email: principal.email,
       isSuperAdmin: false,
       organizationId: principal.organizationId,
-      organization: organization ? { id: organization._id, name: organization.name, timeZone: organization.timeZone } : null,
+      // The organization's effective features (on and allowed), so an admin UI can hide what is off (issue 17).
+      organization: organization ? { id: organization._id, name: organization.name, timeZone: organization.timeZone, features: settingsView(organization).effectiveFeatures } : null,
       roles: principal.roles,
     };
   }

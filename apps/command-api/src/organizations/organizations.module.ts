@@ -2,6 +2,8 @@ import { TransferOwnershipController } from './transferring-ownership/transfer-o
 import { Module } from '@nestjs/common';
 import { ChangingSlug, SlugController } from './changing-slug/slug.js';
 import { DeletionController } from './deleting-organization/deletion.js';
+import { DirectoryController } from './directory/directory.js';
+import { SettingsController } from './settings/settings.js';
 import { PurgeOrganizationsJob } from './deleting-organization/purge-organizations.job.js';
 import { ArrearsController } from './arrears/arrears.js';
 import { CreateOrganizationController, CreatingOrganization } from './creating-organization/create-organization.js';
@@ -22,6 +24,8 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     TransferOwnershipController,
     SlugController,
     DeletionController,
+    SettingsController,
+    DirectoryController,
   ],
   providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob],
 })

@@ -2,7 +2,7 @@ import { describe, expect, test } from '@jest/globals';
 import { company, org, spec, superAdmin } from '../testing/company.js';
 import { organizationDecider } from './organization.decider.js';
 import type { OrganizationEvent } from './organization.js';
-import { contrastWithWhite, DEFAULT_ALLOWANCES, DEFAULT_SETTINGS, effectiveFeatures, normalizeColor, renderTemplate, settingsWarnings } from './settings.js';
+import { contrastWithWhite, DEFAULT_SETTINGS, effectiveFeatures, normalizeColor, renderTemplate, settingsWarnings } from './settings.js';
 
 /**
  * Organization settings (issue 17; multi-tenant guide, Organization Settings), each rule

@@ -136,11 +136,18 @@ export function checkTemplate(template: { subject: unknown; body: unknown }, err
 }
 
 /**
- * Fills a template's placeholders. `escape` is applied to each value (HTML escaping for
- * an HTML part; nothing for plain text), never to the template itself, so a person's
- * name cannot add markup to the mail.
+ * Fills a template's placeholders. `escape` is applied to each value (HTML escaping and
+ * a link for an HTML part; nothing for plain text), never to the template itself, so a
+ * person's name cannot add markup to the mail. The subject is plain text on one line.
  */
-export function renderTemplate(template: InvitationTemplate, values: Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string>, escape: (value: string) => string = (v) => v) {
-  const fill = (text: string) => text.replace(PLACEHOLDER, (whole, name: string) => (name in values ? escape(values[name as keyof typeof values]) : whole));
-  return { subject: template.subject.replace(PLACEHOLDER, (whole, name: string) => (name in values ? values[name as keyof typeof values].replace(/[\r\n]+/g, ' ') : whole)), body: fill(template.body) };
+export function renderTemplate(
+  template: InvitationTemplate,
+  values: Record<(typeof TEMPLATE_PLACEHOLDERS)[number], string>,
+  escape: (value: string, placeholder: string) => string = (v) => v,
+): InvitationTemplate {
+  const known = (name: string): name is keyof typeof values => Object.hasOwn(values, name);
+  return {
+    subject: template.subject.replace(PLACEHOLDER, (whole, name: string) => (known(name) ? values[name].replace(/[\r\n]+/g, ' ') : whole)),
+    body: template.body.replace(PLACEHOLDER, (whole, name: string) => (known(name) ? escape(values[name], name) : whole)),
+  };
 }

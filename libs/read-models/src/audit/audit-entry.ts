@@ -129,6 +129,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return 'Uploaded a new organization logo';
     case 'OrganizationLogoRemoved':
       return 'Removed the organization logo';
+    case 'OrganizationSettingsChanged':
+      return `Changed settings: ${changed}`;
     case 'OrganizationSlugChanged':
       return d.redirectUntil
         ? `Changed the slug from "${str(d.before)}" to "${str(d.after)}" (the old one leads here until ${str(d.redirectUntil)})`

@@ -1,5 +1,5 @@
-import type { OrganizationEvent, OrganizationProfile } from '#domain';
-import { DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import type { OrganizationEvent, OrganizationProfile, OrganizationSettings, SettingsAllowances } from '#domain';
+import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS, DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -25,6 +25,10 @@ export interface OrganizationDocument {
   /** Set while a deletion waits (the organization is suspended); restorable until `purgeAt`. */
   deletionRequestedAt: string | null;
   purgeAt: string | null;
+  /** Settings (issue 17), the super admin's allowances, and the settings' own version (their ETag). */
+  settings: OrganizationSettings;
+  allowances: SettingsAllowances;
+  settingsVersion: number;
   logo: { sha256: string; contentType: string; size: number } | null;
   inArrearsAt: string | null;
   sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
@@ -72,9 +76,9 @@ const PROFILE_CHANGED = { version: 1 };
 
 export const organizationsProjection: Projection = {
   name: 'organizations',
-  // 3: the profile; 4: department and team counts; 5: slug and deletion (issue 16).
+  // 3: the profile; 4: department and team counts; 5: slug and deletion (issue 16), settings (issue 17).
   version: 5,
-  collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }, { keys: { purgeAt: 1 } }] }],
+  collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }, { keys: { purgeAt: 1 } }, { keys: { 'settings.visibility': 1, nameSort: 1 } }] }],
   canHandle: (event) =>
     event.type === ORGANIZATION_PURGED ||
     ORGANIZATION_EVENT_TYPES.has(event.type as never) ||
@@ -102,6 +106,9 @@ export const organizationsProjection: Projection = {
                   slug,
                   deletionRequestedAt: null,
                   purgeAt: null,
+                  settings: DEFAULT_SETTINGS,
+                  allowances: DEFAULT_ALLOWANCES,
+                  settingsVersion: 0,
                   logo: null,
                   inArrearsAt: null,
                   sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -147,6 +154,13 @@ export const organizationsProjection: Projection = {
         return [update(recorded, { inArrearsAt: null }, PROFILE_CHANGED)];
       case 'OrganizationSessionPolicyChanged':
         return [update(recorded, { sessionPolicy: event.data.after }, PROFILE_CHANGED)];
+      case 'OrganizationSettingsChanged': {
+        // Each leaf by its path; allowances live beside the settings.
+        const set = Object.fromEntries(
+          Object.entries(event.data.changes).map(([path, change]) => [path.startsWith('allowances.') ? path : `settings.${path}`, change.after]),
+        );
+        return [update(recorded, set, { settingsVersion: 1 })];
+      }
       case 'OrganizationSlugChanged':
         return [update(recorded, { slug: event.data.after }, PROFILE_CHANGED)];
       case 'OrganizationDeletionRequested': {

@@ -1,3 +1,4 @@
+import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS, effectiveFeatures, settingsWarnings, type FeatureFlags, type OrganizationSettings, type SettingsAllowances } from '#domain';
 import type { ReadStore } from '../read-store.port.js';
 import { escapeRegex } from '../read-store.port.js';
 import { ORGANIZATIONS, type OrganizationDocument } from '../projections/organizations.projection.js';
@@ -108,4 +109,69 @@ export async function getOrganization(store: ReadStore, id: string): Promise<Org
 export async function getOrganizationLogo(store: ReadStore, id: string): Promise<OrganizationDocument['logo'] | undefined> {
   const d = await store.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: id }, { projection: { logo: 1 } });
   return d ? d.logo : undefined;
+}
+
+/** An organization's settings as the settings routes answer them; the ETag is their own version. */
+export interface OrganizationSettingsView extends OrganizationSettings {
+  id: string;
+  /** The super admin's allowances: the features the organization may turn on, and custom CSS. */
+  allowances: SettingsAllowances;
+  /** What works: on and allowed. */
+  effectiveFeatures: FeatureFlags;
+  /** Custom CSS as served: null unless a super admin allows it. */
+  effectiveCustomCss: string | null;
+  /** The session policy (PUT /organizations/{orgId}/session-policy changes it). */
+  sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
+  /** Advice, not errors: brand colours white text is hard to read on. */
+  warnings: { field: string; message: string }[];
+  revision: number;
+}
+
+export async function getOrganizationSettings(store: ReadStore, id: string): Promise<OrganizationSettingsView | null> {
+  const d = await store.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: id });
+  if (!d) return null;
+  return settingsView(d);
+}
+
+export function settingsView(d: OrganizationDocument): OrganizationSettingsView {
+  const settings = d.settings ?? DEFAULT_SETTINGS;
+  const allowances = d.allowances ?? DEFAULT_ALLOWANCES;
+  return {
+    id: d._id,
+    ...settings,
+    allowances,
+    effectiveFeatures: effectiveFeatures(settings, allowances),
+    effectiveCustomCss: allowances.customCss ? settings.branding.customCss : null,
+    sessionPolicy: d.sessionPolicy,
+    warnings: settingsWarnings(settings),
+    revision: d.settingsVersion ?? 0,
+  };
+}
+
+/** An organization's public card: what the directory and a slug show to anyone. */
+export interface DirectoryEntry {
+  slug: string;
+  name: string;
+  type: OrganizationDocument['type'];
+  logoUrl: string | null;
+}
+
+const card = (d: OrganizationDocument): DirectoryEntry => ({ slug: d.slug!, name: d.name, type: d.type, logoUrl: d.logo ? logoUrl(d.logo) : null });
+
+/** Public organizations (visibility `public`), by name, searched by name; none being deleted. */
+export async function listDirectory(store: ReadStore, query: { search?: string; page: number; pageSize: PageSize }): Promise<Page<DirectoryEntry>> {
+  const search = query.search?.trim();
+  const filter: Record<string, unknown> = { 'settings.visibility': 'public', deletionRequestedAt: null, slug: { $ne: null } };
+  if (search) filter.name = { $regex: escapeRegex(search), $options: 'i' };
+  const { items, total } = await store.collection<OrganizationDocument>(ORGANIZATIONS).findPage(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
+  return { items: items.map(card), total, page: query.page, pageSize: query.pageSize };
+}
+
+/** The card of a public or hidden organization by its current slug; private ones are not found. */
+export async function directoryEntryBySlug(store: ReadStore, slug: string, now: number): Promise<DirectoryEntry | null> {
+  const found = await findBySlug(store, slug, now);
+  if (!found) return null;
+  const d = await store.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: found.organizationId });
+  if (!d || d.deletionRequestedAt || !d.slug || (d.settings ?? DEFAULT_SETTINGS).visibility === 'private') return null;
+  return card(d);
 }

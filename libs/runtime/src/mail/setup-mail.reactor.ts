@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { MembershipEvent, PlatformEvent } from '#domain';
+import { PASSWORD_POLICY, renderTemplate, type InvitationTemplate, type MembershipEvent, type PlatformEvent } from '#domain';
 import { backoffDelay, sleep, type EventStore, type LogHandler, type RecordedEvent } from '#event-store';
 import { LeaseLostError, MEMBERS, PROCESSORS_LEASE, type MemberDocument } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
@@ -23,8 +23,24 @@ export function setupLink(options: { publicUrl: string; setupUrl: string | null 
   return `${base}${base.includes('?') ? '&' : '?'}token=${encodeURIComponent(token)}`;
 }
 
-export function setupMessage(input: { eventId: string; to: string; firstName: string; organizationName: string; link: string; expiresAt: string }): MailMessage {
+export interface SetupMessageInput {
+  eventId: string;
+  to: string;
+  firstName: string;
+  organizationName: string;
+  link: string;
+  expiresAt: string;
+  /** The organization's minimum (its password policy), 12 by default. */
+  passwordMinLength?: number;
+  /** The organization's own invitation (issue 17); the service's words without one. */
+  template?: InvitationTemplate | null;
+}
+
+export function setupMessage(input: SetupMessageInput): MailMessage {
   const expires = new Date(input.expiresAt).toUTCString();
+  const minLength = input.passwordMinLength ?? PASSWORD_POLICY.minLength;
+  const footer = `Your password needs at least ${minLength} characters. The link works once and expires on ${expires}.`;
+  if (input.template) return templatedMessage(input, input.template, footer);
   const subject = `Welcome to ${input.organizationName}: set up your account`;
   const text = [
     `Hello ${input.firstName},`,
@@ -34,7 +50,7 @@ export function setupMessage(input: { eventId: string; to: string; firstName: st
     'To finish setting it up, open this link and choose a password:',
     input.link,
     '',
-    `Your password needs at least 12 characters. The link works once and expires on ${expires}.`,
+    footer,
     'Afterwards, sign in with this email address and your new password.',
     '',
     'If you did not expect this invitation, you can ignore this message.',
@@ -44,11 +60,33 @@ export function setupMessage(input: { eventId: string; to: string; firstName: st
 <p>Welcome to <strong>${escapeHtml(input.organizationName)}</strong>! An account has been created for you.</p>
 <p>To finish setting it up, open this link and choose a password:</p>
 <p><a href="${escapeHtml(input.link)}">Set up my account</a></p>
-<p>Your password needs at least 12 characters. The link works once and expires on ${escapeHtml(expires)}.<br>
+<p>${escapeHtml(footer)}<br>
 Afterwards, sign in with this email address and your new password.</p>
 <p style="color:#555">If you did not expect this invitation, you can ignore this message.</p>
 </body></html>`;
   return { messageId: `<${input.eventId}@organization-service>`, to: input.to, subject, text, html, link: input.link };
+}
+
+/**
+ * The organization's template: plain text as written, its values filled in; the HTML
+ * part escapes the template's text and each value, and makes the setup link a link.
+ * The link's expiry and the password rule follow, so the template cannot leave them out.
+ */
+function templatedMessage(input: SetupMessageInput, template: InvitationTemplate, footer: string): MailMessage {
+  const values = { firstName: input.firstName, organizationName: input.organizationName, setupLink: input.link };
+  const text = renderTemplate(template, values);
+  const html = renderTemplate({ subject: template.subject, body: escapeHtml(template.body) }, values, (value, name) =>
+    name === 'setupLink' ? `<a href="${escapeHtml(value)}">${escapeHtml(value)}</a>` : escapeHtml(value),
+  );
+  const paragraphs = html.body.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join('\n');
+  return {
+    messageId: `<${input.eventId}@organization-service>`,
+    to: input.to,
+    subject: text.subject,
+    text: `${text.body}\n\n${footer}`,
+    html: `<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">\n${paragraphs}\n<p style="color:#555">${escapeHtml(footer)}</p>\n</body></html>`,
+    link: input.link,
+  };
 }
 
 /**
@@ -142,6 +180,8 @@ export class SetupMailReactor implements LogHandler {
       organizationName: organization?.name ?? 'your organization',
       link: setupLink(this.deps.links, token),
       expiresAt: invitation.data.setupExpiresAt,
+      passwordMinLength: organization?.settings?.policies.passwordMinLength,
+      template: organization?.settings?.branding.invitationTemplate,
     });
   }
 
