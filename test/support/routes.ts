@@ -26,7 +26,8 @@ export function listRoutes(app: NestFastifyApplication): RouteInfo[] {
       const path = Reflect.getMetadata(PATH_METADATA, handler);
       if (path === undefined) continue;
       const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
-      const full = `/${[base, path].filter((p) => p && p !== '/').join('/')}`;
+      // `::` is Fastify's escape for a literal colon (`invitations::bulk` serves /invitations:bulk).
+      const full = `/${[base, path].filter((p) => p && p !== '/').join('/')}`.replace(/::/g, ':');
       found.push({ method, path: full, route: `${method} ${full}`, permission: reflector.getAllAndOverride(PERMISSION_KEY, [handler as never, metatype]) });
     }
   }

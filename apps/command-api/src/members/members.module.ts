@@ -6,6 +6,7 @@ import { EditUserController } from './editing-user/edit-user.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController, InvitingUser } from './inviting-user/invite-user.js';
+import { BulkInvitationsController } from './inviting-many/invite-many.js';
 import { ExportUsersController } from './listing-users/export-users.js';
 import { ListUsersController } from './listing-users/list-users.js';
 import { ResendInvitationController, ResendingInvitation } from './resending-invitation/resend-invitation.js';
@@ -16,6 +17,7 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     ExportUsersController,
     ListUsersController,
     InviteUserController,
+    BulkInvitationsController,
     ResendInvitationController,
     EditUserController,
     DeactivateUserController,

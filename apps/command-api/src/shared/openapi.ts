@@ -315,6 +315,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: ['slug-taken', 'organization-deletion-pending'],
     ifMatch: true,
   },
+  'POST /organizations/{orgId}/invitations:bulk': {
+    operationId: 'inviteMany',
+    summary: 'Invite up to 1,000 people at once',
+    description:
+      'Each person by the rules of a single invitation, with one set of roles and optional teams. Answers each person’s outcome in the order sent: invited (with the user id), already-member, reserved-elsewhere (the address belongs to another organization or the platform), invalid (with field errors) or duplicate (named twice here). Valid people are invited whatever happens to the others.',
+    success: { status: 200, schema: 'BulkInvitationsResponse' },
+    errors: ['team-not-found'],
+  },
   'GET /organizations/{orgId}/settings': {
     operationId: 'getSettings',
     summary: "The organization's settings",
