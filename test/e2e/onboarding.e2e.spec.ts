@@ -96,3 +96,65 @@ describe('Bulk invitations', () => {
     expect(refused.status).toBe(403);
   });
 });
+
+describe('Bulk changes to a selection of members', () => {
+  const bulk = (body: unknown, auth = admin) => http().post(`/organizations/${orgId}/users:bulk`).set('Authorization', auth).send(body as object);
+  let ids: string[];
+  let teacherId: string;
+  let substituteId: string;
+
+  beforeAll(async () => {
+    ids = [];
+    for (const name of ['Ada', 'Ben', 'Cy']) ids.push(await inviteAndSetUp(t, root, orgId, { email: `${name.toLowerCase()}@bulk.test`, firstName: name, roles: ['member'] }, PASSWORD));
+    teacherId = await inviteAndSetUp(t, root, orgId, { email: 'busy@bulk.test', firstName: 'Busy', roles: ['instructor'] }, PASSWORD);
+    substituteId = await inviteAndSetUp(t, root, orgId, { email: 'sub@bulk.test', firstName: 'Sub', roles: ['instructor'] }, PASSWORD);
+    expect((await http().post(`/organizations/${orgId}/classes`).set('Authorization', admin).send({ name: 'Algebra', instructorId: teacherId })).status).toBe(201);
+  });
+
+  test('roles for all at once; each user by the single rules: the admin’s own admin role is refused, the others change', async () => {
+    const adminId = (await http().get('/auth/me').set('Authorization', admin)).body.id as string;
+    const response = await bulk({ action: 'set-roles', userIds: [...ids, adminId], roles: ['instructor'] });
+    expect(response.status).toBe(200);
+    expect(response.body.changed).toBe(3);
+    expect(response.body.results).toEqual([
+      ...ids.map((userId) => ({ userId, outcome: 'changed' })),
+      { userId: adminId, outcome: 'refused', code: 'cannot-remove-own-admin-role', message: expect.any(String) },
+    ]);
+    const again = await bulk({ action: 'set-roles', userIds: ids, roles: ['instructor'] });
+    expect(again.body.results.map((r: { outcome: string }) => r.outcome)).toEqual(['unchanged', 'unchanged', 'unchanged']);
+  });
+
+  test('into teams: everyone named joins; someone not in the organization is refused as a single request refuses them (invalid-team)', async () => {
+    const team = await http().post(`/organizations/${orgId}/teams`).set('Authorization', admin).send({ name: 'Bulk Team' });
+    const stranger = '6c1f4a2e-7d1b-4b7e-9a57-0d7f5c1e2a10';
+    const response = await bulk({ action: 'add-to-teams', userIds: [...ids, stranger], teamIds: [team.body.id] });
+    expect(response.body.results.map((r: { outcome: string; code?: string }) => [r.outcome, r.code])).toEqual([['changed', undefined], ['changed', undefined], ['changed', undefined], ['refused', 'invalid-team']]);
+    const members = await http().get(`/organizations/${orgId}/users`).query({ teamId: team.body.id, minPosition: response.body.position }).set('Authorization', admin);
+    expect(members.body.total).toBe(3);
+  });
+
+  test('deactivation: sessions end at once; the instructor with a class needs the reassignment target, and gets it', async () => {
+    const ada = await t.login('ada@bulk.test', PASSWORD);
+    const refused = await bulk({ action: 'deactivate', userIds: [ids[0], teacherId] });
+    expect(refused.body.results).toEqual([
+      { userId: ids[0], outcome: 'changed' },
+      { userId: teacherId, outcome: 'refused', code: 'reassignment-required', message: expect.any(String) },
+    ]);
+    const ended = await http().get('/auth/me').set('Authorization', ada);
+    expect(ended.status).toBe(401);
+    expect(ended.body.code).toBe('account-deactivated');
+
+    const moved = await bulk({ action: 'deactivate', userIds: [teacherId], reassignTo: substituteId });
+    expect(moved.body.results).toEqual([{ userId: teacherId, outcome: 'changed' }]);
+    const classes = await http().get(`/organizations/${orgId}/classes`).query({ minPosition: moved.body.position }).set('Authorization', admin);
+    expect(classes.body.items.find((c: { name: string }) => c.name === 'Algebra').instructorId).toBe(substituteId);
+  });
+
+  test('the request is checked first: an action’s own fields are required, 1,000 users at most', async () => {
+    expect((await bulk({ action: 'set-roles', userIds: ids })).body.errors).toEqual([{ field: 'roles', message: 'roles is required to set roles' }]);
+    expect((await bulk({ action: 'promote', userIds: ids })).body.errors).toEqual([{ field: 'action', message: 'action must be one of set-roles, add-to-teams, deactivate' }]);
+    const many = Array.from({ length: 1001 }, () => ids[0]);
+    expect((await bulk({ action: 'deactivate', userIds: many })).body.errors).toEqual([{ field: 'userIds', message: 'userIds may name at most 1000 users per request' }]);
+  });
+});
+

@@ -7,6 +7,7 @@ import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController, InvitingUser } from './inviting-user/invite-user.js';
 import { BulkInvitationsController } from './inviting-many/invite-many.js';
+import { BulkUsersController } from './bulk-actions/bulk-actions.js';
 import { ExportUsersController } from './listing-users/export-users.js';
 import { ListUsersController } from './listing-users/list-users.js';
 import { ResendInvitationController, ResendingInvitation } from './resending-invitation/resend-invitation.js';
@@ -18,6 +19,7 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     ListUsersController,
     InviteUserController,
     BulkInvitationsController,
+    BulkUsersController,
     ResendInvitationController,
     EditUserController,
     DeactivateUserController,

@@ -323,6 +323,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'BulkInvitationsResponse' },
     errors: ['team-not-found'],
   },
+  'POST /organizations/{orgId}/users:bulk': {
+    operationId: 'changeManyUsers',
+    summary: 'Change roles, add to teams or deactivate many users at once',
+    description:
+      'Up to 1,000 user ids and one action: set-roles (roles), add-to-teams (teamIds) or deactivate (reassignTo, the instructor who takes over the active classes of those who teach). Each user is checked by the rules of a single request; the answer gives each user’s outcome in order: changed, unchanged, or refused with the code a single request would answer.',
+    success: { status: 200, schema: 'BulkUsersResponse' },
+  },
   'GET /organizations/{orgId}/settings': {
     operationId: 'getSettings',
     summary: "The organization's settings",
