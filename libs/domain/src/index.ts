@@ -30,3 +30,5 @@ export * from './classes/managing-classes.js';
 export * from './members/owners.js';
 export * from './structure/structure.js';
 export * from './structure/scope.js';
+export * from './members/importing.js';
+export * from './imports/import.js';

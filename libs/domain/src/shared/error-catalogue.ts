@@ -48,6 +48,7 @@ export const ERROR_CATALOGUE = {
   'invalid-team': { status: 400, title: 'The team was refused' },
   'invalid-deletion-request': { status: 400, title: 'The deletion request was refused' },
   'invalid-settings': { status: 400, title: 'The settings were refused' },
+  'invalid-import': { status: 400, title: 'The file cannot be imported' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
@@ -77,6 +78,7 @@ export const ERROR_CATALOGUE = {
   'logo-not-found': { status: 404, title: 'No such logo' },
   'department-not-found': { status: 404, title: 'No such department in this organization' },
   'team-not-found': { status: 404, title: 'No such team in this organization' },
+  'import-not-found': { status: 404, title: 'No such import in this organization' },
   'method-not-allowed': { status: 405, title: 'The route does not take this method' },
 
   // ---- Rules refused on the current state (409) --------------------------------------
@@ -115,6 +117,9 @@ export const ERROR_CATALOGUE = {
   'department-not-empty': { status: 409, title: 'The department still has sub-departments or teams' },
   'team-already-exists': { status: 409, title: 'A team with this id already exists' },
   'team-name-taken': { status: 409, title: 'Another team of the organization has this name' },
+  'import-already-exists': { status: 409, title: 'An import with this id already exists' },
+  'import-not-applying': { status: 409, title: 'The import is not being applied' },
+  'import-plan-changed': { status: 409, title: 'The organization changed since the dry run, so the plan no longer holds; upload the file again' },
   'setting-not-allowed': { status: 409, title: 'A super admin has not allowed this setting for the organization' },
   'slug-taken': { status: 409, title: 'Another organization has this slug' },
   'organization-deletion-pending': { status: 409, title: 'The organization is being deleted; only a restore is possible' },
