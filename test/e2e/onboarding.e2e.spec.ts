@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { ImportsService } from '../../apps/command-api/src/members/importing/imports.service.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { startSmtpServer } from '../support/smtp.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
@@ -158,3 +159,151 @@ describe('Bulk changes to a selection of members', () => {
   });
 });
 
+
+describe('CSV import with a dry run', () => {
+  let importOrg: string;
+  let importAdmin: string;
+  const upload = (csv: string | Buffer, auth = importAdmin, org = () => importOrg) =>
+    http().post(`/organizations/${org()}/imports`).query({ fileName: 'roster.csv' }).set('Authorization', auth).set('Content-Type', 'text/csv').send(Buffer.isBuffer(csv) ? csv : Buffer.from(csv));
+  const viewImport = (id: string) => http().get(`/organizations/${importOrg}/imports/${id}`).set('Authorization', importAdmin);
+  const applyImport = (id: string) => http().post(`/organizations/${importOrg}/imports/${id}/apply`).set('Authorization', importAdmin);
+  async function applied(id: string) {
+    const service = t.app.get(ImportsService);
+    await service.settled(id);
+    const view = await viewImport(id);
+    expect(view.body.status).toBe('applied');
+    await t.infra.runner!.catchUp(30_000);
+    return view.body;
+  }
+  const users = async () => (await http().get(`/organizations/${importOrg}/users`).query({ pageSize: 100 }).set('Authorization', importAdmin)).body;
+  const revision = async () => (await t.infra.eventStore.readStream(`organization-${importOrg}`)).length;
+
+  beforeAll(async () => {
+    importOrg = (await http().post('/organizations').set('Authorization', root).send({ name: 'Import District', timeZone: 'America/Chicago' })).body.id;
+    await inviteAndSetUp(t, root, importOrg, { email: 'admin@import.test', roles: ['admin'] }, PASSWORD);
+    await inviteAndSetUp(t, root, importOrg, { email: 'kept@import.test', firstName: 'Kay', lastName: 'Kept', roles: ['member'] }, PASSWORD);
+    await inviteAndSetUp(t, root, importOrg, { email: 'moved@import.test', firstName: 'Mo', lastName: 'Old', roles: ['member'] }, PASSWORD);
+    importAdmin = await t.login('admin@import.test', PASSWORD);
+    const science = await http().post(`/organizations/${importOrg}/departments`).set('Authorization', importAdmin).send({ name: 'Science' });
+    await http().post(`/organizations/${importOrg}/teams`).set('Authorization', importAdmin).send({ name: 'Biology 7', departmentId: science.body.id });
+    await http().post(`/organizations/${importOrg}/teams`).set('Authorization', importAdmin).send({ name: 'Choir' });
+  });
+
+  test('the dry run: a semicolon file with a BOM and spelled-out headers; each row create, update (before and after), unchanged or error with its line; nothing changes yet', async () => {
+    const csv = [
+      'E-Mail;First Name;Last Name;Roles;Teams;Department',
+      'ana@import.test;Ana;Alves;;Biology 7;Science',
+      'kept@import.test;Kay;Kept;member;;',
+      'moved@import.test;;New;member|instructor;Choir;',
+      'broken-address;Bad;Row;;;',
+      'ana@import.test;Ana;Again;;;',
+      'tom@import.test;Tom;Tate;teacher;;',
+      '"quoted@import.test";"Zoë; the second";"O\'Neil";member;"Choir|Biology 7";',
+    ].join('\r\n');
+    const before = await revision();
+    const response = await upload(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv)]));
+    expect(response.status).toBe(201);
+    expect(response.body.totals).toEqual({ rows: 7, create: 2, update: 1, unchanged: 1, error: 3 });
+    expect(response.body.rows.map((r: { line: number; action: string }) => [r.line, r.action])).toEqual([
+      [2, 'create'],
+      [3, 'unchanged'],
+      [4, 'update'],
+      [5, 'error'],
+      [6, 'error'],
+      [7, 'error'],
+      [8, 'create'],
+    ]);
+    expect(response.body.rows[2].changes).toEqual({
+      lastName: { before: 'Old', after: 'New' },
+      roles: { before: ['member'], after: ['instructor', 'member'] },
+      teams: { before: [], after: [expect.any(String)] },
+    });
+    expect(response.body.rows[6].target).toMatchObject({ firstName: 'Zoë; the second', lastName: "O'Neil", roles: ['member'] });
+    expect(response.body.errors.map((r: { line: number; errors: { field: string; message: string }[] }) => [r.line, r.errors])).toEqual([
+      [5, [{ field: 'email', message: 'email must be a valid address' }]],
+      [6, [{ field: 'email', message: 'this email is also on line 2; each person once' }]],
+      [7, [{ field: 'roles', message: expect.stringContaining('roles must be') }]],
+    ]);
+    // A dry run changes no member: the organization's stream is as it was.
+    expect(await revision()).toBe(before);
+    const errorsOnly = await http().get(`/organizations/${importOrg}/imports/${response.body.id}/rows`).query({ action: 'error' }).set('Authorization', importAdmin);
+    expect(errorsOnly.body.total).toBe(3);
+  });
+
+  test('apply does exactly what the dry run showed, in the background, then applying again changes nothing; the same file uploaded again plans nothing to do', async () => {
+    const csv = ['email,first name,last name,roles,teams', 'ben@import.test,Ben,Berg,member,Choir', 'cleo@import.test,Cleo,Cruz,instructor,', 'moved@import.test,,Newer,,', 'not-valid,X,Y,,'].join('\n');
+    const dry = await upload(csv);
+    expect(dry.body.totals).toEqual({ rows: 4, create: 2, update: 1, unchanged: 0, error: 1 });
+    const started = await applyImport(dry.body.id);
+    expect(started.status).toBe(202);
+    expect(['applying', 'applied']).toContain(started.body.status);
+    const done = await applied(dry.body.id);
+    expect(done).toMatchObject({ processed: 4, total: 4, created: 2, updated: 1, failures: [] });
+
+    const listed = await users();
+    const byEmail = new Map(listed.items.map((u: { email: string }) => [u.email, u]));
+    expect(byEmail.get('ben@import.test')).toMatchObject({ firstName: 'Ben', lastName: 'Berg', roles: ['member'], status: 'setupPending' });
+    expect(byEmail.get('cleo@import.test')).toMatchObject({ roles: ['instructor'] });
+    expect(byEmail.get('moved@import.test')).toMatchObject({ firstName: 'Mo', lastName: 'Newer' });
+    expect(byEmail.has('not-valid')).toBe(false);
+    expect((byEmail.get('ben@import.test') as { teamIds: string[] }).teamIds).toHaveLength(1);
+    await smtp.waitFor('ben@import.test');
+
+    const revisionAfter = await revision();
+    expect((await applyImport(dry.body.id)).body.status).toBe('applied');
+    const again = await upload(csv);
+    expect(again.body.totals).toEqual({ rows: 4, create: 0, update: 0, unchanged: 3, error: 1 });
+    await applyImport(again.body.id);
+    await applied(again.body.id);
+    expect(await revision()).toBe(revisionAfter);
+  });
+
+  test('when the organization changed since the dry run in a way that alters the plan, apply is refused with 409 naming the lines', async () => {
+    const dry = await upload('email,first name,last name\ndrift@import.test,Dee,Rift\nsteady@import.test,Stan,Dee\n');
+    expect(dry.body.totals.create).toBe(2);
+    // Meanwhile the address joins another organization.
+    await inviteAndSetUp(t, root, otherOrgId, { email: 'drift@import.test', roles: ['member'] }, PASSWORD);
+    const refused = await applyImport(dry.body.id);
+    expect(refused.status).toBe(409);
+    expect(refused.body.code).toBe('import-plan-changed');
+    expect(refused.body.lines).toEqual([2]);
+    expect((await viewImport(dry.body.id)).body.status).toBe('planned');
+  });
+
+  test('an apply that stops resumes where it was; rows done in between are not done twice', async () => {
+    const rows = Array.from({ length: 1_200 }, (_, i) => `resume${i}@import.test,Re${i},Sume,member,`);
+    const dry = await upload(['email,first name,last name,roles,teams', ...rows].join('\n'));
+    expect([dry.status, dry.body.totals?.create]).toEqual([201, 1_200]);
+    const service = t.app.get(ImportsService) as unknown as { stopping: boolean };
+    // The process "stops" after its first batch of 500 rows.
+    await applyImport(dry.body.id);
+    service.stopping = true;
+    await t.app.get(ImportsService).settled(dry.body.id);
+    service.stopping = false;
+    const stopped = (await viewImport(dry.body.id)).body;
+    expect(stopped).toMatchObject({ status: 'applying', processed: 500, running: false });
+    // A row of the next batch was done meanwhile (as if the crash came after its append).
+    expect((await http().post(`/organizations/${importOrg}/users`).set('Authorization', importAdmin).send({ email: 'resume600@import.test', firstName: 'Re600', lastName: 'Sume', roles: ['member'] })).status).toBe(201);
+
+    expect((await applyImport(dry.body.id)).status).toBe(202);
+    const done = await applied(dry.body.id);
+    expect(done.failures).toEqual([]);
+    const list = await http().get(`/organizations/${importOrg}/users`).query({ search: 'Sume', pageSize: 10 }).set('Authorization', importAdmin);
+    expect(list.body.total).toBe(1_200);
+    const invitations = (await t.infra.eventStore.readStream(`organization-${importOrg}`)).filter((e) => e.type === 'UserInvited' && String((e.data as { email: string }).email).startsWith('resume'));
+    expect(invitations).toHaveLength(1_200);
+  }, 120_000);
+
+  test('a file that cannot be read is refused with what to fix', async () => {
+    const noEmail = await upload('name,phone\nAna,123\n');
+    expect(noEmail.status).toBe(400);
+    expect(noEmail.body.errors[0].message).toMatch(/the file needs an email column/);
+    const unterminated = await upload('email,first name\n"ana@import.test,Ana\n');
+    expect(unterminated.status).toBe(400);
+    expect(unterminated.body.code).toBe('validation-failed');
+    const json = await http().post(`/organizations/${importOrg}/imports`).set('Authorization', importAdmin).send({ email: 'x' });
+    expect(json.status).toBe(415);
+    const empty = await upload('email\n');
+    expect(empty.body.errors).toEqual([{ field: 'file', message: 'the file has a header and no rows' }]);
+  });
+});

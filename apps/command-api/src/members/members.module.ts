@@ -8,6 +8,8 @@ import { SessionPolicyController } from '../organizations/session-policy/session
 import { InviteUserController, InvitingUser } from './inviting-user/invite-user.js';
 import { BulkInvitationsController } from './inviting-many/invite-many.js';
 import { BulkUsersController } from './bulk-actions/bulk-actions.js';
+import { ImportsController } from './importing/imports.js';
+import { ImportsService } from './importing/imports.service.js';
 import { ExportUsersController } from './listing-users/export-users.js';
 import { ListUsersController } from './listing-users/list-users.js';
 import { ResendInvitationController, ResendingInvitation } from './resending-invitation/resend-invitation.js';
@@ -20,6 +22,7 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     InviteUserController,
     BulkInvitationsController,
     BulkUsersController,
+    ImportsController,
     ResendInvitationController,
     EditUserController,
     DeactivateUserController,
@@ -29,6 +32,6 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     ClassesController,
   ],
   // The processes that span streams; single-stream writes go to StreamCommandHandler.
-  providers: [InvitingUser, ResendingInvitation, DeletingUser],
+  providers: [InvitingUser, ResendingInvitation, DeletingUser, ImportsService],
 })
 export class MembersModule {}

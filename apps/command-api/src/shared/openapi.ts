@@ -64,6 +64,40 @@ const SCHEMAS: Record<string, Schema> = {
     deletion: ref('PendingDeletion'),
   }),
   OrganizationPage: page('OrganizationListItem'),
+  ImportTotals: obj({ rows: int(), create: int(), update: int(), unchanged: int(), error: int() }),
+  ImportRow: {
+    type: 'object',
+    properties: {
+      line: int(),
+      email: str(),
+      action: str({ enum: ['create', 'update', 'unchanged', 'error'] }),
+      userId: str({ format: 'uuid' }),
+      target: { type: 'object', description: 'create and update: the member as the row wants them (teams to join)' },
+      changes: { type: 'object', description: 'update: each field that changes, before and after' },
+      errors: { type: 'array', items: ref('FieldError') },
+    },
+    required: ['line', 'email', 'action'],
+  },
+  ImportRowPage: page('ImportRow'),
+  ImportDryRun: obj({
+    id: str({ format: 'uuid' }),
+    status: str({ enum: ['planned'] }),
+    totals: ref('ImportTotals'),
+    unknownColumns: { type: 'array', items: str() },
+    errors: { type: 'array', items: ref('ImportRow'), description: 'Every row in error (the first 1,000)' },
+    rows: { type: 'array', items: ref('ImportRow'), description: 'The first 100 rows; all of them at /rows' },
+  }),
+  Import: obj({
+    id: str({ format: 'uuid' }),
+    status: str({ enum: ['planned', 'applying', 'applied'] }),
+    totals: ref('ImportTotals'),
+    processed: int(),
+    total: int(),
+    running: { type: 'boolean' },
+    failures: { type: 'array', items: obj({ line: int(), code: str(), message: str() }) },
+    created: int(),
+    updated: int(),
+  }),
   DirectoryEntry: obj({ slug: str(), name: str(), type: str({ enum: ['company', 'educational', 'professional-services', 'community'] }), logoUrl: nullableStr() }),
   DirectoryPage: page('DirectoryEntry'),
   OrganizationSettings: {
@@ -329,6 +363,36 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description:
       'Up to 1,000 user ids and one action: set-roles (roles), add-to-teams (teamIds) or deactivate (reassignTo, the instructor who takes over the active classes of those who teach). Each user is checked by the rules of a single request; the answer gives each user’s outcome in order: changed, unchanged, or refused with the code a single request would answer.',
     success: { status: 200, schema: 'BulkUsersResponse' },
+  },
+  'POST /organizations/{orgId}/imports': {
+    operationId: 'uploadMemberImport',
+    summary: 'Upload a member file: the dry run',
+    description:
+      'A CSV file (text/csv; columns email, first name, last name, roles, teams, department, header names matched however spelled; comma or semicolon; UTF-8 with or without BOM; at most 32 MiB and 100,000 rows). Nothing changes: the answer is the plan, each row create, update (with each field before and after), unchanged or error (line, field, message), with totals. New members get the role member when the file names none; an import adds people to teams and never removes them.',
+    success: { status: 201, schema: 'ImportDryRun' },
+    errors: ['invalid-import', 'payload-too-large', 'unsupported-media-type'],
+  },
+  'GET /organizations/{orgId}/imports/{importId}': {
+    operationId: 'getMemberImport',
+    summary: 'An import and its progress',
+    description: 'planned, applying (processed of total) or applied, with the rows that failed at apply time.',
+    success: { status: 200, schema: 'Import' },
+    errors: ['import-not-found'],
+  },
+  'GET /organizations/{orgId}/imports/{importId}/rows': {
+    operationId: 'listMemberImportRows',
+    summary: "The dry run's rows, in pages",
+    description: 'In file order, optionally only one action (create, update, unchanged, error).',
+    success: { status: 200, schema: 'ImportRowPage' },
+    errors: ['import-not-found'],
+  },
+  'POST /organizations/{orgId}/imports/{importId}/apply': {
+    operationId: 'applyMemberImport',
+    summary: 'Apply what the dry run showed',
+    description:
+      'Exactly the plan, in batches of 500 rows, each row by the rules of a single invitation or edit; answers at once (202) with the progress. Refused with 409 import-plan-changed (naming the lines) when the organization changed since the dry run in a way that alters the plan. Applying again resumes an apply that stopped (a crash, a restart) and changes nothing once it is done.',
+    success: { status: 202, schema: 'Import' },
+    errors: ['import-not-found', 'import-plan-changed'],
   },
   'GET /organizations/{orgId}/settings': {
     operationId: 'getSettings',

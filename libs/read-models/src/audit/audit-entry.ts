@@ -1,4 +1,4 @@
-import { MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -25,7 +25,7 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data';
+export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data' | 'import';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
@@ -46,7 +46,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Every event type the audit log shows (a filter naming any other is refused). */
-export const AUDITED_EVENT_TYPES: readonly string[] = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
+export const AUDITED_EVENT_TYPES: readonly string[] = [...IMPORT_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
 const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased']);
@@ -63,6 +63,7 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type === 'SsoIdentityLinked') return { kind: 'user', id: str(d.userId) };
   if (event.type.startsWith('SsoProvider') || event.type === 'SsoIdpInitiatedSignInReceived') return { kind: 'sso-provider', id: str(d.providerId) };
   if (event.type.startsWith('Organization')) return { kind: 'organization', id: str(d.organizationId) };
+  if (event.type.startsWith('Import')) return { kind: 'import', id: str(d.importId) };
   if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
   if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
   if (event.type === 'DataAccessed') return { kind: 'data', id: str(d.organizationId) };
@@ -129,6 +130,16 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return 'Uploaded a new organization logo';
     case 'OrganizationLogoRemoved':
       return 'Removed the organization logo';
+    case 'ImportPlanned': {
+      const t = (d.totals ?? {}) as Data;
+      return `Uploaded a member file${d.fileName ? ` "${str(d.fileName)}"` : ''} (dry run): ${str(t.rows)} rows, ${str(t.create)} to create, ${str(t.update)} to update, ${str(t.unchanged)} unchanged, ${str(t.error)} in error`;
+    }
+    case 'ImportStarted':
+      return 'Started applying a member import';
+    case 'ImportProgressed':
+      return `Applied a member import up to row ${str(d.processed)}`;
+    case 'ImportCompleted':
+      return `Finished a member import: ${str(d.created)} created, ${str(d.updated)} updated`;
     case 'OrganizationSettingsChanged':
       return `Changed settings: ${changed}`;
     case 'OrganizationSlugChanged':

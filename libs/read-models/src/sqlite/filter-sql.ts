@@ -57,8 +57,7 @@ export class FilterCompiler {
         }
         case '$in':
         case '$nin': {
-          const options = (operand as unknown[]).map((v) => this.equals(field, v));
-          const any = options.length ? { sql: options.map((o) => `(${o.sql})`).join(' OR '), params: options.flatMap((o) => o.params) } : { sql: '0', params: [] };
+          const any = this.anyOf(field, operand as unknown[]);
           parts.push(operator === '$in' ? any : { sql: `NOT (${any.sql})`, params: any.params });
           break;
         }
@@ -98,6 +97,26 @@ export class FilterCompiler {
     // A declared index key holds one value: the comparison its expression index serves.
     if (this.indexed.has(field) && typeof value !== 'boolean') return { sql: `${fieldExpression(field)} = ?`, params: [value] };
     return this.anyElement(field, `type IN (${jsonTypesOf(value).map(() => '?').join(', ')}) AND value = ?`, [...jsonTypesOf(value), sqlValue(value)]);
+  }
+
+  /**
+   * The field equals one of the values. The id, and a declared index key holding strings
+   * or numbers, compare with one `IN` list (their index serves it); otherwise the
+   * equalities are joined as a balanced tree of ORs, since a chain of a thousand (a
+   * member import's addresses) passes SQLite's expression depth of 1,000.
+   */
+  private anyOf(field: string, values: unknown[]): Compiled {
+    if (values.length === 0) return { sql: '0', params: [] };
+    const list = `(${values.map(() => '?').join(', ')})`;
+    if (field === '_id') return { sql: `id IN ${list}`, params: values };
+    if (this.indexed.has(field) && values.every((v) => typeof v === 'string' || typeof v === 'number')) return { sql: `${fieldExpression(field)} IN ${list}`, params: values };
+    const join = (options: Compiled[]): Compiled => {
+      if (options.length === 1) return options[0];
+      const half = Math.ceil(options.length / 2);
+      const [left, right] = [join(options.slice(0, half)), join(options.slice(half))];
+      return { sql: `(${left.sql}) OR (${right.sql})`, params: [...left.params, ...right.params] };
+    };
+    return join(values.map((v) => this.equals(field, v)));
   }
 
   /** The field's value, or any element of it when it is an array, satisfies `condition`. */

@@ -53,6 +53,14 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect((await people.find({ roles: 'admin' }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p1', 'p3']);
     });
 
+    test('$in and $nin with 1,500 values (a member import’s addresses), on the id, an indexed field, and any other', async () => {
+      const many = (hit: string) => [...Array.from({ length: 1_499 }, (_, i) => `missing-${i}`), hit];
+      expect((await people.find({ _id: { $in: many('p2') } })).map((p) => p._id)).toEqual(['p2']);
+      expect((await people.find({ orgId: { $in: many('b') } })).map((p) => p._id)).toEqual(['p3']);
+      expect((await people.find({ name: { $in: many('Dee') } })).map((p) => p._id)).toEqual(['p4']);
+      expect((await people.find({ orgId: 'a', name: { $nin: many('Dee') } }, { sort: { _id: 1 } })).map((p) => p._id)).toEqual(['p1', 'p2']);
+    });
+
     test('find with filter, sort, skip and limit', async () => {
       const page = await people.find({ orgId: 'a' }, { sort: { age: -1 }, skip: 1, limit: 1 });
       expect(page.map((p) => p._id)).toEqual(['p4']);
