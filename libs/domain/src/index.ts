@@ -32,3 +32,5 @@ export * from './structure/structure.js';
 export * from './structure/scope.js';
 export * from './members/importing.js';
 export * from './imports/import.js';
+export * from './domains/domains.js';
+export * from './domains/public-email-domains.js';

@@ -46,6 +46,8 @@ export interface AppConfig {
   setupTokenTtlHours: number;
   /** An external admin UI's setup page; the mail links there instead of /setup. */
   setupUrl: string | null;
+  /** DNS servers for domain verification (`DNS_SERVERS`, `ip` or `ip:port`, comma separated); the system's when unset. */
+  dnsServers: string[] | null;
   /** SMTP server for setup mail; without it mail is written to DATA_DIR/outbox. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -127,6 +129,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     bootstrapLinkTtlHours: integer(env, 'BOOTSTRAP_LINK_TTL_HOURS', 24, 1),
     setupTokenTtlHours: integer(env, 'SETUP_TOKEN_TTL_HOURS', 7 * 24, 1),
     setupUrl: blankToNull(env.SETUP_URL),
+    dnsServers: blankToNull(env.DNS_SERVERS)?.split(',').map((server) => server.trim()).filter(Boolean) ?? null,
     smtpUrl: blankToNull(env.SMTP_URL),
     mailFrom: env.MAIL_FROM || 'Organization service <no-reply@localhost>',
     secretsKey: blankToNull(env.SECRETS_KEY),

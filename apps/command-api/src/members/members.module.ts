@@ -5,7 +5,8 @@ import { DeleteUserController, DeletingUser } from './deleting-user/delete-user.
 import { EditUserController } from './editing-user/edit-user.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
-import { InviteUserController, InvitingUser } from './inviting-user/invite-user.js';
+import { InviteUserController } from './inviting-user/invite-user.js';
+import { InvitingUser } from './inviting.js';
 import { BulkInvitationsController } from './inviting-many/invite-many.js';
 import { BulkUsersController } from './bulk-actions/bulk-actions.js';
 import { ImportsController } from './importing/imports.js';

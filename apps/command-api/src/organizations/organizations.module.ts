@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { ChangingSlug, SlugController } from './changing-slug/slug.js';
 import { DeletionController } from './deleting-organization/deletion.js';
 import { DirectoryController } from './directory/directory.js';
+import { EmailDomainsController } from './email-domains/email-domains.js';
+import { TxtRecords } from './email-domains/txt-records.js';
 import { SettingsController } from './settings/settings.js';
 import { PurgeOrganizationsJob } from './deleting-organization/purge-organizations.job.js';
 import { ArrearsController } from './arrears/arrears.js';
@@ -26,7 +28,8 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     DeletionController,
     SettingsController,
     DirectoryController,
+    EmailDomainsController,
   ],
-  providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob],
+  providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob, TxtRecords],
 })
 export class OrganizationsModule {}

@@ -64,6 +64,7 @@ const SCHEMAS: Record<string, Schema> = {
     deletion: ref('PendingDeletion'),
   }),
   OrganizationPage: page('OrganizationListItem'),
+  EmailDomainList: obj({ items: { type: 'array', items: ref('EmailDomainView') } }),
   ImportTotals: obj({ rows: int(), create: int(), update: int(), unchanged: int(), error: int() }),
   ImportRow: {
     type: 'object',
@@ -393,6 +394,33 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       'Exactly the plan, in batches of 500 rows, each row by the rules of a single invitation or edit; answers at once (202) with the progress. Refused with 409 import-plan-changed (naming the lines) when the organization changed since the dry run in a way that alters the plan. Applying again resumes an apply that stopped (a crash, a restart) and changes nothing once it is done.',
     success: { status: 202, schema: 'Import' },
     errors: ['import-not-found', 'import-plan-changed'],
+  },
+  'GET /organizations/{orgId}/domains': {
+    operationId: 'listEmailDomains',
+    summary: "The organization's email domains",
+    description: 'Each pending or verified, with the TXT record to publish.',
+    success: { status: 200, schema: 'EmailDomainList' },
+  },
+  'POST /organizations/{orgId}/domains': {
+    operationId: 'addEmailDomain',
+    summary: 'Add an email domain',
+    description: 'Pending until verified; answers the TXT record to publish. Public email providers (gmail.com and the like) are refused.',
+    success: { status: 201, schema: 'EmailDomainView' },
+    errors: ['invalid-domain', 'domain-already-added'],
+  },
+  'POST /organizations/{orgId}/domains/{domain}/verify': {
+    operationId: 'verifyEmailDomain',
+    summary: 'Verify an email domain by its TXT record',
+    description: 'Looks the record up in DNS (DNS_SERVERS). A domain is verified by one organization at a time.',
+    success: { status: 200, schema: 'EmailDomainView' },
+    errors: ['domain-not-found', 'domain-verification-failed', 'domain-taken', 'dns-unavailable'],
+  },
+  'DELETE /organizations/{orgId}/domains/{domain}': {
+    operationId: 'removeEmailDomain',
+    summary: 'Remove an email domain',
+    description: 'A verified domain is free for another organization at once.',
+    success: { status: 204 },
+    errors: ['domain-not-found'],
   },
   'GET /organizations/{orgId}/settings': {
     operationId: 'getSettings',

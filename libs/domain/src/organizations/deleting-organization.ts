@@ -43,10 +43,11 @@ export function purgeOrganization(command: Extract<OrganizationCommand, { type: 
   return [{ type: 'OrganizationPurged', data: { organizationId: org.id, purgedAt: now, deletionRequestedAt: org.deletion.requestedAt, slugs: purgeReleases(org).slugs } }];
 }
 
-/** What the purge frees besides the read models: each member's address and each slug. */
-export function purgeReleases(org: ExistingOrganization): { emails: { userId: string; email: string }[]; slugs: string[] } {
+/** What the purge frees besides the read models: each member's address, each slug and each verified email domain. */
+export function purgeReleases(org: ExistingOrganization): { emails: { userId: string; email: string }[]; slugs: string[]; domains: string[] } {
   return {
     emails: [...org.members.values()].map((m) => ({ userId: m.id, email: m.email })),
     slugs: [...(org.slug ? [org.slug] : []), ...org.previousSlugs.map((p) => p.slug)],
+    domains: Object.values(org.emailDomains).filter((d) => d.status === 'verified').map((d) => d.domain),
   };
 }

@@ -72,6 +72,21 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     then: (s) =>
       expect({ visibility: s.settings.visibility, primary: s.settings.branding.primaryColor, settingsVersion: s.settingsVersion, version: s.version }).toEqual({ visibility: 'hidden', primary: '#1a73e8', settingsVersion: 1, version: 0 }),
   },
+  EmailDomainAdded: {
+    given: [created],
+    event: { type: 'EmailDomainAdded', data: { organizationId: org, domain: 'school.test', token: 't1', addedAt: now } },
+    then: (s) => expect(s.emailDomains['school.test']).toEqual({ domain: 'school.test', token: 't1', status: 'pending', addedAt: now, verifiedAt: null }),
+  },
+  EmailDomainVerified: {
+    given: [created, { type: 'EmailDomainAdded', data: { organizationId: org, domain: 'school.test', token: 't1', addedAt: now } }],
+    event: { type: 'EmailDomainVerified', data: { organizationId: org, domain: 'school.test', verifiedAt: now } },
+    then: (s) => expect([s.emailDomains['school.test'].status, s.emailDomains['school.test'].verifiedAt]).toEqual(['verified', now]),
+  },
+  EmailDomainRemoved: {
+    given: [created, { type: 'EmailDomainAdded', data: { organizationId: org, domain: 'school.test', token: 't1', addedAt: now } }],
+    event: { type: 'EmailDomainRemoved', data: { organizationId: org, domain: 'school.test', wasVerified: false } },
+    then: (s) => expect(s.emailDomains).toEqual({}),
+  },
   OrganizationLogoChanged: {
     given: [created],
     event: { type: 'OrganizationLogoChanged', data: { organizationId: org, logo: { sha256: 'a'.repeat(64), contentType: 'image/png', size: 10 } } },

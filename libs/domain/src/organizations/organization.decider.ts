@@ -19,6 +19,7 @@ import { evolveStructure, leaveStructure, STRUCTURE_EVENT_TYPES, type StructureD
 import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } from '../structure/teams.js';
 import { clearArrears, markInArrears } from './arrears.js';
 import { changeSlug } from './changing-slug.js';
+import { addEmailDomain, removeEmailDomain, verifyEmailDomain } from '../domains/managing-domains.js';
 import { applySettingsChanges, changeSettings } from './changing-settings.js';
 import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS } from './settings.js';
 import { purgeOrganization, requestDeletion, restoreOrganization } from './deleting-organization.js';
@@ -70,6 +71,12 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return changeSlug(command, org);
     case 'ChangeOrganizationSettings':
       return changeSettings(command, org);
+    case 'AddEmailDomain':
+      return addEmailDomain(command, org);
+    case 'VerifyEmailDomain':
+      return verifyEmailDomain(command, org);
+    case 'RemoveEmailDomain':
+      return removeEmailDomain(command, org);
     case 'UpdateOrganizationSettings':
       return editOrganization(command, org);
     case 'ChangeOrganizationLogo':
@@ -186,6 +193,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     settings: DEFAULT_SETTINGS,
     allowances: DEFAULT_ALLOWANCES,
     settingsVersion: 0,
+    emailDomains: {},
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -217,6 +225,21 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.settings = next.settings;
       draft.allowances = next.allowances;
       draft.settingsVersion++;
+      return;
+    }
+    case 'EmailDomainAdded': {
+      const { domain, token, addedAt } = event.data;
+      draft.emailDomains = { ...draft.emailDomains, [domain]: { domain, token, status: 'pending', addedAt, verifiedAt: null } };
+      return;
+    }
+    case 'EmailDomainVerified': {
+      const { domain, verifiedAt } = event.data;
+      draft.emailDomains = { ...draft.emailDomains, [domain]: { ...draft.emailDomains[domain], status: 'verified', verifiedAt } };
+      return;
+    }
+    case 'EmailDomainRemoved': {
+      const { [event.data.domain]: _removed, ...rest } = draft.emailDomains;
+      draft.emailDomains = rest;
       return;
     }
     case 'OrganizationDeletionRequested':
@@ -308,6 +331,10 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     state.status === 'existing' ? read(state) : undefined;
   switch (command.type) {
     case 'ChangeOrganizationSettings':
+      return existing((org) => org.settingsVersion);
+    case 'AddEmailDomain':
+    case 'VerifyEmailDomain':
+    case 'RemoveEmailDomain':
       return existing((org) => org.settingsVersion);
     case 'CreateOrganization':
     case 'ChangeOrganizationSlug':

@@ -8,6 +8,7 @@ import type { Department, StructureCommand, StructureEvent, Team } from '../stru
 import type { LogoRef } from './logo.js';
 import type { OrganizationProfile, ProfilePatch } from './profile.js';
 import type { OrganizationSettings, SettingsAllowances } from './settings.js';
+import type { EmailDomain } from '../domains/domains.js';
 
 /**
  * The schema version each event type is written at; a stored event at an older version
@@ -63,6 +64,10 @@ export type OrganizationCommand =
   | { type: 'PurgeOrganization'; data: { now: string } }
   /** Settings (issue 17) as a nested merge patch, checked leaf by leaf; `actorId` absent or not a member: a super admin. */
   | { type: 'ChangeOrganizationSettings'; data: { actorId?: string; patch: unknown } }
+  /** Email domains (issue 17): `token` is what the TXT record must say. */
+  | { type: 'AddEmailDomain'; data: { domain: string; token: string; now: string } }
+  | { type: 'VerifyEmailDomain'; data: { domain: string; now: string } }
+  | { type: 'RemoveEmailDomain'; data: { domain: string } }
   /** A merge patch: an absent field stays as it is; `description: null` clears it. */
   | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string; profile?: ProfilePatch } }
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
@@ -91,6 +96,9 @@ export type OrganizationDeletionRequested = DomainEvent<'OrganizationDeletionReq
 export type OrganizationRestored = DomainEvent<'OrganizationRestored', { organizationId: string; deletionRequestedAt: string }>;
 /** Settings and allowances that changed, by path (`branding.primaryColor`, `allowances.features.aiFeatures`). */
 export type OrganizationSettingsChanged = DomainEvent<'OrganizationSettingsChanged', { organizationId: string; changes: Record<string, FieldChange<unknown>> }>;
+export type EmailDomainAdded = DomainEvent<'EmailDomainAdded', { organizationId: string; domain: string; token: string; addedAt: string }>;
+export type EmailDomainVerified = DomainEvent<'EmailDomainVerified', { organizationId: string; domain: string; verifiedAt: string }>;
+export type EmailDomainRemoved = DomainEvent<'EmailDomainRemoved', { organizationId: string; domain: string; wasVerified: boolean }>;
 /** Removed from every read model; its slugs (`slugs`: the current one and those still redirecting) are free. The events remain. */
 export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[] }>;
 export type OrganizationSettingsUpdated = DomainEvent<
@@ -132,7 +140,10 @@ export type OrganizationSettingsEvent =
   | OrganizationDeletionRequested
   | OrganizationRestored
   | OrganizationPurged
-  | OrganizationSettingsChanged;
+  | OrganizationSettingsChanged
+  | EmailDomainAdded
+  | EmailDomainVerified
+  | EmailDomainRemoved;
 
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
 export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent | StructureEvent;
@@ -150,6 +161,9 @@ export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationRestored: true,
   OrganizationPurged: true,
   OrganizationSettingsChanged: true,
+  EmailDomainAdded: true,
+  EmailDomainVerified: true,
+  EmailDomainRemoved: true,
 });
 
 // ---- State ---------------------------------------------------------------------------
@@ -177,6 +191,8 @@ export type OrganizationState =
       allowances: SettingsAllowances;
       /** The settings' own version (the ETag of GET and PATCH /settings): 0 until the first change. */
       settingsVersion: number;
+      /** Email domains by name, pending or verified. */
+      emailDomains: Readonly<Record<string, EmailDomain>>;
       /**
        * The organization profile's own version (its ETag): 0 when created, one more for
        * each change to the organization itself. Member, class and SSO changes have their

@@ -49,6 +49,7 @@ export const ERROR_CATALOGUE = {
   'invalid-deletion-request': { status: 400, title: 'The deletion request was refused' },
   'invalid-settings': { status: 400, title: 'The settings were refused' },
   'invalid-import': { status: 400, title: 'The file cannot be imported' },
+  'invalid-domain': { status: 400, title: 'The domain was refused' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
@@ -78,6 +79,7 @@ export const ERROR_CATALOGUE = {
   'logo-not-found': { status: 404, title: 'No such logo' },
   'department-not-found': { status: 404, title: 'No such department in this organization' },
   'team-not-found': { status: 404, title: 'No such team in this organization' },
+  'domain-not-found': { status: 404, title: 'No such domain in this organization' },
   'import-not-found': { status: 404, title: 'No such import in this organization' },
   'method-not-allowed': { status: 405, title: 'The route does not take this method' },
 
@@ -120,6 +122,9 @@ export const ERROR_CATALOGUE = {
   'import-already-exists': { status: 409, title: 'An import with this id already exists' },
   'import-not-applying': { status: 409, title: 'The import is not being applied' },
   'import-plan-changed': { status: 409, title: 'The organization changed since the dry run, so the plan no longer holds; upload the file again' },
+  'domain-already-added': { status: 409, title: 'The organization has this domain already' },
+  'domain-taken': { status: 409, title: 'Another organization has verified this domain' },
+  'domain-verification-failed': { status: 409, title: 'The TXT record was not found in DNS' },
   'setting-not-allowed': { status: 409, title: 'A super admin has not allowed this setting for the organization' },
   'slug-taken': { status: 409, title: 'Another organization has this slug' },
   'organization-deletion-pending': { status: 409, title: 'The organization is being deleted; only a restore is possible' },
@@ -137,6 +142,7 @@ export const ERROR_CATALOGUE = {
   'internal-error': { status: 500, title: 'An unexpected error occurred' },
   'sso-provider-unreachable': { status: 502, title: 'The identity provider could not be reached' },
   'storage-unavailable': { status: 503, title: 'Storage is unavailable for now' },
+  'dns-unavailable': { status: 503, title: 'DNS could not be asked; try again shortly' },
   'event-store-unavailable': { status: 503, title: 'The event store is out of reach for now' },
   'read-model-behind': { status: 503, title: 'The read models have not caught up yet' },
   unhealthy: { status: 503, title: 'A dependency of the service is failing' },

@@ -49,7 +49,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 export const AUDITED_EVENT_TYPES: readonly string[] = [...IMPORT_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
-const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased']);
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased']);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
@@ -140,6 +140,12 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Applied a member import up to row ${str(d.processed)}`;
     case 'ImportCompleted':
       return `Finished a member import: ${str(d.created)} created, ${str(d.updated)} updated`;
+    case 'EmailDomainAdded':
+      return `Added the email domain ${str(d.domain)} (pending verification)`;
+    case 'EmailDomainVerified':
+      return `Verified the email domain ${str(d.domain)} by its DNS TXT record`;
+    case 'EmailDomainRemoved':
+      return `Removed the email domain ${str(d.domain)}${d.wasVerified ? ' (it was verified)' : ''}`;
     case 'OrganizationSettingsChanged':
       return `Changed settings: ${changed}`;
     case 'OrganizationSlugChanged':

@@ -27,7 +27,7 @@ import { organizationNotFound } from '../../shared/problem.js';
 import { APP_LOGGER, BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, StreamCommand, toOrganization, type StreamOf } from '../../shared/write/stream-command.js';
-import { InviteUser } from '../inviting-user/invite-user.js';
+import { InviteUser } from '../inviting.js';
 import { SetupTokens } from '../setup-tokens.js';
 
 /** Rows applied between two recorded progress marks: what a crash may make the resume look at again. */

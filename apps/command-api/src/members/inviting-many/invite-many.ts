@@ -13,7 +13,7 @@ import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
-import { InviteUser } from '../inviting-user/invite-user.js';
+import { InviteUser } from '../inviting.js';
 import { SetupTokens } from '../setup-tokens.js';
 
 export const BULK_INVITATIONS_MAX = 1_000;

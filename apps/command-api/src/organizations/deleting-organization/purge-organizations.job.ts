@@ -9,7 +9,7 @@ import { EmailReservations } from '../../shared/email-reservations.js';
 import { SlugReservations } from '../../shared/slug-reservations.js';
 import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
+import { organizationStream, toDomainClaim, toOrganization } from '../../shared/write/stream-command.js';
 
 /** How often the job looks for purges that are due: a purge is at most this late. */
 export const PURGE_CRON = '*/10 * * * *';
@@ -20,7 +20,7 @@ export const PURGE_CRON = '*/10 * * * *';
  * job runs every ten minutes in every API process, and a purge two processes race for is
  * decided once by the organization's stream.
  *
- * Order: the members' emails and the slugs are freed first, then the purge is appended.
+ * Order: the members' emails, the slugs and the verified domains are freed first, then the purge is appended.
  * A crash in between leaves the organization due, so the next run frees (nothing more)
  * and purges; the other order could purge and lose the list of what to free.
  */
@@ -67,9 +67,10 @@ export class PurgeOrganizationsJob {
     const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now: now.toISOString(), correlationId, causationId: correlationId };
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || !state.deletion || Date.parse(state.deletion.purgeAt) > now.getTime()) return false;
-    const { emails, slugs } = purgeReleases(state);
+    const { emails, slugs, domains } = purgeReleases(state);
     for (const { userId, email } of emails) await this.emails.release(email, userId, metadata);
     for (const slug of slugs) await this.slugs.release(slug, organizationId, metadata);
+    for (const domain of domains) await this.commands.execute(toDomainClaim(domain, organizationId, { type: 'ReleaseDomain', data: { organizationId } }, metadata));
     try {
       await this.commands.execute(toOrganization(organizationId, { type: 'PurgeOrganization', data: { now: metadata.now } }, metadata));
     } catch (error) {

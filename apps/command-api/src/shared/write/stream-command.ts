@@ -22,6 +22,9 @@ import {
   type DataAccessState,
   PLATFORM_ID,
   slugReservationDecider,
+  domainClaimDecider,
+  type DomainClaimCommand,
+  type DomainClaimState,
   type SlugReservationCommand,
   type SlugReservationState,
 } from '#domain';
@@ -111,6 +114,14 @@ export const slugReservationStream = (slug: string, organizationId: string): Str
 
 export const toSlugReservation = (slug: string, organizationId: string, command: SlugReservationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(slugReservationStream(slug, organizationId), command, metadata, options);
+
+/** One stream per email domain: verified by one organization at a time. */
+export const toDomainClaim = (domain: string, organizationId: string, command: DomainClaimCommand, metadata: CommandMetadata) =>
+  new StreamCommand<DomainClaimCommand, DomainClaimState>(
+    { streamName: `domain-${uuidV5(`domain:${domain}`)}`, decider: domainClaimDecider as Decider<DomainClaimCommand, DomainEvent, DomainClaimState>, organizationId },
+    command,
+    metadata,
+  );
 
 export const toOrganization = (organizationId: string, command: OrganizationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(organizationStream(organizationId), command, metadata, options);
