@@ -24,7 +24,7 @@ describe('Routes', () => {
     expect(unknown).toEqual([]);
   });
 
-  test('only sign-in (password and SSO), the setup page and its form, logos by content address, the public directory and health are public', () => {
+  test('only sign-in (password and SSO), registration, the setup page and its form, logos by content address, the public directory and health are public', () => {
     const open = routes(t.app).filter((r) => r.permission === PUBLIC_ROUTE).map((r) => r.route).sort();
     expect(open).toEqual([
       'GET /auth/sso/:providerId/callback',
@@ -37,6 +37,8 @@ describe('Routes', () => {
       'GET /logos/:file',
       'GET /setup',
       'POST /auth/login',
+      'POST /auth/register',
+      'POST /auth/register/confirm',
       'POST /auth/setup',
       'POST /auth/sso/:providerId/acs',
       'POST /auth/sso/exchange',

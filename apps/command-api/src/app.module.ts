@@ -26,6 +26,7 @@ import {
 } from './shared/tokens.js';
 import { ScheduleModule } from '@nestjs/schedule';
 import { EmailReservations } from './shared/email-reservations.js';
+import { RegistrationController } from './auth/registration.js';
 import { SlugReservations } from './shared/slug-reservations.js';
 import { StreamCache } from './shared/write/stream-cache.js';
 import { StreamCommandHandler, StreamWriter } from './shared/write/stream-writer.js';
@@ -81,7 +82,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, MembersModule, StructureModule, SsoModule, HealthModule],
-      controllers: [AuthController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
+      controllers: [AuthController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,
         InvitingPlatformAuditor,

@@ -34,3 +34,5 @@ export * from './members/importing.js';
 export * from './imports/import.js';
 export * from './domains/domains.js';
 export * from './domains/public-email-domains.js';
+export * from './members/joining.js';
+export * from './members/join-requests.js';

@@ -10,6 +10,7 @@ import { InvitingUser } from './inviting.js';
 import { BulkInvitationsController } from './inviting-many/invite-many.js';
 import { BulkUsersController } from './bulk-actions/bulk-actions.js';
 import { ImportsController } from './importing/imports.js';
+import { JoinRequestsController } from './join-requests/join-requests.js';
 import { ImportsService } from './importing/imports.service.js';
 import { ExportUsersController } from './listing-users/export-users.js';
 import { ListUsersController } from './listing-users/list-users.js';
@@ -24,6 +25,7 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     BulkInvitationsController,
     BulkUsersController,
     ImportsController,
+    JoinRequestsController,
     ResendInvitationController,
     EditUserController,
     DeactivateUserController,

@@ -64,6 +64,7 @@ const SCHEMAS: Record<string, Schema> = {
     deletion: ref('PendingDeletion'),
   }),
   OrganizationPage: page('OrganizationListItem'),
+  JoinRequestList: obj({ items: { type: 'array', items: ref('JoinRequestView') } }),
   EmailDomainList: obj({ items: { type: 'array', items: ref('EmailDomainView') } }),
   ImportTotals: obj({ rows: int(), create: int(), update: int(), unchanged: int(), error: int() }),
   ImportRow: {
@@ -394,6 +395,41 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       'Exactly the plan, in batches of 500 rows, each row by the rules of a single invitation or edit; answers at once (202) with the progress. Refused with 409 import-plan-changed (naming the lines) when the organization changed since the dry run in a way that alters the plan. Applying again resumes an apply that stopped (a crash, a restart) and changes nothing once it is done.',
     success: { status: 202, schema: 'Import' },
     errors: ['import-not-found', 'import-plan-changed'],
+  },
+  'POST /auth/register': {
+    operationId: 'register',
+    summary: 'Register with an address at a verified domain',
+    description:
+      'Email and names. When the address’s domain is verified by an organization that takes registrations, a link to confirm the address is mailed (24 hours, once). The answer is the same for every address; an organization that requires single sign-on answers 403 sso-required.',
+    success: { status: 202, schema: 'RegistrationStarted' },
+    errors: ['sso-required'],
+  },
+  'POST /auth/register/confirm': {
+    operationId: 'confirmRegistration',
+    summary: 'Confirm the address: join, or ask to',
+    description: 'With the mailed token: joins at once (self-registration domain, membership open) and answers the setup link, or files a join request an admin decides.',
+    success: { status: 200, schema: 'RegistrationConfirmed' },
+    errors: ['setup-link-invalid', 'self-registration-closed', 'join-request-rejected-recently', 'email-already-in-use'],
+  },
+  'GET /organizations/{orgId}/join-requests': {
+    operationId: 'listJoinRequests',
+    summary: 'The approval queue',
+    description: 'Pending requests by default (status=approved, rejected or all for the others), oldest first.',
+    success: { status: 200, schema: 'JoinRequestList' },
+  },
+  'POST /organizations/{orgId}/join-requests/{requestId}/approve': {
+    operationId: 'approveJoinRequest',
+    summary: 'Approve a join request',
+    description: 'With roles and optional teams: the person is invited by the rules of any invitation and mailed a setup link.',
+    success: { status: 200, schema: 'JoinDecision' },
+    errors: ['join-request-not-found', 'join-request-decided', 'email-already-in-use'],
+  },
+  'POST /organizations/{orgId}/join-requests/{requestId}/reject': {
+    operationId: 'rejectJoinRequest',
+    summary: 'Decline a join request',
+    description: 'With a reason, mailed to the person; they may ask again after 7 days.',
+    success: { status: 200, schema: 'JoinDecision' },
+    errors: ['join-request-not-found', 'join-request-decided'],
   },
   'GET /organizations/{orgId}/domains': {
     operationId: 'listEmailDomains',

@@ -20,6 +20,8 @@ import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } fr
 import { clearArrears, markInArrears } from './arrears.js';
 import { changeSlug } from './changing-slug.js';
 import { addEmailDomain, removeEmailDomain, verifyEmailDomain } from '../domains/managing-domains.js';
+import { approveJoinRequest, registerBySelf, rejectJoinRequest } from '../members/joining.js';
+import { evolveJoinRequests, JOINING_EVENT_TYPES, type JoiningEvent } from '../members/join-requests.js';
 import { applySettingsChanges, changeSettings } from './changing-settings.js';
 import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS } from './settings.js';
 import { purgeOrganization, requestDeletion, restoreOrganization } from './deleting-organization.js';
@@ -71,6 +73,12 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return changeSlug(command, org);
     case 'ChangeOrganizationSettings':
       return changeSettings(command, org);
+    case 'RegisterBySelf':
+      return registerBySelf(command, org);
+    case 'ApproveJoinRequest':
+      return approveJoinRequest(command, org);
+    case 'RejectJoinRequest':
+      return rejectJoinRequest(command, org);
     case 'AddEmailDomain':
       return addEmailDomain(command, org);
     case 'VerifyEmailDomain':
@@ -194,6 +202,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     allowances: DEFAULT_ALLOWANCES,
     settingsVersion: 0,
     emailDomains: {},
+    joinRequests: {},
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -287,7 +296,10 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.version++;
       return;
     default:
-      if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(draft, event as SsoEvent);
+      if (JOINING_EVENT_TYPES.has(event.type as JoiningEvent['type'])) {
+        draft.joinRequests = evolveJoinRequests(draft.joinRequests, event as JoiningEvent);
+        // An approval's invitation follows in the same append and is applied as any invitation.
+      } else if (SSO_EVENT_TYPES.has(event.type as SsoEvent['type'])) evolveSso(draft, event as SsoEvent);
       else if (STRUCTURE_EVENT_TYPES.has(event.type as StructureEvent['type'])) evolveStructure(draft, event as StructureEvent);
       else evolveMembership(draft, event as MembershipEvent);
   }
@@ -336,6 +348,12 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'VerifyEmailDomain':
     case 'RemoveEmailDomain':
       return existing((org) => org.settingsVersion);
+    case 'RegisterBySelf':
+      return existing((org) => org.members.get(command.data.userId)?.version);
+    case 'ApproveJoinRequest':
+      return existing((org) => org.members.get(command.data.userId)?.version);
+    case 'RejectJoinRequest':
+      return existing(() => undefined);
     case 'CreateOrganization':
     case 'ChangeOrganizationSlug':
     case 'RequestOrganizationDeletion':

@@ -9,6 +9,7 @@ import type { LogoRef } from './logo.js';
 import type { OrganizationProfile, ProfilePatch } from './profile.js';
 import type { OrganizationSettings, SettingsAllowances } from './settings.js';
 import type { EmailDomain } from '../domains/domains.js';
+import type { JoiningCommand, JoiningEvent, JoinRequest } from '../members/join-requests.js';
 
 /**
  * The schema version each event type is written at; a stored event at an older version
@@ -76,6 +77,7 @@ export type OrganizationCommand =
   | { type: 'ClearOrganizationArrears'; data: Record<string, never> }
   | { type: 'SetSessionPolicy'; data: SessionPolicy }
   | MembershipCommand
+  | JoiningCommand
   | SsoCommand
   | StructureCommand;
 
@@ -146,7 +148,7 @@ export type OrganizationSettingsEvent =
   | EmailDomainRemoved;
 
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
-export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | SsoEvent | StructureEvent;
+export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | JoiningEvent | SsoEvent | StructureEvent;
 
 export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationCreated: true,
@@ -191,6 +193,8 @@ export type OrganizationState =
       allowances: SettingsAllowances;
       /** The settings' own version (the ETag of GET and PATCH /settings): 0 until the first change. */
       settingsVersion: number;
+      /** Join requests by id (self-registration that waits for an admin). */
+      joinRequests: Readonly<Record<string, JoinRequest>>;
       /** Email domains by name, pending or verified. */
       emailDomains: Readonly<Record<string, EmailDomain>>;
       /**

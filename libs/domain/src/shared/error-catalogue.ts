@@ -50,6 +50,7 @@ export const ERROR_CATALOGUE = {
   'invalid-settings': { status: 400, title: 'The settings were refused' },
   'invalid-import': { status: 400, title: 'The file cannot be imported' },
   'invalid-domain': { status: 400, title: 'The domain was refused' },
+  'invalid-join-decision': { status: 400, title: 'The decision on the join request was refused' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
@@ -79,6 +80,7 @@ export const ERROR_CATALOGUE = {
   'logo-not-found': { status: 404, title: 'No such logo' },
   'department-not-found': { status: 404, title: 'No such department in this organization' },
   'team-not-found': { status: 404, title: 'No such team in this organization' },
+  'join-request-not-found': { status: 404, title: 'No such join request in this organization' },
   'domain-not-found': { status: 404, title: 'No such domain in this organization' },
   'import-not-found': { status: 404, title: 'No such import in this organization' },
   'method-not-allowed': { status: 405, title: 'The route does not take this method' },
@@ -122,6 +124,9 @@ export const ERROR_CATALOGUE = {
   'import-already-exists': { status: 409, title: 'An import with this id already exists' },
   'import-not-applying': { status: 409, title: 'The import is not being applied' },
   'import-plan-changed': { status: 409, title: 'The organization changed since the dry run, so the plan no longer holds; upload the file again' },
+  'self-registration-closed': { status: 409, title: 'The organization does not take registrations from this address' },
+  'join-request-rejected-recently': { status: 409, title: 'The last request was declined less than 7 days ago' },
+  'join-request-decided': { status: 409, title: 'The join request was decided already' },
   'domain-already-added': { status: 409, title: 'The organization has this domain already' },
   'domain-taken': { status: 409, title: 'Another organization has verified this domain' },
   'domain-verification-failed': { status: 409, title: 'The TXT record was not found in DNS' },

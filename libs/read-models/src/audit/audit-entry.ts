@@ -1,4 +1,4 @@
-import { IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -46,7 +46,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Every event type the audit log shows (a filter naming any other is refused). */
-export const AUDITED_EVENT_TYPES: readonly string[] = [...IMPORT_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
+export const AUDITED_EVENT_TYPES: readonly string[] = [...JOINING_EVENT_TYPES, ...IMPORT_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
 const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased']);
@@ -64,6 +64,7 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type.startsWith('SsoProvider') || event.type === 'SsoIdpInitiatedSignInReceived') return { kind: 'sso-provider', id: str(d.providerId) };
   if (event.type.startsWith('Organization')) return { kind: 'organization', id: str(d.organizationId) };
   if (event.type.startsWith('Import')) return { kind: 'import', id: str(d.importId) };
+  if (event.type === 'JoinRequestApproved') return { kind: 'user', id: str(d.userId) };
   if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
   if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
   if (event.type === 'DataAccessed') return { kind: 'data', id: str(d.organizationId) };
@@ -140,6 +141,12 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Applied a member import up to row ${str(d.processed)}`;
     case 'ImportCompleted':
       return `Finished a member import: ${str(d.created)} created, ${str(d.updated)} updated`;
+    case 'JoinRequested':
+      return `${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> asked to join (self-registration)`;
+    case 'JoinRequestApproved':
+      return `Approved the join request of ${user(d.userId)}`;
+    case 'JoinRequestRejected':
+      return `Declined the join request of ${str(d.email)}: ${str(d.reason)}`;
     case 'EmailDomainAdded':
       return `Added the email domain ${str(d.domain)} (pending verification)`;
     case 'EmailDomainVerified':

@@ -1,5 +1,5 @@
 import type { OrganizationEvent, OrganizationProfile, OrganizationSettings, SettingsAllowances } from '#domain';
-import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS, DEFAULT_SESSION_POLICY, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { DEFAULT_ALLOWANCES, DEFAULT_SETTINGS, DEFAULT_SESSION_POLICY, JOINING_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -81,6 +81,7 @@ export const organizationsProjection: Projection = {
   collections: [{ name: ORGANIZATIONS, indexes: [{ keys: { nameSort: 1 } }, { keys: { inArrearsAt: 1 } }, { keys: { purgeAt: 1 } }, { keys: { 'settings.visibility': 1, nameSort: 1 } }] }],
   canHandle: (event) =>
     event.type === ORGANIZATION_PURGED ||
+    JOINING_EVENT_TYPES.has(event.type as never) ||
     ORGANIZATION_EVENT_TYPES.has(event.type as never) ||
     MEMBERSHIP_EVENT_TYPES.has(event.type as never) ||
     SSO_EVENT_TYPES.has(event.type as never) ||

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { PASSWORD_POLICY, renderTemplate, type InvitationTemplate, type MembershipEvent, type PlatformEvent } from '#domain';
+import { JOIN_RETRY_DAYS, PASSWORD_POLICY, renderTemplate, type InvitationTemplate, type JoiningEvent, type MembershipEvent, type PlatformEvent } from '#domain';
 import { backoffDelay, sleep, type EventStore, type LogHandler, type RecordedEvent } from '#event-store';
 import { LeaseLostError, MEMBERS, PROCESSORS_LEASE, type MemberDocument } from '#read-models';
 import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
@@ -14,7 +14,8 @@ const REACTOR = SETUP_MAIL_REACTOR;
 const MAX_ATTEMPTS = 5;
 
 type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitationResent' }>;
-const INVITATIONS = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited']);
+/** The events that send a mail: invitations, and a declined join request (its reason goes to the person). */
+const INVITATIONS = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited', 'JoinRequestRejected']);
 
 
 /** Builds the setup link: the service's own page, or an external admin UI's (SETUP_URL). */
@@ -146,7 +147,10 @@ export class SetupMailReactor implements LogHandler {
       // Outside the retries below: a lost lease must neither mail nor mark the invitation handled.
       if (this.deps.mayMail && !this.deps.mayMail()) throw new LeaseLostError(PROCESSORS_LEASE);
       try {
-        const message = recorded.type === 'PlatformAuditorInvited' ? await this.composeForAuditor(recorded) : await this.compose(recorded, invitation);
+        const message =
+          recorded.type === 'PlatformAuditorInvited' ? await this.composeForAuditor(recorded)
+          : recorded.type === 'JoinRequestRejected' ? await this.composeRejection(recorded)
+          : await this.compose(recorded, invitation);
         if (message) await this.deps.mailer.send(message);
         await store.markHandled(REACTOR, recorded.id, recorded.position);
         if (message) logger.info({ eventId: recorded.id, userId: invitation.data.userId ?? (recorded.data as { auditorId?: string }).auditorId }, 'setup mail sent');
@@ -183,6 +187,22 @@ export class SetupMailReactor implements LogHandler {
       passwordMinLength: organization?.settings?.policies.passwordMinLength,
       template: organization?.settings?.branding.invitationTemplate,
     });
+  }
+
+  /** A declined join request: the person learns why, and when they may ask again. */
+  private async composeRejection(recorded: RecordedEvent): Promise<MailMessage> {
+    const d = recorded.data as Extract<JoiningEvent, { type: 'JoinRequestRejected' }>['data'];
+    const organization = await this.deps.readStore.collection<OrganizationDocument>(ORGANIZATIONS).findOne({ _id: d.organizationId });
+    const name = organization?.name ?? 'the organization';
+    const again = new Date(Date.parse(d.rejectedAt) + JOIN_RETRY_DAYS * 86_400_000).toUTCString();
+    const text = [`Hello ${d.firstName},`, '', `Your request to join ${name} was declined. The reason given:`, '', d.reason, '', `You can ask again from ${again}.`].join('\n');
+    const html = `<!doctype html><html><body style="font-family: sans-serif; line-height: 1.5">
+<p>Hello ${escapeHtml(d.firstName)},</p>
+<p>Your request to join <strong>${escapeHtml(name)}</strong> was declined. The reason given:</p>
+<blockquote>${escapeHtml(d.reason)}</blockquote>
+<p>You can ask again from ${escapeHtml(again)}.</p>
+</body></html>`;
+    return { messageId: `<${recorded.id}@organization-service>`, to: d.email, subject: `Your request to join ${name}`, text, html, link: '' };
   }
 
   /** A platform auditor's invitation; not mailed once the auditor was removed or has set up since. */

@@ -116,12 +116,14 @@ export const toSlugReservation = (slug: string, organizationId: string, command:
   new StreamCommand(slugReservationStream(slug, organizationId), command, metadata, options);
 
 /** One stream per email domain: verified by one organization at a time. */
+export const domainClaimStream = (domain: string, organizationId: string | null = null): StreamOf<DomainClaimCommand, DomainClaimState> => ({
+  streamName: `domain-${uuidV5(`domain:${domain}`)}`,
+  decider: domainClaimDecider as Decider<DomainClaimCommand, DomainEvent, DomainClaimState>,
+  organizationId,
+});
+
 export const toDomainClaim = (domain: string, organizationId: string, command: DomainClaimCommand, metadata: CommandMetadata) =>
-  new StreamCommand<DomainClaimCommand, DomainClaimState>(
-    { streamName: `domain-${uuidV5(`domain:${domain}`)}`, decider: domainClaimDecider as Decider<DomainClaimCommand, DomainEvent, DomainClaimState>, organizationId },
-    command,
-    metadata,
-  );
+  new StreamCommand(domainClaimStream(domain, organizationId), command, metadata);
 
 export const toOrganization = (organizationId: string, command: OrganizationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(organizationStream(organizationId), command, metadata, options);
