@@ -18,7 +18,7 @@ describe('npm run bench -- --quick', () => {
     expect(output).toContain('| # | figure | value | baseline | ratio | target | met | durability |');
     const report = JSON.parse(readFileSync(resolve('bench/last-run.quick.json'), 'utf8')) as { quick: boolean; rows: { id: number; value: number; durability: string; detail: Record<string, unknown> }[] };
     expect(report.quick).toBe(true);
-    expect(report.rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+    expect(report.rows.map((r) => r.id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
     for (const row of report.rows) {
       expect(Number.isFinite(row.value)).toBe(true);
       expect(row.durability.length).toBeGreaterThan(0);
@@ -28,5 +28,8 @@ describe('npm run bench -- --quick', () => {
     // The export row streamed every event of the log (its own count, not a timing).
     const exported = report.rows.find((r) => r.id === 7)! as unknown as { met: boolean; detail: { exportedMiB: number } };
     expect(exported.met).toBe(true);
+    // The import row created every row of its file, with no failure (counts, not a timing).
+    const imported = report.rows.find((r) => r.id === 9)!;
+    expect(imported.detail).toMatchObject({ created: 5_000, failures: 0 });
   }, 150_000);
 });

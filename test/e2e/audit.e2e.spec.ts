@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { inviteAndSetUpPlatformAuditor, inviteAndSetUp } from '../support/members.js';
 import { IMAGES, startTestApp, type TestApp } from '../support/test-app.js';
 import { bindingCookie, pkce } from '../support/sso-client.js';
+import { startDnsServer } from '../support/dns-server.js';
 
 let t: TestApp;
 let root: string;
@@ -22,13 +23,18 @@ async function allEvents(): Promise<RecordedEvent[]> {
 /** Parses a supertest body that arrived as text (NDJSON, CSV). */
 const text = (response: { text: string }) => response.text;
 
+let dns: Awaited<ReturnType<typeof startDnsServer>>;
+
 beforeAll(async () => {
-  t = await startTestApp();
+  // A DNS server on loopback, for the email domain the audit test verifies.
+  dns = await startDnsServer();
+  t = await startTestApp({ DNS_SERVERS: dns.address });
   root = await t.login();
   rootId = (await t.http().get('/auth/me').set('Authorization', root)).body.id;
 });
 afterAll(async () => {
   await t.close();
+  await dns.close();
 });
 
 describe('Audit log', () => {
@@ -95,6 +101,12 @@ describe('Audit log', () => {
     const landed = ok(await t.http().post(`/auth/sso/${providerId}/acs`).type('form').send({ SAMLResponse: encodeResponse(responseXml({ idpEntityId: 'https://idp.audited.test', acsUrl: sp.acsUrl, inResponseTo: null }, unsolicited)), RelayState: '' }), [302]);
     expect(new URL(landed.headers.location).searchParams.get('idpInitiated')).toBe(providerId);
     ok(await t.http().delete(`/sso/providers/${providerId}`).set('Authorization', root));
+    // Settings and an email domain, added, verified by its TXT record and removed (issue 17).
+    ok(await asAdmin(t.http().patch(`/organizations/${orgId}/settings`)).send({ visibility: 'hidden' }));
+    const domain = ok(await asAdmin(t.http().post(`/organizations/${orgId}/domains`)).send({ domain: 'audited.test' }), [201]).body;
+    dns.publish(domain.record.name, domain.record.value);
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/domains/audited.test/verify`)));
+    ok(await asAdmin(t.http().delete(`/organizations/${orgId}/domains/audited.test`)));
     // The slug, a deletion and its restore (issue 16); the deletion ends the admin's session.
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/slug`)).send({ slug: 'audited-school-renamed' }));
     ok(await t.http().post(`/organizations/${orgId}/deletion`).set('Authorization', root).send({ confirmName: 'Audited School 2' }));
