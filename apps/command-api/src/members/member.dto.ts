@@ -39,13 +39,30 @@ export class PersonNamesDto {
   lastName!: string;
 }
 
+/** The roles a member is given (an invitation, a bulk invitation, an approved join request): required, at least one, known ones. */
+export const RolesField = (example: string[]) =>
+  // In the order TypeScript applied them as separate decorators (see InvitationEmail).
+  applyDecorators(
+    IsIn(ORGANIZATION_ROLES as string[], { each: true, message: ROLES_MESSAGE }),
+    ArrayMaxSize(ORGANIZATION_ROLES.length),
+    ArrayMinSize(1, { message: 'at least one role is required' }),
+    IsArray({ message: 'roles must be a list' }),
+    IsDefined({ message: 'roles is required' }),
+    ApiProperty({ enum: ORGANIZATION_ROLES, isArray: true, example }),
+  );
+
+/** Teams a member joins with another change (a bulk invitation, an approved join request): optional, at most 50. */
+export const TeamIdsField = (description: string) =>
+  applyDecorators(
+    IsUUID('all', { each: true, message: 'teamIds must be team ids' }),
+    ArrayMaxSize(50),
+    IsArray({ message: 'teamIds must be a list' }),
+    IsOptional(),
+    ApiPropertyOptional({ type: [String], description }),
+  );
+
 export class MemberNamesDto extends PersonNamesDto {
-  @ApiProperty({ enum: ORGANIZATION_ROLES, isArray: true, example: ['instructor'] })
-  @IsDefined({ message: 'roles is required' })
-  @IsArray({ message: 'roles must be a list' })
-  @ArrayMinSize(1, { message: 'at least one role is required' })
-  @ArrayMaxSize(ORGANIZATION_ROLES.length)
-  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: ROLES_MESSAGE })
+  @RolesField(['instructor'])
   roles!: string[];
 }
 

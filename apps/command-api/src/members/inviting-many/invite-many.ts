@@ -2,8 +2,8 @@ import { Body, Controller, HttpCode, Param, Post } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { DomainError, emailKey, MEMBER_RULES, ORGANIZATION_ROLES, ROLES_MESSAGE, type CommandMetadata } from '#domain';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
+import { DomainError, emailKey, MEMBER_RULES, type CommandMetadata } from '#domain';
 import { membersProjection } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { mapConcurrently } from '../../shared/concurrency.js';
@@ -15,6 +15,7 @@ import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
 import { InviteUser } from '../inviting.js';
 import { SetupTokens } from '../setup-tokens.js';
+import { RolesField, TeamIdsField } from '../member.dto.js';
 
 export const BULK_INVITATIONS_MAX = 1_000;
 
@@ -53,18 +54,10 @@ export class BulkInvitationsDto {
   @Type(() => BulkPersonDto)
   people!: BulkPersonDto[];
 
-  @ApiProperty({ enum: ORGANIZATION_ROLES, isArray: true, example: ['member'] })
-  @IsDefined({ message: 'roles is required' })
-  @IsArray({ message: 'roles must be a list' })
-  @ArrayMinSize(1, { message: 'at least one role is required' })
-  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: ROLES_MESSAGE })
+  @RolesField(['member'])
   roles!: string[];
 
-  @ApiPropertyOptional({ type: [String], description: 'Teams everyone invited joins' })
-  @IsOptional()
-  @IsArray({ message: 'teamIds must be a list' })
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true, message: 'teamIds must be team ids' })
+  @TeamIdsField('Teams everyone invited joins')
   teamIds?: string[];
 }
 

@@ -1,8 +1,8 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { DomainError, JOIN_REASON_MAX, ORGANIZATION_ROLES, ROLES_MESSAGE, type CommandMetadata, type ExistingOrganization, type JoinRequest } from '#domain';
+import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { DomainError, JOIN_REASON_MAX, type CommandMetadata, type ExistingOrganization, type JoinRequest } from '#domain';
 import { membersProjection } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EmailReservations } from '../../shared/email-reservations.js';
@@ -13,6 +13,7 @@ import { Meta } from '../../shared/request-context.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
 import { SetupTokens } from '../setup-tokens.js';
+import { RolesField, TeamIdsField } from '../member.dto.js';
 
 export class JoinRequestsQueryDto {
   @ApiPropertyOptional({ enum: ['pending', 'approved', 'rejected'], description: 'pending by default' })
@@ -22,18 +23,10 @@ export class JoinRequestsQueryDto {
 }
 
 export class ApproveJoinRequestDto {
-  @ApiProperty({ enum: ORGANIZATION_ROLES, isArray: true, example: ['member'] })
-  @IsDefined({ message: 'roles is required' })
-  @IsArray({ message: 'roles must be a list' })
-  @ArrayMinSize(1, { message: 'at least one role is required' })
-  @IsIn(ORGANIZATION_ROLES as string[], { each: true, message: ROLES_MESSAGE })
+  @RolesField(['member'])
   roles!: string[];
 
-  @ApiPropertyOptional({ type: [String] })
-  @IsOptional()
-  @IsArray({ message: 'teamIds must be a list' })
-  @ArrayMaxSize(50)
-  @IsUUID('all', { each: true, message: 'teamIds must be team ids' })
+  @TeamIdsField('Teams the new member joins')
   teamIds?: string[];
 }
 
