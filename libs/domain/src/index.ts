@@ -36,3 +36,4 @@ export * from './domains/domains.js';
 export * from './domains/public-email-domains.js';
 export * from './members/joining.js';
 export * from './members/join-requests.js';
+export * from './languages/languages.js';
