@@ -107,6 +107,9 @@ describe('Audit log', () => {
     dns.publish(domain.record.name, domain.record.value);
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/domains/audited.test/verify`)));
     ok(await asAdmin(t.http().delete(`/organizations/${orgId}/domains/audited.test`)));
+    // The languages it teaches (issue 18).
+    const language = ok(await t.http().post('/languages').set('Authorization', root).send({ name: 'Ojibwe', code: 'oj', supportsPronunciation: false }), [201]).body.id;
+    ok(await asAdmin(t.http().put(`/organizations/${orgId}/languages`)).send({ languageIds: [language] }));
     // The slug, a deletion and its restore (issue 16); the deletion ends the admin's session.
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/slug`)).send({ slug: 'audited-school-renamed' }));
     ok(await t.http().post(`/organizations/${orgId}/deletion`).set('Authorization', root).send({ confirmName: 'Audited School 2' }));

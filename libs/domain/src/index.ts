@@ -37,3 +37,4 @@ export * from './domains/public-email-domains.js';
 export * from './members/joining.js';
 export * from './members/join-requests.js';
 export * from './languages/languages.js';
+export * from './organizations/organization-languages.js';

@@ -5,6 +5,7 @@ import { DeletionController } from './deleting-organization/deletion.js';
 import { DirectoryController } from './directory/directory.js';
 import { EmailDomainsController } from './email-domains/email-domains.js';
 import { TxtRecords } from './email-domains/txt-records.js';
+import { OrganizationLanguagesController } from './organization-languages/organization-languages.js';
 import { SettingsController } from './settings/settings.js';
 import { PurgeOrganizationsJob } from './deleting-organization/purge-organizations.job.js';
 import { ArrearsController } from './arrears/arrears.js';
@@ -29,6 +30,7 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     SettingsController,
     DirectoryController,
     EmailDomainsController,
+    OrganizationLanguagesController,
   ],
   providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob, TxtRecords],
 })

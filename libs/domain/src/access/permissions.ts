@@ -27,7 +27,9 @@ export type Permission =
   | 'organization:transfer'
   | 'organization:lookup'
   | 'organization:delete'
-  | 'organization:restore';
+  | 'organization:restore'
+  | 'language:read'
+  | 'language:manage';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -108,6 +110,10 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'organization:delete': rule(true, false, ['owner'], true),
   /** Restoring an organization being deleted: super admins. */
   'organization:restore': rule(true, false, [], true),
+  /** The platform's languages: everyone signed in reads them (an admin UI's pickers need them). */
+  'language:read': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
+  /** Adding, editing and removing languages (guide: Language Management, Super Admin). */
+  'language:manage': rule(true, false, [], false),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

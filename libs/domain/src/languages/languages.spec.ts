@@ -66,3 +66,14 @@ describe('Languages', () => {
     ]);
   });
 });
+
+describe('The languages an organization teaches', () => {
+  test('set with the default first; the same list again changes nothing; each language once, at most 20', async () => {
+    const { company, org, spec: orgSpec } = await import('../testing/company.js');
+    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'en'] } }).then([{ type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['oj', 'en'] } }]);
+    const set = { type: 'OrganizationLanguagesChanged' as const, data: { organizationId: org, before: [], after: ['oj', 'en'] } };
+    orgSpec([...company, set]).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'en'] } }).thenNothingHappens();
+    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'oj'] } }).thenFails('invalid-organization-settings', { fields: ['languageIds'] });
+    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: Array.from({ length: 21 }, (_, i) => `l${i}`) } }).thenFails('invalid-organization-settings', { fields: ['languageIds'] });
+  });
+});

@@ -81,12 +81,12 @@ describe('Deleting an organization', () => {
       requested,
     ];
     spec(withSlugs).when({ type: 'PurgeOrganization', data: { now: '2026-12-24T00:00:00.000Z' } }).then([
-      { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: '2026-12-24T00:00:00.000Z', deletionRequestedAt: requestedAt, slugs: ['the-school', 'school'] } },
+      { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: '2026-12-24T00:00:00.000Z', deletionRequestedAt: requestedAt, slugs: ['the-school', 'school'], languageIds: [] } },
     ]);
   });
 
   test('a purged organization is gone: every command is 404, and its id cannot be created again', () => {
-    const purged: OrganizationEvent = { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: '2026-12-24T00:00:00.000Z', deletionRequestedAt: requestedAt, slugs: [] } };
+    const purged: OrganizationEvent = { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: '2026-12-24T00:00:00.000Z', deletionRequestedAt: requestedAt, slugs: [], languageIds: [] } };
     spec([...company, requested, purged]).when({ type: 'RestoreOrganization', data: { now: '2026-12-24T00:00:00.000Z' } }).thenFails('organization-not-found', { kind: 'not-found' });
     spec([...company, requested, purged]).when({ type: 'UpdateOrganizationSettings', data: { name: 'Again' } }).thenFails('organization-not-found');
     spec([...company, requested, purged])

@@ -40,12 +40,14 @@ export function purgeOrganization(command: Extract<OrganizationCommand, { type: 
   if (!org.deletion) throw new DomainError('organization-not-being-deleted', 'This organization is not being deleted');
   if (Date.parse(now) < Date.parse(org.deletion.purgeAt))
     throw new DomainError('purge-not-due', `This organization can still be restored until ${org.deletion.purgeAt}`, { purgeAt: org.deletion.purgeAt });
-  return [{ type: 'OrganizationPurged', data: { organizationId: org.id, purgedAt: now, deletionRequestedAt: org.deletion.requestedAt, slugs: purgeReleases(org).slugs } }];
+  const { slugs, languageIds } = purgeReleases(org);
+  return [{ type: 'OrganizationPurged', data: { organizationId: org.id, purgedAt: now, deletionRequestedAt: org.deletion.requestedAt, slugs, languageIds } }];
 }
 
-/** What the purge frees besides the read models: each member's address, each slug and each verified email domain. */
-export function purgeReleases(org: ExistingOrganization): { emails: { userId: string; email: string }[]; slugs: string[]; domains: string[] } {
+/** What the purge frees besides the read models: each member's address, each slug, each verified email domain and the languages it held. */
+export function purgeReleases(org: ExistingOrganization): { emails: { userId: string; email: string }[]; slugs: string[]; domains: string[]; languageIds: string[] } {
   return {
+    languageIds: [...org.languageIds],
     emails: [...org.members.values()].map((m) => ({ userId: m.id, email: m.email })),
     slugs: [...(org.slug ? [org.slug] : []), ...org.previousSlugs.map((p) => p.slug)],
     domains: Object.values(org.emailDomains).filter((d) => d.status === 'verified').map((d) => d.domain),

@@ -72,6 +72,11 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     then: (s) =>
       expect({ visibility: s.settings.visibility, primary: s.settings.branding.primaryColor, settingsVersion: s.settingsVersion, version: s.version }).toEqual({ visibility: 'hidden', primary: '#1a73e8', settingsVersion: 1, version: 0 }),
   },
+  OrganizationLanguagesChanged: {
+    given: [created],
+    event: { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['oj', 'en'] } },
+    then: (s) => expect({ languageIds: s.languageIds, version: s.version }).toEqual({ languageIds: ['oj', 'en'], version: 1 }),
+  },
   EmailDomainAdded: {
     given: [created],
     event: { type: 'EmailDomainAdded', data: { organizationId: org, domain: 'school.test', token: 't1', addedAt: now } },
@@ -199,7 +204,7 @@ describe('The fold of every event of an organization stream', () => {
   });
 
   test('OrganizationPurged leaves only the id, taken for good, and ignores anything after it', () => {
-    const purged: OrganizationEvent = { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: now, deletionRequestedAt: now, slugs: [] } };
+    const purged: OrganizationEvent = { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: now, deletionRequestedAt: now, slugs: [], languageIds: [] } };
     const state = organizationDecider.evolveAll!(organizationDecider.initialState(), [created, invited('ann'), purged, invited('bob')]);
     expect(state).toEqual({ status: 'purged', id: org, purgedAt: now });
   });

@@ -19,6 +19,7 @@ import { evolveStructure, leaveStructure, STRUCTURE_EVENT_TYPES, type StructureD
 import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } from '../structure/teams.js';
 import { clearArrears, markInArrears } from './arrears.js';
 import { changeSlug } from './changing-slug.js';
+import { setOrganizationLanguages } from './organization-languages.js';
 import { addEmailDomain, removeEmailDomain, verifyEmailDomain } from '../domains/managing-domains.js';
 import { approveJoinRequest, registerBySelf, rejectJoinRequest } from '../members/joining.js';
 import { evolveJoinRequests, JOINING_EVENT_TYPES, type JoiningEvent } from '../members/join-requests.js';
@@ -79,6 +80,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return approveJoinRequest(command, org);
     case 'RejectJoinRequest':
       return rejectJoinRequest(command, org);
+    case 'SetOrganizationLanguages':
+      return setOrganizationLanguages(command, org);
     case 'AddEmailDomain':
       return addEmailDomain(command, org);
     case 'VerifyEmailDomain':
@@ -203,6 +206,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     settingsVersion: 0,
     emailDomains: {},
     joinRequests: {},
+    languageIds: [],
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -236,6 +240,10 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.settingsVersion++;
       return;
     }
+    case 'OrganizationLanguagesChanged':
+      draft.languageIds = event.data.after;
+      draft.version++;
+      return;
     case 'EmailDomainAdded': {
       const { domain, token, addedAt } = event.data;
       draft.emailDomains = { ...draft.emailDomains, [domain]: { domain, token, status: 'pending', addedAt, verifiedAt: null } };
@@ -348,6 +356,8 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'VerifyEmailDomain':
     case 'RemoveEmailDomain':
       return existing((org) => org.settingsVersion);
+    case 'SetOrganizationLanguages':
+      return existing((org) => org.version);
     case 'RegisterBySelf':
       return existing((org) => org.members.get(command.data.userId)?.version);
     case 'ApproveJoinRequest':

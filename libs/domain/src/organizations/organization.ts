@@ -65,6 +65,8 @@ export type OrganizationCommand =
   | { type: 'PurgeOrganization'; data: { now: string } }
   /** Settings (issue 17) as a nested merge patch, checked leaf by leaf; `actorId` absent or not a member: a super admin. */
   | { type: 'ChangeOrganizationSettings'; data: { actorId?: string; patch: unknown } }
+  /** The languages the organization teaches, its default first (issue 18); each is held in the catalogue by the process first. */
+  | { type: 'SetOrganizationLanguages'; data: { languageIds: string[] } }
   /** Email domains (issue 17): `token` is what the TXT record must say. */
   | { type: 'AddEmailDomain'; data: { domain: string; token: string; now: string } }
   | { type: 'VerifyEmailDomain'; data: { domain: string; now: string } }
@@ -98,11 +100,12 @@ export type OrganizationDeletionRequested = DomainEvent<'OrganizationDeletionReq
 export type OrganizationRestored = DomainEvent<'OrganizationRestored', { organizationId: string; deletionRequestedAt: string }>;
 /** Settings and allowances that changed, by path (`branding.primaryColor`, `allowances.features.aiFeatures`). */
 export type OrganizationSettingsChanged = DomainEvent<'OrganizationSettingsChanged', { organizationId: string; changes: Record<string, FieldChange<unknown>> }>;
+export type OrganizationLanguagesChanged = DomainEvent<'OrganizationLanguagesChanged', { organizationId: string; before: string[]; after: string[] }>;
 export type EmailDomainAdded = DomainEvent<'EmailDomainAdded', { organizationId: string; domain: string; token: string; addedAt: string }>;
 export type EmailDomainVerified = DomainEvent<'EmailDomainVerified', { organizationId: string; domain: string; verifiedAt: string }>;
 export type EmailDomainRemoved = DomainEvent<'EmailDomainRemoved', { organizationId: string; domain: string; wasVerified: boolean }>;
 /** Removed from every read model; its slugs (`slugs`: the current one and those still redirecting) are free. The events remain. */
-export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[] }>;
+export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[]; languageIds: string[] }>;
 export type OrganizationSettingsUpdated = DomainEvent<
   'OrganizationSettingsUpdated',
   {
@@ -145,7 +148,8 @@ export type OrganizationSettingsEvent =
   | OrganizationSettingsChanged
   | EmailDomainAdded
   | EmailDomainVerified
-  | EmailDomainRemoved;
+  | EmailDomainRemoved
+  | OrganizationLanguagesChanged;
 
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
 export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | JoiningEvent | SsoEvent | StructureEvent;
@@ -166,6 +170,7 @@ export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   EmailDomainAdded: true,
   EmailDomainVerified: true,
   EmailDomainRemoved: true,
+  OrganizationLanguagesChanged: true,
 });
 
 // ---- State ---------------------------------------------------------------------------
@@ -193,6 +198,8 @@ export type OrganizationState =
       allowances: SettingsAllowances;
       /** The settings' own version (the ETag of GET and PATCH /settings): 0 until the first change. */
       settingsVersion: number;
+      /** The languages it teaches, its default first. */
+      languageIds: readonly string[];
       /** Join requests by id (self-registration that waits for an admin). */
       joinRequests: Readonly<Record<string, JoinRequest>>;
       /** Email domains by name, pending or verified. */

@@ -1,4 +1,4 @@
-import { JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -25,7 +25,7 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data' | 'import';
+export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data' | 'import' | 'language';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
@@ -46,10 +46,20 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 }
 
 /** Every event type the audit log shows (a filter naming any other is refused). */
-export const AUDITED_EVENT_TYPES: readonly string[] = [...JOINING_EVENT_TYPES, ...IMPORT_EVENT_TYPES, ...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...STRUCTURE_EVENT_TYPES, ...PLATFORM_EVENT_TYPES, 'DataAccessed'];
+export const AUDITED_EVENT_TYPES: readonly string[] = [
+  ...[...LANGUAGE_EVENT_TYPES].filter((t) => !t.startsWith('LanguageUse')),
+  ...JOINING_EVENT_TYPES,
+  ...IMPORT_EVENT_TYPES,
+  ...ORGANIZATION_EVENT_TYPES,
+  ...MEMBERSHIP_EVENT_TYPES,
+  ...SSO_EVENT_TYPES,
+  ...STRUCTURE_EVENT_TYPES,
+  ...PLATFORM_EVENT_TYPES,
+  'DataAccessed',
+];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
-const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased']);
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded']);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
@@ -65,6 +75,7 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type.startsWith('Organization')) return { kind: 'organization', id: str(d.organizationId) };
   if (event.type.startsWith('Import')) return { kind: 'import', id: str(d.importId) };
   if (event.type === 'JoinRequestApproved') return { kind: 'user', id: str(d.userId) };
+  if (event.type.startsWith('Language')) return { kind: 'language', id: str(d.languageId) };
   if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
   if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
   if (event.type === 'DataAccessed') return { kind: 'data', id: str(d.organizationId) };
@@ -84,6 +95,7 @@ function changesOf(event: RecordedEvent): AuditEntry['changes'] {
   }
   if (event.type === 'UserInvitationResent' && d.previousEmail) out.push({ field: 'email', before: d.previousEmail, after: d.email });
   if (event.type === 'OrganizationSlugChanged') out.push({ field: 'slug', before: d.before, after: d.after });
+  if (event.type === 'OrganizationLanguagesChanged') out.push({ field: 'languageIds', before: d.before, after: d.after });
   if (event.type === 'ClassReassigned') out.push({ field: 'instructorId', before: d.fromInstructorId, after: d.toInstructorId });
   return out;
 }
@@ -141,6 +153,14 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Applied a member import up to row ${str(d.processed)}`;
     case 'ImportCompleted':
       return `Finished a member import: ${str(d.created)} created, ${str(d.updated)} updated`;
+    case 'LanguageAdded':
+      return `Added the language ${str(d.name)} (${str(d.code)})${d.supportsPronunciation ? `, with ${str(d.representationLabel)} text` : ''}`;
+    case 'LanguageEdited':
+      return `Edited the language ${str(((d.language ?? {}) as Data).name)}: ${changed}`;
+    case 'LanguageRemoved':
+      return `Removed the language ${str(d.name)} (${str(d.code)})`;
+    case 'OrganizationLanguagesChanged':
+      return `Changed the languages taught: ${list(d.before) || '(none)'} → ${list(d.after) || '(none)'}`;
     case 'JoinRequested':
       return `${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> asked to join (self-registration)`;
     case 'JoinRequestApproved':

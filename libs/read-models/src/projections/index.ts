@@ -5,6 +5,7 @@ import { organizationsProjection } from './organizations.projection.js';
 import { ssoProvidersProjection } from './sso-providers.projection.js';
 import { structureProjection } from './structure.projection.js';
 import { slugsProjection } from './slugs.projection.js';
+import { languagesProjection } from './languages.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
@@ -12,6 +13,7 @@ export * from './members.projection.js';
 export * from './sso-providers.projection.js';
 export * from './structure.projection.js';
 export * from './slugs.projection.js';
+export * from './languages.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection];

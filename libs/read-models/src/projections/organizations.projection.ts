@@ -29,6 +29,8 @@ export interface OrganizationDocument {
   settings: OrganizationSettings;
   allowances: SettingsAllowances;
   settingsVersion: number;
+  /** The languages it teaches, its default first (issue 18). */
+  languageIds: string[];
   logo: { sha256: string; contentType: string; size: number } | null;
   inArrearsAt: string | null;
   sessionPolicy: { idleTimeoutMinutes: number; absoluteTimeoutHours: number };
@@ -110,6 +112,7 @@ export const organizationsProjection: Projection = {
                   settings: DEFAULT_SETTINGS,
                   allowances: DEFAULT_ALLOWANCES,
                   settingsVersion: 0,
+                  languageIds: [],
                   logo: null,
                   inArrearsAt: null,
                   sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -162,6 +165,8 @@ export const organizationsProjection: Projection = {
         );
         return [update(recorded, set, { settingsVersion: 1 })];
       }
+      case 'OrganizationLanguagesChanged':
+        return [update(recorded, { languageIds: event.data.after }, PROFILE_CHANGED)];
       case 'OrganizationSlugChanged':
         return [update(recorded, { slug: event.data.after }, PROFILE_CHANGED)];
       case 'OrganizationDeletionRequested': {

@@ -27,6 +27,8 @@ export interface OrganizationListItem {
 
 export interface OrganizationDetail extends OrganizationListItem {
   timeZone: string;
+  /** The languages it teaches, its default first. */
+  languageIds: string[];
   type: OrganizationDocument['type'];
   industry: string | null;
   website: string | null;
@@ -89,6 +91,7 @@ export async function getOrganization(store: ReadStore, id: string): Promise<Org
     description: d.description,
     deletion: deletionOf(d),
     timeZone: d.timeZone,
+    languageIds: d.languageIds ?? [],
     type: d.type,
     industry: d.industry,
     website: d.website,

@@ -9,7 +9,7 @@ import { EmailReservations } from '../../shared/email-reservations.js';
 import { SlugReservations } from '../../shared/slug-reservations.js';
 import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toDomainClaim, toOrganization } from '../../shared/write/stream-command.js';
+import { organizationStream, toDomainClaim, toLanguages, toOrganization } from '../../shared/write/stream-command.js';
 
 /** How often the job looks for purges that are due: a purge is at most this late. */
 export const PURGE_CRON = '*/10 * * * *';
@@ -67,7 +67,8 @@ export class PurgeOrganizationsJob {
     const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now: now.toISOString(), correlationId, causationId: correlationId };
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || !state.deletion || Date.parse(state.deletion.purgeAt) > now.getTime()) return false;
-    const { emails, slugs, domains } = purgeReleases(state);
+    const { emails, slugs, domains, languageIds } = purgeReleases(state);
+    for (const languageId of languageIds) await this.commands.execute(toLanguages({ type: 'ReleaseLanguage', data: { languageId, holder: `organization:${organizationId}` } }, metadata));
     for (const { userId, email } of emails) await this.emails.release(email, userId, metadata);
     for (const slug of slugs) await this.slugs.release(slug, organizationId, metadata);
     for (const domain of domains) await this.commands.execute(toDomainClaim(domain, organizationId, { type: 'ReleaseDomain', data: { organizationId } }, metadata));

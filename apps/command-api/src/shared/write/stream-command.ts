@@ -23,6 +23,10 @@ import {
   PLATFORM_ID,
   slugReservationDecider,
   domainClaimDecider,
+  languagesDecider,
+  LANGUAGES_STREAM,
+  type LanguageCommand,
+  type LanguagesState,
   type DomainClaimCommand,
   type DomainClaimState,
   type SlugReservationCommand,
@@ -124,6 +128,16 @@ export const domainClaimStream = (domain: string, organizationId: string | null 
 
 export const toDomainClaim = (domain: string, organizationId: string, command: DomainClaimCommand, metadata: CommandMetadata) =>
   new StreamCommand(domainClaimStream(domain, organizationId), command, metadata);
+
+/** The platform's language catalogue: one stream, so code uniqueness and "in use cannot be removed" are one state's rules. */
+export const LANGUAGE_CATALOGUE: StreamOf<LanguageCommand, LanguagesState> = {
+  streamName: LANGUAGES_STREAM,
+  decider: languagesDecider as Decider<LanguageCommand, DomainEvent, LanguagesState>,
+  organizationId: null,
+  versionOf: (command) => (state) => ('languageId' in command.data ? state.languages.get(command.data.languageId)?.version : undefined),
+};
+
+export const toLanguages = (command: LanguageCommand, metadata: CommandMetadata, options?: StreamCommandOptions) => new StreamCommand(LANGUAGE_CATALOGUE, command, metadata, options);
 
 export const toOrganization = (organizationId: string, command: OrganizationCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(organizationStream(organizationId), command, metadata, options);
