@@ -157,7 +157,7 @@ describe('Audit log', () => {
     expect(byType('UserEdited')[0].ip).toBeTruthy();
     // Nothing secret: no password hash, no sealed token.
     expect(JSON.stringify(log)).not.toMatch(/argon2|setupTokenCiphertext":"[^[]/);
-  });
+  }, 60_000);
 
   test('filters by actor, target, type and time, with pages and a total', async () => {
     const get = (query: Record<string, unknown>) => t.http().get(`/organizations/${orgId}/audit`).query(query).set('Authorization', adminAuth);

@@ -110,7 +110,7 @@ describe('Bulk changes to a selection of members', () => {
     teacherId = await inviteAndSetUp(t, root, orgId, { email: 'busy@bulk.test', firstName: 'Busy', roles: ['instructor'] }, PASSWORD);
     substituteId = await inviteAndSetUp(t, root, orgId, { email: 'sub@bulk.test', firstName: 'Sub', roles: ['instructor'] }, PASSWORD);
     expect((await http().post(`/organizations/${orgId}/classes`).set('Authorization', admin).send({ name: 'Algebra', instructorId: teacherId })).status).toBe(201);
-  });
+  }, 60_000);
 
   test('roles for all at once; each user by the single rules: the admin’s own admin role is refused, the others change', async () => {
     const adminId = (await http().get('/auth/me').set('Authorization', admin)).body.id as string;
@@ -187,7 +187,7 @@ describe('CSV import with a dry run', () => {
     const science = await http().post(`/organizations/${importOrg}/departments`).set('Authorization', importAdmin).send({ name: 'Science' });
     await http().post(`/organizations/${importOrg}/teams`).set('Authorization', importAdmin).send({ name: 'Biology 7', departmentId: science.body.id });
     await http().post(`/organizations/${importOrg}/teams`).set('Authorization', importAdmin).send({ name: 'Choir' });
-  });
+  }, 60_000);
 
   test('the dry run: a semicolon file with a BOM and spelled-out headers; each row create, update (before and after), unchanged or error with its line; nothing changes yet', async () => {
     const csv = [

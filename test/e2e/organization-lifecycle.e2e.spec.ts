@@ -225,7 +225,7 @@ describe('Deleting an organization', () => {
     await inviteAndSetUp(t, root, orgId, { email: 'admin@willow.test', roles: ['admin'] }, PASSWORD);
     owner = await t.login('owner@willow.test', PASSWORD);
     admin = await t.login('admin@willow.test', PASSWORD);
-  });
+  }, 60_000);
 
   test('an admin who is not an owner is refused; a wrong confirmName is a 400 and deletes nothing', async () => {
     const byAdmin = await http().post(`/organizations/${orgId}/deletion`).set('Authorization', admin).send({ confirmName: name });

@@ -46,7 +46,7 @@ describe('Self-registration at a verified domain', () => {
   let openOrg: string;
   beforeAll(async () => {
     openOrg = await organization('Open Academy', 'open-academy.test', { selfRegistration: 'domain', membershipPolicy: 'open' });
-  });
+  }, 60_000);
 
   test('open: the mailed link proves the address, the person joins as a member and sets a password on the setup page', async () => {
     const started = await register('ana@open-academy.test', 'Ana', 'Alves');
@@ -89,7 +89,7 @@ describe('Self-registration at a verified domain', () => {
     const refused = await register('sam@sso-academy.test');
     expect(refused.status).toBe(403);
     expect(refused.body).toMatchObject({ code: 'sso-required', loginPath: `/auth/sso/${provider.body.id}/login` });
-  });
+  }, 30_000);
 });
 
 describe('Join requests', () => {
@@ -99,7 +99,7 @@ describe('Join requests', () => {
     orgId = await organization('Approval College', 'approval-college.test', { selfRegistration: 'domain', membershipPolicy: 'approval' });
     await inviteAndSetUp(t, root, orgId, { email: 'admin@approval-college.test', roles: ['admin'] }, PASSWORD);
     admin = await t.login('admin@approval-college.test', PASSWORD);
-  });
+  }, 60_000);
 
   async function requestToJoin(email: string, firstName: string) {
     await register(email, firstName, 'Request');

@@ -58,7 +58,7 @@ beforeAll(async () => {
   graceId = await inviteAndSetUp(t, root, a.id, { email: 'grace@alpha.test', roles: ['admin'] }, PASSWORD);
   await inviteAndSetUp(t, root, a.id, { email: 'mallory@alpha.test', roles: ['instructor'] }, PASSWORD);
   await inviteAndSetUp(t, root, b.id, { email: 'bea@beta.test', roles: ['admin'] }, PASSWORD);
-});
+}, 60_000);
 
 afterAll(async () => {
   await t?.close();
