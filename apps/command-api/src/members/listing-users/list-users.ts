@@ -1,7 +1,8 @@
 import { membersProjection } from '#read-models';
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
-import { getMember, listMembers, listReassignmentCandidates, structureProjection, teamIdsUnder } from '#read-models';
+import { getMember, getOrganization, listMembers, listReassignmentCandidates, structureProjection, teamIdsUnder } from '#read-models';
+import { organizationNotFound } from '../../shared/problem.js';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ParseUserId, userNotFound } from '../user-id.js';
@@ -35,7 +36,10 @@ export class ListUsersController {
     if (query.asOf) return { ...(await membersAsOf(this.events, orgId, new Date(query.asOf).toISOString(), { ...options, teamId, departmentId })), asOf: new Date(query.asOf).toISOString() };
     // A department stands for every team in it and under it; one that does not exist has no members.
     const teamIds = teamId ? [teamId] : departmentId ? ((await teamIdsUnder(this.readStore, orgId, departmentId)) ?? []) : undefined;
-    return listMembers(this.readStore, orgId, { ...options, teamIds });
+    const members = await listMembers(this.readStore, orgId, { ...options, teamIds });
+    // An empty page may be an organization that does not exist (a super admin can name any id): that is a 404.
+    if (members.total === 0 && !(await getOrganization(this.readStore, orgId))) throw organizationNotFound();
+    return members;
   }
 
   @Get(':userId')
