@@ -15,6 +15,9 @@ export const LANGUAGES_STREAM = 'languages-catalogue';
 
 export const LANGUAGE_RULES = { nameMax: 100, labelMax: 50 } as const;
 
+/** The key an organization holds the languages it teaches by. */
+export const organizationHolder = (organizationId: string): string => `organization:${organizationId}`;
+
 export interface Language {
   id: string;
   name: string;

@@ -11,7 +11,7 @@ import { PageQueryDto } from '../../shared/paging.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { READ_STORE } from '../../shared/tokens.js';
-import { NoBody, PatchField } from '../../shared/validation.js';
+import { NoBody, PatchField, sentFields } from '../../shared/validation.js';
 import { toLanguages } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 
@@ -130,7 +130,7 @@ export class LanguagesController {
   @RequirePermission('language:manage')
   @ApiOkResponse({ type: WriteResponse })
   async edit(@Param('languageId') languageId: string, @Body() body: EditLanguageDto, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
-    const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+    const patch = sentFields(body);
     // No dictionary holds pronunciation text yet (issue 18's dictionary is still to come): nothing to count.
     const result = await this.commands.execute(toLanguages({ type: 'EditLanguage', data: { languageId, ...patch, pronunciationEntries: 0 } }, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: languageId, revision: result.version, position: result.position };

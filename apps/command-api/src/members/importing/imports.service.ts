@@ -12,7 +12,6 @@ import {
   type CommandMetadata,
   type Decider,
   type DomainEvent,
-  type ExistingOrganization,
   type ImportCommand,
   type ImportRow,
   type ImportState,
@@ -23,10 +22,10 @@ import { ACCOUNTS, type AccountDocument, type ReadStore } from '#read-models';
 import type { BlobStore } from '#side-stores';
 import { mapConcurrently } from '../../shared/concurrency.js';
 import { newId } from '../../shared/ids.js';
-import { organizationNotFound } from '../../shared/problem.js';
 import { APP_LOGGER, BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, StreamCommand, toOrganization, type StreamOf } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { StreamCommand, toOrganization, type StreamOf } from '../../shared/write/stream-command.js';
 import { InviteUser } from '../inviting.js';
 import { SetupTokens } from '../setup-tokens.js';
 
@@ -97,7 +96,7 @@ export class ImportsService implements OnApplicationShutdown {
 
   /** The dry run: plans every row, keeps the file and the plan, and records the import. */
   async plan(organizationId: string, rows: ImportRow[], bytes: Buffer, fileName: string | null, metadata: CommandMetadata) {
-    const organization = await this.organization(organizationId);
+    const organization = await currentOrganization(this.streams, organizationId);
     const planned = planImport(rows, organization, await this.elsewhere(organizationId, rows), metadata.actor.id);
     const totals = importTotals(planned);
     const fileSha256 = await this.blobs.put(bytes);
@@ -129,7 +128,7 @@ export class ImportsService implements OnApplicationShutdown {
     const state = await this.importState(organizationId, importId);
     if (state.status === 'applied' || this.running.has(importId)) return this.view(organizationId, importId);
     const stored = await this.storedPlan(state.planSha256);
-    const organization = await this.organization(organizationId);
+    const organization = await currentOrganization(this.streams, organizationId);
     const now = planImport(stored.rows, organization, await this.elsewhere(organizationId, stored.rows), metadata.actor.id);
     const drifted = driftedLines(stored.planned, now);
     if (drifted.length > 0)
@@ -158,7 +157,7 @@ export class ImportsService implements OnApplicationShutdown {
       const end = Math.min(start + IMPORT_BATCH, stored.rows.length);
       const batchMetadata = { ...metadata, now: new Date().toISOString(), idempotencyKey: undefined };
       // What is left of each row, on the organization as it is now (done rows read as unchanged).
-      const organization = await this.organization(organizationId);
+      const organization = await currentOrganization(this.streams, organizationId);
       const rows = stored.rows.slice(start, end);
       const left = planImport(rows, organization, await this.elsewhere(organizationId, rows), metadata.actor.id);
       const planned = stored.planned.slice(start, end);
@@ -207,12 +206,6 @@ export class ImportsService implements OnApplicationShutdown {
       return row.userId;
     }
     return null;
-  }
-
-  private async organization(organizationId: string): Promise<ExistingOrganization> {
-    const { state } = await this.streams.current(organizationStream(organizationId));
-    if (state.status !== 'existing') throw organizationNotFound();
-    return state;
   }
 
   private async importState(organizationId: string, importId: string): Promise<Exclude<ImportState, { status: 'absent' }>> {

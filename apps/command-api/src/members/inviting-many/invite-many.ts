@@ -8,11 +8,11 @@ import { membersProjection } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { mapConcurrently } from '../../shared/concurrency.js';
 import { newId } from '../../shared/ids.js';
-import { organizationNotFound } from '../../shared/problem.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { InviteUser } from '../inviting.js';
 import { SetupTokens } from '../setup-tokens.js';
 import { RolesField, TeamIdsField } from '../member.dto.js';
@@ -101,9 +101,7 @@ export class BulkInvitationsController {
   @HttpCode(200)
   @ApiOkResponse({ type: BulkInvitationsResponse })
   async invite(@Param('orgId') orgId: string, @Body() body: BulkInvitationsDto, @Meta() metadata: CommandMetadata): Promise<BulkInvitationsResponse> {
-    const organization = await this.streams.current(organizationStream(orgId));
-    if (organization.state.status !== 'existing') throw organizationNotFound();
-    const state = organization.state;
+    const state = await currentOrganization(this.streams, orgId);
     // Teams are checked before anyone is invited: a wrong team id fails the whole request.
     for (const teamId of body.teamIds ?? []) if (!state.teams.has(teamId)) throw new DomainError('team-not-found', 'No such team in this organization', { teamId });
 

@@ -2,16 +2,16 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { DomainError, JOIN_REASON_MAX, type CommandMetadata, type ExistingOrganization, type JoinRequest } from '#domain';
+import { DomainError, JOIN_REASON_MAX, type CommandMetadata, type JoinRequest } from '#domain';
 import { membersProjection } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { EmailReservations } from '../../shared/email-reservations.js';
 import { newId } from '../../shared/ids.js';
-import { organizationNotFound } from '../../shared/problem.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { SetupTokens } from '../setup-tokens.js';
 import { RolesField, TeamIdsField } from '../member.dto.js';
 
@@ -77,7 +77,7 @@ export class JoinRequestsController {
   @RequirePermission('user:manage')
   @ApiOkResponse({ type: [JoinRequestView] })
   async list(@Param('orgId') orgId: string, @Query() query: JoinRequestsQueryDto): Promise<{ items: JoinRequest[] }> {
-    const organization = await this.organization(orgId);
+    const organization = await currentOrganization(this.streams, orgId);
     const status = query.status ?? 'pending';
     const items = Object.values(organization.joinRequests)
       .filter((r) => status === 'all' || r.status === status)
@@ -90,7 +90,7 @@ export class JoinRequestsController {
   @HttpCode(200)
   @ApiOkResponse({ type: JoinDecision })
   async approve(@Param('orgId') orgId: string, @Param('requestId') requestId: string, @Body() body: ApproveJoinRequestDto, @Meta() metadata: CommandMetadata): Promise<JoinDecision> {
-    const organization = await this.organization(orgId);
+    const organization = await currentOrganization(this.streams, orgId);
     const request = organization.joinRequests[requestId];
     if (!request) throw new DomainError('join-request-not-found', 'No such join request in this organization');
     const userId = newId();
@@ -108,11 +108,5 @@ export class JoinRequestsController {
   async reject(@Param('orgId') orgId: string, @Param('requestId') requestId: string, @Body() body: RejectJoinRequestDto, @Meta() metadata: CommandMetadata): Promise<JoinDecision> {
     const result = await this.commands.execute(toOrganization(orgId, { type: 'RejectJoinRequest', data: { requestId, reason: body.reason, now: metadata.now } }, metadata));
     return { id: requestId, status: 'rejected', position: result.position };
-  }
-
-  private async organization(orgId: string): Promise<ExistingOrganization> {
-    const { state } = await this.streams.current(organizationStream(orgId));
-    if (state.status !== 'existing') throw organizationNotFound();
-    return state;
   }
 }

@@ -14,7 +14,8 @@ import { Meta, type AuthenticatedRequest } from '../../shared/request-context.js
 import { SlugReservations } from '../../shared/slug-reservations.js';
 import { READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 
 export class ChangeSlugDto {
@@ -60,8 +61,7 @@ export class ChangingSlug implements ICommandHandler<ChangeSlug> {
 
   async execute({ organizationId, slug, expectedRevision, metadata }: ChangeSlug) {
     const change = { type: 'ChangeOrganizationSlug' as const, data: { slug, now: metadata.now } };
-    const { state } = await this.streams.current(organizationStream(organizationId));
-    if (state.status !== 'existing') throw organizationNotFound();
+    const state = await currentOrganization(this.streams, organizationId);
     const before = state.slug;
     const takenBack = state.previousSlugs.some((p) => p.slug === slug);
     if (decideOrganization(change, state).length > 0) await this.slugs.reserve(slug, organizationId, metadata);

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Cron } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DomainError, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
+import { DomainError, organizationHolder, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
 import { organizationsDueForPurge, type ReadStore } from '#read-models';
 import { EmailReservations } from '../../shared/email-reservations.js';
 import { SlugReservations } from '../../shared/slug-reservations.js';
@@ -68,7 +68,7 @@ export class PurgeOrganizationsJob {
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || !state.deletion || Date.parse(state.deletion.purgeAt) > now.getTime()) return false;
     const { emails, slugs, domains, languageIds } = purgeReleases(state);
-    for (const languageId of languageIds) await this.commands.execute(toLanguages({ type: 'ReleaseLanguage', data: { languageId, holder: `organization:${organizationId}` } }, metadata));
+    for (const languageId of languageIds) await this.commands.execute(toLanguages({ type: 'ReleaseLanguage', data: { languageId, holder: organizationHolder(organizationId) } }, metadata));
     for (const { userId, email } of emails) await this.emails.release(email, userId, metadata);
     for (const slug of slugs) await this.slugs.release(slug, organizationId, metadata);
     for (const domain of domains) await this.commands.execute(toDomainClaim(domain, organizationId, { type: 'ReleaseDomain', data: { organizationId } }, metadata));

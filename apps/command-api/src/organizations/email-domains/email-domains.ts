@@ -6,12 +6,12 @@ import { randomBytes } from 'node:crypto';
 import { domainToASCII } from 'node:url';
 import { DomainError, domainRecordName, domainRecordValue, validDomain, type CommandMetadata, type EmailDomain, type ExistingOrganization } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { organizationNotFound } from '../../shared/problem.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toDomainClaim, toOrganization } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { toDomainClaim, toOrganization } from '../../shared/write/stream-command.js';
 import { TxtRecords } from './txt-records.js';
 
 export class AddDomainDto {
@@ -67,7 +67,7 @@ export class EmailDomainsController {
   @RequirePermission('organization:edit')
   @ApiOkResponse({ type: [EmailDomainView] })
   async list(@Param('orgId') orgId: string): Promise<{ items: EmailDomainView[] }> {
-    const organization = await this.organization(orgId);
+    const organization = await currentOrganization(this.streams, orgId);
     return { items: Object.values(organization.emailDomains).sort((a, b) => a.domain.localeCompare(b.domain)).map(view) };
   }
 
@@ -94,7 +94,7 @@ export class EmailDomainsController {
   @HttpCode(200)
   @ApiOkResponse({ type: EmailDomainView })
   async verify(@Param('orgId') orgId: string, @Param('domain') raw: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<EmailDomainView> {
-    const organization = await this.organization(orgId);
+    const organization = await currentOrganization(this.streams, orgId);
     const domain = organization.emailDomains[ascii(raw)];
     if (!domain) throw new DomainError('domain-not-found', 'No such domain in this organization');
     if (domain.status === 'verified') return view(domain);
@@ -125,11 +125,5 @@ export class EmailDomainsController {
     const result = await this.commands.execute(toOrganization(orgId, { type: 'RemoveEmailDomain', data: { domain } }, metadata));
     if (result.appended.some((e) => e.type === 'EmailDomainRemoved' && (e.data as { wasVerified: boolean }).wasVerified))
       await this.commands.execute(toDomainClaim(domain, orgId, { type: 'ReleaseDomain', data: { organizationId: orgId } }, metadata));
-  }
-
-  private async organization(orgId: string): Promise<ExistingOrganization> {
-    const { state } = await this.streams.current(organizationStream(orgId));
-    if (state.status !== 'existing') throw organizationNotFound();
-    return state;
   }
 }

@@ -2,14 +2,14 @@ import { Body, Controller, Headers, Param, Put } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsDefined, IsString } from 'class-validator';
-import { ORGANIZATION_LANGUAGES_MAX, type CommandMetadata } from '#domain';
+import { ORGANIZATION_LANGUAGES_MAX, organizationHolder, type CommandMetadata } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
-import { organizationNotFound } from '../../shared/problem.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toLanguages, toOrganization } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { toLanguages, toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 
 export class OrganizationLanguagesDto {
@@ -42,9 +42,8 @@ export class OrganizationLanguagesController {
   @RequirePermission('organization:edit')
   @ApiOkResponse({ type: WriteResponse })
   async set(@Param('orgId') orgId: string, @Body() body: OrganizationLanguagesDto, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
-    const { state } = await this.streams.current(organizationStream(orgId));
-    if (state.status !== 'existing') throw organizationNotFound();
-    const holder = `organization:${orgId}`;
+    const state = await currentOrganization(this.streams, orgId);
+    const holder = organizationHolder(orgId);
     const before = new Set(state.languageIds);
     const taken: string[] = [];
     try {

@@ -13,7 +13,8 @@ import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
 import { BLOB_STORE, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toOrganization } from '../../shared/write/stream-command.js';
+import { currentOrganization } from '../../shared/write/current-organization.js';
+import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 import type { BlobStore } from '#side-stores';
 import { LOGO_MAX_INPUT_SIDE, LogoRejected, normalizeLogo } from './normalize-logo.js';
@@ -98,8 +99,7 @@ export class OrganizationLogoController {
   ): Promise<WriteResponse> {
     const expectedRevision = parseIfMatch(ifMatch);
     // The organization must exist before a byte is stored; its stream is the authority.
-    const organization = await this.streams.current(organizationStream(orgId));
-    if (organization.state.status !== 'existing') throw organizationNotFound();
+    await currentOrganization(this.streams, orgId);
     const bytes = await readBody(request.raw, LOGO_MAX_BYTES);
     if (bytes.length === 0) throw new ProblemException('logo-missing', 'Send the image as the request body');
     const contentType = detectLogoFormat(bytes);

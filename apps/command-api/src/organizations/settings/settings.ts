@@ -16,13 +16,14 @@ import {
   type InvitationTemplate,
 } from '#domain';
 import { getOrganization, getOrganizationSettings, type OrganizationSettingsView, type ReadStore } from '#read-models';
-import { setupMessage, type AppConfig } from '#runtime';
+import { setupLink, setupMessage, type AppConfig } from '#runtime';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { organizationNotFound } from '../../shared/problem.js';
 import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { APP_CONFIG, READ_STORE } from '../../shared/tokens.js';
+import { sentFields } from '../../shared/validation.js';
 import { toOrganization } from '../../shared/write/stream-command.js';
 import { WriteResponse } from '../../shared/write-response.js';
 import { sanitizeCustomCss } from './custom-css.js';
@@ -181,13 +182,12 @@ export class SettingsController {
     if (!settings || !organization) throw organizationNotFound();
     let template: InvitationTemplate | null = settings.branding.invitationTemplate;
     if (body.subject !== undefined || body.body !== undefined) template = checkedTemplate(body);
-    const base = this.config.setupUrl ?? `${this.config.publicUrl}/setup`;
     const message = setupMessage({
       eventId: 'preview',
       to: 'preview@example.invalid',
       firstName: SAMPLE.firstName,
       organizationName: organization.name,
-      link: `${base}${base.includes('?') ? '&' : '?'}token=${SAMPLE.token}`,
+      link: setupLink(this.config, SAMPLE.token),
       expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
       passwordMinLength: settings.policies.passwordMinLength,
       template,
@@ -206,7 +206,7 @@ function checkedTemplate(body: TemplatePreviewDto): InvitationTemplate {
 
 /** The patch with its custom CSS as the parser wrote it back; a CSS the parser refuses is a 400 naming each problem's line. */
 function withSanitizedCss(body: SettingsPatchDto): Record<string, unknown> {
-  const patch = Object.fromEntries(Object.entries(body).filter(([, v]) => v !== undefined));
+  const patch: Record<string, unknown> = sentFields(body);
   const branding = patch.branding as Record<string, unknown> | undefined;
   if (!branding || typeof branding.customCss !== 'string' || branding.customCss.trim() === '') return patch;
   const checked = sanitizeCustomCss(branding.customCss);
