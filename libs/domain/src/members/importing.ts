@@ -98,6 +98,10 @@ export const IMPORT_DEFAULT_ROLES = ['member'];
 export function planImport(rows: ImportRow[], org: ExistingOrganization, elsewhere: (emailKey: string) => boolean, actorId: string | undefined): PlannedRow[] {
   const firstLine = new Map<string, number>();
   const teamsByName = new Map([...org.teams.values()].map((t) => [t.name.toLowerCase(), t]));
+  // Each member's teams, built once: a lookup per row would walk every team's members
+  // (a 50,000-row file of one 50,000-member team would make billions of comparisons).
+  const teamsOfMember = new Map<string, string[]>();
+  for (const t of org.teams.values()) for (const userId of t.memberIds) teamsOfMember.set(userId, [...(teamsOfMember.get(userId) ?? []), t.id]);
   const departmentsByName = new Map<string, string[]>();
   for (const d of org.departments.values()) departmentsByName.set(d.name.toLowerCase(), [...(departmentsByName.get(d.name.toLowerCase()) ?? []), d.id]);
 
@@ -149,7 +153,7 @@ export function planImport(rows: ImportRow[], org: ExistingOrganization, elsewhe
       const changes: Record<string, { before: unknown; after: unknown }> = {};
       const edited = edit[0]?.type === 'UserEdited' ? edit[0].data : undefined;
       for (const [field, change] of Object.entries(edited?.changes ?? {})) changes[field] = change as { before: unknown; after: unknown };
-      const current = [...org.teams.values()].filter((t) => t.memberIds.includes(member.id)).map((t) => t.id);
+      const current = teamsOfMember.get(member.id) ?? [];
       const joining = [...new Set(teamIds)].filter((id) => !current.includes(id));
       if (joining.length > 0) changes.teams = { before: current, after: [...current, ...joining] };
       if (member.status === 'deactivated' && joining.length > 0) return { line, email, action: 'error', errors: [{ field: 'teams', message: 'a deactivated member cannot join teams; reactivate them first' }] };
