@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { enableWriteAheadLog } from './write-ahead-log.js';
 
 /**
  * Opens one of the SQLite files kept beside the event log in the embedded default
@@ -13,7 +14,7 @@ export function openSideDatabase(filename: string, options: { pageSize?: number 
   const db = new Database(filename);
   // A page size takes effect only on a new file, before its first table.
   if (options.pageSize) db.pragma(`page_size = ${options.pageSize}`);
-  db.pragma('journal_mode = WAL');
+  enableWriteAheadLog(db);
   db.pragma('synchronous = NORMAL');
   return db;
 }

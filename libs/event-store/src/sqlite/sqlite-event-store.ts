@@ -13,6 +13,7 @@ import {
 } from '../event-store.port.js';
 import { pollingSubscription, Signal } from '../subscription.js';
 import { isStorageErrorCode } from '../storage-errors.js';
+import { enableWriteAheadLog } from './write-ahead-log.js';
 
 export type SqliteSynchronous = 'OFF' | 'NORMAL' | 'FULL' | 'EXTRA';
 
@@ -160,7 +161,7 @@ export class SqliteEventStore implements EventStore {
       if (isNativeModuleFailure(error)) throw new NativeModuleError(error);
       throw new DataFileError(options.filename, error);
     }
-    this.db.pragma('journal_mode = WAL');
+    enableWriteAheadLog(this.db);
     const synchronous = options.synchronous ?? 'FULL';
     this.syncsWal = synchronous === 'FULL' && options.filename !== ':memory:';
     this.walPath = `${options.filename}-wal`;
