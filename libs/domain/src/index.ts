@@ -38,3 +38,4 @@ export * from './members/joining.js';
 export * from './members/join-requests.js';
 export * from './languages/languages.js';
 export * from './organizations/organization-languages.js';
+export * from './dictionary/dictionary.js';

@@ -44,3 +44,40 @@ describe('Instructors manage their own classes', () => {
     ]);
   });
 });
+
+describe('The language a class is taught in (issue 18)', () => {
+  const teaches: OrganizationEvent = { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['en', 'oj'], holders: { en: 'k-en', oj: 'k-oj' }, released: {} } };
+
+  test('one of the languages the organization teaches, or none', () => {
+    spec([...school, teaches]).when({ type: 'CreateClass', data: { classId: 'c1', name: 'Ojibwe I', instructorId: 'bea', languageId: 'oj' } }).then([
+      { type: 'ClassCreated', data: { organizationId: org, classId: 'c1', name: 'Ojibwe I', instructorId: 'bea', languageId: 'oj' } },
+    ]);
+    spec([...school, teaches]).when({ type: 'CreateClass', data: { classId: 'c1', name: 'Cree I', instructorId: 'bea', languageId: 'cr' } }).thenFails('language-not-taught', { fields: ['languageId'] });
+    spec(school).when({ type: 'CreateClass', data: { classId: 'c1', name: 'Ojibwe I', instructorId: 'bea', languageId: 'oj' } }).thenFails('language-not-taught', { fields: ['languageId'] });
+  });
+
+  test('editing it records before and after; null takes it away', () => {
+    const ojibweClass: OrganizationEvent = { type: 'ClassCreated', data: { organizationId: org, classId: 'c1', name: 'Ojibwe I', instructorId: 'bea', languageId: 'oj' } };
+    spec([...school, teaches, ojibweClass]).when({ type: 'EditClass', data: { classId: 'c1', languageId: 'en' } }).then([
+      { type: 'ClassEdited', data: { organizationId: org, classId: 'c1', changes: { languageId: { before: 'oj', after: 'en' } } } },
+    ]);
+    spec([...school, teaches, ojibweClass]).when({ type: 'EditClass', data: { classId: 'c1', languageId: null } }).then([
+      { type: 'ClassEdited', data: { organizationId: org, classId: 'c1', changes: { languageId: { before: 'oj', after: null } } } },
+    ]);
+  });
+
+  test('the organization cannot drop a language an active class is taught in (409 with the classes); archived classes lose it with the change', () => {
+    const ojibweClass: OrganizationEvent = { type: 'ClassCreated', data: { organizationId: org, classId: 'c1', name: 'Ojibwe I', instructorId: 'bea', languageId: 'oj' } };
+    spec([...school, teaches, ojibweClass]).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['en'], holders: {} } }).thenFails('language-taught-in-classes', {
+      kind: 'conflict',
+      details: { classes: [{ id: 'c1', name: 'Ojibwe I', languageId: 'oj' }] },
+    });
+    const archived: OrganizationEvent = { type: 'ClassArchived', data: { organizationId: org, classId: 'c1' } };
+    spec([...school, teaches, ojibweClass, archived]).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['en'], holders: {} } }).then([
+      {
+        type: 'OrganizationLanguagesChanged',
+        data: { organizationId: org, before: ['en', 'oj'], after: ['en'], holders: { en: 'k-en' }, released: { oj: 'k-oj' }, archivedClassesCleared: [{ classId: 'c1', languageId: 'oj' }] },
+      },
+    ]);
+  });
+});

@@ -1,4 +1,4 @@
-import { DomainError } from '../shared/domain-error.js';
+import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { classRecord, requireInstructor, validClassName, type ClassActor, type ClassRecord, type MembershipCommand, type MembershipEvent, type MembershipState } from '../members/membership.js';
 
 /** Creating, editing and archiving classes (guide: Classes). */
@@ -18,17 +18,33 @@ function ownClass(state: MembershipState, classId: string, actor: ClassActor | u
   return existing;
 }
 
-export function createClass(command: Extract<MembershipCommand, { type: 'CreateClass' }>, state: MembershipState): MembershipEvent[] {
+/** What a class's rules read of the organization: its members and classes, and the languages it teaches. */
+type ClassesState = MembershipState & { languageIds: readonly string[] };
+
+/**
+ * A class is taught in one of the organization's languages, or in none given. The
+ * organization holds its languages in the platform's catalogue, and cannot drop one an
+ * active class is taught in: so a class never points at a removed language.
+ */
+function taughtLanguage(state: ClassesState, languageId: string | null | undefined): string | null {
+  if (languageId === undefined || languageId === null) return null;
+  if (!state.languageIds.includes(languageId))
+    throw new ValidationFailed('language-not-taught', [{ field: 'languageId', message: 'languageId must be one of the languages the organization teaches (PUT /organizations/{orgId}/languages)' }]);
+  return languageId;
+}
+
+export function createClass(command: Extract<MembershipCommand, { type: 'CreateClass' }>, state: ClassesState): MembershipEvent[] {
   const organizationId = state.id;
   if (managesOwnClassesOnly(command.data.actor) && command.data.instructorId !== command.data.actor!.id)
     throw new DomainError('forbidden', 'Instructors create classes they teach themselves');
   if (state.classes.has(command.data.classId)) throw new DomainError('class-already-exists', 'A class with this id already exists');
   const name = validClassName(command.data.name);
   requireInstructor(state, command.data.instructorId);
-  return [{ type: 'ClassCreated', data: { organizationId, classId: command.data.classId, name, instructorId: command.data.instructorId } }];
+  const languageId = taughtLanguage(state, command.data.languageId);
+  return [{ type: 'ClassCreated', data: { organizationId, classId: command.data.classId, name, instructorId: command.data.instructorId, ...(languageId ? { languageId } : {}) } }];
 }
 
-export function editClass(command: Extract<MembershipCommand, { type: 'EditClass' }>, state: MembershipState): MembershipEvent[] {
+export function editClass(command: Extract<MembershipCommand, { type: 'EditClass' }>, state: ClassesState): MembershipEvent[] {
   const organizationId = state.id;
   const existing = ownClass(state, command.data.classId, command.data.actor);
   if (managesOwnClassesOnly(command.data.actor) && command.data.instructorId !== undefined && command.data.instructorId !== command.data.actor!.id)
@@ -37,9 +53,11 @@ export function editClass(command: Extract<MembershipCommand, { type: 'EditClass
   const name = validClassName(command.data.name ?? existing.name);
   const instructorId = command.data.instructorId ?? existing.instructorId;
   if (instructorId !== existing.instructorId) requireInstructor(state, instructorId);
+  const languageId = command.data.languageId === undefined || command.data.languageId === existing.languageId ? existing.languageId : taughtLanguage(state, command.data.languageId);
   const changes: Extract<MembershipEvent, { type: 'ClassEdited' }>['data']['changes'] = {};
   if (name !== existing.name) changes.name = { before: existing.name, after: name };
   if (instructorId !== existing.instructorId) changes.instructorId = { before: existing.instructorId, after: instructorId };
+  if (languageId !== existing.languageId) changes.languageId = { before: existing.languageId, after: languageId };
   if (Object.keys(changes).length === 0) return [];
   return [{ type: 'ClassEdited', data: { organizationId, classId: existing.id, changes } }];
 }

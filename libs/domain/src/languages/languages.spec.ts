@@ -56,24 +56,68 @@ describe('Languages', () => {
     spec([ojibwe]).when({ type: 'ReleaseLanguage', data: { languageId: 'oj', holder: 'organization:o1' } }).thenNothingHappens();
   });
 
-  test('turning pronunciation off is refused while dictionary entries carry the text, with their count', () => {
-    spec([ojibwe]).when({ type: 'EditLanguage', data: { languageId: 'oj', supportsPronunciation: false, pronunciationEntries: 12 } }).thenFails('language-pronunciation-in-use', { details: { entries: 12 } });
-    spec([ojibwe]).when({ type: 'EditLanguage', data: { languageId: 'oj', supportsPronunciation: false, pronunciationEntries: 0 } }).then([
+  test('turning pronunciation off is refused while a dictionary holds the language for its pronunciation text, with the count of entries', () => {
+    const pronunciationHeld: LanguageEvent = { type: 'LanguageUseStarted', data: { languageId: 'oj', holder: 'o1:pronunciation:n1', pronunciation: true } };
+    spec([ojibwe, pronunciationHeld]).when({ type: 'EditLanguage', data: { languageId: 'oj', supportsPronunciation: false, pronunciationEntries: 12 } }).thenFails('language-pronunciation-in-use', { details: { entries: 12 } });
+    // Decided on the holds, not on the count the application read: a count that lags says at least 1.
+    spec([ojibwe, pronunciationHeld]).when({ type: 'EditLanguage', data: { languageId: 'oj', supportsPronunciation: false, pronunciationEntries: 0 } }).thenFails('language-pronunciation-in-use', { details: { entries: 1 } });
+    // Entries without the text (a plain use) do not stop it.
+    spec([ojibwe, used, pronunciationHeld, { type: 'LanguageUseEnded', data: { languageId: 'oj', holder: 'o1:pronunciation:n1' } }]).when({ type: 'EditLanguage', data: { languageId: 'oj', supportsPronunciation: false, pronunciationEntries: 0 } }).then([
       {
         type: 'LanguageEdited',
         data: { languageId: 'oj', changes: { supportsPronunciation: { before: true, after: false }, representationLabel: { before: 'Pronunciation', after: null } }, language: { name: 'Ojibwe', code: 'oj', supportsPronunciation: false, representationLabel: null } },
       },
     ]);
   });
+
+  test('a hold for pronunciation text is refused in a language without it', () => {
+    const french: LanguageEvent = { type: 'LanguageAdded', data: { languageId: 'fr', name: 'French', code: 'fr', supportsPronunciation: false, representationLabel: null } };
+    spec([french]).when({ type: 'UseLanguage', data: { languageId: 'fr', holder: 'o1:pronunciation:n1', pronunciation: true } }).thenFails('language-pronunciation-unsupported', { kind: 'rule' });
+    spec([ojibwe]).when({ type: 'UseLanguage', data: { languageId: 'oj', holder: 'o1:pronunciation:n1', pronunciation: true } }).then([{ type: 'LanguageUseStarted', data: { languageId: 'oj', holder: 'o1:pronunciation:n1', pronunciation: true } }]);
+  });
+
+  test('a purged organization lets go of every hold it had, in every language; other organizations keep theirs', () => {
+    const holds: LanguageEvent[] = [
+      { type: 'LanguageUseStarted', data: { languageId: 'oj', holder: 'o1:organization:a' } },
+      { type: 'LanguageUseStarted', data: { languageId: 'oj', holder: 'o1:dictionary:b' } },
+      { type: 'LanguageUseStarted', data: { languageId: 'ja', holder: 'o1:pronunciation:c', pronunciation: true } },
+      { type: 'LanguageUseStarted', data: { languageId: 'ja', holder: 'o2:organization:d' } },
+      { type: 'LanguageUseStarted', data: { languageId: 'oj', holder: 'organization:o1' } }, // the key of events written before keys were fresh
+    ];
+    spec([ojibwe, japanese, ...holds]).when({ type: 'ReleaseOrganizationHolds', data: { organizationId: 'o1' } }).then([
+      { type: 'LanguageUseEnded', data: { languageId: 'oj', holder: 'o1:organization:a' } },
+      { type: 'LanguageUseEnded', data: { languageId: 'oj', holder: 'o1:dictionary:b' } },
+      { type: 'LanguageUseEnded', data: { languageId: 'oj', holder: 'organization:o1' } },
+      { type: 'LanguageUseEnded', data: { languageId: 'ja', holder: 'o1:pronunciation:c' } },
+    ]);
+  });
 });
 
 describe('The languages an organization teaches', () => {
-  test('set with the default first; the same list again changes nothing; each language once, at most 20', async () => {
+  test('set with the default first, each new one with the key it was held by; the same list again changes nothing; each language once, at most 20', async () => {
     const { company, org, spec: orgSpec } = await import('../testing/company.js');
-    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'en'] } }).then([{ type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['oj', 'en'] } }]);
-    const set = { type: 'OrganizationLanguagesChanged' as const, data: { organizationId: org, before: [], after: ['oj', 'en'] } };
-    orgSpec([...company, set]).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'en'] } }).thenNothingHappens();
-    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'oj'] } }).thenFails('invalid-organization-settings', { fields: ['languageIds'] });
-    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: Array.from({ length: 21 }, (_, i) => `l${i}`) } }).thenFails('invalid-organization-settings', { fields: ['languageIds'] });
+    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'en'], holders: { oj: 'k-oj', en: 'k-en' } } }).then([
+      { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['oj', 'en'], holders: { oj: 'k-oj', en: 'k-en' }, released: {} } },
+    ]);
+    const set = { type: 'OrganizationLanguagesChanged' as const, data: { organizationId: org, before: [], after: ['oj', 'en'], holders: { oj: 'k-oj', en: 'k-en' }, released: {} } };
+    orgSpec([...company, set]).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'en'], holders: {} } }).thenNothingHappens();
+    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['oj', 'oj'], holders: {} } }).thenFails('invalid-organization-settings', { fields: ['languageIds'] });
+    orgSpec(company).when({ type: 'SetOrganizationLanguages', data: { languageIds: Array.from({ length: 21 }, (_, i) => `l${i}`), holders: {} } }).thenFails('invalid-organization-settings', { fields: ['languageIds'] });
+  });
+
+  test('a language kept keeps its key (a fresh one offered is not taken); a dropped one names its key for the process to let go', async () => {
+    const { company, org, spec: orgSpec } = await import('../testing/company.js');
+    const set = { type: 'OrganizationLanguagesChanged' as const, data: { organizationId: org, before: [], after: ['oj', 'en'], holders: { oj: 'k-oj', en: 'k-en' }, released: {} } };
+    orgSpec([...company, set]).when({ type: 'SetOrganizationLanguages', data: { languageIds: ['en', 'ja'], holders: { en: 'k-en-2', ja: 'k-ja' } } }).then([
+      { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: ['oj', 'en'], after: ['en', 'ja'], holders: { en: 'k-en', ja: 'k-ja' }, released: { oj: 'k-oj' } } },
+    ]);
+  });
+
+  test('events written before keys were fresh per hold read as held by the old key', async () => {
+    const { company, org, spec: orgSpec } = await import('../testing/company.js');
+    const legacy = { type: 'OrganizationLanguagesChanged' as const, data: { organizationId: org, before: [], after: ['oj'] } };
+    orgSpec([...company, legacy]).when({ type: 'SetOrganizationLanguages', data: { languageIds: [], holders: {} } }).then([
+      { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: ['oj'], after: [], holders: {}, released: { oj: `organization:${org}` } } },
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
+import { PersistentMap } from '../shared/persistent-map.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 
 /**
@@ -10,13 +11,31 @@ import { FieldErrors, lengthOf } from '../shared/validation.js';
  * it, its classes, its dictionary) holds it here first, by a key, and lets go when it
  * stops; a removal and a first use are appends to this one stream, so of the two racing
  * exactly one is decided first and the other sees it.
+ *
+ * A hold's key is fresh for each hold (`<organization>:<purpose>:<nonce>`, from
+ * holderKey) and is kept by what holds it: the organization's language list, or its
+ * dictionary for each language it has entries in. A process that stops using a language
+ * lets go of the key it recorded, never of "whatever this organization holds": two
+ * changes racing (one dropping a language, one taking it up again) then each let go of
+ * their own key, and the language stays held by the one that won.
  */
 export const LANGUAGES_STREAM = 'languages-catalogue';
 
 export const LANGUAGE_RULES = { nameMax: 100, labelMax: 50 } as const;
 
-/** The key an organization holds the languages it teaches by. */
-export const organizationHolder = (organizationId: string): string => `organization:${organizationId}`;
+/** What a hold is for: a record using the language, or dictionary entries carrying its pronunciation text. */
+export type HoldPurpose = 'organization' | 'dictionary' | 'pronunciation';
+
+/** A fresh hold key; the nonce comes from the caller (a decider has no randomness). */
+export const holderKey = (organizationId: string, purpose: HoldPurpose, nonce: string): string => `${organizationId}:${purpose}:${nonce}`;
+
+/** The key organizations held their languages by before keys were fresh per hold (events of that time carry it). */
+export const legacyOrganizationHolder = (organizationId: string): string => `organization:${organizationId}`;
+
+/** The organization a hold key belongs to. */
+export function holderOrganization(holder: string): string {
+  return holder.startsWith('organization:') ? holder.slice('organization:'.length) : holder.slice(0, holder.indexOf(':'));
+}
 
 export interface Language {
   id: string;
@@ -26,18 +45,23 @@ export interface Language {
   supportsPronunciation: boolean;
   /** What the pronunciation or romanization text is called ("Pronunciation", "Romaji"); null without it. */
   representationLabel: string | null;
-  /** Who uses it, by key (`organization:<id>`, `class:<org>:<id>`, `dictionary:<org>`). */
-  holders: readonly string[];
+  /** Who uses it, by hold key, and for what. A map: a platform of many organizations holds many keys. */
+  holders: PersistentMap<'use' | 'pronunciation'>;
+  /** How many of the holds are for pronunciation text: turning pronunciation off waits until none. */
+  pronunciationHolds: number;
   version: number;
 }
 
 export type LanguageCommand =
   | { type: 'AddLanguage'; data: { languageId: string; name: string; code: string; supportsPronunciation: boolean; representationLabel?: string | null } }
-  /** A merge patch: absent fields stay. `pronunciationEntries`: how many dictionary entries carry pronunciation text (the application counts them). */
+  /** A merge patch: absent fields stay. `pronunciationEntries`: how many dictionary entries carry pronunciation text (the application counts them for the message). */
   | { type: 'EditLanguage'; data: { languageId: string; name?: string; code?: string; supportsPronunciation?: boolean; representationLabel?: string | null; pronunciationEntries?: number } }
   | { type: 'RemoveLanguage'; data: { languageId: string } }
-  | { type: 'UseLanguage'; data: { languageId: string; holder: string } }
-  | { type: 'ReleaseLanguage'; data: { languageId: string; holder: string } };
+  /** `pronunciation`: the hold is for pronunciation text, refused when the language has none. */
+  | { type: 'UseLanguage'; data: { languageId: string; holder: string; pronunciation?: boolean } }
+  | { type: 'ReleaseLanguage'; data: { languageId: string; holder: string } }
+  /** A purged organization lets go of every language it held, whatever for. */
+  | { type: 'ReleaseOrganizationHolds'; data: { organizationId: string } };
 
 export interface LanguageFields {
   name: string;
@@ -50,7 +74,7 @@ export type LanguageEvent =
   | DomainEvent<'LanguageAdded', { languageId: string } & LanguageFields>
   | DomainEvent<'LanguageEdited', { languageId: string; changes: { [K in keyof LanguageFields]?: { before: LanguageFields[K]; after: LanguageFields[K] } }; language: LanguageFields }>
   | DomainEvent<'LanguageRemoved', { languageId: string; name: string; code: string }>
-  | DomainEvent<'LanguageUseStarted', { languageId: string; holder: string }>
+  | DomainEvent<'LanguageUseStarted', { languageId: string; holder: string; pronunciation?: true }>
   | DomainEvent<'LanguageUseEnded', { languageId: string; holder: string }>;
 
 export const LANGUAGE_EVENT_TYPES = eventTypes<LanguageEvent>({ LanguageAdded: true, LanguageEdited: true, LanguageRemoved: true, LanguageUseStarted: true, LanguageUseEnded: true });
@@ -138,8 +162,11 @@ export function decideLanguages(command: LanguageCommand, state: LanguagesState)
       if (errors.any) throw new ValidationFailed('invalid-language', errors.errors);
       if (after.code !== before.code && codeTaken(state, after.code, languageId)) throw taken(after.code);
       // Refused rather than hiding text: a dictionary that silently loses its pronunciations is a surprise nobody can undo.
-      if (before.supportsPronunciation && !after.supportsPronunciation && (pronunciationEntries ?? 0) > 0)
-        throw new DomainError('language-pronunciation-in-use', `${pronunciationEntries} dictionary entries carry ${before.representationLabel ?? 'pronunciation'} text in this language; remove it from them first`, { entries: pronunciationEntries });
+      // Decided on the holds (consistent with the dictionaries' writes); the count is the read model's, for the message.
+      if (before.supportsPronunciation && !after.supportsPronunciation && current.pronunciationHolds > 0) {
+        const entries = Math.max(pronunciationEntries ?? 0, 1);
+        throw new DomainError('language-pronunciation-in-use', `${entries} dictionary ${entries === 1 ? 'entry carries' : 'entries carry'} ${before.representationLabel ?? 'pronunciation'} text in this language; remove it from them first`, { entries });
+      }
       const changes: Extract<LanguageEvent, { type: 'LanguageEdited' }>['data']['changes'] = {};
       for (const key of Object.keys(after) as (keyof LanguageFields)[]) if (after[key] !== before[key]) (changes as Record<string, unknown>)[key] = { before: before[key], after: after[key] };
       if (Object.keys(changes).length === 0) return [];
@@ -147,19 +174,30 @@ export function decideLanguages(command: LanguageCommand, state: LanguagesState)
     }
     case 'RemoveLanguage': {
       const current = language(state, command.data.languageId);
-      if (current.holders.length > 0)
-        throw new DomainError('language-in-use', `${current.name} is in use and cannot be removed; languages in use can be edited`, { holders: current.holders.length });
+      if (current.holders.size > 0)
+        throw new DomainError('language-in-use', `${current.name} is in use and cannot be removed; languages in use can be edited`, { holders: current.holders.size });
       return [{ type: 'LanguageRemoved', data: { languageId: current.id, name: current.name, code: current.code } }];
     }
     case 'UseLanguage': {
       const current = language(state, command.data.languageId);
-      if (current.holders.includes(command.data.holder)) return [];
+      if (current.holders.has(command.data.holder)) return [];
+      if (command.data.pronunciation) {
+        if (!current.supportsPronunciation)
+          throw new DomainError('language-pronunciation-unsupported', `${current.name} has no pronunciation or romanization text`, { errors: [{ field: 'pronunciation', message: `${current.name} has no pronunciation or romanization text; leave pronunciation empty` }] });
+        return [{ type: 'LanguageUseStarted', data: { languageId: current.id, holder: command.data.holder, pronunciation: true } }];
+      }
       return [{ type: 'LanguageUseStarted', data: { languageId: current.id, holder: command.data.holder } }];
     }
     case 'ReleaseLanguage': {
       const current = state.languages.get(command.data.languageId);
-      if (!current || !current.holders.includes(command.data.holder)) return [];
+      if (!current || !current.holders.has(command.data.holder)) return [];
       return [{ type: 'LanguageUseEnded', data: { languageId: current.id, holder: command.data.holder } }];
+    }
+    case 'ReleaseOrganizationHolds': {
+      const released: LanguageEvent[] = [];
+      for (const current of state.languages.values())
+        for (const holder of current.holders.keys()) if (holderOrganization(holder) === command.data.organizationId) released.push({ type: 'LanguageUseEnded', data: { languageId: current.id, holder } });
+      return released;
     }
     default:
       return assertNever(command);
@@ -171,7 +209,7 @@ export function evolveLanguages(state: LanguagesState, event: LanguageEvent): La
   switch (event.type) {
     case 'LanguageAdded': {
       const { languageId, ...fields } = event.data;
-      languages.set(languageId, { id: languageId, ...fields, holders: [], version: 0 });
+      languages.set(languageId, { id: languageId, ...fields, holders: PersistentMap.empty(), pronunciationHolds: 0, version: 0 });
       break;
     }
     case 'LanguageEdited': {
@@ -184,12 +222,14 @@ export function evolveLanguages(state: LanguagesState, event: LanguageEvent): La
       break;
     case 'LanguageUseStarted': {
       const current = languages.get(event.data.languageId)!;
-      languages.set(current.id, { ...current, holders: [...current.holders, event.data.holder] });
+      const purpose = event.data.pronunciation ? 'pronunciation' : 'use';
+      languages.set(current.id, { ...current, holders: current.holders.set(event.data.holder, purpose), pronunciationHolds: current.pronunciationHolds + (event.data.pronunciation ? 1 : 0) });
       break;
     }
     case 'LanguageUseEnded': {
       const current = languages.get(event.data.languageId)!;
-      languages.set(current.id, { ...current, holders: current.holders.filter((h) => h !== event.data.holder) });
+      const wasPronunciation = current.holders.get(event.data.holder) === 'pronunciation';
+      languages.set(current.id, { ...current, holders: current.holders.delete(event.data.holder), pronunciationHolds: current.pronunciationHolds - (wasPronunciation ? 1 : 0) });
       break;
     }
     default:

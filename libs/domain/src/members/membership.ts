@@ -37,6 +37,8 @@ export interface ClassRecord {
   name: string;
   instructorId: string;
   status: 'active' | 'archived';
+  /** The language it is taught in (one the organization teaches), or none. */
+  languageId: string | null;
   /** The class's own version (its ETag): 0 when created, one more for each change to it. */
   version: number;
 }
@@ -63,9 +65,9 @@ export type MembershipCommand =
   /** The actor, an owner, hands the organization to another active member (members/owners.ts). */
   | { type: 'TransferOwnership'; data: { actorId: string; toUserId: string } }
   /** `actor`: who asks (classes/managing-classes.ts: an instructor manages their own classes only); absent for the platform itself. */
-  | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string; actor?: ClassActor } }
+  | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string; languageId?: string | null; actor?: ClassActor } }
   /** A merge patch: absent fields stay as they are. */
-  | { type: 'EditClass'; data: { classId: string; name?: string; instructorId?: string; actor?: ClassActor } }
+  | { type: 'EditClass'; data: { classId: string; name?: string; instructorId?: string; languageId?: string | null; actor?: ClassActor } }
   | { type: 'ArchiveClass'; data: { classId: string; actor?: ClassActor } };
 
 /** Who manages a class: a member (with their roles) or a super admin. */
@@ -110,8 +112,8 @@ export type MembershipEvent =
   /** Every session the user started before `endedAt` stops working (an admin signed them out everywhere). */
   | DomainEvent<'UserSessionsEnded', WithOrg<{ userId: string; endedAt: string }>>
   | DomainEvent<'UserDeleted', WithOrg<{ userId: string; email: string }>>
-  | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string }>>
-  | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string> } }>>
+  | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string; languageId?: string | null }>>
+  | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string>; languageId?: Change<string | null> } }>>
   | DomainEvent<'ClassArchived', WithOrg<{ classId: string }>>;
 
 export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
@@ -293,12 +295,12 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
     case 'UserSessionsEnded':
       return;
     case 'ClassCreated':
-      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active', version: 0 });
+      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active', languageId: event.data.languageId ?? null, version: 0 });
       return;
     case 'ClassEdited': {
       const c = classes.get(event.data.classId);
-      const { name, instructorId } = event.data.changes;
-      if (c) classes.set(c.id, { ...c, name: name ? name.after : c.name, instructorId: instructorId ? instructorId.after : c.instructorId, version: c.version + 1 });
+      const { name, instructorId, languageId } = event.data.changes;
+      if (c) classes.set(c.id, { ...c, name: name ? name.after : c.name, instructorId: instructorId ? instructorId.after : c.instructorId, languageId: languageId ? languageId.after : c.languageId, version: c.version + 1 });
       return;
     }
     case 'ClassArchived': {

@@ -81,7 +81,7 @@ describe('Deleting an organization', () => {
       requested,
     ];
     spec(withSlugs).when({ type: 'PurgeOrganization', data: { now: '2026-12-24T00:00:00.000Z' } }).then([
-      { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: '2026-12-24T00:00:00.000Z', deletionRequestedAt: requestedAt, slugs: ['the-school', 'school'], languageIds: [] } },
+      { type: 'OrganizationPurged', data: { organizationId: org, purgedAt: '2026-12-24T00:00:00.000Z', deletionRequestedAt: requestedAt, slugs: ['the-school', 'school'], languageIds: [], classLanguages: {} } },
     ]);
   });
 

@@ -41,7 +41,9 @@ export function purgeOrganization(command: Extract<OrganizationCommand, { type: 
   if (Date.parse(now) < Date.parse(org.deletion.purgeAt))
     throw new DomainError('purge-not-due', `This organization can still be restored until ${org.deletion.purgeAt}`, { purgeAt: org.deletion.purgeAt });
   const { slugs, languageIds } = purgeReleases(org);
-  return [{ type: 'OrganizationPurged', data: { organizationId: org.id, purgedAt: now, deletionRequestedAt: org.deletion.requestedAt, slugs, languageIds } }];
+  const classLanguages: Record<string, number> = {};
+  for (const c of org.classes.values()) if (c.languageId) classLanguages[c.languageId] = (classLanguages[c.languageId] ?? 0) + 1;
+  return [{ type: 'OrganizationPurged', data: { organizationId: org.id, purgedAt: now, deletionRequestedAt: org.deletion.requestedAt, slugs, languageIds, classLanguages } }];
 }
 
 /** What the purge frees besides the read models: each member's address, each slug, each verified email domain and the languages it held. */

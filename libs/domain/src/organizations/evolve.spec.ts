@@ -74,8 +74,8 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
   },
   OrganizationLanguagesChanged: {
     given: [created],
-    event: { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['oj', 'en'] } },
-    then: (s) => expect({ languageIds: s.languageIds, version: s.version }).toEqual({ languageIds: ['oj', 'en'], version: 1 }),
+    event: { type: 'OrganizationLanguagesChanged', data: { organizationId: org, before: [], after: ['oj', 'en'], holders: { oj: 'k-oj', en: 'k-en' }, released: {} } },
+    then: (s) => expect({ languageIds: s.languageIds, holders: s.languageHolders, version: s.version }).toEqual({ languageIds: ['oj', 'en'], holders: { oj: 'k-oj', en: 'k-en' }, version: 1 }),
   },
   EmailDomainAdded: {
     given: [created],
@@ -162,7 +162,7 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     event: { type: 'UserDeleted', data: { organizationId: org, userId: 'ann', email: 'ann@school.test' } },
     then: (s) => expect([s.members.has('ann'), s.emails.has('ann@school.test')]).toEqual([false, false]),
   },
-  ClassCreated: { given: [created, invited('ann'), setUp('ann')], event: classCreated, then: (s) => expect(s.classes.get('c1')).toEqual({ id: 'c1', name: 'Algebra', instructorId: 'ann', status: 'active', version: 0 }) },
+  ClassCreated: { given: [created, invited('ann'), setUp('ann')], event: classCreated, then: (s) => expect(s.classes.get('c1')).toEqual({ id: 'c1', name: 'Algebra', instructorId: 'ann', status: 'active', languageId: null, version: 0 }) },
   ClassEdited: {
     given: [created, invited('ann'), setUp('ann'), classCreated],
     event: { type: 'ClassEdited', data: { organizationId: org, classId: 'c1', changes: { name: { before: 'Algebra', after: 'Algebra I' } } } },

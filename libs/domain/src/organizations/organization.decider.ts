@@ -20,6 +20,7 @@ import { addTeamMembers, createTeam, deleteTeam, editTeam, removeTeamMember } fr
 import { clearArrears, markInArrears } from './arrears.js';
 import { changeSlug } from './changing-slug.js';
 import { setOrganizationLanguages } from './organization-languages.js';
+import { legacyOrganizationHolder } from '../languages/languages.js';
 import { addEmailDomain, removeEmailDomain, verifyEmailDomain } from '../domains/managing-domains.js';
 import { approveJoinRequest, registerBySelf, rejectJoinRequest } from '../members/joining.js';
 import { evolveJoinRequests, JOINING_EVENT_TYPES, type JoiningEvent } from '../members/join-requests.js';
@@ -207,6 +208,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     emailDomains: {},
     joinRequests: {},
     languageIds: [],
+    languageHolders: {},
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
@@ -240,10 +242,17 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.settingsVersion++;
       return;
     }
-    case 'OrganizationLanguagesChanged':
-      draft.languageIds = event.data.after;
+    case 'OrganizationLanguagesChanged': {
+      const { after, holders, archivedClassesCleared } = event.data;
+      draft.languageIds = after;
+      draft.languageHolders = holders ?? Object.fromEntries(after.map((id) => [id, legacyOrganizationHolder(draft.id)]));
+      for (const { classId } of archivedClassesCleared ?? []) {
+        const found = draft.classes.get(classId);
+        if (found) draft.classes.set(classId, { ...found, languageId: null, version: found.version + 1 });
+      }
       draft.version++;
       return;
+    }
     case 'EmailDomainAdded': {
       const { domain, token, addedAt } = event.data;
       draft.emailDomains = { ...draft.emailDomains, [domain]: { domain, token, status: 'pending', addedAt, verifiedAt: null } };

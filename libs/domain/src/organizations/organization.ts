@@ -66,7 +66,8 @@ export type OrganizationCommand =
   /** Settings (issue 17) as a nested merge patch, checked leaf by leaf; `actorId` absent or not a member: a super admin. */
   | { type: 'ChangeOrganizationSettings'; data: { actorId?: string; patch: unknown } }
   /** The languages the organization teaches, its default first (issue 18); each is held in the catalogue by the process first. */
-  | { type: 'SetOrganizationLanguages'; data: { languageIds: string[] } }
+  /** `holders`: a fresh hold key for each language the organization may start teaching (the process held it in the catalogue with it). */
+  | { type: 'SetOrganizationLanguages'; data: { languageIds: string[]; holders: Record<string, string> } }
   /** Email domains (issue 17): `token` is what the TXT record must say. */
   | { type: 'AddEmailDomain'; data: { domain: string; token: string; now: string } }
   | { type: 'VerifyEmailDomain'; data: { domain: string; now: string } }
@@ -100,12 +101,21 @@ export type OrganizationDeletionRequested = DomainEvent<'OrganizationDeletionReq
 export type OrganizationRestored = DomainEvent<'OrganizationRestored', { organizationId: string; deletionRequestedAt: string }>;
 /** Settings and allowances that changed, by path (`branding.primaryColor`, `allowances.features.aiFeatures`). */
 export type OrganizationSettingsChanged = DomainEvent<'OrganizationSettingsChanged', { organizationId: string; changes: Record<string, FieldChange<unknown>> }>;
-export type OrganizationLanguagesChanged = DomainEvent<'OrganizationLanguagesChanged', { organizationId: string; before: string[]; after: string[] }>;
+/**
+ * `holders`: the hold key of each language taught after (absent in events written before
+ * keys were fresh per hold: the legacy key then); `released`: the keys of the languages
+ * dropped; `archivedClassesCleared`: archived classes that were taught in a dropped language.
+ */
+export type OrganizationLanguagesChanged = DomainEvent<
+  'OrganizationLanguagesChanged',
+  { organizationId: string; before: string[]; after: string[]; holders?: Record<string, string>; released?: Record<string, string>; archivedClassesCleared?: { classId: string; languageId: string }[] }
+>;
 export type EmailDomainAdded = DomainEvent<'EmailDomainAdded', { organizationId: string; domain: string; token: string; addedAt: string }>;
 export type EmailDomainVerified = DomainEvent<'EmailDomainVerified', { organizationId: string; domain: string; verifiedAt: string }>;
 export type EmailDomainRemoved = DomainEvent<'EmailDomainRemoved', { organizationId: string; domain: string; wasVerified: boolean }>;
 /** Removed from every read model; its slugs (`slugs`: the current one and those still redirecting) are free. The events remain. */
-export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[]; languageIds: string[] }>;
+/** `classLanguages`: how many of its classes were taught in each language (usage counts them). */
+export type OrganizationPurged = DomainEvent<'OrganizationPurged', { organizationId: string; purgedAt: string; deletionRequestedAt: string; slugs: string[]; languageIds: string[]; classLanguages?: Record<string, number> }>;
 export type OrganizationSettingsUpdated = DomainEvent<
   'OrganizationSettingsUpdated',
   {
@@ -200,6 +210,8 @@ export type OrganizationState =
       settingsVersion: number;
       /** The languages it teaches, its default first. */
       languageIds: readonly string[];
+      /** The key it holds each of them by in the platform's catalogue. */
+      languageHolders: Readonly<Record<string, string>>;
       /** Join requests by id (self-registration that waits for an admin). */
       joinRequests: Readonly<Record<string, JoinRequest>>;
       /** Email domains by name, pending or verified. */

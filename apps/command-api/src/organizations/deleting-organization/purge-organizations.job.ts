@@ -3,13 +3,13 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Cron } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DomainError, organizationHolder, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
+import { DomainError, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
 import { organizationsDueForPurge, type ReadStore } from '#read-models';
 import { EmailReservations } from '../../shared/email-reservations.js';
 import { SlugReservations } from '../../shared/slug-reservations.js';
 import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toDomainClaim, toLanguages, toOrganization } from '../../shared/write/stream-command.js';
+import { organizationStream, toDictionary, toDomainClaim, toLanguages, toOrganization } from '../../shared/write/stream-command.js';
 
 /** How often the job looks for purges that are due: a purge is at most this late. */
 export const PURGE_CRON = '*/10 * * * *';
@@ -67,8 +67,7 @@ export class PurgeOrganizationsJob {
     const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now: now.toISOString(), correlationId, causationId: correlationId };
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || !state.deletion || Date.parse(state.deletion.purgeAt) > now.getTime()) return false;
-    const { emails, slugs, domains, languageIds } = purgeReleases(state);
-    for (const languageId of languageIds) await this.commands.execute(toLanguages({ type: 'ReleaseLanguage', data: { languageId, holder: organizationHolder(organizationId) } }, metadata));
+    const { emails, slugs, domains } = purgeReleases(state);
     for (const { userId, email } of emails) await this.emails.release(email, userId, metadata);
     for (const slug of slugs) await this.slugs.release(slug, organizationId, metadata);
     for (const domain of domains) await this.commands.execute(toDomainClaim(domain, organizationId, { type: 'ReleaseDomain', data: { organizationId } }, metadata));
@@ -79,6 +78,12 @@ export class PurgeOrganizationsJob {
       if (error instanceof DomainError && (error.code === 'organization-not-being-deleted' || error.code === 'organization-not-found')) return false;
       throw error;
     }
+    // After the purge, never before: a restore in between would find its dictionary gone.
+    // The dictionary's purge carries the counts the languages' usage drops by; then every
+    // language the organization held, whatever for, is let go. A crash in between leaves
+    // languages held (they cannot be removed), the safe side.
+    await this.commands.execute(toDictionary(organizationId, { type: 'PurgeDictionary', data: { organizationId } }, metadata));
+    await this.commands.execute(toLanguages({ type: 'ReleaseOrganizationHolds', data: { organizationId } }, metadata));
     return true;
   }
 }

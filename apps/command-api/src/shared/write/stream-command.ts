@@ -25,6 +25,10 @@ import {
   domainClaimDecider,
   languagesDecider,
   LANGUAGES_STREAM,
+  dictionaryDecider,
+  dictionaryStreamName,
+  type DictionaryCommand,
+  type DictionaryState,
   type LanguageCommand,
   type LanguagesState,
   type DomainClaimCommand,
@@ -154,3 +158,14 @@ export const toDataAccessLog = (organizationId: string | null, command: DataAcce
     command,
     metadata,
   );
+
+/** An organization's translation dictionary: one stream each, apart from its members. */
+export const dictionaryStream = (organizationId: string): StreamOf<DictionaryCommand, DictionaryState> => ({
+  streamName: dictionaryStreamName(organizationId),
+  decider: dictionaryDecider as Decider<DictionaryCommand, DomainEvent, DictionaryState>,
+  organizationId,
+  versionOf: (command) => (state) => ('entryId' in command.data ? state.entries.get(command.data.entryId)?.version : undefined),
+});
+
+export const toDictionary = (organizationId: string, command: DictionaryCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
+  new StreamCommand(dictionaryStream(organizationId), command, metadata, options);
