@@ -46,6 +46,7 @@ describe('Member export', () => {
   test('cells are quoted when needed and never start a formula', () => {
     expect(csvCell('plain')).toBe('plain');
     expect(csvCell('a,b')).toBe('"a,b"');
+    expect(csvCell('a;b')).toBe('"a;b"'); // the imports read ; as a delimiter too
     expect(csvCell('say "hi"')).toBe('"say ""hi"""');
     expect(csvCell('=1+1')).toBe("'=1+1");
     expect(csvCell('-5')).toBe("'-5");

@@ -28,6 +28,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { EmailReservations } from './shared/email-reservations.js';
 import { RegistrationController } from './auth/registration.js';
 import { LanguagesModule } from './languages/languages.module.js';
+import { DictionaryModule } from './dictionary/dictionary.module.js';
 import { SlugReservations } from './shared/slug-reservations.js';
 import { StreamCache } from './shared/write/stream-cache.js';
 import { StreamCommandHandler, StreamWriter } from './shared/write/stream-writer.js';
@@ -82,7 +83,7 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, MembersModule, StructureModule, SsoModule, HealthModule],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, MembersModule, StructureModule, SsoModule, HealthModule],
       controllers: [AuthController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,

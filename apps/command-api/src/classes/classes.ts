@@ -31,6 +31,12 @@ export class ClassDto {
   @IsDefined({ message: 'instructorId is required' })
   @IsUUID('all', { message: 'instructorId must be a user id' })
   instructorId!: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'The language it is taught in: one the organization teaches' })
+  @IsOptional()
+  @IsString({ message: 'languageId must be a language id' })
+  @MaxLength(100)
+  languageId?: string | null;
 }
 
 /** A JSON Merge Patch (RFC 7396) of a class: absent fields stay as they are; none can be cleared. */
@@ -46,6 +52,12 @@ export class EditClassDto {
   @IsUUID('all', { message: 'instructorId must be a user id' })
   @PatchField('instructorId')
   instructorId?: string;
+
+  @ApiPropertyOptional({ type: 'string', nullable: true, description: 'One the organization teaches; null for none' })
+  @IsOptional()
+  @IsString({ message: 'languageId must be a language id' })
+  @MaxLength(100)
+  languageId?: string | null;
 }
 
 export const CLASS_STATUS_FILTERS = ['active', 'archived', 'all'] as const;
@@ -118,7 +130,7 @@ export class ClassesController {
   async create(@Param('orgId') orgId: string, @Body() body: ClassDto, @Meta() metadata: CommandMetadata, @CurrentPrincipal() principal: Principal): Promise<UserWriteResponse> {
     const classId = metadata.idempotencyKey ? uuidV5(`class:${orgId}:${metadata.idempotencyKey}`) : newId();
     const result = await this.commands.execute(
-      toOrganization(orgId, { type: 'CreateClass', data: { classId, name: body.name, instructorId: body.instructorId, actor: actorOf(principal) } }, metadata),
+      toOrganization(orgId, { type: 'CreateClass', data: { classId, name: body.name, instructorId: body.instructorId, languageId: body.languageId ?? null, actor: actorOf(principal) } }, metadata),
     );
     return { id: classId, revision: result.version, position: result.position };
   }
@@ -134,7 +146,7 @@ export class ClassesController {
     @CurrentPrincipal() principal: Principal,
     @Headers('if-match') ifMatch?: string,
   ): Promise<UserWriteResponse> {
-    const data = { classId, ...sentFields({ name: body.name, instructorId: body.instructorId }), actor: actorOf(principal) };
+    const data = { classId, ...sentFields({ name: body.name, instructorId: body.instructorId, languageId: body.languageId }), actor: actorOf(principal) };
     const result = await this.commands.execute(toOrganization(orgId, { type: 'EditClass', data }, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: classId, revision: result.version, position: result.position };
   }

@@ -29,7 +29,9 @@ export type Permission =
   | 'organization:delete'
   | 'organization:restore'
   | 'language:read'
-  | 'language:manage';
+  | 'language:manage'
+  | 'dictionary:read'
+  | 'dictionary:manage';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -114,6 +116,10 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'language:read': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
   /** Adding, editing and removing languages (guide: Language Management, Super Admin). */
   'language:manage': rule(true, false, [], false),
+  /** The organization's translation dictionary: instructors read it (guide: Translations). */
+  'dictionary:read': rule(true, false, ['admin', 'instructor'], true),
+  /** Adding, editing, removing, importing: admins, instructor admins among them (guide: Translations → Manage translation dictionary). */
+  'dictionary:manage': rule(true, false, ['admin'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -127,7 +127,15 @@ describe('Importing a dictionary file', () => {
     const bad = [...rows, { line: 5, entryId: 'n4', term: '', translation: 'x', languageId: 'fr' }, { line: 6, entryId: 'n5', term: 'water', translation: 'Nibi again', languageId: 'oj' }];
     spec([])
       .when({ type: 'ImportDictionary', data: { organizationId: org, rows: bad, fileName: 'words.csv', holders: { oj: 'k1', 'oj#pronunciation': 'p1', ja: 'k2' }, ...taught } })
-      .thenFails('invalid-dictionary-import', { fields: ['line 5: term', 'line 5: languageId', 'line 6: term'] });
+      .thenFails('invalid-dictionary-import', {
+        details: {
+          errors: [
+            { field: 'term', line: 5, message: 'line 5: term is required' },
+            { field: 'languageId', line: 5, message: 'line 5: languageId must be a language the organization teaches, other than its default' },
+            { field: 'term', line: 6, message: 'line 6: the file translates this term into this language already, on line 3' },
+          ],
+        },
+      });
   });
 
   test('a good file is one append: holds first, each entry, a summary for the audit log', () => {
@@ -156,7 +164,7 @@ describe('Purging', () => {
     spec([...hello, added('e2', 'Water', 'Nibi')]).when({ type: 'PurgeDictionary', data: { organizationId: org } }).then([
       letGo('oj', 'k1'),
       letGo('oj', 'p1', 'pronunciation'),
-      { type: 'DictionaryPurged', data: { organizationId: org, entries: { oj: 2 } } },
+      { type: 'DictionaryPurged', data: { organizationId: org, entries: { oj: 2 }, pronunciations: { oj: 1 } } },
     ]);
     spec([]).when({ type: 'PurgeDictionary', data: { organizationId: org } }).thenNothingHappens();
   });

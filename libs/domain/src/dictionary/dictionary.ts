@@ -93,8 +93,8 @@ export type DictionaryEvent =
   | DomainEvent<'DictionaryEntryEdited', WithOrg<{ entryId: string; changes: { [K in keyof EntryFields]?: Change<EntryFields[K]> }; entry: EntryFields }>>
   | DomainEvent<'DictionaryEntryRemoved', WithOrg<{ entryId: string; term: string; languageId: string; hadPronunciation: boolean }>>
   | DomainEvent<'DictionaryImported', WithOrg<{ fileName: string | null; added: number; updated: number; unchanged: number }>>
-  /** `entries`: how many entries it had in each language (the usage counts drop by them). */
-  | DomainEvent<'DictionaryPurged', WithOrg<{ entries: Record<string, number> }>>;
+  /** How many entries it had in each language, and how many with pronunciation text (the usage counts drop by them). */
+  | DomainEvent<'DictionaryPurged', WithOrg<{ entries: Record<string, number>; pronunciations: Record<string, number> }>>;
 
 export const DICTIONARY_EVENT_TYPES = eventTypes<DictionaryEvent>({
   DictionaryLanguageHeld: true,
@@ -279,7 +279,7 @@ export function decideDictionary(command: DictionaryCommand, state: DictionarySt
       if (failed.length > 0)
         throw new ValidationFailed(
           'invalid-dictionary-import',
-          failed.flatMap((p) => p.errors.map((e) => ({ field: `line ${p.line}: ${e.field}`, message: e.message }))),
+          failed.flatMap((p) => p.errors.map((e) => ({ field: e.field, line: p.line, message: `line ${p.line}: ${e.message}` }))),
         );
       const delta = new Map<string, number>();
       const changes: DictionaryEvent[] = [];
@@ -302,13 +302,17 @@ export function decideDictionary(command: DictionaryCommand, state: DictionarySt
     }
     case 'PurgeDictionary': {
       const entries: Record<string, number> = {};
-      for (const [slot, hold] of Object.entries(state.holds)) if (!slot.includes('#')) entries[slot] = hold.count;
+      const pronunciations: Record<string, number> = {};
+      for (const [slot, hold] of Object.entries(state.holds)) {
+        const [languageId, what] = slot.split('#');
+        (what ? pronunciations : entries)[languageId] = hold.count;
+      }
       if (state.entries.size === 0 && Object.keys(state.holds).length === 0) return [];
       const letGo = Object.entries(state.holds).map(([slot, hold]): DictionaryEvent => {
         const [languageId, what] = slot.split('#');
         return { type: 'DictionaryLanguageLetGo', data: { organizationId, languageId, holder: hold.holder, for: what ? 'pronunciation' : 'entries' } };
       });
-      return [...letGo, { type: 'DictionaryPurged', data: { organizationId, entries } }];
+      return [...letGo, { type: 'DictionaryPurged', data: { organizationId, entries, pronunciations } }];
     }
     default:
       return assertNever(command);

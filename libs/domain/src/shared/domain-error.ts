@@ -3,6 +3,8 @@ import { ERROR_CATALOGUE, type ErrorCode } from './error-catalogue.js';
 export interface FieldError {
   field: string;
   message: string;
+  /** For a row of a file: its line. */
+  line?: number;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { DICTIONARY_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -25,7 +25,7 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data' | 'import' | 'language';
+export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data' | 'import' | 'language' | 'dictionary' | 'dictionary-entry';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
@@ -48,6 +48,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 /** Every event type the audit log shows (a filter naming any other is refused). */
 export const AUDITED_EVENT_TYPES: readonly string[] = [
   ...[...LANGUAGE_EVENT_TYPES].filter((t) => !t.startsWith('LanguageUse')),
+  ...[...DICTIONARY_EVENT_TYPES].filter((t) => !t.startsWith('DictionaryLanguage')),
   ...JOINING_EVENT_TYPES,
   ...IMPORT_EVENT_TYPES,
   ...ORGANIZATION_EVENT_TYPES,
@@ -59,7 +60,7 @@ export const AUDITED_EVENT_TYPES: readonly string[] = [
 ];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
-const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded']);
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded', 'DictionaryLanguageHeld', 'DictionaryLanguageLetGo']);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));
@@ -76,6 +77,8 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type.startsWith('Import')) return { kind: 'import', id: str(d.importId) };
   if (event.type === 'JoinRequestApproved') return { kind: 'user', id: str(d.userId) };
   if (event.type.startsWith('Language')) return { kind: 'language', id: str(d.languageId) };
+  if (event.type.startsWith('DictionaryEntry')) return { kind: 'dictionary-entry', id: str(d.entryId) };
+  if (event.type.startsWith('Dictionary')) return { kind: 'dictionary', id: str(d.organizationId) };
   if (event.type === 'SuperAdminRegistered') return { kind: 'super-admin', id: str(d.superAdminId) };
   if (event.type.startsWith('PlatformAuditor')) return { kind: 'platform-auditor', id: str(d.auditorId) };
   if (event.type === 'DataAccessed') return { kind: 'data', id: str(d.organizationId) };
@@ -159,8 +162,20 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Edited the language ${str(((d.language ?? {}) as Data).name)}: ${changed}`;
     case 'LanguageRemoved':
       return `Removed the language ${str(d.name)} (${str(d.code)})`;
-    case 'OrganizationLanguagesChanged':
-      return `Changed the languages taught: ${list(d.before) || '(none)'} → ${list(d.after) || '(none)'}`;
+    case 'OrganizationLanguagesChanged': {
+      const cleared = Array.isArray(d.archivedClassesCleared) ? d.archivedClassesCleared.length : 0;
+      return `Changed the languages taught: ${list(d.before) || '(none)'} → ${list(d.after) || '(none)'}${cleared ? `; ${cleared} archived class${cleared === 1 ? '' : 'es'} no longer name a language` : ''}`;
+    }
+    case 'DictionaryEntryAdded':
+      return `Added "${str(d.term)}" → "${str(d.translation)}" to the dictionary${d.pronunciation ? ` (${str(d.pronunciation)})` : ''}`;
+    case 'DictionaryEntryEdited':
+      return `Edited the dictionary entry "${str(((d.entry ?? {}) as Data).term)}": ${changed}`;
+    case 'DictionaryEntryRemoved':
+      return `Removed "${str(d.term)}" from the dictionary`;
+    case 'DictionaryImported':
+      return `Imported a dictionary file${d.fileName ? ` "${str(d.fileName)}"` : ''}: ${str(d.added)} added, ${str(d.updated)} updated, ${str(d.unchanged)} unchanged`;
+    case 'DictionaryPurged':
+      return 'Removed the dictionary with its organization';
     case 'JoinRequested':
       return `${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> asked to join (self-registration)`;
     case 'JoinRequestApproved':
@@ -210,7 +225,7 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
     case 'UserDeleted':
       return `Deleted the pending user ${str(d.email)}`;
     case 'ClassCreated':
-      return `Created the class "${str(d.name)}" taught by ${user(d.instructorId)}`;
+      return `Created the class "${str(d.name)}" taught by ${user(d.instructorId)}${d.languageId ? ` in ${labelOf('language', str(d.languageId)) ?? `language ${str(d.languageId).slice(0, 8)}`}` : ''}`;
     case 'ClassEdited':
       return `Edited ${klass(d.classId)}: ${changed}`;
     case 'ClassArchived':

@@ -6,6 +6,7 @@ import { ssoProvidersProjection } from './sso-providers.projection.js';
 import { structureProjection } from './structure.projection.js';
 import { slugsProjection } from './slugs.projection.js';
 import { languagesProjection } from './languages.projection.js';
+import { dictionaryProjection } from './dictionary.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
@@ -14,6 +15,7 @@ export * from './sso-providers.projection.js';
 export * from './structure.projection.js';
 export * from './slugs.projection.js';
 export * from './languages.projection.js';
+export * from './dictionary.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection];

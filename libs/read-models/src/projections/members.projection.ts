@@ -1,4 +1,4 @@
-import type { MembershipEvent, StructureEvent } from '#domain';
+import type { MembershipEvent, OrganizationEvent, StructureEvent } from '#domain';
 import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
@@ -41,6 +41,8 @@ export interface ClassDocument {
   nameSort: string;
   instructorId: string;
   status: 'active' | 'archived';
+  /** The language it is taught in; absent in documents of classes created before languages. */
+  languageId?: string | null;
   /** The class's own version: its ETag. */
   version: number;
   [POSITION_FIELD]: number;
@@ -85,9 +87,14 @@ export const membersProjection: Projection = {
     },
     { name: CLASSES, indexes: [{ keys: { organizationId: 1, nameSort: 1 } }, { keys: { instructorId: 1 } }] },
   ],
-  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']) || TEAM_EVENTS.has(event.type) || event.type === ORGANIZATION_PURGED,
+  canHandle: (event) => MEMBERSHIP_EVENT_TYPES.has(event.type as MembershipEvent['type']) || TEAM_EVENTS.has(event.type) || event.type === ORGANIZATION_PURGED || event.type === 'OrganizationLanguagesChanged',
   project(recorded) {
     if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, MEMBERS, CLASSES);
+    if (recorded.type === 'OrganizationLanguagesChanged') {
+      // Archived classes taught in a language the organization dropped no longer name it.
+      const cleared = (recorded.data as Extract<OrganizationEvent, { type: 'OrganizationLanguagesChanged' }>['data']).archivedClassesCleared ?? [];
+      return cleared.map(({ classId }) => set(CLASSES, classId, recorded, { languageId: null }));
+    }
     const event = { type: recorded.type, data: recorded.data } as MembershipEvent | Extract<StructureEvent, { type: 'TeamMembersAdded' | 'TeamMemberRemoved' | 'TeamDeleted' }>;
     const at = (recorded.metadata.occurredAt as string) ?? recorded.recordedAt;
     switch (event.type) {
@@ -170,6 +177,7 @@ export const membersProjection: Projection = {
                   nameSort: d.name.toLowerCase(),
                   instructorId: d.instructorId,
                   status: 'active',
+                  languageId: d.languageId ?? null,
                   version: 0,
                   [POSITION_FIELD]: recorded.position,
                 },
@@ -180,11 +188,12 @@ export const membersProjection: Projection = {
         ];
       }
       case 'ClassEdited': {
-        const { name, instructorId } = event.data.changes;
+        const { name, instructorId, languageId } = event.data.changes;
         return [
           set(CLASSES, event.data.classId, recorded, {
             ...(name ? { name: name.after, nameSort: name.after.toLowerCase() } : {}),
             ...(instructorId ? { instructorId: instructorId.after } : {}),
+            ...(languageId ? { languageId: languageId.after } : {}),
           }),
         ];
       }

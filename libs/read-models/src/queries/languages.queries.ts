@@ -39,3 +39,9 @@ export async function getLanguage(store: ReadStore, id: string): Promise<Languag
   const d = await store.collection<LanguageDocument>(LANGUAGES).findOne({ _id: id });
   return d ? item(d) : null;
 }
+
+/** How many dictionary entries carry pronunciation text in the language (for the message of a refused edit). */
+export async function pronunciationEntriesOf(store: ReadStore, id: string): Promise<number> {
+  const d = await store.collection<LanguageDocument>(LANGUAGES).findOne({ _id: id });
+  return d?.pronunciationEntries ?? 0;
+}

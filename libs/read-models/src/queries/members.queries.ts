@@ -82,6 +82,7 @@ export interface ClassListItem {
   name: string;
   instructorId: string;
   status: ClassDocument['status'];
+  languageId: string | null;
 }
 
 export async function listClasses(
@@ -97,11 +98,11 @@ export async function listClasses(
   if (search) filter.nameSort = { $regex: escapeRegex(search) };
   const collection = store.collection<ClassDocument>(CLASSES);
   const { items: docs, total } = await collection.findPage(filter, { sort: { nameSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
-  return { items: docs.map((d) => ({ id: d._id, name: d.name, instructorId: d.instructorId, status: d.status })), total, page: query.page, pageSize: query.pageSize };
+  return { items: docs.map((d) => ({ id: d._id, name: d.name, instructorId: d.instructorId, status: d.status, languageId: d.languageId ?? null })), total, page: query.page, pageSize: query.pageSize };
 }
 
 /** One class, with its version (`revision`, also sent as the ETag). */
 export async function getClass(store: ReadStore, organizationId: string, classId: string): Promise<(ClassListItem & { revision: number }) | null> {
   const d = await store.collection<ClassDocument>(CLASSES).findOne({ _id: classId, organizationId });
-  return d ? { id: d._id, name: d.name, instructorId: d.instructorId, status: d.status, revision: d.version } : null;
+  return d ? { id: d._id, name: d.name, instructorId: d.instructorId, status: d.status, languageId: d.languageId ?? null, revision: d.version } : null;
 }

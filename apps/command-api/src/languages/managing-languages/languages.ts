@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { DomainError, LANGUAGE_RULES, type CommandMetadata } from '#domain';
-import { getLanguage, languagesProjection, listLanguages, type LanguageListItem, type ReadStore } from '#read-models';
+import { getLanguage, languagesProjection, listLanguages, pronunciationEntriesOf, type LanguageListItem, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { newId } from '../../shared/ids.js';
@@ -131,8 +131,11 @@ export class LanguagesController {
   @ApiOkResponse({ type: WriteResponse })
   async edit(@Param('languageId') languageId: string, @Body() body: EditLanguageDto, @Meta() metadata: CommandMetadata, @Headers('if-match') ifMatch?: string): Promise<WriteResponse> {
     const patch = sentFields(body);
-    // No dictionary holds pronunciation text yet (issue 18's dictionary is still to come): nothing to count.
-    const result = await this.commands.execute(toLanguages({ type: 'EditLanguage', data: { languageId, ...patch, pronunciationEntries: 0 } }, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
+    // Whether the edit may turn pronunciation off is decided on the catalogue's holds; the count is for the message.
+    const pronunciationEntries = patch.supportsPronunciation === false ? await pronunciationEntriesOf(this.readStore, languageId) : 0;
+    const result = await this.commands.execute(
+      toLanguages({ type: 'EditLanguage', data: { languageId, ...patch, pronunciationEntries } }, metadata, { expectedRevision: parseIfMatch(ifMatch), requestBody: { languageId, ...patch } }),
+    );
     return { id: languageId, revision: result.version, position: result.position };
   }
 

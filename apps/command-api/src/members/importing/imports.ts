@@ -9,10 +9,10 @@ import { ProblemException } from '../../shared/problem.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { Meta } from '../../shared/request-context.js';
 import { NoBody } from '../../shared/validation.js';
+import { CSV_TYPES } from '../../shared/csv-file.js';
 import { readMemberFile } from './csv-rows.js';
 import { ImportsService, type ImportView } from './imports.service.js';
 
-const CSV_TYPES = /^(text\/csv|application\/csv|text\/plain|application\/octet-stream)\b/i;
 /** How many rows the upload's answer shows; the rest are paged at /rows. */
 const ROWS_SHOWN = 100;
 const ERRORS_SHOWN = 1_000;
