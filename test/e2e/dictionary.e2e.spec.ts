@@ -173,7 +173,7 @@ describe('The dictionary as a file', () => {
       'Good morning; friends=Mino gigizheb',
       'hello=Boozhoo',
       'Thank you=Miigwech',
-      'Water=Nibi',
+      'Water=Nibi', // one term in two languages: by translation
       'Water=水',
     ]);
     expect((await audit('DictionaryImported'))[0].summary).toBe('Imported a dictionary file "words.csv": 4 added, 1 updated, 0 unchanged');

@@ -41,11 +41,11 @@ function filterOf(organizationId: string, query: Pick<DictionaryQuery, 'search' 
   return filter;
 }
 
-/** An organization's dictionary, by term, searched and filtered, in pages. */
+/** An organization's dictionary, by term (then translation), searched and filtered, in pages. */
 export async function listDictionary(store: ReadStore, organizationId: string, query: DictionaryQuery): Promise<Page<DictionaryEntryItem>> {
   const { items, total } = await store
     .collection<DictionaryEntryDocument>(DICTIONARY_ENTRIES)
-    .findPage(filterOf(organizationId, query), { sort: { termSort: 1, languageId: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
+    .findPage(filterOf(organizationId, query), { sort: { termSort: 1, translationSearch: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize });
   return { items: items.map(item), total, page: query.page, pageSize: query.pageSize };
 }
 
@@ -59,7 +59,7 @@ export async function* allDictionaryEntries(store: ReadStore, organizationId: st
   const collection = store.collection<DictionaryEntryDocument>(DICTIONARY_ENTRIES);
   const filter = filterOf(organizationId, query);
   for (let skip = 0; ; skip += 1_000) {
-    const { items } = await collection.findPage(filter, { sort: { termSort: 1, languageId: 1, _id: 1 }, skip, limit: 1_000 });
+    const { items } = await collection.findPage(filter, { sort: { termSort: 1, translationSearch: 1, _id: 1 }, skip, limit: 1_000 });
     for (const d of items) yield item(d);
     if (items.length < 1_000) return;
   }
