@@ -16,6 +16,10 @@ const base = {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true }] },
+  // Tests and hooks (they share this default): 5 s is too little for a hook that starts an
+  // app on a loaded CI machine of two cores running two test workers (disk-full's beforeAll
+  // passed 5 s on Node 24 there). A bound against hangs, not a performance target.
+  testTimeout: 30_000,
 };
 
 export default {

@@ -57,6 +57,7 @@ describe('The translation dictionary, as the guide walks it', () => {
     expect(set.status).toBe(200);
     expect(await language(ids.oj, set.body.position)).toMatchObject({ usage: 1, status: 'in use' });
     expect(await language(ids.en)).toMatchObject({ usage: 1, status: 'in use' });
+    expect((await audit('OrganizationLanguagesChanged'))[0].summary).toBe('Changed the languages taught: (none) → English (en), Ojibwe (oj)');
   });
 
   test('add a dictionary entry: the usage of its language goes up by one, the entry is listed, and the audit log records it', async () => {
@@ -217,7 +218,7 @@ describe('Classes taught in a language', () => {
     const notTaught = await http().post(`/organizations/${orgId}/classes`).set('Authorization', admin).send({ name: 'French I', instructorId, languageId: 'nope' });
     expect(notTaught.status).toBe(400);
     const audited = await audit('ClassCreated');
-    expect(audited[0].summary).toMatch(/^Created the class "Cree I" taught by .+ in /);
+    expect(audited[0].summary).toBe('Created the class "Cree I" taught by M X <teacher@institute.test> in Cree (cr)');
   });
 });
 

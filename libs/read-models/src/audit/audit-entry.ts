@@ -135,6 +135,7 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
   const user = (id: unknown) => labelOf('user', str(id)) ?? `user ${str(id).slice(0, 8)}`;
   const klass = (id: unknown) => labelOf('class', str(id)) ?? `class ${str(id).slice(0, 8)}`;
   const unit = (kind: 'department' | 'team', id: unknown) => labelOf(kind, str(id)) ?? `${kind} ${str(id).slice(0, 8)}`;
+  const language = (id: unknown) => labelOf('language', str(id)) ?? `language ${str(id).slice(0, 8)}`;
   const users = (ids: unknown) => (Array.isArray(ids) ? ids.map(user).join(', ') : '');
   const changed = entry.changes.map((c) => `${c.field} ${shown(c.before)} → ${shown(c.after)}`).join('; ');
   switch (entry.type) {
@@ -164,7 +165,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Removed the language ${str(d.name)} (${str(d.code)})`;
     case 'OrganizationLanguagesChanged': {
       const cleared = Array.isArray(d.archivedClassesCleared) ? d.archivedClassesCleared.length : 0;
-      return `Changed the languages taught: ${list(d.before) || '(none)'} → ${list(d.after) || '(none)'}${cleared ? `; ${cleared} archived class${cleared === 1 ? '' : 'es'} no longer name a language` : ''}`;
+      const names = (v: unknown) => (Array.isArray(v) && v.length ? v.map((id) => language(id)).join(', ') : '(none)');
+      return `Changed the languages taught: ${names(d.before)} → ${names(d.after)}${cleared ? `; ${cleared} archived class${cleared === 1 ? '' : 'es'} no longer name a language` : ''}`;
     }
     case 'DictionaryEntryAdded':
       return `Added "${str(d.term)}" → "${str(d.translation)}" to the dictionary${d.pronunciation ? ` (${str(d.pronunciation)})` : ''}`;
@@ -225,7 +227,7 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
     case 'UserDeleted':
       return `Deleted the pending user ${str(d.email)}`;
     case 'ClassCreated':
-      return `Created the class "${str(d.name)}" taught by ${user(d.instructorId)}${d.languageId ? ` in ${labelOf('language', str(d.languageId)) ?? `language ${str(d.languageId).slice(0, 8)}`}` : ''}`;
+      return `Created the class "${str(d.name)}" taught by ${user(d.instructorId)}${d.languageId ? ` in ${language(d.languageId)}` : ''}`;
     case 'ClassEdited':
       return `Edited ${klass(d.classId)}: ${changed}`;
     case 'ClassArchived':
