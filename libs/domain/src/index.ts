@@ -37,5 +37,6 @@ export * from './domains/public-email-domains.js';
 export * from './members/joining.js';
 export * from './members/join-requests.js';
 export * from './languages/languages.js';
+export * from './languages/language-holds.js';
 export * from './organizations/organization-languages.js';
 export * from './dictionary/dictionary.js';

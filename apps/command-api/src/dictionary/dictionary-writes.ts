@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
-import { DomainError, type CommandMetadata, type DictionaryCommand, type DictionaryEvent, type DictionaryState, type ExistingOrganization, type HoldFor } from '#domain';
+import { DomainError, type CommandMetadata, type DictionaryCommand, type DictionaryState, type ExistingOrganization, type HoldFor } from '#domain';
 import { currentOrganization } from '../shared/write/current-organization.js';
-import { holdLanguages, notAdopted, releaseLanguages } from '../shared/write/language-holds.js';
+import { withHolds } from '../shared/write/language-holds.js';
 import { StreamCache } from '../shared/write/stream-cache.js';
 import { dictionaryStream, toDictionary, type CommandResult, type StreamCommandOptions } from '../shared/write/stream-command.js';
 
@@ -50,26 +50,13 @@ export class DictionaryWrites {
   ): Promise<CommandResult<DictionaryState>> {
     for (let attempt = 1; ; attempt++) {
       const now = await this.context(organizationId);
-      const wanted = needs(now).map(({ languageId, holdFor }) => ({
-        slot: holdFor === 'entries' ? languageId : `${languageId}#pronunciation`,
-        languageId,
-        purpose: holdFor === 'entries' ? ('dictionary' as const) : ('pronunciation' as const),
-      }));
-      const { holders, taken } = await holdLanguages(this.commands, organizationId, wanted, metadata);
-      let result: CommandResult<DictionaryState>;
       try {
-        result = await this.commands.execute(toDictionary(organizationId, build(now, holders), metadata, options));
+        return await withHolds(this.commands, organizationId, 'dictionary', needs(now), (holders) => this.commands.execute(toDictionary(organizationId, build(now, holders), metadata, options)), metadata);
       } catch (error) {
-        await releaseLanguages(this.commands, taken, metadata);
         // The dictionary let go of a language between the read and the write: read again, hold again.
         if (error instanceof DomainError && error.code === 'concurrency-conflict' && attempt < ATTEMPTS) continue;
         throw error;
       }
-      const appended = result.appended as DictionaryEvent[];
-      const adopted = appended.flatMap((e) => (e.type === 'DictionaryLanguageHeld' ? [e.data.holder] : []));
-      const letGo = appended.flatMap((e) => (e.type === 'DictionaryLanguageLetGo' ? [{ languageId: e.data.languageId, holder: e.data.holder }] : []));
-      await releaseLanguages(this.commands, [...notAdopted(taken, adopted), ...letGo], metadata);
-      return result;
     }
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, test } from '@jest/globals';
 import { fold } from '../shared/decider.js';
 import { deciderSpec } from '../testing/given-when-then.js';
-import { dictionaryDecider, planDictionaryImport, slotsNeeded, type DictionaryEvent } from './dictionary.js';
+import { slotsNeeded } from '../languages/language-holds.js';
+import { dictionaryDecider, planDictionaryImport, type DictionaryEvent } from './dictionary.js';
 
 /**
  * The translation dictionary (organization-management guide: "Translations → Manage
@@ -11,8 +12,8 @@ import { dictionaryDecider, planDictionaryImport, slotsNeeded, type DictionaryEv
 const spec = deciderSpec(dictionaryDecider);
 const org = 'o1';
 const taught = { organizationLanguageIds: ['en', 'oj', 'ja'] };
-const held = (languageId: string, holder: string, holdFor: 'entries' | 'pronunciation' = 'entries'): DictionaryEvent => ({ type: 'DictionaryLanguageHeld', data: { organizationId: org, languageId, holder, for: holdFor } });
-const letGo = (languageId: string, holder: string, holdFor: 'entries' | 'pronunciation' = 'entries'): DictionaryEvent => ({ type: 'DictionaryLanguageLetGo', data: { organizationId: org, languageId, holder, for: holdFor } });
+const held = (languageId: string, holder: string, holdFor: 'use' | 'pronunciation' = 'use'): DictionaryEvent => ({ type: 'LanguageHoldAdopted', data: { organizationId: org, languageId, holder, for: holdFor } });
+const letGo = (languageId: string, holder: string, holdFor: 'use' | 'pronunciation' = 'use'): DictionaryEvent => ({ type: 'LanguageHoldLetGo', data: { organizationId: org, languageId, holder, for: holdFor } });
 const added = (entryId: string, term: string, translation: string, languageId = 'oj', pronunciation: string | null = null): DictionaryEvent => ({
   type: 'DictionaryEntryAdded',
   data: { organizationId: org, entryId, term, translation, languageId, pronunciation },
@@ -102,7 +103,7 @@ describe('Dictionary entries', () => {
   test('after a let-go the next entry in the language needs a fresh hold (the old key is gone)', () => {
     const emptied: DictionaryEvent[] = [...hello, { type: 'DictionaryEntryRemoved', data: { organizationId: org, entryId: 'e1', term: 'Hello', languageId: 'oj', hadPronunciation: true } }, letGo('oj', 'k1'), letGo('oj', 'p1', 'pronunciation')];
     const state = fold(dictionaryDecider, emptied);
-    expect(slotsNeeded([{ languageId: 'oj', pronunciation: null }], state)).toEqual([{ languageId: 'oj', holdFor: 'entries' }]);
+    expect(slotsNeeded([{ languageId: 'oj', pronunciation: null }], state.holds)).toEqual([{ languageId: 'oj', holdFor: 'use' }]);
     spec(emptied).when(add('e2', 'Hello', 'Boozhoo', 'oj', null, { oj: 'k3' })).then([held('oj', 'k3'), added('e2', 'Hello', 'Boozhoo')]);
   });
 });

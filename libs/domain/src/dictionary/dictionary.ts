@@ -2,6 +2,7 @@ import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shar
 import { DomainError, ValidationFailed, type FieldError } from '../shared/domain-error.js';
 import { PersistentMap } from '../shared/persistent-map.js';
 import { lengthOf } from '../shared/validation.js';
+import { around, countsOf, countUses, evolveHolds, HoldDelta, isHoldEvent, letGoOfAll, type LanguageHoldEvent, type LanguageHolds } from '../languages/language-holds.js';
 
 /**
  * An organization's translation dictionary (organization-management guide, Organization
@@ -15,19 +16,14 @@ import { lengthOf } from '../shared/validation.js';
  * The dictionary holds each language it has entries in, in the platform's catalogue,
  * by a key of its own, and a second key for each language its entries carry
  * pronunciation text in. Both are decided here, on this stream: the first entry in a
- * language adopts the key the process held it by (DictionaryLanguageHeld), the last one
- * gone lets go of it (DictionaryLanguageLetGo), and the process then releases that very
+ * language adopts the key the process held it by (LanguageHoldAdopted, languages/language-holds.ts), the last one
+ * gone lets go of it (LanguageHoldLetGo), and the process then releases that very
  * key. An entry and a removal of its language never both succeed, and turning a
  * language's pronunciation off is refused while any dictionary holds it for that.
  */
 export const dictionaryStreamName = (organizationId: string): string => `dictionary-${organizationId}`;
 
 export const DICTIONARY_RULES = { termMax: 200, translationMax: 200, pronunciationMax: 200, importRowsMax: 5_000 } as const;
-
-export type HoldFor = 'entries' | 'pronunciation';
-
-/** The key of a hold in the `holders` the process passes: a language, or its pronunciation. */
-export const holdSlot = (languageId: string, holdFor: HoldFor): string => (holdFor === 'entries' ? languageId : `${languageId}#pronunciation`);
 
 export interface DictionaryEntry {
   id: string;
@@ -50,18 +46,13 @@ export interface DictionaryContext {
   organizationLanguageIds: readonly string[];
 }
 
-export interface LanguageHold {
-  holder: string;
-  count: number;
-}
-
 export interface DictionaryState {
   organizationId: string | null;
   entries: PersistentMap<DictionaryEntry>;
   /** termKey(term, language) -> entry id: a term has one translation per language. */
   terms: PersistentMap<string>;
-  /** By holdSlot: the key the dictionary holds a language by, and how many entries need it. */
-  holds: Readonly<Record<string, LanguageHold>>;
+  /** The keys the dictionary holds its languages by, and how many entries need each (languages/language-holds.ts). */
+  holds: LanguageHolds;
 }
 
 export interface NewEntry {
@@ -87,8 +78,7 @@ type WithOrg<T> = T & { organizationId: string };
 type Change<T> = { before: T; after: T };
 
 export type DictionaryEvent =
-  | DomainEvent<'DictionaryLanguageHeld', WithOrg<{ languageId: string; holder: string; for: HoldFor }>>
-  | DomainEvent<'DictionaryLanguageLetGo', WithOrg<{ languageId: string; holder: string; for: HoldFor }>>
+  | LanguageHoldEvent
   | DomainEvent<'DictionaryEntryAdded', WithOrg<{ entryId: string } & EntryFields>>
   | DomainEvent<'DictionaryEntryEdited', WithOrg<{ entryId: string; changes: { [K in keyof EntryFields]?: Change<EntryFields[K]> }; entry: EntryFields }>>
   | DomainEvent<'DictionaryEntryRemoved', WithOrg<{ entryId: string; term: string; languageId: string; hadPronunciation: boolean }>>
@@ -97,8 +87,8 @@ export type DictionaryEvent =
   | DomainEvent<'DictionaryPurged', WithOrg<{ entries: Record<string, number>; pronunciations: Record<string, number> }>>;
 
 export const DICTIONARY_EVENT_TYPES = eventTypes<DictionaryEvent>({
-  DictionaryLanguageHeld: true,
-  DictionaryLanguageLetGo: true,
+  LanguageHoldAdopted: true,
+  LanguageHoldLetGo: true,
   DictionaryEntryAdded: true,
   DictionaryEntryEdited: true,
   DictionaryEntryRemoved: true,
@@ -150,49 +140,6 @@ const termTaken = (fields: EntryFields) =>
     errors: [{ field: 'term', message: 'the dictionary has this term in this language already' }],
   });
 
-// ---- Holds -----------------------------------------------------------------------------
-
-/** How many entries need each hold slot, after the change `delta` (by slot, +/-) is applied. */
-function holdEvents(state: DictionaryState, delta: Map<string, number>, holders: Record<string, string>, organizationId: string): DictionaryEvent[] {
-  const events: DictionaryEvent[] = [];
-  for (const [slot, change] of delta) {
-    if (change === 0) continue;
-    const [languageId, what] = slot.split('#');
-    const holdFor: HoldFor = what === 'pronunciation' ? 'pronunciation' : 'entries';
-    const current = state.holds[slot];
-    const after = (current?.count ?? 0) + change;
-    if (!current && after > 0) {
-      const holder = holders[slot];
-      // The process holds every language of a request it sees unheld; one let go since it read is a conflict to retry.
-      if (!holder) throw new DomainError('concurrency-conflict', 'The dictionary changed meanwhile; try again');
-      events.push({ type: 'DictionaryLanguageHeld', data: { organizationId, languageId, holder, for: holdFor } });
-    } else if (current && after <= 0) events.push({ type: 'DictionaryLanguageLetGo', data: { organizationId, languageId, holder: current.holder, for: holdFor } });
-  }
-  return events;
-}
-
-/** The holds taken before the changes that need them, those let go after the changes that ended them (the fold counts in this order). */
-const heldAround = (holds: DictionaryEvent[], changes: DictionaryEvent[]): DictionaryEvent[] => [
-  ...holds.filter((e) => e.type === 'DictionaryLanguageHeld'),
-  ...changes,
-  ...holds.filter((e) => e.type === 'DictionaryLanguageLetGo'),
-];
-
-function count(delta: Map<string, number>, fields: Pick<EntryFields, 'languageId' | 'pronunciation'>, by: 1 | -1): void {
-  delta.set(holdSlot(fields.languageId, 'entries'), (delta.get(holdSlot(fields.languageId, 'entries')) ?? 0) + by);
-  if (fields.pronunciation) delta.set(holdSlot(fields.languageId, 'pronunciation'), (delta.get(holdSlot(fields.languageId, 'pronunciation')) ?? 0) + by);
-}
-
-/** The slots a request may need held (every language it names), for the process to hold first. */
-export function slotsNeeded(entries: Pick<EntryFields, 'languageId' | 'pronunciation'>[], state: DictionaryState): { languageId: string; holdFor: HoldFor }[] {
-  const needed = new Map<string, { languageId: string; holdFor: HoldFor }>();
-  for (const e of entries) {
-    if (!state.holds[holdSlot(e.languageId, 'entries')]) needed.set(holdSlot(e.languageId, 'entries'), { languageId: e.languageId, holdFor: 'entries' });
-    if (e.pronunciation && !state.holds[holdSlot(e.languageId, 'pronunciation')]) needed.set(holdSlot(e.languageId, 'pronunciation'), { languageId: e.languageId, holdFor: 'pronunciation' });
-  }
-  return [...needed.values()];
-}
-
 // ---- Decide -----------------------------------------------------------------------------
 
 /** What one row of an import does, or why it cannot. */
@@ -235,9 +182,8 @@ export function decideDictionary(command: DictionaryCommand, state: DictionarySt
       if (!fields) throw new ValidationFailed('invalid-dictionary-entry', errors);
       if (state.entries.has(command.data.entryId)) throw new DomainError('dictionary-entry-exists', 'An entry with this id already exists');
       if (state.terms.has(termKey(fields.term, fields.languageId))) throw termTaken(fields);
-      const delta = new Map<string, number>();
-      count(delta, fields, 1);
-      return [...holdEvents(state, delta, command.data.holders, organizationId), { type: 'DictionaryEntryAdded', data: { organizationId, entryId: command.data.entryId, ...fields } }];
+      const holds = new HoldDelta().add(fields, 1).events(state.holds, command.data.holders, organizationId);
+      return around<DictionaryEvent>(holds, [{ type: 'DictionaryEntryAdded', data: { organizationId, entryId: command.data.entryId, ...fields } }]);
     }
     case 'EditDictionaryEntry': {
       const existing = dictionaryEntry(state, command.data.entryId);
@@ -257,19 +203,13 @@ export function decideDictionary(command: DictionaryCommand, state: DictionarySt
       if (other !== undefined && other !== existing.id) throw termTaken(fields);
       const event = edited(existing, fields, organizationId);
       if (!event) return [];
-      const delta = new Map<string, number>();
-      count(delta, existing, -1);
-      count(delta, fields, 1);
-      return heldAround(holdEvents(state, delta, command.data.holders, organizationId), [event]);
+      return around<DictionaryEvent>(new HoldDelta().add(existing, -1).add(fields, 1).events(state.holds, command.data.holders, organizationId), [event]);
     }
     case 'RemoveDictionaryEntry': {
       const existing = dictionaryEntry(state, command.data.entryId);
-      const delta = new Map<string, number>();
-      count(delta, existing, -1);
-      return [
+      return around<DictionaryEvent>(new HoldDelta().add(existing, -1).events(state.holds, {}, organizationId), [
         { type: 'DictionaryEntryRemoved', data: { organizationId, entryId: existing.id, term: existing.term, languageId: existing.languageId, hadPronunciation: existing.pronunciation !== null } },
-        ...holdEvents(state, delta, {}, organizationId),
-      ];
+      ]);
     }
     case 'ImportDictionary': {
       if (command.data.rows.length > DICTIONARY_RULES.importRowsMax)
@@ -281,38 +221,27 @@ export function decideDictionary(command: DictionaryCommand, state: DictionarySt
           'invalid-dictionary-import',
           failed.flatMap((p) => p.errors.map((e) => ({ field: e.field, line: p.line, message: `line ${p.line}: ${e.message}` }))),
         );
-      const delta = new Map<string, number>();
+      const delta = new HoldDelta();
       const changes: DictionaryEvent[] = [];
       for (const row of plan) {
         if (row.action === 'error' || row.action === 'unchanged') continue;
         if (row.action === 'add') {
-          count(delta, row.fields, 1);
+          delta.add(row.fields, 1);
           changes.push({ type: 'DictionaryEntryAdded', data: { organizationId, entryId: row.entryId, ...row.fields } });
         } else {
           const existing = state.entries.get(row.entryId)!;
-          count(delta, existing, -1);
-          count(delta, row.fields, 1);
+          delta.add(existing, -1).add(row.fields, 1);
           changes.push(edited(existing, row.fields, organizationId)!);
         }
       }
       const added = plan.filter((p) => p.action === 'add').length;
       const updated = plan.filter((p) => p.action === 'update').length;
       const summary: DictionaryEvent = { type: 'DictionaryImported', data: { organizationId, fileName: command.data.fileName, added, updated, unchanged: plan.length - added - updated } };
-      return [...heldAround(holdEvents(state, delta, command.data.holders, organizationId), changes), summary];
+      return [...around(delta.events(state.holds, command.data.holders, organizationId), changes), summary];
     }
     case 'PurgeDictionary': {
-      const entries: Record<string, number> = {};
-      const pronunciations: Record<string, number> = {};
-      for (const [slot, hold] of Object.entries(state.holds)) {
-        const [languageId, what] = slot.split('#');
-        (what ? pronunciations : entries)[languageId] = hold.count;
-      }
       if (state.entries.size === 0 && Object.keys(state.holds).length === 0) return [];
-      const letGo = Object.entries(state.holds).map(([slot, hold]): DictionaryEvent => {
-        const [languageId, what] = slot.split('#');
-        return { type: 'DictionaryLanguageLetGo', data: { organizationId, languageId, holder: hold.holder, for: what ? 'pronunciation' : 'entries' } };
-      });
-      return [...letGo, { type: 'DictionaryPurged', data: { organizationId, entries, pronunciations } }];
+      return [...letGoOfAll(state.holds, organizationId), { type: 'DictionaryPurged', data: { organizationId, entries: countsOf(state.holds, 'use'), pronunciations: countsOf(state.holds, 'pronunciation') } }];
     }
     default:
       return assertNever(command);
@@ -321,28 +250,16 @@ export function decideDictionary(command: DictionaryCommand, state: DictionarySt
 
 // ---- Evolve -----------------------------------------------------------------------------
 
-function adjust(holds: Record<string, LanguageHold>, fields: Pick<EntryFields, 'languageId' | 'pronunciation'>, by: 1 | -1): void {
-  for (const slot of [holdSlot(fields.languageId, 'entries'), ...(fields.pronunciation ? [holdSlot(fields.languageId, 'pronunciation')] : [])]) {
-    const hold = holds[slot];
-    if (hold) holds[slot] = { ...hold, count: hold.count + by };
-  }
-}
-
 export function evolveDictionary(state: DictionaryState, event: DictionaryEvent): DictionaryState {
-  const holds = { ...state.holds };
-  let { entries, terms } = state;
+  const organizationId = state.organizationId ?? event.data.organizationId;
+  if (isHoldEvent(event)) return { ...state, organizationId, holds: evolveHolds(state.holds, event) };
+  let { entries, terms, holds } = state;
   switch (event.type) {
-    case 'DictionaryLanguageHeld':
-      holds[holdSlot(event.data.languageId, event.data.for)] = { holder: event.data.holder, count: 0 };
-      break;
-    case 'DictionaryLanguageLetGo':
-      delete holds[holdSlot(event.data.languageId, event.data.for)];
-      break;
     case 'DictionaryEntryAdded': {
       const { organizationId: _org, entryId, ...fields } = event.data;
       entries = entries.set(entryId, { id: entryId, ...fields, version: 0 });
       terms = terms.set(termKey(fields.term, fields.languageId), entryId);
-      adjust(holds, fields, 1);
+      holds = countUses(holds, [{ use: fields, by: 1 }]);
       break;
     }
     case 'DictionaryEntryEdited': {
@@ -350,8 +267,10 @@ export function evolveDictionary(state: DictionaryState, event: DictionaryEvent)
       if (!existing) break;
       entries = entries.set(existing.id, { ...existing, ...event.data.entry, version: existing.version + 1 });
       terms = terms.delete(termKey(existing.term, existing.languageId)).set(termKey(event.data.entry.term, event.data.entry.languageId), existing.id);
-      adjust(holds, existing, -1);
-      adjust(holds, event.data.entry, 1);
+      holds = countUses(holds, [
+        { use: existing, by: -1 },
+        { use: event.data.entry, by: 1 },
+      ]);
       break;
     }
     case 'DictionaryEntryRemoved': {
@@ -359,17 +278,17 @@ export function evolveDictionary(state: DictionaryState, event: DictionaryEvent)
       if (!existing) break;
       entries = entries.delete(existing.id);
       terms = terms.delete(termKey(existing.term, existing.languageId));
-      adjust(holds, existing, -1);
+      holds = countUses(holds, [{ use: existing, by: -1 }]);
       break;
     }
     case 'DictionaryImported':
       break;
     case 'DictionaryPurged':
-      return { organizationId: state.organizationId, entries: PersistentMap.empty(), terms: PersistentMap.empty(), holds: {} };
+      return { organizationId, entries: PersistentMap.empty(), terms: PersistentMap.empty(), holds: {} };
     default:
       return assertNever(event);
   }
-  return { organizationId: state.organizationId ?? event.data.organizationId, entries, terms, holds };
+  return { organizationId, entries, terms, holds };
 }
 
 export const dictionaryDecider: Decider<DictionaryCommand, DictionaryEvent, DictionaryState> = {

@@ -24,7 +24,7 @@ export const LANGUAGES_STREAM = 'languages-catalogue';
 export const LANGUAGE_RULES = { nameMax: 100, labelMax: 50 } as const;
 
 /** What a hold is for: a record using the language, or dictionary entries carrying its pronunciation text. */
-export type HoldPurpose = 'organization' | 'dictionary' | 'pronunciation';
+export type HoldPurpose = 'organization' | 'dictionary' | 'library' | 'pronunciation';
 
 /** A fresh hold key; the nonce comes from the caller (a decider has no randomness). */
 export const holderKey = (organizationId: string, purpose: HoldPurpose, nonce: string): string => `${organizationId}:${purpose}:${nonce}`;

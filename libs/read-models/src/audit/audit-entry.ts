@@ -48,7 +48,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 /** Every event type the audit log shows (a filter naming any other is refused). */
 export const AUDITED_EVENT_TYPES: readonly string[] = [
   ...[...LANGUAGE_EVENT_TYPES].filter((t) => !t.startsWith('LanguageUse')),
-  ...[...DICTIONARY_EVENT_TYPES].filter((t) => !t.startsWith('DictionaryLanguage')),
+  ...[...DICTIONARY_EVENT_TYPES].filter((t) => !t.startsWith('LanguageHold')),
   ...JOINING_EVENT_TYPES,
   ...IMPORT_EVENT_TYPES,
   ...ORGANIZATION_EVENT_TYPES,
@@ -60,7 +60,7 @@ export const AUDITED_EVENT_TYPES: readonly string[] = [
 ];
 
 /** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
-const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded', 'DictionaryLanguageHeld', 'DictionaryLanguageLetGo']);
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded', 'LanguageHoldAdopted', 'LanguageHoldLetGo']);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));

@@ -159,7 +159,7 @@ export class DictionaryFilesController {
 
     const result = await this.writes.write(
       orgId,
-      (now) => slotsNeeded(planDictionaryImport(now.dictionary, rows, { organizationLanguageIds: now.organization.languageIds }).flatMap((p) => (p.action === 'add' || p.action === 'update' ? [p.fields] : [])), now.dictionary),
+      (now) => slotsNeeded(planDictionaryImport(now.dictionary, rows, { organizationLanguageIds: now.organization.languageIds }).flatMap((p) => (p.action === 'add' || p.action === 'update' ? [p.fields] : [])), now.dictionary.holds),
       (now, holders) => ({ type: 'ImportDictionary', data: { organizationId: orgId, rows, fileName: query.fileName ?? null, holders, organizationLanguageIds: now.organization.languageIds } }),
       metadata,
       // A retry with the same Idempotency-Key is the same file, whatever ids this request drew.

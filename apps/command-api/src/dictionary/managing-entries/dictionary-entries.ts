@@ -134,7 +134,7 @@ export class DictionaryEntriesController {
         // Field errors (400) before any language is held: a wrong language id is a field error, not a 404 of the catalogue.
         const { fields, errors } = checkEntry(body, { organizationLanguageIds: organization.languageIds });
         if (!fields) throw new ValidationFailed('invalid-dictionary-entry', errors);
-        return slotsNeeded([fields], dictionary);
+        return slotsNeeded([fields], dictionary.holds);
       },
       ({ organization }, holders) => ({ type: 'AddDictionaryEntry', data: { organizationId: orgId, entryId, ...body, holders, organizationLanguageIds: organization.languageIds } }),
       metadata,
@@ -161,7 +161,7 @@ export class DictionaryEntriesController {
         const existing = dictionary.entries.get(entryId);
         if (!existing) throw entryNotFound();
         const after = { languageId: patch.languageId ?? existing.languageId, pronunciation: patch.pronunciation === undefined ? existing.pronunciation : patch.pronunciation };
-        return slotsNeeded([after], dictionary);
+        return slotsNeeded([after], dictionary.holds);
       },
       ({ organization }, holders) => ({ type: 'EditDictionaryEntry', data: { organizationId: orgId, entryId, ...patch, holders, organizationLanguageIds: organization.languageIds } }),
       metadata,

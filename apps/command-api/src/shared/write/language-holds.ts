@@ -1,7 +1,7 @@
 import type { CommandBus } from '@nestjs/cqrs';
-import { holderKey, type CommandMetadata, type HoldPurpose } from '#domain';
+import { holderKey, holdSlot, isHoldEvent, type CommandMetadata, type HoldFor, type HoldPurpose } from '#domain';
 import { newId } from '../ids.js';
-import { toLanguages } from './stream-command.js';
+import { toLanguages, type CommandResult } from './stream-command.js';
 
 /** A hold wanted in the platform's language catalogue: for `slot` (as the holding record names it). */
 export interface WantedHold {
@@ -57,3 +57,33 @@ export const notAdopted = (taken: Hold[], adopted: Iterable<string>): Hold[] => 
   const kept = new Set(adopted);
   return taken.filter((h) => !kept.has(h.holder));
 };
+
+/**
+ * A change to a stream that keeps language holds (domain languages/language-holds.ts):
+ * holds the slots it may start to need with fresh keys, runs the change with them, then
+ * lets go of the keys the change did not adopt and of those it let go. A change refused
+ * lets go of everything it took.
+ */
+export async function withHolds<R extends CommandResult>(
+  commands: CommandBus,
+  organizationId: string,
+  purpose: Exclude<HoldPurpose, 'organization' | 'pronunciation'>,
+  needed: { languageId: string; holdFor: HoldFor }[],
+  change: (holders: Record<string, string>) => Promise<R>,
+  metadata: CommandMetadata,
+): Promise<R> {
+  const wanted = needed.map(({ languageId, holdFor }) => ({ slot: holdSlot(languageId, holdFor), languageId, purpose: holdFor === 'use' ? purpose : ('pronunciation' as const) }));
+  const { holders, taken } = await holdLanguages(commands, organizationId, wanted, metadata);
+  let result: R;
+  try {
+    result = await change(holders);
+  } catch (error) {
+    await releaseLanguages(commands, taken, metadata);
+    throw error;
+  }
+  const holdEvents = result.appended.filter(isHoldEvent);
+  const adopted = holdEvents.flatMap((e) => (e.type === 'LanguageHoldAdopted' ? [e.data.holder] : []));
+  const letGo = holdEvents.flatMap((e) => (e.type === 'LanguageHoldLetGo' ? [{ languageId: e.data.languageId, holder: e.data.holder }] : []));
+  await releaseLanguages(commands, [...notAdopted(taken, adopted), ...letGo], metadata);
+  return result;
+}
