@@ -40,3 +40,5 @@ export * from './languages/languages.js';
 export * from './languages/language-holds.js';
 export * from './organizations/organization-languages.js';
 export * from './dictionary/dictionary.js';
+export * from './content/library.js';
+export * from './content/access.js';

@@ -81,3 +81,25 @@ describe('The language a class is taught in (issue 18)', () => {
     ]);
   });
 });
+
+describe('Students of a class (issue 19)', () => {
+  // In the school, dan is invited (not set up yet) and eve is deactivated.
+  test('members who learn join a class; joining twice changes nothing; others are refused by name', () => {
+    spec(school).when({ type: 'AddClassStudents', data: { classId: 'algebra', userIds: ['bea', 'bea'] } }).then([
+      { type: 'ClassStudentsAdded', data: { organizationId: org, classId: 'algebra', userIds: ['bea'] } },
+    ]);
+    const joined: OrganizationEvent = { type: 'ClassStudentsAdded', data: { organizationId: org, classId: 'algebra', userIds: ['bea'] } };
+    spec([...school, joined]).when({ type: 'AddClassStudents', data: { classId: 'algebra', userIds: ['bea'] } }).thenNothingHappens();
+    spec(school).when({ type: 'AddClassStudents', data: { classId: 'algebra', userIds: ['bea', 'stranger'] } }).thenFails('invalid-class', { fields: ['userIds'] });
+    spec(school).when({ type: 'AddClassStudents', data: { classId: 'algebra', userIds: ['eve'] } }).thenFails('invalid-class', { fields: ['userIds'] });
+    // Invited and not set up yet: a student already, who reaches the content once set up.
+    spec(school).when({ type: 'AddClassStudents', data: { classId: 'algebra', userIds: ['dan'] } }).then([{ type: 'ClassStudentsAdded', data: { organizationId: org, classId: 'algebra', userIds: ['dan'] } }]);
+  });
+
+  test('a student leaves; an archived class takes no one; an instructor manages the students of their own classes only', () => {
+    const joined: OrganizationEvent = { type: 'ClassStudentsAdded', data: { organizationId: org, classId: 'algebra', userIds: ['bea'] } };
+    spec([...school, joined]).when({ type: 'RemoveClassStudent', data: { classId: 'algebra', userId: 'bea' } }).then([{ type: 'ClassStudentRemoved', data: { organizationId: org, classId: 'algebra', userId: 'bea' } }]);
+    spec([...school, { type: 'ClassArchived', data: { organizationId: org, classId: 'algebra' } }]).when({ type: 'AddClassStudents', data: { classId: 'algebra', userIds: ['bea'] } }).thenFails('class-archived');
+    spec([...school, classCreated('drama', 'bea')]).when({ type: 'AddClassStudents', data: { classId: 'drama', userIds: ['bea'], actor: { id: 'cal', kind: 'member', roles: ['instructor'] } } }).thenFails('class-not-found', { kind: 'not-found' });
+  });
+});

@@ -68,3 +68,30 @@ export function archiveClass(command: Extract<MembershipCommand, { type: 'Archiv
   if (existing.status === 'archived') return [];
   return [{ type: 'ClassArchived', data: { organizationId, classId: existing.id } }];
 }
+
+/**
+ * Students of a class: members of the organization who learn (not deactivated, and with
+ * a role other than auditor). Adding someone already in it changes nothing; archived
+ * classes take no students.
+ */
+export function addClassStudents(command: Extract<MembershipCommand, { type: 'AddClassStudents' }>, state: ClassesState): MembershipEvent[] {
+  const existing = ownClass(state, command.data.classId, command.data.actor);
+  if (existing.status === 'archived') throw new DomainError('class-archived', 'Archived classes take no students');
+  const userIds = [...new Set(command.data.userIds)];
+  if (userIds.length === 0 || userIds.length > 1_000) throw new ValidationFailed('invalid-class', [{ field: 'userIds', message: 'userIds must name 1 to 1,000 members' }]);
+  const notLearners = userIds.filter((id) => !isLearner(state.members.get(id)));
+  if (notLearners.length > 0)
+    throw new ValidationFailed('invalid-class', [{ field: 'userIds', message: `these are not members of the organization who can learn (deactivated, unknown, or auditors only): ${notLearners.join(', ')}` }]);
+  const joining = userIds.filter((id) => !existing.studentIds.includes(id));
+  if (joining.length === 0) return [];
+  return [{ type: 'ClassStudentsAdded', data: { organizationId: state.id, classId: existing.id, userIds: joining } }];
+}
+
+export function removeClassStudent(command: Extract<MembershipCommand, { type: 'RemoveClassStudent' }>, state: ClassesState): MembershipEvent[] {
+  const existing = ownClass(state, command.data.classId, command.data.actor);
+  if (!existing.studentIds.includes(command.data.userId)) return [];
+  return [{ type: 'ClassStudentRemoved', data: { organizationId: state.id, classId: existing.id, userId: command.data.userId } }];
+}
+
+/** Who can be given content: a member not deactivated, with a role other than auditor (auditors only read). */
+export const isLearner = (m: { status: string; roles: readonly string[] } | undefined): boolean => !!m && m.status !== 'deactivated' && m.roles.some((r) => r !== 'auditor');

@@ -39,6 +39,8 @@ export interface ClassRecord {
   status: 'active' | 'archived';
   /** The language it is taught in (one the organization teaches), or none. */
   languageId: string | null;
+  /** Its students (members who learn in it). */
+  studentIds: readonly string[];
   /** The class's own version (its ETag): 0 when created, one more for each change to it. */
   version: number;
 }
@@ -68,7 +70,10 @@ export type MembershipCommand =
   | { type: 'CreateClass'; data: { classId: string; name: string; instructorId: string; languageId?: string | null; actor?: ClassActor } }
   /** A merge patch: absent fields stay as they are. */
   | { type: 'EditClass'; data: { classId: string; name?: string; instructorId?: string; languageId?: string | null; actor?: ClassActor } }
-  | { type: 'ArchiveClass'; data: { classId: string; actor?: ClassActor } };
+  | { type: 'ArchiveClass'; data: { classId: string; actor?: ClassActor } }
+  /** Students join a class (issue 19: content is assigned to a class's students). */
+  | { type: 'AddClassStudents'; data: { classId: string; userIds: string[]; actor?: ClassActor } }
+  | { type: 'RemoveClassStudent'; data: { classId: string; userId: string; actor?: ClassActor } };
 
 /** Who manages a class: a member (with their roles) or a super admin. */
 export interface ClassActor {
@@ -114,7 +119,9 @@ export type MembershipEvent =
   | DomainEvent<'UserDeleted', WithOrg<{ userId: string; email: string }>>
   | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string; languageId?: string | null }>>
   | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string>; languageId?: Change<string | null> } }>>
-  | DomainEvent<'ClassArchived', WithOrg<{ classId: string }>>;
+  | DomainEvent<'ClassArchived', WithOrg<{ classId: string }>>
+  | DomainEvent<'ClassStudentsAdded', WithOrg<{ classId: string; userIds: string[] }>>
+  | DomainEvent<'ClassStudentRemoved', WithOrg<{ classId: string; userId: string }>>;
 
 export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
   UserInvited: true,
@@ -129,6 +136,8 @@ export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
   ClassCreated: true,
   ClassEdited: true,
   ClassArchived: true,
+  ClassStudentsAdded: true,
+  ClassStudentRemoved: true,
 });
 
 export interface MembershipState {
@@ -295,7 +304,7 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
     case 'UserSessionsEnded':
       return;
     case 'ClassCreated':
-      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active', languageId: event.data.languageId ?? null, version: 0 });
+      classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active', languageId: event.data.languageId ?? null, studentIds: [], version: 0 });
       return;
     case 'ClassEdited': {
       const c = classes.get(event.data.classId);
@@ -306,6 +315,16 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
     case 'ClassArchived': {
       const c = classes.get(event.data.classId);
       if (c) classes.set(c.id, { ...c, status: 'archived', version: c.version + 1 });
+      return;
+    }
+    case 'ClassStudentsAdded': {
+      const c = classes.get(event.data.classId);
+      if (c) classes.set(c.id, { ...c, studentIds: [...c.studentIds, ...event.data.userIds.filter((u) => !c.studentIds.includes(u))], version: c.version + 1 });
+      return;
+    }
+    case 'ClassStudentRemoved': {
+      const c = classes.get(event.data.classId);
+      if (c) classes.set(c.id, { ...c, studentIds: c.studentIds.filter((u) => u !== event.data.userId), version: c.version + 1 });
       return;
     }
     default:

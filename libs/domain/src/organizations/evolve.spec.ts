@@ -162,7 +162,17 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     event: { type: 'UserDeleted', data: { organizationId: org, userId: 'ann', email: 'ann@school.test' } },
     then: (s) => expect([s.members.has('ann'), s.emails.has('ann@school.test')]).toEqual([false, false]),
   },
-  ClassCreated: { given: [created, invited('ann'), setUp('ann')], event: classCreated, then: (s) => expect(s.classes.get('c1')).toEqual({ id: 'c1', name: 'Algebra', instructorId: 'ann', status: 'active', languageId: null, version: 0 }) },
+  ClassCreated: { given: [created, invited('ann'), setUp('ann')], event: classCreated, then: (s) => expect(s.classes.get('c1')).toEqual({ id: 'c1', name: 'Algebra', instructorId: 'ann', status: 'active', languageId: null, studentIds: [], version: 0 }) },
+  ClassStudentsAdded: {
+    given: [created, invited('ann'), setUp('ann'), classCreated],
+    event: { type: 'ClassStudentsAdded', data: { organizationId: org, classId: 'c1', userIds: ['s1', 's2'] } },
+    then: (s) => expect([s.classes.get('c1')!.studentIds, s.classes.get('c1')!.version]).toEqual([['s1', 's2'], 1]),
+  },
+  ClassStudentRemoved: {
+    given: [created, invited('ann'), setUp('ann'), classCreated, { type: 'ClassStudentsAdded', data: { organizationId: org, classId: 'c1', userIds: ['s1', 's2'] } }],
+    event: { type: 'ClassStudentRemoved', data: { organizationId: org, classId: 'c1', userId: 's1' } },
+    then: (s) => expect(s.classes.get('c1')!.studentIds).toEqual(['s2']),
+  },
   ClassEdited: {
     given: [created, invited('ann'), setUp('ann'), classCreated],
     event: { type: 'ClassEdited', data: { organizationId: org, classId: 'c1', changes: { name: { before: 'Algebra', after: 'Algebra I' } } } },

@@ -1,6 +1,6 @@
 import { assertNever, type Decider } from '../shared/decider.js';
 import { PersistentMap } from '../shared/persistent-map.js';
-import { archiveClass, createClass, editClass, visibleClass } from '../classes/managing-classes.js';
+import { addClassStudents, archiveClass, createClass, editClass, removeClassStudent, visibleClass } from '../classes/managing-classes.js';
 import { completeUserSetup } from '../members/completing-setup.js';
 import { deactivateUser, reactivateUser } from '../members/deactivating-user.js';
 import { deleteUser } from '../members/deleting-user.js';
@@ -125,6 +125,10 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return editClass(command, org);
     case 'ArchiveClass':
       return archiveClass(command, org);
+    case 'AddClassStudents':
+      return addClassStudents(command, org);
+    case 'RemoveClassStudent':
+      return removeClassStudent(command, org);
     case 'AddSsoProvider':
       return addSsoProvider(command, org);
     case 'UpdateSsoProvider':
@@ -397,6 +401,8 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'CreateClass':
     case 'EditClass':
     case 'ArchiveClass':
+    case 'AddClassStudents':
+    case 'RemoveClassStudent':
       // Another instructor's class has no version for them: the decider's 404 answers, not a 412.
       return existing((org) => visibleClass(org, command.data.classId, command.data.actor)?.version);
     case 'AddSsoProvider':

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { localMidnightOnOrAfter, zoneOffsetMs } from './local-time.js';
+import { localDateOf, localDateTimeToInstant, localMidnightOnOrAfter, zoneOffsetMs } from './local-time.js';
 
 const at = (iso: string) => Date.parse(iso);
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -27,5 +27,20 @@ describe('Local time in an IANA zone', () => {
   test('where a DST change skips midnight (Santiago, 6 September 2026), the day begins at 01:00', () => {
     const start = localMidnightOnOrAfter(at('2026-09-05T12:00:00Z'), 'America/Santiago');
     expect(iso(start)).toBe('2026-09-06T04:00:00.000Z');
+  });
+});
+
+describe('a wall-clock date and time in a zone', () => {
+  test('an ordinary day, the skipped hour of spring forward, the repeated hour of fall back', () => {
+    // Chicago: CST is UTC-6, CDT UTC-5; 2026-03-08 02:00 jumps to 03:00; 2026-11-01 02:00 falls back to 01:00.
+    expect(new Date(localDateTimeToInstant('2026-01-15', '23:59', 'America/Chicago')).toISOString()).toBe('2026-01-16T05:59:00.000Z');
+    expect(new Date(localDateTimeToInstant('2026-03-08', '02:30', 'America/Chicago')).toISOString()).toBe('2026-03-08T08:30:00.000Z'); // shown as 03:30 CDT
+    expect(new Date(localDateTimeToInstant('2026-11-01', '01:30', 'America/Chicago')).toISOString()).toBe('2026-11-01T06:30:00.000Z'); // the first 01:30 (CDT)
+    expect(new Date(localDateTimeToInstant('2026-07-01', '00:00', 'Asia/Kolkata')).toISOString()).toBe('2026-06-30T18:30:00.000Z');
+  });
+
+  test('the local date of an instant', () => {
+    expect(localDateOf(Date.parse('2026-01-16T05:59:00Z'), 'America/Chicago')).toBe('2026-01-15');
+    expect(localDateOf(Date.parse('2026-01-16T06:00:00Z'), 'America/Chicago')).toBe('2026-01-16');
   });
 });

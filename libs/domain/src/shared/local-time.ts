@@ -39,3 +39,22 @@ export function localMidnightOnOrAfter(instant: number, timeZone: string): numbe
   const start = maps(second) ? second : maps(first) ? first : Math.max(first, second);
   return Math.max(start, instant);
 }
+
+/**
+ * The instant of a wall-clock date and time in a zone (`2026-03-08`, `02:30`). A time the
+ * clocks skip (spring forward) is moved on by the gap, as a wall clock shows it after the
+ * change; a time that happens twice (fall back) is the first of the two.
+ */
+export function localDateTimeToInstant(date: string, time: string, timeZone: string): number {
+  const [y, m, d] = date.split('-').map(Number);
+  const [hh, mm] = time.split(':').map(Number);
+  const wall = Date.UTC(y, m - 1, d, hh, mm);
+  const candidates = [wall - zoneOffsetMs(wall - 43_200_000, timeZone), wall - zoneOffsetMs(wall + 43_200_000, timeZone)];
+  const valid = candidates.filter((t) => t + zoneOffsetMs(t, timeZone) === wall);
+  return valid.length > 0 ? Math.min(...valid) : Math.max(...candidates);
+}
+
+/** The wall-clock date (`YYYY-MM-DD`) of an instant in a zone. */
+export function localDateOf(instant: number, timeZone: string): string {
+  return new Date(instant + zoneOffsetMs(instant, timeZone)).toISOString().slice(0, 10);
+}
