@@ -76,6 +76,8 @@ describe('Audit log', () => {
     classId = ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes`)).send({ name: 'Algebra', instructorId: teacherId })).body.id;
     const archived = ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes`)).send({ name: 'Old class', instructorId: teacherId })).body.id;
     ok(await asAdmin(t.http().patch(`/organizations/${orgId}/classes/${classId}`)).send({ name: 'Algebra I', instructorId: teacherId }));
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes/${classId}/students`)).send({ userIds: [otherTeacherId] }));
+    ok(await asAdmin(t.http().delete(`/organizations/${orgId}/classes/${classId}/students/${otherTeacherId}`)));
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes/${archived}/archive`)));
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${teacherId}/deactivate`)).send({ reassignTo: otherTeacherId }));
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${teacherId}/reactivate`)));

@@ -9,6 +9,7 @@ export * from './queries/members.queries.js';
 export * from './queries/structure.queries.js';
 export * from './queries/languages.queries.js';
 export * from './queries/dictionary.queries.js';
+export * from './queries/content.queries.js';
 export * from './audit/audit-entry.js';
 export * from './audit/audit-log.port.js';
 export * from './audit/sqlite-audit-log.js';

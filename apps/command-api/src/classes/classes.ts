@@ -1,9 +1,9 @@
 import { membersProjection } from '#read-models';
-import { Body, Controller, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Inject, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsDefined, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { managesOwnClassesOnly, MEMBER_RULES, type ClassActor, type CommandMetadata, type Principal } from '#domain';
 import { getClass, listClasses } from '#read-models';
 import type { ReadStore } from '#read-models';
@@ -78,6 +78,15 @@ export class ListClassesQueryDto extends PageQueryDto {
   @IsOptional()
   @IsUUID('all', { message: 'instructorId must be a user id' })
   instructorId?: string;
+}
+
+export class ClassStudentsDto {
+  @ApiProperty({ type: [String], description: 'Members who learn (not deactivated, not auditors only), at most 1,000' })
+  @IsDefined({ message: 'userIds is required' })
+  @IsArray({ message: 'userIds must be a list of user ids' })
+  @ArrayMaxSize(1_000, { message: 'userIds may name at most 1,000 members' })
+  @IsUUID('all', { each: true, message: 'userIds must be user ids' })
+  userIds!: string[];
 }
 
 const classNotFound = () => new ProblemException('class-not-found', 'No such class in this organization');
@@ -163,6 +172,36 @@ export class ClassesController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<UserWriteResponse> {
     const result = await this.commands.execute(toOrganization(orgId, { type: 'ArchiveClass', data: { classId, actor: actorOf(principal) } }, metadata));
+    return { id: classId, revision: result.version, position: result.position };
+  }
+
+  /** Students join the class (issue 19: a class's students receive what is assigned to it). An instructor manages their own classes' students. */
+  @Post(':classId/students')
+  @RequirePermission('class:manage')
+  @HttpCode(200)
+  async addStudents(
+    @Param('orgId') orgId: string,
+    @Param('classId', ParseClassId) classId: string,
+    @Body() body: ClassStudentsDto,
+    @Meta() metadata: CommandMetadata,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UserWriteResponse> {
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'AddClassStudents', data: { classId, userIds: body.userIds, actor: actorOf(principal) } }, metadata, { requestBody: { classId, ...body } }));
+    return { id: classId, revision: result.version, position: result.position };
+  }
+
+  @Delete(':classId/students/:userId')
+  @RequirePermission('class:manage')
+  @HttpCode(200)
+  async removeStudent(
+    @Param('orgId') orgId: string,
+    @Param('classId', ParseClassId) classId: string,
+    @Param('userId', new ParseUUIDPipe({ exceptionFactory: () => new ProblemException('user-not-found', 'No such user in this organization') })) userId: string,
+    @Body(NoBody) _body: undefined,
+    @Meta() metadata: CommandMetadata,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<UserWriteResponse> {
+    const result = await this.commands.execute(toOrganization(orgId, { type: 'RemoveClassStudent', data: { classId, userId, actor: actorOf(principal) } }, metadata));
     return { id: classId, revision: result.version, position: result.position };
   }
 }

@@ -31,7 +31,9 @@ export type Permission =
   | 'language:read'
   | 'language:manage'
   | 'dictionary:read'
-  | 'dictionary:manage';
+  | 'dictionary:manage'
+  | 'content:read'
+  | 'content:manage';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -120,6 +122,10 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'dictionary:read': rule(true, false, ['admin', 'instructor'], true),
   /** Adding, editing, removing, importing: admins, instructor admins among them (guide: Translations → Manage translation dictionary). */
   'dictionary:manage': rule(true, false, ['admin'], true),
+  /** The content library and its assignments: admins, and instructors who teach with it (multi-tenant guide: Content Management). */
+  'content:read': rule(true, false, ['admin', 'instructor'], true),
+  /** Adding, editing, retiring and assigning content, and checking a member's access: admins (guide: "Assigned by admins"). */
+  'content:manage': rule(true, false, ['admin'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -46,7 +46,7 @@ export type AccessReason =
 export interface AccessAnswer {
   canAccess: boolean;
   /** Every reason that stands in the way, in the order an admin would check them. */
-  reasons: { code: AccessReason; message: string }[];
+  reasons: { reason: AccessReason; message: string }[];
   /** The open assignments that give the person the activity. */
   assignmentIds: string[];
 }
@@ -60,22 +60,22 @@ export interface AccessAnswer {
  */
 export function accessTo(org: ExistingOrganization, library: LibraryState, userId: string, activityId: string, now: string): AccessAnswer {
   const reasons: AccessAnswer['reasons'] = [];
-  if (org.inArrearsAt) reasons.push({ code: 'organization-suspended', message: 'The organization is in arrears: its members cannot sign in until a super admin clears it' });
-  else if (org.deletion) reasons.push({ code: 'organization-suspended', message: `The organization is being deleted (restorable until ${org.deletion.purgeAt})` });
+  if (org.inArrearsAt) reasons.push({ reason: 'organization-suspended', message: 'The organization is in arrears: its members cannot sign in until a super admin clears it' });
+  else if (org.deletion) reasons.push({ reason: 'organization-suspended', message: `The organization is being deleted (restorable until ${org.deletion.purgeAt})` });
   const member = org.members.get(userId);
   if (member && member.status !== 'active')
-    reasons.push({ code: 'membership-not-active', message: member.status === 'deactivated' ? 'The membership is deactivated: reactivate the user' : 'The user has not completed account setup yet' });
-  if (member && !member.roles.some((r) => r !== 'auditor')) reasons.push({ code: 'role', message: 'Auditors only read the audit trail; give the user a learning role (member, instructor or admin)' });
+    reasons.push({ reason: 'membership-not-active', message: member.status === 'deactivated' ? 'The membership is deactivated: reactivate the user' : 'The user has not completed account setup yet' });
+  if (member && !member.roles.some((r) => r !== 'auditor')) reasons.push({ reason: 'role', message: 'Auditors only read the audit trail; give the user a learning role (member, instructor or admin)' });
   const act = library.activities.get(activityId);
   if (!act) {
-    reasons.push({ code: 'activity-not-in-library', message: 'The activity is not in the organization’s library' });
+    reasons.push({ reason: 'activity-not-in-library', message: 'The activity is not in the organization’s library' });
     return { canAccess: false, reasons, assignmentIds: [] };
   }
   const assignmentIds = [...library.assignments.values()].filter((a) => a.activityId === activityId && a.status === 'open' && a.learners.includes(userId)).map((a) => a.id);
-  if (assignmentIds.length === 0) reasons.push({ code: 'not-assigned', message: 'The activity is not assigned to the user (directly, or through a team, a class or everyone)' });
+  if (assignmentIds.length === 0) reasons.push({ reason: 'not-assigned', message: 'The activity is not assigned to the user (directly, or through a team, a class or everyone)' });
   if (act.kind === 'licensed') {
-    if (licenseExpired(act.license, now)) reasons.push({ code: 'license-expired', message: `The license ended on ${act.license!.expiresAt}` });
-    else if (assignmentIds.length === 0 && seatHolders(library, activityId).size >= act.license!.seats) reasons.push({ code: 'no-seat', message: `All ${act.license!.seats} seats of the license are taken` });
+    if (licenseExpired(act.license, now)) reasons.push({ reason: 'license-expired', message: `The license ended on ${act.license!.expiresAt}` });
+    else if (assignmentIds.length === 0 && seatHolders(library, activityId).size >= act.license!.seats) reasons.push({ reason: 'no-seat', message: `All ${act.license!.seats} seats of the license are taken` });
   }
   return { canAccess: reasons.length === 0, reasons, assignmentIds };
 }

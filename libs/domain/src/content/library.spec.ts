@@ -14,7 +14,7 @@ import { libraryDecider, type AssignmentTarget, type Due, type LibraryEvent } fr
  */
 const spec = deciderSpec(libraryDecider);
 const org = 'o1';
-const context = { organizationLanguageIds: ['en', 'oj'], features: { activityAuthoring: true, marketplaceAccess: true } };
+const context = { organizationLanguageIds: ['en', 'oj'], features: { activityAuthoring: true, marketplace: true } };
 const NOW = '2026-12-01T12:00:00.000Z';
 const due = (at: string): Due => ({ date: at.slice(0, 10), time: '23:59', timeZone: 'UTC', at });
 
@@ -35,10 +35,10 @@ describe('Activities in the library', () => {
   test('a private activity needs the authoring feature; a licensed one the marketplace and a license', () => {
     const add = { organizationId: org, activityId: 'greet', title: ' Greetings ', category: 'Basics', activityIri: 'https://school.test/activities/greetings', kind: 'private' as const, holders: {}, ...context };
     spec([]).when({ type: 'AddActivity', data: add }).then([privateAdded]);
-    spec([]).when({ type: 'AddActivity', data: { ...add, features: { activityAuthoring: false, marketplaceAccess: true } } }).thenFails('feature-off', { kind: 'conflict', details: { feature: 'activityAuthoring' } });
+    spec([]).when({ type: 'AddActivity', data: { ...add, features: { activityAuthoring: false, marketplace: true } } }).thenFails('feature-off', { kind: 'conflict', details: { feature: 'activityAuthoring' } });
     const licensed = { ...add, activityId: 'verbs', title: 'Verbs', category: 'Grammar', activityIri: 'https://market.test/verbs', kind: 'licensed' as const, license: { seats: 3, expiresAt: '2027-06-30T00:00:00Z' } };
     spec([]).when({ type: 'AddActivity', data: licensed }).then([licensedAdded]);
-    spec([]).when({ type: 'AddActivity', data: { ...licensed, features: { activityAuthoring: true, marketplaceAccess: false } } }).thenFails('feature-off', { details: { feature: 'marketplaceAccess' } });
+    spec([]).when({ type: 'AddActivity', data: { ...licensed, features: { activityAuthoring: true, marketplace: false } } }).thenFails('feature-off', { details: { feature: 'marketplace' } });
     spec([]).when({ type: 'AddActivity', data: { ...licensed, license: { seats: 0 } } }).thenFails('invalid-activity', { fields: ['license.seats'] });
   });
 
@@ -92,7 +92,8 @@ describe('Assignments', () => {
       assigned('a2', 'verbs', ['ann', 'mia']),
     ]);
     // A cancelled assignment frees its seats.
-    spec([...two, { type: 'AssignmentCancelled', data: { organizationId: org, assignmentId: 'a1', activityId: 'verbs' } }])
+    spec(two).when({ type: 'CancelAssignment', data: { organizationId: org, assignmentId: 'a1' } }).then([{ type: 'AssignmentCancelled', data: { organizationId: org, assignmentId: 'a1', activityId: 'verbs', freed: ['ann', 'max'] } }]);
+    spec([...two, { type: 'AssignmentCancelled', data: { organizationId: org, assignmentId: 'a1', activityId: 'verbs', freed: ['ann', 'max'] } }])
       .when({ type: 'AssignActivity', data: { organizationId: org, assignmentId: 'a2', activityId: 'verbs', target: { kind: 'everyone' }, learners: ['mia', 'lee', 'dora'], due: null, now: NOW } })
       .then([assigned('a2', 'verbs', ['mia', 'lee', 'dora'], { kind: 'everyone' })]);
   });
@@ -111,6 +112,13 @@ describe('Assignments', () => {
       { type: 'AssignmentExtended', data: { organizationId: org, assignmentId: 'lic', activityId: 'verbs', userIds: ['mia'] } },
       { type: 'AssignmentSeatsShort', data: { organizationId: org, assignmentId: 'lic', activityId: 'verbs', userIds: ['lee'], seats: 3, used: 3 } },
     ]);
+    // Handled again (a reactor runs at least once): nothing new.
+    const extended: LibraryEvent[] = [
+      { type: 'AssignmentExtended', data: { organizationId: org, assignmentId: 'open', activityId: 'greet', userIds: ['mia', 'lee'] } },
+      { type: 'AssignmentExtended', data: { organizationId: org, assignmentId: 'lic', activityId: 'verbs', userIds: ['mia'] } },
+      { type: 'AssignmentSeatsShort', data: { organizationId: org, assignmentId: 'lic', activityId: 'verbs', userIds: ['lee'], seats: 3, used: 3 } },
+    ];
+    spec([...given, ...extended]).when({ type: 'ExtendAssignments', data: { organizationId: org, via: team, userIds: ['mia', 'lee'], now: NOW } }).thenNothingHappens();
   });
 });
 
@@ -132,11 +140,11 @@ describe('Who a target is, and "Members can\'t access content"', () => {
   test('each reason is named: not assigned, membership not active, role, license ended, organization suspended', () => {
     const library = fold(libraryDecider, [privateAdded, licensedAdded, assigned('a1', 'greet', ['max']), assigned('a2', 'verbs', ['max'])]);
     expect(accessTo(orgState(), library, 'max', 'greet', NOW)).toEqual({ canAccess: true, reasons: [], assignmentIds: ['a1'] });
-    expect(accessTo(orgState(), library, 'mia', 'greet', NOW).reasons.map((r) => r.code)).toEqual(['not-assigned']);
-    expect(accessTo(orgState(), library, 'pat', 'greet', NOW).reasons.map((r) => r.code)).toEqual(['membership-not-active', 'not-assigned']);
-    expect(accessTo(orgState(), library, 'max', 'verbs', '2027-07-01T00:00:00.000Z').reasons.map((r) => r.code)).toEqual(['license-expired']);
+    expect(accessTo(orgState(), library, 'mia', 'greet', NOW).reasons.map((r) => r.reason)).toEqual(['not-assigned']);
+    expect(accessTo(orgState(), library, 'pat', 'greet', NOW).reasons.map((r) => r.reason)).toEqual(['membership-not-active', 'not-assigned']);
+    expect(accessTo(orgState(), library, 'max', 'verbs', '2027-07-01T00:00:00.000Z').reasons.map((r) => r.reason)).toEqual(['license-expired']);
     const suspended = orgState([{ type: 'OrganizationMarkedInArrears', data: { organizationId: orgId, inArrearsAt: NOW } }]);
-    expect(accessTo(suspended, library, 'max', 'greet', NOW).reasons.map((r) => r.code)).toEqual(['organization-suspended']);
-    expect(accessTo(orgState(), library, 'max', 'nope', NOW).reasons.map((r) => r.code)).toEqual(['activity-not-in-library']);
+    expect(accessTo(suspended, library, 'max', 'greet', NOW).reasons.map((r) => r.reason)).toEqual(['organization-suspended']);
+    expect(accessTo(orgState(), library, 'max', 'nope', NOW).reasons.map((r) => r.reason)).toEqual(['activity-not-in-library']);
   });
 });

@@ -63,6 +63,8 @@ export interface Assignment {
   target: AssignmentTarget;
   /** Who it is assigned to now: those of the target when it was made, and those who joined the team or class since (until it was due). */
   learners: readonly string[];
+  /** Joiners a licensed activity had no seat for (recorded once each). */
+  short: readonly string[];
   due: Due | null;
   assignedAt: string;
   status: 'open' | 'cancelled';
@@ -82,7 +84,7 @@ export interface LibraryState {
 export interface LibraryContext {
   organizationLanguageIds: readonly string[];
   /** The organization's effective features (settings): authoring for private activities, marketplace for licensed ones. */
-  features: { activityAuthoring: boolean; marketplaceAccess: boolean };
+  features: { activityAuthoring: boolean; marketplace: boolean };
 }
 
 export interface NewActivity {
@@ -124,7 +126,8 @@ export type LibraryEvent =
   | DomainEvent<'AssignmentExtended', WithOrg<{ assignmentId: string; activityId: string; userIds: string[] }>>
   /** Joiners a licensed activity had no seat left for: recorded, so an admin sees who waits. */
   | DomainEvent<'AssignmentSeatsShort', WithOrg<{ assignmentId: string; activityId: string; userIds: string[]; seats: number; used: number }>>
-  | DomainEvent<'AssignmentCancelled', WithOrg<{ assignmentId: string; activityId: string }>>
+  /** `freed`: its learners who no longer have the activity through another open assignment (their seats are free). */
+  | DomainEvent<'AssignmentCancelled', WithOrg<{ assignmentId: string; activityId: string; freed: string[] }>>
   /** `activities`: how many it had in each language (the usage drops by them). */
   | DomainEvent<'LibraryPurged', WithOrg<{ activities: Record<string, number> }>>;
 
@@ -219,7 +222,7 @@ export function decideLibrary(command: LibraryCommand, state: LibraryState): Lib
       const license = d.kind === 'licensed' ? checkLicense(d.license ?? null, errors, null) : null;
       if (errors.any) throw new ValidationFailed('invalid-activity', errors.errors);
       if (d.kind === 'private' && !d.features.activityAuthoring) throw new DomainError('feature-off', 'Private activities need the activity authoring feature, which is off for this organization', { feature: 'activityAuthoring' });
-      if (d.kind === 'licensed' && !d.features.marketplaceAccess) throw new DomainError('feature-off', 'Licensed activities come from the marketplace, whose access is off for this organization', { feature: 'marketplaceAccess' });
+      if (d.kind === 'licensed' && !d.features.marketplace) throw new DomainError('feature-off', 'Licensed activities come from the marketplace, whose access is off for this organization', { feature: 'marketplace' });
       if (state.iris.has(fields.activityIri)) throw new DomainError('activity-iri-taken', 'Another activity of the library has this activityIri', { errors: [{ field: 'activityIri', message: 'activityIri is used by another activity of the library' }] });
       const holds = new HoldDelta().add(fields, 1).events(state.holds, d.holders, organizationId);
       return around<LibraryEvent>(holds, [{ type: 'ActivityAdded', data: { organizationId, activityId: d.activityId, kind: d.kind, license, ...fields } }]);
@@ -283,6 +286,7 @@ export function decideLibrary(command: LibraryCommand, state: LibraryState): Lib
       for (const a of state.assignments.values()) {
         if (!takesJoiners(a, now) || !sameTarget(a.target, via)) continue;
         const joiners = [...new Set(userIds)].filter((u) => !a.learners.includes(u));
+        const recordedShort = new Set(a.short);
         if (joiners.length === 0) continue;
         const act = state.activities.get(a.activityId)!;
         if (act.kind !== 'licensed') {
@@ -301,14 +305,18 @@ export function decideLibrary(command: LibraryCommand, state: LibraryState): Lib
           } else short.push(u);
         }
         if (granted.length) events.push({ type: 'AssignmentExtended', data: { organizationId, assignmentId: a.id, activityId: a.activityId, userIds: granted } });
-        if (short.length) events.push({ type: 'AssignmentSeatsShort', data: { organizationId, assignmentId: a.id, activityId: a.activityId, userIds: short, seats, used: holders.size } });
+        const newlyShort = short.filter((u) => !recordedShort.has(u));
+        if (newlyShort.length) events.push({ type: 'AssignmentSeatsShort', data: { organizationId, assignmentId: a.id, activityId: a.activityId, userIds: newlyShort, seats, used: holders.size } });
       }
       return events;
     }
     case 'CancelAssignment': {
       const existing = assignment(state, command.data.assignmentId);
       if (existing.status === 'cancelled') return [];
-      return [{ type: 'AssignmentCancelled', data: { organizationId, assignmentId: existing.id, activityId: existing.activityId } }];
+      const others = new Set<string>();
+      for (const a of state.assignments.values()) if (a.id !== existing.id && a.activityId === existing.activityId && a.status === 'open') for (const l of a.learners) others.add(l);
+      const freed = existing.learners.filter((l) => !others.has(l));
+      return [{ type: 'AssignmentCancelled', data: { organizationId, assignmentId: existing.id, activityId: existing.activityId, freed } }];
     }
     case 'PurgeLibrary': {
       if (state.activities.size === 0 && Object.keys(state.holds).length === 0) return [];
@@ -368,18 +376,21 @@ export function evolveLibrary(state: LibraryState, event: LibraryEvent): Library
     }
     case 'ActivityAssigned': {
       const { organizationId: _o, assignmentId, activityId, target, learners, due, assignedAt } = event.data;
-      assignments = assignments.set(assignmentId, { id: assignmentId, activityId, target, learners, due, assignedAt, status: 'open', version: 0 });
+      assignments = assignments.set(assignmentId, { id: assignmentId, activityId, target, learners, short: [], due, assignedAt, status: 'open', version: 0 });
       const act = activities.get(activityId);
       if (act && !act.used) activities = activities.set(act.id, { ...act, used: true });
       break;
     }
     case 'AssignmentExtended': {
       const existing = assignments.get(event.data.assignmentId);
-      if (existing) assignments = assignments.set(existing.id, { ...existing, learners: [...existing.learners, ...event.data.userIds], version: existing.version + 1 });
+      if (existing) assignments = assignments.set(existing.id, { ...existing, learners: [...existing.learners, ...event.data.userIds], short: existing.short.filter((u) => !event.data.userIds.includes(u)), version: existing.version + 1 });
       break;
     }
-    case 'AssignmentSeatsShort':
+    case 'AssignmentSeatsShort': {
+      const existing = assignments.get(event.data.assignmentId);
+      if (existing) assignments = assignments.set(existing.id, { ...existing, short: [...existing.short, ...event.data.userIds] });
       break;
+    }
     case 'AssignmentCancelled': {
       const existing = assignments.get(event.data.assignmentId);
       if (existing) assignments = assignments.set(existing.id, { ...existing, status: 'cancelled', version: existing.version + 1 });

@@ -1,4 +1,4 @@
-import { DICTIONARY_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -25,7 +25,24 @@ export interface AuditEntry {
   userAgent: string | null;
 }
 
-export type AuditTargetKind = 'organization' | 'user' | 'class' | 'department' | 'team' | 'platform' | 'super-admin' | 'platform-auditor' | 'sso-provider' | 'data' | 'import' | 'language' | 'dictionary' | 'dictionary-entry';
+export type AuditTargetKind =
+  | 'organization'
+  | 'user'
+  | 'class'
+  | 'department'
+  | 'team'
+  | 'platform'
+  | 'super-admin'
+  | 'platform-auditor'
+  | 'sso-provider'
+  | 'data'
+  | 'import'
+  | 'language'
+  | 'dictionary'
+  | 'dictionary-entry'
+  | 'activity'
+  | 'assignment'
+  | 'library';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
@@ -49,6 +66,7 @@ export function redact(data: Record<string, unknown>): Record<string, unknown> {
 export const AUDITED_EVENT_TYPES: readonly string[] = [
   ...[...LANGUAGE_EVENT_TYPES].filter((t) => !t.startsWith('LanguageUse')),
   ...[...DICTIONARY_EVENT_TYPES].filter((t) => !t.startsWith('LanguageHold')),
+  ...[...LIBRARY_EVENT_TYPES].filter((t) => !t.startsWith('LanguageHold')),
   ...JOINING_EVENT_TYPES,
   ...IMPORT_EVENT_TYPES,
   ...ORGANIZATION_EVENT_TYPES,
@@ -68,6 +86,9 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? '')
 function targetOf(event: RecordedEvent): AuditEntry['target'] {
   const d = event.data as Data;
   if (event.type.startsWith('Class')) return { kind: 'class', id: str(d.classId) };
+  if (event.type.startsWith('Activity') && event.type !== 'ActivityAssigned') return { kind: 'activity', id: str(d.activityId) };
+  if (event.type === 'ActivityAssigned' || event.type.startsWith('Assignment')) return { kind: 'assignment', id: str(d.assignmentId) };
+  if (event.type === 'LibraryPurged') return { kind: 'library', id: str(d.organizationId) };
   if (event.type.startsWith('Department')) return { kind: 'department', id: str(d.departmentId) };
   if (event.type.startsWith('Team')) return { kind: 'team', id: str(d.teamId) };
   if (event.type.startsWith('User')) return { kind: 'user', id: str(d.userId) };
@@ -136,6 +157,7 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
   const klass = (id: unknown) => labelOf('class', str(id)) ?? `class ${str(id).slice(0, 8)}`;
   const unit = (kind: 'department' | 'team', id: unknown) => labelOf(kind, str(id)) ?? `${kind} ${str(id).slice(0, 8)}`;
   const language = (id: unknown) => labelOf('language', str(id)) ?? `language ${str(id).slice(0, 8)}`;
+  const activity = (id: unknown) => labelOf('activity', str(id)) ?? `activity ${str(id).slice(0, 8)}`;
   const users = (ids: unknown) => (Array.isArray(ids) ? ids.map(user).join(', ') : '');
   const changed = entry.changes.map((c) => `${c.field} ${shown(c.before)} → ${shown(c.after)}`).join('; ');
   switch (entry.type) {
@@ -178,6 +200,35 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Imported a dictionary file${d.fileName ? ` "${str(d.fileName)}"` : ''}: ${str(d.added)} added, ${str(d.updated)} updated, ${str(d.unchanged)} unchanged`;
     case 'DictionaryPurged':
       return 'Removed the dictionary with its organization';
+    case 'ActivityAdded': {
+      const license = d.license as { seats?: number; expiresAt?: string | null } | null;
+      return `Added the ${str(d.kind)} activity "${str(d.title)}" to the library${license ? ` (license: ${str(license.seats)} seats${license.expiresAt ? ` until ${str(license.expiresAt)}` : ''})` : ''}`;
+    }
+    case 'ActivityEdited':
+      return `Edited the activity "${str(((d.activity ?? {}) as Data).title)}": ${changed}`;
+    case 'ActivityRetired':
+      return `Retired the activity "${str(d.title)}": it is no longer assigned`;
+    case 'ActivityRemoved':
+      return `Removed the activity "${str(d.title)}" from the library`;
+    case 'ActivityAssigned': {
+      const target = (d.target ?? {}) as Data;
+      const to = target.kind === 'team' ? unit('team', target.teamId) : target.kind === 'class' ? klass(target.classId) : target.kind === 'everyone' ? 'everyone' : users(target.userIds);
+      const learners = Array.isArray(d.learners) ? d.learners.length : 0;
+      const due = d.due as { date?: string; time?: string; timeZone?: string } | null;
+      return `Assigned ${activity(d.activityId)} to ${to} (${learners} learner${learners === 1 ? '' : 's'})${due ? `, due ${str(due.date)} ${str(due.time)} ${str(due.timeZone)}` : ''}`;
+    }
+    case 'AssignmentExtended':
+      return `${users(d.userIds)} joined and received the assignment of ${activity(d.activityId)}`;
+    case 'AssignmentSeatsShort':
+      return `No seat left for ${users(d.userIds)} in the assignment of ${activity(d.activityId)} (${str(d.used)} of ${str(d.seats)} seats used)`;
+    case 'AssignmentCancelled':
+      return `Cancelled an assignment of ${activity(d.activityId)}`;
+    case 'LibraryPurged':
+      return 'Removed the content library with its organization';
+    case 'ClassStudentsAdded':
+      return `Added ${users(d.userIds)} to ${klass(d.classId)} as students`;
+    case 'ClassStudentRemoved':
+      return `Removed ${user(d.userId)} from ${klass(d.classId)}`;
     case 'JoinRequested':
       return `${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> asked to join (self-registration)`;
     case 'JoinRequestApproved':

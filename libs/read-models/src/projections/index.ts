@@ -7,6 +7,7 @@ import { structureProjection } from './structure.projection.js';
 import { slugsProjection } from './slugs.projection.js';
 import { languagesProjection } from './languages.projection.js';
 import { dictionaryProjection } from './dictionary.projection.js';
+import { contentProjection } from './content.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
@@ -16,6 +17,7 @@ export * from './structure.projection.js';
 export * from './slugs.projection.js';
 export * from './languages.projection.js';
 export * from './dictionary.projection.js';
+export * from './content.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection, contentProjection];

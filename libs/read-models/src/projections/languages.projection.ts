@@ -1,4 +1,4 @@
-import { DICTIONARY_EVENT_TYPES, LANGUAGE_EVENT_TYPES, type DictionaryEvent, type LanguageEvent, type MembershipEvent, type OrganizationEvent } from '#domain';
+import { DICTIONARY_EVENT_TYPES, LANGUAGE_EVENT_TYPES, type DictionaryEvent, type LanguageEvent, type LibraryEvent, type MembershipEvent, type OrganizationEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
@@ -13,7 +13,7 @@ export interface LanguageDocument {
   code: string;
   supportsPronunciation: boolean;
   representationLabel: string | null;
-  /** Records using it now: organizations that teach it, classes taught in it, dictionary entries translated into it. */
+  /** Records using it now: organizations that teach it, classes taught in it, dictionary entries translated into it, activities in it. */
   usage: number;
   /** Dictionary entries that carry pronunciation text in it (what turning pronunciation off would hide). */
   pronunciationEntries?: number;
@@ -55,7 +55,7 @@ function moved(before: string | null | undefined, after: string | null | undefin
   return deltas;
 }
 
-const USAGE_EVENTS: ReadonlySet<string> = new Set(['OrganizationLanguagesChanged', 'OrganizationPurged', 'ClassCreated', 'ClassEdited', ...DICTIONARY_EVENT_TYPES]);
+const USAGE_EVENTS: ReadonlySet<string> = new Set(['OrganizationLanguagesChanged', 'OrganizationPurged', 'ClassCreated', 'ClassEdited', ...DICTIONARY_EVENT_TYPES, 'ActivityAdded', 'ActivityEdited', 'ActivityRemoved', 'LibraryPurged']);
 
 /**
  * The languages and their usage. Usage is counted here, from the records themselves (the
@@ -68,7 +68,7 @@ export const languagesProjection: Projection = {
   collections: [{ name: LANGUAGES, indexes: [{ keys: { nameSort: 1 } }, { keys: { usage: -1, nameSort: 1 } }] }],
   canHandle: (event) => LANGUAGE_EVENT_TYPES.has(event.type as LanguageEvent['type']) || USAGE_EVENTS.has(event.type),
   project(recorded) {
-    const event = { type: recorded.type, data: recorded.data } as LanguageEvent | OrganizationEvent | Extract<MembershipEvent, { type: 'ClassCreated' | 'ClassEdited' }> | DictionaryEvent;
+    const event = { type: recorded.type, data: recorded.data } as LanguageEvent | OrganizationEvent | Extract<MembershipEvent, { type: 'ClassCreated' | 'ClassEdited' }> | DictionaryEvent | LibraryEvent;
     switch (event.type) {
       case 'LanguageAdded': {
         const { languageId, name, code, supportsPronunciation, representationLabel } = event.data;
@@ -126,6 +126,16 @@ export const languagesProjection: Projection = {
         const negative = (counts: Record<string, number>) => Object.fromEntries(Object.entries(counts).map(([id, n]) => [id, -n]));
         return count(recorded, negative(event.data.entries), negative(event.data.pronunciations ?? {}));
       }
+      case 'ActivityAdded':
+        return count(recorded, moved(null, event.data.languageId));
+      case 'ActivityEdited': {
+        const change = event.data.changes.languageId as { before: string | null; after: string | null } | undefined;
+        return change ? count(recorded, moved(change.before, change.after)) : [];
+      }
+      case 'ActivityRemoved':
+        return count(recorded, moved(event.data.languageId, null));
+      case 'LibraryPurged':
+        return count(recorded, Object.fromEntries(Object.entries(event.data.activities).map(([id, n]) => [id, -n])));
       default:
         // Holds come and go in the catalogue and the dictionary; usage counts the records themselves.
         return [];

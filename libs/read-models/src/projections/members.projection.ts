@@ -43,6 +43,8 @@ export interface ClassDocument {
   status: 'active' | 'archived';
   /** The language it is taught in; absent in documents of classes created before languages. */
   languageId?: string | null;
+  /** Its students; absent in documents of classes from before students. */
+  studentIds?: string[];
   /** The class's own version: its ETag. */
   version: number;
   [POSITION_FIELD]: number;
@@ -50,6 +52,11 @@ export interface ClassDocument {
 }
 
 const nameSearch = (firstName: string, lastName: string) => `${firstName} ${lastName}`.toLowerCase();
+
+/** An update of the document's arrays, moving its version as `set` does. */
+function bumped(collection: string, id: string, event: RecordedEvent, update: Record<string, unknown>): CollectionWriteOp {
+  return { collection, updateOne: { filter: { _id: id, ...notYetApplied(event.position) }, update: { ...update, $set: { [POSITION_FIELD]: event.position }, $inc: { version: 1 } } } };
+}
 
 /** Every change to a user or a class moves its own version (its ETag), as the decider's fold does. */
 function set(collection: string, id: string, event: RecordedEvent, fields: Record<string, unknown>): CollectionWriteOp {
@@ -201,6 +208,10 @@ export const membersProjection: Projection = {
         return [set(CLASSES, event.data.classId, recorded, { instructorId: event.data.toInstructorId })];
       case 'ClassArchived':
         return [set(CLASSES, event.data.classId, recorded, { status: 'archived' })];
+      case 'ClassStudentsAdded':
+        return [bumped(CLASSES, event.data.classId, recorded, { $addToSet: { studentIds: { $each: event.data.userIds } } })];
+      case 'ClassStudentRemoved':
+        return [bumped(CLASSES, event.data.classId, recorded, { $pull: { studentIds: event.data.userId } })];
       case 'TeamMembersAdded':
         return [teams({ _id: { $in: event.data.userIds } }, recorded, { $addToSet: { teamIds: event.data.teamId } })];
       case 'TeamMemberRemoved':

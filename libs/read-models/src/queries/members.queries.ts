@@ -102,7 +102,7 @@ export async function listClasses(
 }
 
 /** One class, with its version (`revision`, also sent as the ETag). */
-export async function getClass(store: ReadStore, organizationId: string, classId: string): Promise<(ClassListItem & { revision: number }) | null> {
+export async function getClass(store: ReadStore, organizationId: string, classId: string): Promise<(ClassListItem & { studentIds: string[]; revision: number }) | null> {
   const d = await store.collection<ClassDocument>(CLASSES).findOne({ _id: classId, organizationId });
-  return d ? { id: d._id, name: d.name, instructorId: d.instructorId, status: d.status, languageId: d.languageId ?? null, revision: d.version } : null;
+  return d ? { id: d._id, name: d.name, instructorId: d.instructorId, status: d.status, languageId: d.languageId ?? null, studentIds: d.studentIds ?? [], revision: d.version } : null;
 }

@@ -89,9 +89,12 @@ export function applyUpdateInPlace(doc: Record<string, unknown>, update: Update,
           put(path, list);
           break;
         }
-        case '$pull':
-          if (Array.isArray(current)) put(path, current.filter((existing) => !sameValue(existing, value)));
+        case '$pull': {
+          // A value, or { $in: [...] } (MongoDB's condition for several values at once).
+          const pulled = value && typeof value === 'object' && '$in' in (value as object) ? ((value as { $in: unknown[] }).$in ?? []) : [value];
+          if (Array.isArray(current)) put(path, current.filter((existing) => !pulled.some((p) => sameValue(existing, p))));
           break;
+        }
         default:
           throw new Error(`unsupported update operator ${operator}`);
       }

@@ -102,6 +102,15 @@ export function readStoreContract(name: string, factory: () => Promise<ReadStore
       expect(same.modifiedCount).toBe(0);
     });
 
+    test('$addToSet with $each adds what is missing once; $pull takes a value, or several with $in', async () => {
+      await people.updateOne({ _id: 'p1' }, { $addToSet: { roles: { $each: ['admin', 'instructor', 'auditor'] } } });
+      expect((await people.findOne({ _id: 'p1' }))?.roles).toEqual(['admin', 'instructor', 'auditor']);
+      await people.updateOne({ _id: 'p1' }, { $pull: { roles: 'admin' } });
+      expect((await people.findOne({ _id: 'p1' }))?.roles).toEqual(['instructor', 'auditor']);
+      await people.updateOne({ _id: 'p3' }, { $pull: { roles: { $in: ['admin', 'instructor', 'nobody'] } } });
+      expect((await people.findOne({ _id: 'p3' }))?.roles).toEqual([]);
+    });
+
     test('projection returns only the asked fields', async () => {
       const [doc] = await people.find({ _id: 'p1' }, { projection: { name: 1 } });
       expect(doc).toEqual({ _id: 'p1', name: 'Ada' });

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import type { CommandMetadata } from '#domain';
 import { summarize, type AuditEntry, type AuditTargetKind } from '#read-models';
 import type { AuditLog } from '#read-models';
-import { CLASSES, DEPARTMENTS, LANGUAGES, MEMBERS, TEAMS, type ClassDocument, type DepartmentDocument, type LanguageDocument, type MemberDocument, type TeamDocument } from '#read-models';
+import { ACTIVITIES, CLASSES, DEPARTMENTS, LANGUAGES, MEMBERS, TEAMS, type ActivityDocument, type ClassDocument, type DepartmentDocument, type LanguageDocument, type MemberDocument, type TeamDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { Meta } from '../../shared/request-context.js';
@@ -20,13 +20,15 @@ import { membersProjection, structureProjection } from '#read-models';
 const ids = (...values: unknown[]) => values.flatMap((v) => (Array.isArray(v) ? v : [v])).filter((v): v is string => typeof v === 'string');
 
 /** Ids an entry's summary may name: its target and the people, classes, departments and teams in its details. */
-function referencedIds(entry: AuditEntry): { users: string[]; classes: string[]; departments: string[]; teams: string[]; languages: string[] } {
+function referencedIds(entry: AuditEntry): { users: string[]; classes: string[]; departments: string[]; teams: string[]; languages: string[]; activities: string[] } {
   const d = entry.details;
+  const target = (d.target ?? {}) as Record<string, unknown>;
   return {
-    users: ids(d.userId, d.fromInstructorId, d.toInstructorId, d.classesReassignedTo, d.instructorId, d.userIds),
-    classes: ids(d.classId),
+    users: ids(d.userId, d.fromInstructorId, d.toInstructorId, d.classesReassignedTo, d.instructorId, d.userIds, target.userIds),
+    classes: ids(d.classId, target.classId),
     departments: ids(d.departmentId, d.parentId),
-    teams: ids(d.teamId),
+    teams: ids(d.teamId, target.teamId),
+    activities: ids(d.activityId),
     languages: ids(d.languageId, d.before, d.after, entry.changes.filter((c) => c.field === 'languageId').flatMap((c) => [c.before, c.after])),
   };
 }
@@ -36,13 +38,13 @@ function referencedIds(entry: AuditEntry): { users: string[]; classes: string[];
  * "First Last <email>" as they are now. Someone deleted since keeps the id.
  */
 async function labelsFor(store: ReadStore, entries: AuditEntry[]): Promise<(kind: AuditTargetKind, id: string) => string | undefined> {
-  const wanted = { users: new Set<string>(), classes: new Set<string>(), departments: new Set<string>(), teams: new Set<string>(), languages: new Set<string>() };
+  const wanted = { users: new Set<string>(), classes: new Set<string>(), departments: new Set<string>(), teams: new Set<string>(), languages: new Set<string>(), activities: new Set<string>() };
   for (const entry of entries) {
     const refs = referencedIds(entry);
     for (const kind of Object.keys(wanted) as (keyof typeof wanted)[]) refs[kind].forEach((id) => wanted[kind].add(id));
   }
   const labels = new Map<string, string>();
-  const { users, classes, departments, teams, languages } = wanted;
+  const { users, classes, departments, teams, languages, activities } = wanted;
   if (users.size)
     for (const m of await store.collection<MemberDocument>(MEMBERS).find({ _id: { $in: [...users] } })) labels.set(`user:${m._id}`, `${m.firstName} ${m.lastName} <${m.email}>`);
   if (classes.size) for (const c of await store.collection<ClassDocument>(CLASSES).find({ _id: { $in: [...classes] } })) labels.set(`class:${c._id}`, `class "${c.name}"`);
@@ -50,6 +52,7 @@ async function labelsFor(store: ReadStore, entries: AuditEntry[]): Promise<(kind
     for (const x of await store.collection<DepartmentDocument>(DEPARTMENTS).find({ _id: { $in: [...departments] } })) labels.set(`department:${x._id}`, `department "${x.name}"`);
   if (teams.size) for (const x of await store.collection<TeamDocument>(TEAMS).find({ _id: { $in: [...teams] } })) labels.set(`team:${x._id}`, `team "${x.name}"`);
   if (languages.size) for (const x of await store.collection<LanguageDocument>(LANGUAGES).find({ _id: { $in: [...languages] } })) labels.set(`language:${x._id}`, `${x.name} (${x.code})`);
+  if (activities.size) for (const x of await store.collection<ActivityDocument>(ACTIVITIES).find({ _id: { $in: [...activities] } })) labels.set(`activity:${x._id}`, `"${x.title}"`);
   return (kind, id) => labels.get(`${kind}:${id}`);
 }
 

@@ -144,7 +144,7 @@ export class DictionaryFilesController {
     const { columns, unknown } = columnsOf(header);
     const { state: catalogue } = await this.streams.current(LANGUAGE_CATALOGUE);
     const { rows, unknownLanguages } = rowsOf(records, columns, catalogue);
-    const { organization, dictionary } = await this.writes.context(orgId);
+    const { organization, state: dictionary } = await this.writes.context(orgId);
     const plan = withoutPronunciation(planDictionaryImport(dictionary, rows, { organizationLanguageIds: organization.languageIds }), catalogue);
     // A language the catalogue does not know is the row's error, not "not taught".
     const unknownLines = new Set(unknownLanguages.map((e) => e.line));
@@ -159,7 +159,7 @@ export class DictionaryFilesController {
 
     const result = await this.writes.write(
       orgId,
-      (now) => slotsNeeded(planDictionaryImport(now.dictionary, rows, { organizationLanguageIds: now.organization.languageIds }).flatMap((p) => (p.action === 'add' || p.action === 'update' ? [p.fields] : [])), now.dictionary.holds),
+      (now) => slotsNeeded(planDictionaryImport(now.state, rows, { organizationLanguageIds: now.organization.languageIds }).flatMap((p) => (p.action === 'add' || p.action === 'update' ? [p.fields] : [])), now.state.holds),
       (now, holders) => ({ type: 'ImportDictionary', data: { organizationId: orgId, rows, fileName: query.fileName ?? null, holders, organizationLanguageIds: now.organization.languageIds } }),
       metadata,
       // A retry with the same Idempotency-Key is the same file, whatever ids this request drew.

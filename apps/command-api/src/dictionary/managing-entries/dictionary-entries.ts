@@ -130,7 +130,7 @@ export class DictionaryEntriesController {
     const entryId = metadata.idempotencyKey ? uuidV5(`dictionary:${orgId}:${metadata.idempotencyKey}`) : newId();
     const result = await this.writes.write(
       orgId,
-      ({ organization, dictionary }) => {
+      ({ organization, state: dictionary }) => {
         // Field errors (400) before any language is held: a wrong language id is a field error, not a 404 of the catalogue.
         const { fields, errors } = checkEntry(body, { organizationLanguageIds: organization.languageIds });
         if (!fields) throw new ValidationFailed('invalid-dictionary-entry', errors);
@@ -157,7 +157,7 @@ export class DictionaryEntriesController {
     const patch = sentFields(body);
     const result = await this.writes.write(
       orgId,
-      ({ dictionary }) => {
+      ({ state: dictionary }) => {
         const existing = dictionary.entries.get(entryId);
         if (!existing) throw entryNotFound();
         const after = { languageId: patch.languageId ?? existing.languageId, pronunciation: patch.pronunciation === undefined ? existing.pronunciation : patch.pronunciation };

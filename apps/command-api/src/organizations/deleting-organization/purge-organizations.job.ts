@@ -9,7 +9,7 @@ import { EmailReservations } from '../../shared/email-reservations.js';
 import { SlugReservations } from '../../shared/slug-reservations.js';
 import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { organizationStream, toDictionary, toDomainClaim, toLanguages, toOrganization } from '../../shared/write/stream-command.js';
+import { organizationStream, toDictionary, toDomainClaim, toLanguages, toLibrary, toOrganization } from '../../shared/write/stream-command.js';
 
 /** How often the job looks for purges that are due: a purge is at most this late. */
 export const PURGE_CRON = '*/10 * * * *';
@@ -79,10 +79,11 @@ export class PurgeOrganizationsJob {
       throw error;
     }
     // After the purge, never before: a restore in between would find its dictionary gone.
-    // The dictionary's purge carries the counts the languages' usage drops by; then every
+    // The dictionary's and the library's purges carry the counts the languages' usage drops by; then every
     // language the organization held, whatever for, is let go. A crash in between leaves
     // languages held (they cannot be removed), the safe side.
     await this.commands.execute(toDictionary(organizationId, { type: 'PurgeDictionary', data: { organizationId } }, metadata));
+    await this.commands.execute(toLibrary(organizationId, { type: 'PurgeLibrary', data: { organizationId } }, metadata));
     await this.commands.execute(toLanguages({ type: 'ReleaseOrganizationHolds', data: { organizationId } }, metadata));
     return true;
   }

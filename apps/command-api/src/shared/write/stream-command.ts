@@ -27,6 +27,10 @@ import {
   LANGUAGES_STREAM,
   dictionaryDecider,
   dictionaryStreamName,
+  libraryDecider,
+  libraryStreamName,
+  type LibraryCommand,
+  type LibraryState,
   type DictionaryCommand,
   type DictionaryState,
   type LanguageCommand,
@@ -169,3 +173,19 @@ export const dictionaryStream = (organizationId: string): StreamOf<DictionaryCom
 
 export const toDictionary = (organizationId: string, command: DictionaryCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(dictionaryStream(organizationId), command, metadata, options);
+
+/** An organization's content library: activities, licenses and assignments on one stream (seats are one state's rule). */
+export const libraryStream = (organizationId: string): StreamOf<LibraryCommand, LibraryState> => ({
+  streamName: libraryStreamName(organizationId),
+  decider: libraryDecider as Decider<LibraryCommand, DomainEvent, LibraryState>,
+  organizationId,
+  versionOf: (command) => (state) =>
+    'activityId' in command.data && command.type !== 'AssignActivity'
+      ? state.activities.get(command.data.activityId)?.version
+      : 'assignmentId' in command.data
+        ? state.assignments.get(command.data.assignmentId)?.version
+        : undefined,
+});
+
+export const toLibrary = (organizationId: string, command: LibraryCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
+  new StreamCommand(libraryStream(organizationId), command, metadata, options);

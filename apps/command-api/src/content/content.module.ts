@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { AssignmentsController } from './assigning/assignments.js';
+import { AccessController } from './checking-access/access.js';
+import { AssignmentJoiners } from './joiners/assignment-joiners.js';
+import { LibraryWrites } from './library-writes.js';
+import { ActivitiesController } from './managing-activities/activities.js';
+
+/** The content library, assignments and the access check (issue 19). */
+@Module({ controllers: [ActivitiesController, AssignmentsController, AccessController], providers: [LibraryWrites, AssignmentJoiners] })
+export class ContentModule {}

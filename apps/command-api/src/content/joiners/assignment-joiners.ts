@@ -1,0 +1,98 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
+import type { Logger } from 'pino';
+import { isLearner, SYSTEM_ACTOR, type AssignmentTarget, type CommandMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
+import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
+import { loggerFor, upcastRecorded, type Infrastructure } from '#runtime';
+import { APP_LOGGER, INFRASTRUCTURE } from '../../shared/tokens.js';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { libraryStream, organizationStream, toLibrary } from '../../shared/write/stream-command.js';
+
+export const ASSIGNMENT_JOINERS = 'assignment-joiners';
+
+type Joined = Extract<StructureEvent, { type: 'TeamMembersAdded' }> | Extract<MembershipEvent, { type: 'ClassStudentsAdded' | 'UserInvited' }>;
+const JOINS: ReadonlySet<string> = new Set(['TeamMembersAdded', 'ClassStudentsAdded', 'UserInvited']);
+
+/** The target a join reaches, and who joined. */
+function joined(event: Joined): { via: Exclude<AssignmentTarget, { kind: 'members' }>; userIds: string[] } {
+  switch (event.type) {
+    case 'TeamMembersAdded':
+      return { via: { kind: 'team', teamId: event.data.teamId }, userIds: event.data.userIds };
+    case 'ClassStudentsAdded':
+      return { via: { kind: 'class', classId: event.data.classId }, userIds: event.data.userIds };
+    case 'UserInvited':
+      return { via: { kind: 'everyone' }, userIds: [event.data.userId] };
+  }
+}
+
+/** Whether a person is in the target now: a join handled late (after a restart) must not assign someone who left since. */
+function stillIn(org: ExistingOrganization, via: Exclude<AssignmentTarget, { kind: 'members' }>, userId: string): boolean {
+  if (!isLearner(org.members.get(userId))) return false;
+  if (via.kind === 'team') return org.teams.get(via.teamId)?.memberIds.includes(userId) ?? false;
+  if (via.kind === 'class') return org.classes.get(via.classId)?.studentIds.includes(userId) ?? false;
+  return true;
+}
+
+/**
+ * People who join a team, a class or the organization receive the open assignments made
+ * to it, until they are due (issue 19; the guide's "choose recipients (individual, team,
+ * all)"). A reactor on the log, with its own checkpoint in the reactor store: a join is
+ * never lost to a crash between it and its assignments, wherever it was made (a team's
+ * member list, a bulk action, an import, an approved join request). Each API process runs
+ * one; ExtendAssignments changes nothing for people already assigned, so two processes
+ * handling one join, or one handling it twice, assign once.
+ */
+@Injectable()
+export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationShutdown, LogHandler {
+  readonly name = ASSIGNMENT_JOINERS;
+  private processor: LogProcessor | null = null;
+
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
+    @Inject(INFRASTRUCTURE) private readonly infra: Infrastructure,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.processor = new LogProcessor(this.infra.eventStore, this, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(this.logger) });
+    await this.processor.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.processor?.stop();
+  }
+
+  /** Resolves true once the joins up to `position` are handled (tests). */
+  reached(position: number, timeoutMs = 15_000): Promise<boolean> {
+    return this.processor ? this.processor.waitFor(position, timeoutMs) : Promise.resolve(false);
+  }
+
+  checkpoint(): Promise<number> {
+    return this.infra.reactorStore.checkpoint(ASSIGNMENT_JOINERS);
+  }
+
+  async handle(batch: RecordedEvent[]): Promise<void> {
+    for (const event of batch) {
+      if (JOINS.has(event.type)) await this.extend(event);
+      await this.infra.reactorStore.advance(ASSIGNMENT_JOINERS, event.position);
+    }
+  }
+
+  private async extend(event: RecordedEvent): Promise<void> {
+    const organizationId = (event.data as { organizationId?: string }).organizationId;
+    if (!organizationId) return;
+    // Most joins reach no assignment (an organization without a library, or none open to that kind of target): nothing to write.
+    const { via: target } = joined({ type: event.type, data: event.data } as Joined);
+    const { state: library } = await this.streams.current(libraryStream(organizationId));
+    if (![...library.assignments.values()].some((a) => a.status === 'open' && a.target.kind === target.kind)) return;
+    const { state } = await this.streams.current(organizationStream(organizationId));
+    if (state.status !== 'existing' || state.deletion) return;
+    const { via, userIds } = joined({ type: event.type, data: event.data } as Joined);
+    const present = userIds.filter((userId) => stillIn(state, via, userId));
+    if (present.length === 0) return;
+    const now = new Date().toISOString();
+    const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now, correlationId: (event.metadata.correlationId as string | undefined) ?? event.id, causationId: event.id };
+    await this.commands.execute(toLibrary(organizationId, { type: 'ExtendAssignments', data: { organizationId, via, userIds: present, now } }, metadata));
+  }
+}
