@@ -161,7 +161,7 @@ export class AssignmentsController {
   @HttpCode(200)
   @ApiOkResponse({ type: WriteResponse })
   async cancel(@Param('orgId') orgId: string, @Param('assignmentId', ParseAssignmentId) assignmentId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
-    const result = await this.writes.write(orgId, () => [], () => ({ type: 'CancelAssignment', data: { organizationId: orgId, assignmentId } }), metadata);
+    const result = await this.writes.change(orgId, () => ({ type: 'CancelAssignment', data: { organizationId: orgId, assignmentId } }), metadata);
     return { id: assignmentId, revision: result.version, position: result.position };
   }
 }

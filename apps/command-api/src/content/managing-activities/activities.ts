@@ -245,7 +245,7 @@ export class ActivitiesController {
   @HttpCode(200)
   @ApiOkResponse({ type: WriteResponse })
   async retire(@Param('orgId') orgId: string, @Param('activityId', ParseActivityId) activityId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
-    const result = await this.writes.write(orgId, () => [], () => ({ type: 'RetireActivity', data: { organizationId: orgId, activityId } }), metadata);
+    const result = await this.writes.change(orgId, () => ({ type: 'RetireActivity', data: { organizationId: orgId, activityId } }), metadata);
     return { id: activityId, revision: result.version, position: result.position };
   }
 
@@ -255,7 +255,7 @@ export class ActivitiesController {
   @HttpCode(200)
   @ApiOkResponse({ type: WriteResponse })
   async remove(@Param('orgId') orgId: string, @Param('activityId', ParseActivityId) activityId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
-    const result = await this.writes.write(orgId, () => [], () => ({ type: 'RemoveActivity', data: { organizationId: orgId, activityId } }), metadata);
+    const result = await this.writes.change(orgId, () => ({ type: 'RemoveActivity', data: { organizationId: orgId, activityId } }), metadata);
     return { id: activityId, revision: result.revision, position: result.position };
   }
 }

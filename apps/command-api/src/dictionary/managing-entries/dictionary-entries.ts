@@ -176,7 +176,7 @@ export class DictionaryEntriesController {
   @HttpCode(200)
   @ApiOkResponse({ type: WriteResponse })
   async remove(@Param('orgId') orgId: string, @Param('entryId', ParseEntryId) entryId: string, @Body(NoBody) _body: undefined, @Meta() metadata: CommandMetadata): Promise<WriteResponse> {
-    const result = await this.writes.write(orgId, () => [], () => ({ type: 'RemoveDictionaryEntry', data: { organizationId: orgId, entryId } }), metadata);
+    const result = await this.writes.change(orgId, () => ({ type: 'RemoveDictionaryEntry', data: { organizationId: orgId, entryId } }), metadata);
     return { id: entryId, revision: result.revision, position: result.position };
   }
 }

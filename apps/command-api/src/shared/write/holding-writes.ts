@@ -60,4 +60,9 @@ export class HoldingWrites<C, S> {
       }
     }
   }
+
+  /** A change that starts to use no language (a removal, a retirement, a cancellation): it may only let go. */
+  change(organizationId: string, build: (now: OrganizationNow<S>) => C, metadata: CommandMetadata, options: StreamCommandOptions = {}): Promise<CommandResult<S>> {
+    return this.write(organizationId, () => [], build, metadata, options);
+  }
 }
