@@ -103,6 +103,8 @@ describe('The content library', () => {
       expect((await access(ids.cy, greetings)).canAccess).toBe(true);
       const audit = (await http().get(`/organizations/${orgId}/audit`).query({ type: 'AssignmentExtended' }).set(as(admin))).body.items;
       expect(audit[0].summary).toBe(`cy X <cy@lakeside.test> joined and received the assignment of "Greetings"`);
+      // On behalf of whoever added cy to the team, caused by that join.
+      expect(audit[0].actor).toMatchObject({ kind: 'member', email: 'admin@lakeside.test' });
     });
 
     test('a licensed activity within its seats; beyond them refused with the numbers; a joiner without a seat waits', async () => {

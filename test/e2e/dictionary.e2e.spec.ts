@@ -235,7 +235,13 @@ describe('Removing entries and the organization', () => {
     expect((await http().delete(`/languages/${ids.ja}`).set('Authorization', root)).status).toBe(200);
   });
 
-  test('a purged organization lets go of every language it held: Ojibwe, used by its dictionary only at the end, becomes unused and removable', async () => {
+  test('a purged organization lets go of every language it held (its list, its dictionary, its library): each becomes unused and removable', async () => {
+    // An activity of its library in Cree holds Cree too.
+    await http().patch(`/organizations/${orgId}/settings`).set('Authorization', root).send({ allowances: { features: { activityAuthoring: true } } });
+    await http().patch(`/organizations/${orgId}/settings`).set('Authorization', admin).send({ features: { activityAuthoring: true } });
+    const activity = await http().post(`/organizations/${orgId}/activities`).set('Authorization', admin).send({ title: 'Cree songs', activityIri: 'https://institute.test/cree-songs', kind: 'private', languageId: ids.cr });
+    expect(activity.status).toBe(201);
+    expect((await language(ids.cr, activity.body.position)).usage).toBe(3); // taught, a class, the activity
     const name = 'Ojibwe Language Institute';
     expect((await http().post(`/organizations/${orgId}/deletion`).set('Authorization', root).send({ confirmName: name })).status).toBe(200);
     const refused = await http().delete(`/languages/${ids.oj}`).set('Authorization', root);

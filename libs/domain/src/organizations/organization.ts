@@ -65,8 +65,11 @@ export type OrganizationCommand =
   | { type: 'PurgeOrganization'; data: { now: string } }
   /** Settings (issue 17) as a nested merge patch, checked leaf by leaf; `actorId` absent or not a member: a super admin. */
   | { type: 'ChangeOrganizationSettings'; data: { actorId?: string; patch: unknown } }
-  /** The languages the organization teaches, its default first (issue 18); each is held in the catalogue by the process first. */
-  /** `holders`: a fresh hold key for each language the organization may start teaching (the process held it in the catalogue with it). */
+  /**
+   * The languages the organization teaches, its default first (issue 18). `holders`: a
+   * fresh hold key for each language it may start teaching (the process held it in the
+   * catalogue with it first).
+   */
   | { type: 'SetOrganizationLanguages'; data: { languageIds: string[]; holders: Record<string, string> } }
   /** Email domains (issue 17): `token` is what the TXT record must say. */
   | { type: 'AddEmailDomain'; data: { domain: string; token: string; now: string } }

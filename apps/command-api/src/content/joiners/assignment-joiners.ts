@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { isLearner, SYSTEM_ACTOR, type AssignmentTarget, type CommandMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
+import { isLearner, SYSTEM_ACTOR, type Actor, type AssignmentTarget, type CommandMetadata, type EventMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
 import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
 import { loggerFor, upcastRecorded, type Infrastructure } from '#runtime';
 import { APP_LOGGER, INFRASTRUCTURE } from '../../shared/tokens.js';
@@ -23,6 +23,13 @@ function joined(event: Joined): { via: Exclude<AssignmentTarget, { kind: 'member
     case 'UserInvited':
       return { via: { kind: 'everyone' }, userIds: [event.data.userId] };
   }
+}
+
+/** The assignment reaches the joiner on behalf of whoever made the join (the audit log names them), with the join as its cause. */
+function actorOf(event: RecordedEvent): Actor {
+  const m = event.metadata as Partial<EventMetadata>;
+  if (!m.actorId || !m.actorKind) return SYSTEM_ACTOR;
+  return { id: m.actorId, kind: m.actorKind, roles: m.actorRoles ?? [], ...(m.actorEmail ? { email: m.actorEmail } : {}) };
 }
 
 /** Whether a person is in the target now: a join handled late (after a restart) must not assign someone who left since. */
@@ -92,7 +99,7 @@ export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationS
     const present = userIds.filter((userId) => stillIn(state, via, userId));
     if (present.length === 0) return;
     const now = new Date().toISOString();
-    const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now, correlationId: (event.metadata.correlationId as string | undefined) ?? event.id, causationId: event.id };
+    const metadata: CommandMetadata = { actor: actorOf(event), now, correlationId: (event.metadata.correlationId as string | undefined) ?? event.id, causationId: event.id };
     await this.commands.execute(toLibrary(organizationId, { type: 'ExtendAssignments', data: { organizationId, via, userIds: present, now } }, metadata));
   }
 }
