@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES } from '#domain';
+import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES } from '#domain';
 import { AssignmentJoiners } from '../../apps/command-api/src/content/joiners/assignment-joiners.js';
 import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion } from '../support/saml-idp.js';
 import type { RecordedEvent } from '#event-store';
@@ -136,6 +136,8 @@ describe('Audit log', () => {
     expect(await t.app.get(AssignmentJoiners).reached(joined.body.position)).toBe(true);
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/assignments/${licensed}/cancel`)));
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/activities/${own}/retire`)));
+    const credential = ok(await asAdmin(t.http().post(`/organizations/${orgId}/xapi/credentials`)).send({ name: 'Player' }), [201]).body.id;
+    ok(await asAdmin(t.http().delete(`/organizations/${orgId}/xapi/credentials/${credential}`)));
     // The slug, a deletion and its restore (issue 16); the deletion ends the admin's session.
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/slug`)).send({ slug: 'audited-school-renamed' }));
     ok(await t.http().post(`/organizations/${orgId}/deletion`).set('Authorization', root).send({ confirmName: 'Audited School 2' }));
@@ -147,7 +149,7 @@ describe('Audit log', () => {
     // Derived from the domain: a new event type that no command here produces fails this test.
     // The purge, the scheduled job's, ends the organization: its entry is checked in organization-lifecycle.e2e.spec.ts.
     // Language holds are bookkeeping, not shown; the purges are checked where they happen.
-    const produced = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...DICTIONARY_EVENT_TYPES, ...LIBRARY_EVENT_TYPES, 'DataAccessed'].filter(
+    const produced = [...ORGANIZATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...SSO_EVENT_TYPES, ...DICTIONARY_EVENT_TYPES, ...LIBRARY_EVENT_TYPES, ...XAPI_CREDENTIAL_EVENT_TYPES, 'DataAccessed'].filter(
       (type) => !['OrganizationPurged', 'DictionaryPurged', 'LibraryPurged', 'LanguageHoldAdopted', 'LanguageHoldLetGo'].includes(type),
     );
     for (const type of produced) expect([type, seen.has(type)]).toEqual([type, true]);

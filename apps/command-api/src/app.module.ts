@@ -30,6 +30,7 @@ import { RegistrationController } from './auth/registration.js';
 import { LanguagesModule } from './languages/languages.module.js';
 import { DictionaryModule } from './dictionary/dictionary.module.js';
 import { ContentModule } from './content/content.module.js';
+import { XapiModule } from './xapi/xapi.module.js';
 import { SlugReservations } from './shared/slug-reservations.js';
 import { StreamCache } from './shared/write/stream-cache.js';
 import { StreamCommandHandler, StreamWriter } from './shared/write/stream-writer.js';
@@ -84,7 +85,7 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, MembersModule, StructureModule, SsoModule, HealthModule],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, MembersModule, StructureModule, SsoModule, HealthModule],
       controllers: [AuthController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,

@@ -42,3 +42,4 @@ export * from './organizations/organization-languages.js';
 export * from './dictionary/dictionary.js';
 export * from './content/library.js';
 export * from './content/access.js';
+export * from './xapi/credentials.js';

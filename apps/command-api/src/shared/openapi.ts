@@ -610,6 +610,26 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'UserWriteResponse' },
     errors: ['class-not-found'],
   },
+  'GET /organizations/{orgId}/xapi/credentials': {
+    operationId: 'listXapiCredentials',
+    summary: "The organization's xAPI credentials",
+    description: 'Name, key (the HTTP Basic username for /xapi), when issued and when revoked; never a secret. Admins.',
+    success: { status: 200, content: { 'application/json': { schema: obj({ items: { type: 'array', items: ref('CredentialView') } }) } } },
+  },
+  'POST /organizations/{orgId}/xapi/credentials': {
+    operationId: 'issueXapiCredential',
+    summary: 'Issue an xAPI credential',
+    description: 'The answer carries the secret (the HTTP Basic password), shown this once and kept only as a SHA-256. At most 20 active credentials; names unique among them.',
+    success: { status: 201, schema: 'IssuedCredential' },
+    errors: ['invalid-xapi-credential', 'xapi-credential-exists', 'xapi-credentials-limit'],
+  },
+  'DELETE /organizations/{orgId}/xapi/credentials/{credentialId}': {
+    operationId: 'revokeXapiCredential',
+    summary: 'Revoke an xAPI credential',
+    description: 'Statements sent with it are refused from now on; those it sent stay.',
+    success: { status: 200, schema: 'WriteResponse' },
+    errors: ['xapi-credential-not-found'],
+  },
   'GET /organizations/{orgId}/dictionary': {
     operationId: 'listDictionary',
     summary: 'The translation dictionary',

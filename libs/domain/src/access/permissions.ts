@@ -33,7 +33,8 @@ export type Permission =
   | 'dictionary:read'
   | 'dictionary:manage'
   | 'content:read'
-  | 'content:manage';
+  | 'content:manage'
+  | 'xapi:manage';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -126,6 +127,8 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'content:read': rule(true, false, ['admin', 'instructor'], true),
   /** Adding, editing, retiring and assigning content, and checking a member's access: admins (guide: "Assigned by admins"). */
   'content:manage': rule(true, false, ['admin'], true),
+  /** The organization's xAPI credentials (issued, listed, revoked): its admins. */
+  'xapi:manage': rule(true, false, ['admin'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -21,6 +21,7 @@ import { clearArrears, markInArrears } from './arrears.js';
 import { changeSlug } from './changing-slug.js';
 import { setOrganizationLanguages } from './organization-languages.js';
 import { legacyOrganizationHolder } from '../languages/languages.js';
+import { evolveXapiCredentials, issueXapiCredential, revokeXapiCredential } from '../xapi/credentials.js';
 import { addEmailDomain, removeEmailDomain, verifyEmailDomain } from '../domains/managing-domains.js';
 import { approveJoinRequest, registerBySelf, rejectJoinRequest } from '../members/joining.js';
 import { evolveJoinRequests, JOINING_EVENT_TYPES, type JoiningEvent } from '../members/join-requests.js';
@@ -83,6 +84,10 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return rejectJoinRequest(command, org);
     case 'SetOrganizationLanguages':
       return setOrganizationLanguages(command, org);
+    case 'IssueXapiCredential':
+      return issueXapiCredential(command, org);
+    case 'RevokeXapiCredential':
+      return revokeXapiCredential(command, org);
     case 'AddEmailDomain':
       return addEmailDomain(command, org);
     case 'VerifyEmailDomain':
@@ -210,6 +215,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     allowances: DEFAULT_ALLOWANCES,
     settingsVersion: 0,
     emailDomains: {},
+    xapiCredentials: {},
     joinRequests: {},
     languageIds: [],
     languageHolders: {},
@@ -272,6 +278,10 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.emailDomains = rest;
       return;
     }
+    case 'XapiCredentialIssued':
+    case 'XapiCredentialRevoked':
+      draft.xapiCredentials = evolveXapiCredentials(draft.xapiCredentials, event);
+      return;
     case 'OrganizationDeletionRequested':
       draft.deletion = { requestedAt: event.data.requestedAt, purgeAt: event.data.purgeAt };
       draft.version++;
@@ -369,6 +379,9 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'VerifyEmailDomain':
     case 'RemoveEmailDomain':
       return existing((org) => org.settingsVersion);
+    case 'IssueXapiCredential':
+    case 'RevokeXapiCredential':
+      return existing(() => undefined);
     case 'SetOrganizationLanguages':
       return existing((org) => org.version);
     case 'RegisterBySelf':

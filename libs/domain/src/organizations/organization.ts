@@ -10,6 +10,7 @@ import type { OrganizationProfile, ProfilePatch } from './profile.js';
 import type { OrganizationSettings, SettingsAllowances } from './settings.js';
 import type { EmailDomain } from '../domains/domains.js';
 import type { JoiningCommand, JoiningEvent, JoinRequest } from '../members/join-requests.js';
+import type { XapiCredential, XapiCredentialCommand, XapiCredentialEvent } from '../xapi/credentials.js';
 
 /**
  * The schema version each event type is written at; a stored event at an older version
@@ -85,7 +86,8 @@ export type OrganizationCommand =
   | MembershipCommand
   | JoiningCommand
   | SsoCommand
-  | StructureCommand;
+  | StructureCommand
+  | XapiCredentialCommand;
 
 // ---- Events (past tense; schema versions live in the event metadata) ------------------
 export interface FieldChange<T> {
@@ -165,7 +167,7 @@ export type OrganizationSettingsEvent =
   | OrganizationLanguagesChanged;
 
 /** Everything in an organization's stream: its settings, its members and classes, its SSO providers, its departments and teams. */
-export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | JoiningEvent | SsoEvent | StructureEvent;
+export type OrganizationEvent = OrganizationSettingsEvent | MembershipEvent | JoiningEvent | SsoEvent | StructureEvent | XapiCredentialEvent;
 
 export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationCreated: true,
@@ -219,6 +221,8 @@ export type OrganizationState =
       joinRequests: Readonly<Record<string, JoinRequest>>;
       /** Email domains by name, pending or verified. */
       emailDomains: Readonly<Record<string, EmailDomain>>;
+      /** Keys learning content reports progress with (xAPI), revoked ones kept. */
+      xapiCredentials: Readonly<Record<string, XapiCredential>>;
       /**
        * The organization profile's own version (its ETag): 0 when created, one more for
        * each change to the organization itself. Member, class and SSO changes have their

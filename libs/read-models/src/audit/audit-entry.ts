@@ -1,4 +1,4 @@
-import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -42,14 +42,15 @@ export type AuditTargetKind =
   | 'dictionary-entry'
   | 'activity'
   | 'assignment'
-  | 'library';
+  | 'library'
+  | 'xapi-credential';
 
 /**
  * Fields that never leave the log in an entry or an export: password hashes, setup
  * token hashes and sealed tokens. They are not secrets in the clear, but nobody
  * reading an audit trail needs them, and a password hash invites offline guessing.
  */
-export const REDACTED_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'setupTokenHash', 'setupTokenCiphertext', 'tokenHash', 'clientSecret', 'clientSecretCiphertext']);
+export const REDACTED_FIELDS: ReadonlySet<string> = new Set(['passwordHash', 'setupTokenHash', 'setupTokenCiphertext', 'tokenHash', 'clientSecret', 'clientSecretCiphertext', 'secretHash']);
 export const REDACTED = '[redacted]';
 
 export function redact(data: Record<string, unknown>): Record<string, unknown> {
@@ -74,6 +75,7 @@ export const AUDITED_EVENT_TYPES: readonly string[] = [
   ...SSO_EVENT_TYPES,
   ...STRUCTURE_EVENT_TYPES,
   ...PLATFORM_EVENT_TYPES,
+  ...XAPI_CREDENTIAL_EVENT_TYPES,
   'DataAccessed',
 ];
 
@@ -89,6 +91,7 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type.startsWith('Activity') && event.type !== 'ActivityAssigned') return { kind: 'activity', id: str(d.activityId) };
   if (event.type === 'ActivityAssigned' || event.type.startsWith('Assignment')) return { kind: 'assignment', id: str(d.assignmentId) };
   if (event.type === 'LibraryPurged') return { kind: 'library', id: str(d.organizationId) };
+  if (event.type.startsWith('XapiCredential')) return { kind: 'xapi-credential', id: str(d.credentialId) };
   if (event.type.startsWith('Department')) return { kind: 'department', id: str(d.departmentId) };
   if (event.type.startsWith('Team')) return { kind: 'team', id: str(d.teamId) };
   if (event.type.startsWith('User')) return { kind: 'user', id: str(d.userId) };
@@ -225,6 +228,10 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Cancelled an assignment of ${activity(d.activityId)}`;
     case 'LibraryPurged':
       return 'Removed the content library with its organization';
+    case 'XapiCredentialIssued':
+      return `Issued the xAPI credential "${str(d.name)}"`;
+    case 'XapiCredentialRevoked':
+      return `Revoked the xAPI credential "${str(d.name)}": statements sent with it are refused from now on`;
     case 'ClassStudentsAdded':
       return `Added ${users(d.userIds)} to ${klass(d.classId)} as students`;
     case 'ClassStudentRemoved':
