@@ -231,7 +231,8 @@ describe('Permission matrix', () => {
     const roles = new Map(TABLE_COLUMNS.filter((c) => c.kind === 'member').map((c) => [c.name, c.roles]));
     const differences: string[] = [];
     for (const route of routes) {
-      if (route.permission === 'public' || !(route.route in EXPECTED)) continue;
+      // Public routes, and the learning record store's (an xAPI credential, never a session: 401 for every caller), have no cell in the domain matrix.
+      if (route.permission === 'public' || route.permission === 'xapi-client' || !(route.route in EXPECTED)) continue;
       for (const [column, caller] of CALLERS.entries()) {
         const principal: Principal | null =
           caller === 'super admin' ? { kind: 'superAdmin', id: 's', email: 's@x' }

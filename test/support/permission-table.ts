@@ -40,6 +40,7 @@ export function permissionTable(routes: RouteInfo[]): string {
     .sort((a, b) => a.path.localeCompare(b.path) || a.method.localeCompare(b.method))
     .map((r) => {
       if (r.permission === 'public') return `| \`${r.route}\` | public | ${TABLE_COLUMNS.map(() => 'anyone').join(' | ')} |`;
+      if (r.permission === 'xapi-client') return `| \`${r.route}\` | xAPI credential (HTTP Basic) | ${TABLE_COLUMNS.map(() => '–').join(' | ')} |`;
       const permission = r.permission as Permission;
       return `| \`${r.route}\` | \`${permission}\` | ${TABLE_COLUMNS.map((c) => cell(permission, c)).join(' | ')} |`;
     });

@@ -30,6 +30,7 @@ import { RegistrationController } from './auth/registration.js';
 import { LanguagesModule } from './languages/languages.module.js';
 import { DictionaryModule } from './dictionary/dictionary.module.js';
 import { ContentModule } from './content/content.module.js';
+import { XapiClients } from './auth/xapi-clients.js';
 import { XapiModule } from './xapi/xapi.module.js';
 import { SlugReservations } from './shared/slug-reservations.js';
 import { StreamCache } from './shared/write/stream-cache.js';
@@ -75,6 +76,7 @@ class InfrastructureModule {
       SlugReservations,
       SetupTokens,
       SsoProviders,
+      XapiClients,
     ];
     return { module: InfrastructureModule, providers, exports: providers };
   }

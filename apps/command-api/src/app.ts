@@ -1,3 +1,4 @@
+import { XAPI_VERSION } from '#domain';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -58,6 +59,8 @@ export async function createApp(infra: Infrastructure): Promise<App> {
     (request.raw as unknown as { correlationId: string }).correlationId = correlationId;
     reply.header('X-Correlation-Id', correlationId);
     reply.header('X-Content-Type-Options', 'nosniff');
+    // xAPI: every answer of the learning record store names the version it speaks, errors included.
+    if (request.url === '/xapi' || request.url.startsWith('/xapi/') || request.url.startsWith('/xapi?')) reply.header('X-Experience-API-Version', XAPI_VERSION);
   });
   fastify.addHook('onResponse', async (request, reply) => {
     logger.info(
@@ -87,6 +90,7 @@ export async function createApp(infra: Infrastructure): Promise<App> {
       .setDescription('Organizations and membership for learning platforms. Errors are RFC 9457 problem details with a stable `code`.')
       .setVersion('0.1.0')
       .addBearerAuth()
+      .addBasicAuth()
       .build(),
   ));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json' });

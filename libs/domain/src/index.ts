@@ -43,3 +43,4 @@ export * from './dictionary/dictionary.js';
 export * from './content/library.js';
 export * from './content/access.js';
 export * from './xapi/credentials.js';
+export * from './xapi/statements.js';

@@ -15,3 +15,4 @@ export * from './audit/audit-log.port.js';
 export * from './audit/sqlite-audit-log.js';
 export * from './audit/audit.projection.js';
 export * from './sqlite/sqlite-read-store.js';
+export * from './queries/statements.queries.js';

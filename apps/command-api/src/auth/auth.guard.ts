@@ -8,14 +8,14 @@ import { sha256Hex, UUID_PATTERN } from '../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../shared/problem.js';
 import type { AuthenticatedRequest } from '../shared/request-context.js';
 import { READ_STORE } from '../shared/tokens.js';
-import { PERMISSION_KEY, PUBLIC_ROUTE } from './permissions.decorator.js';
+import { PERMISSION_KEY, PUBLIC_ROUTE, XAPI_CLIENT_ROUTE } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
+import { requireXapiVersion, XapiClients } from './xapi-clients.js';
+import { BEING_DELETED_MESSAGE, SUSPENDED_MESSAGE } from './messages.js';
 
-/** The guide's exact words (Payment Management). */
-export const SUSPENDED_MESSAGE = "Your organization's account is suspended. Please contact support.";
+export { BEING_DELETED_MESSAGE, SUSPENDED_MESSAGE };
+
 export const suspended = () => new ProblemException('organization-suspended', SUSPENDED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
-/** Told to members of an organization whose deletion waits for its purge (issue 16). */
-export const BEING_DELETED_MESSAGE = 'Your organization is being deleted. Please contact support if this is a mistake.';
 export const beingDeleted = () => new ProblemException('organization-being-deleted', BEING_DELETED_MESSAGE, {}, { 'WWW-Authenticate': 'Bearer' });
 /**
  * Told only to whoever proves they are the person (a correct password, a token that
@@ -58,15 +58,22 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly sessions: SessionsService,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
+    private readonly xapiClients: XapiClients,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const declared = this.reflector.getAllAndOverride<Permission | typeof PUBLIC_ROUTE | undefined>(PERMISSION_KEY, [
+    const declared = this.reflector.getAllAndOverride<Permission | typeof PUBLIC_ROUTE | typeof XAPI_CLIENT_ROUTE | undefined>(PERMISSION_KEY, [
       context.getHandler(),
       context.getClass(),
     ]);
     if (!declared) throw new ProblemException('route-without-permission', 'This route declares no permission and is closed');
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+
+    if (declared === XAPI_CLIENT_ROUTE) {
+      request.xapiClient = await this.xapiClients.authenticate(request.headers.authorization);
+      requireXapiVersion(request.headers['x-experience-api-version']);
+      return true;
+    }
 
     if (declared === PUBLIC_ROUTE) {
       // Public routes still learn who is calling when a valid token is sent.

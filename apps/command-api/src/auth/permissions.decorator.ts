@@ -9,3 +9,10 @@ export const RequirePermission = (permission: Permission) => SetMetadata(PERMISS
 
 /** A route anyone may call (sign-in, health, docs). Declaring it is required too. */
 export const Public = () => SetMetadata(PERMISSION_KEY, PUBLIC_ROUTE);
+
+export const XAPI_CLIENT_ROUTE = 'xapi-client';
+/**
+ * A route of the learning record store (/xapi): called by learning content with an xAPI
+ * credential over HTTP Basic, not by a signed-in person.
+ */
+export const XapiClientRoute = () => SetMetadata(PERMISSION_KEY, XAPI_CLIENT_ROUTE);

@@ -630,6 +630,41 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'WriteResponse' },
     errors: ['xapi-credential-not-found'],
   },
+  'GET /organizations/{orgId}/xapi/unmatched-agents': {
+    operationId: 'listUnmatchedXapiAgents',
+    summary: 'Actors of statements no member was matched to',
+    description: 'Statements whose actor is no member of the organization (by mailbox, its SHA-1, or an account named by the member id) are stored and counted here, by actor, most recent first. Admins.',
+    success: { status: 200, content: { 'application/json': { schema: obj({ items: { type: 'array', items: obj({ agent: str(), name: nullableStr(), statements: int(), firstStored: str(), lastStored: str() }) }, total: int(), page: int(), pageSize: int() }) } } },
+  },
+  'GET /xapi/about': {
+    operationId: 'xapiAbout',
+    summary: 'xAPI About resource',
+    description: 'The xAPI versions this learning record store speaks. No credential needed.',
+    success: { status: 200, content: { 'application/json': { schema: obj({ version: { type: 'array', items: str() } }) } } },
+  },
+  'POST /xapi/statements': {
+    operationId: 'storeXapiStatements',
+    summary: 'Store xAPI statements',
+    description:
+      'xAPI 1.0.3 Statement Resource, with an xAPI credential over HTTP Basic and the X-Experience-API-Version header. One statement or a list (at most 500), validated whole: one invalid statement refuses the batch. Answers the ids in the order sent. A statement the LRS already has with the same id and content is not stored again; the same id with other content is 409.',
+    success: { status: 200, content: { 'application/json': { schema: { type: 'array', items: str({ format: 'uuid' }) } } } },
+    errors: ['invalid-xapi-statement', 'xapi-version-required', 'xapi-unauthenticated', 'organization-suspended', 'organization-being-deleted', 'xapi-statement-conflict', 'unsupported-media-type'],
+  },
+  'PUT /xapi/statements': {
+    operationId: 'putXapiStatement',
+    summary: 'Store one xAPI statement under its id',
+    description: 'xAPI 1.0.3: the statement is stored under `statementId` (its own id, if any, must be the same). 204 when stored or already stored the same; 409 when the id holds another statement.',
+    success: { status: 204, description: 'Stored' },
+    errors: ['invalid-xapi-statement', 'invalid-xapi-query', 'xapi-version-required', 'xapi-unauthenticated', 'organization-suspended', 'organization-being-deleted', 'xapi-statement-conflict', 'unsupported-media-type'],
+  },
+  'GET /xapi/statements': {
+    operationId: 'getXapiStatements',
+    summary: 'Read xAPI statements',
+    description:
+      'xAPI 1.0.3: one statement by `statementId` (a voided one only by `voidedStatementId`), or a page (at most 100, newest first unless `ascending`) by `agent`, `verb`, `activity`, `registration`, `since`, `until`, `limit`, with `more`, the path of the next page. Voided statements are left out of pages. `format=ids` reduces agents and activities to their identifiers. X-Experience-API-Consistent-Through says up to when every stored statement is included.',
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: ['invalid-xapi-query', 'xapi-version-required', 'xapi-unauthenticated', 'organization-suspended', 'organization-being-deleted', 'xapi-statement-not-found'],
+  },
   'GET /organizations/{orgId}/dictionary': {
     operationId: 'listDictionary',
     summary: 'The translation dictionary',
@@ -1091,7 +1126,11 @@ const PUBLIC_OPERATIONS = new Set([
   'GET /auth/sso/{providerId}/metadata',
   'GET /logos/{file}',
   'GET /health',
+  'GET /xapi/about',
 ]);
+
+/** The learning record store's routes: an xAPI credential over HTTP Basic, never a session. */
+const XAPI_CLIENT_OPERATIONS = new Set(['POST /xapi/statements', 'PUT /xapi/statements', 'GET /xapi/statements']);
 
 const TITLES: Record<number, string> = {
   400: 'The request is malformed or a field was refused (validation-failed lists them)',
@@ -1142,8 +1181,10 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       operation.operationId = doc.operationId;
       operation.summary = doc.summary;
       operation.description = doc.description;
-      const secured = !PUBLIC_OPERATIONS.has(key);
+      const xapiClient = XAPI_CLIENT_OPERATIONS.has(key);
+      const secured = !PUBLIC_OPERATIONS.has(key) && !xapiClient;
       if (secured) operation.security = [{ bearer: [] }];
+      else if (xapiClient) operation.security = [{ basic: [] }];
       else delete operation.security;
       const write = method !== 'get';
 

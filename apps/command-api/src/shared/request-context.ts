@@ -2,11 +2,14 @@ import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { CommandMetadata, Principal } from '#domain';
+import type { XapiClient } from '../auth/xapi-clients.js';
 
 export interface AuthenticatedRequest extends FastifyRequest {
   principal?: Principal;
   sessionTokenHash?: string;
   correlationId?: string;
+  /** On the xAPI routes: the credential the learning content sent. */
+  xapiClient?: XapiClient;
 }
 
 const header = (request: FastifyRequest, name: string): string | undefined => {
@@ -19,7 +22,9 @@ export function commandMetadataFrom(request: AuthenticatedRequest, now = new Dat
   const principal = request.principal;
   const correlationId = request.correlationId ?? randomUUID();
   return {
-    actor: principal
+    actor: request.xapiClient
+      ? { id: request.xapiClient.credentialId, kind: 'xapiClient', roles: [] }
+      : principal
       ? principal.kind === 'superAdmin'
         ? { id: principal.id, kind: 'superAdmin', email: principal.email, roles: ['superAdmin'] }
         : principal.kind === 'platformAuditor'

@@ -3,9 +3,9 @@
  * and never calls a clock itself; the rest becomes the event's audit metadata.
  */
 export interface Actor {
-  /** A user or super admin id, or 'system' for bootstrap and scheduled jobs. */
+  /** A user or super admin id, 'system' for bootstrap and scheduled jobs, an xAPI credential's id for learning content. */
   id: string;
-  kind: 'superAdmin' | 'platformAuditor' | 'member' | 'system' | 'anonymous';
+  kind: 'superAdmin' | 'platformAuditor' | 'member' | 'system' | 'anonymous' | 'xapiClient';
   email?: string;
   roles: string[];
 }

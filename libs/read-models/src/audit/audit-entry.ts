@@ -79,8 +79,13 @@ export const AUDITED_EVENT_TYPES: readonly string[] = [
   'DataAccessed',
 ];
 
-/** Events that are bookkeeping of other events (a reserved email goes with its invitation): not shown. */
-const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded', 'LanguageHoldAdopted', 'LanguageHoldLetGo']);
+/**
+ * Events that are bookkeeping of other events (a reserved email goes with its invitation):
+ * not shown. Nor are learning records (xAPI statements): they are what learners did, not
+ * a change anyone made to the organization, and they have their own read model and
+ * reports; the log keeps them, hash-chained like every event.
+ */
+const NOT_AUDITED = new Set(['EmailReserved', 'EmailReleased', 'SlugReserved', 'SlugRedirected', 'SlugReleased', 'DomainClaimed', 'DomainReleased', 'LanguageUseStarted', 'LanguageUseEnded', 'LanguageHoldAdopted', 'LanguageHoldLetGo', 'XapiStatementStored']);
 
 type Data = Record<string, unknown>;
 const str = (v: unknown): string => (typeof v === 'string' ? v : String(v ?? ''));

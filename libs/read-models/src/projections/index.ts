@@ -8,6 +8,7 @@ import { slugsProjection } from './slugs.projection.js';
 import { languagesProjection } from './languages.projection.js';
 import { dictionaryProjection } from './dictionary.projection.js';
 import { contentProjection } from './content.projection.js';
+import { statementsProjection } from './statements.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
@@ -18,6 +19,7 @@ export * from './slugs.projection.js';
 export * from './languages.projection.js';
 export * from './dictionary.projection.js';
 export * from './content.projection.js';
+export * from './statements.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection, contentProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection, contentProjection, statementsProjection];
