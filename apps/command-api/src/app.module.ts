@@ -31,6 +31,7 @@ import { LanguagesModule } from './languages/languages.module.js';
 import { DictionaryModule } from './dictionary/dictionary.module.js';
 import { ContentModule } from './content/content.module.js';
 import { XapiClients } from './auth/xapi-clients.js';
+import { AnalyticsModule } from './analytics/analytics.module.js';
 import { XapiModule } from './xapi/xapi.module.js';
 import { SlugReservations } from './shared/slug-reservations.js';
 import { StreamCache } from './shared/write/stream-cache.js';
@@ -87,7 +88,7 @@ export class AppModule {
   static forRoot(infra: Infrastructure): DynamicModule {
     return {
       module: AppModule,
-      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, MembersModule, StructureModule, SsoModule, HealthModule],
+      imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, AnalyticsModule, MembersModule, StructureModule, SsoModule, HealthModule],
       controllers: [AuthController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,

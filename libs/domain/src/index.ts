@@ -44,3 +44,5 @@ export * from './content/library.js';
 export * from './content/access.js';
 export * from './xapi/credentials.js';
 export * from './xapi/statements.js';
+export * from './analytics/learning-days.js';
+export * from './analytics/progress-access.js';

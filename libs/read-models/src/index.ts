@@ -16,3 +16,4 @@ export * from './audit/sqlite-audit-log.js';
 export * from './audit/audit.projection.js';
 export * from './sqlite/sqlite-read-store.js';
 export * from './queries/statements.queries.js';
+export * from './queries/analytics.queries.js';

@@ -61,6 +61,8 @@ export interface AppConfig {
   loginFailureWindowMinutes: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   bodyLimit: string;
+  /** Whether the scheduled day closing runs on its own (tests that drive it with their own clock turn it off). */
+  closeLearningDays: boolean;
   corsOrigins: string[];
   /**
    * Where SSO sign-ins may return to (SSO_RETURN_TO_ALLOWLIST, comma separated): an
@@ -140,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     loginFailureWindowMinutes: integer(env, 'LOGIN_FAILURE_WINDOW_MINUTES', 15, 1),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',
+    closeLearningDays: oneOf(env, 'CLOSE_LEARNING_DAYS', ['true', 'false'] as const, 'true') === 'true',
     corsOrigins,
     ssoReturnToAllowlist: ssoReturnTo.length ? ssoReturnTo : [publicUrl, ...corsOrigins],
   };

@@ -636,6 +636,21 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: 'Statements whose actor is no member of the organization (by mailbox, its SHA-1, or an account named by the member id) are stored and counted here, by actor, most recent first. Admins.',
     success: { status: 200, content: { 'application/json': { schema: obj({ items: { type: 'array', items: obj({ agent: str(), name: nullableStr(), statements: int(), firstStored: str(), lastStored: str() }) }, total: int(), page: int(), pageSize: int() }) } } },
   },
+  'GET /organizations/{orgId}/analytics/dashboard': {
+    operationId: 'getDashboard',
+    summary: 'The organization dashboard',
+    description:
+      "For a day, ISO week or month of the organization's time zone (`period`, and `date` in it; by default the period of yesterday, the last closed day): active learners, the average completion rate of the assignments due, statements, completions and time spent, each with its change against the period before (up, down, unchanged, percent); the assignments due in the next 7 days; daily active learners over 30 and 90 days; the five activities completed most. Closed days count with the figures they were closed with. Admins.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+  },
+  'GET /organizations/{orgId}/analytics/members/{userId}/progress': {
+    operationId: 'getMemberProgress',
+    summary: "A member's progress",
+    description:
+      "Completion rate of the activities assigned to them, activities completed, time spent (from result.duration), mean scaled score, last activity. Members read their own, team leaders their teams' members', department admins their departments', instructors their classes' students', admins everyone's.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: ['user-not-found'],
+  },
   'GET /xapi/about': {
     operationId: 'xapiAbout',
     summary: 'xAPI About resource',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { decideStatements, emailKey, mailboxOf, xapiStatementsStream, type CommandMetadata, type ExistingOrganization, type StatementBatch, type XapiStatementEvent } from '#domain';
 import { backoffDelay, sleep, WrongExpectedRevisionError, type BackoffPolicy, type EventStore, type EventToAppend } from '#event-store';
-import { projectionId, STATEMENT_STREAMS, statementDocId, STATEMENTS, statementsProjection, type ProjectionProgress, type ReadStore, type StatementDocument, type StatementStreamDocument } from '#read-models';
+import { learningAnalyticsProjection, projectionId, STATEMENT_STREAMS, statementDocId, STATEMENTS, statementsProjection, type ProjectionProgress, type ReadStore, type StatementDocument, type StatementStreamDocument } from '#read-models';
 import type { AppConfig } from '#runtime';
 import type { XapiClient } from '../auth/xapi-clients.js';
 import { newId, sha256Hex, uuidV5 } from '../shared/ids.js';
@@ -87,6 +87,7 @@ export class StatementWriter {
         try {
           const { ids, events } = decideStatements(request.batch, {
             organizationId,
+            timeZone: organization.timeZone,
             credentialId: request.client.credentialId,
             authority: authorityOf(request.client, this.config.publicUrl),
             now: request.metadata.now,
@@ -197,10 +198,10 @@ export class StatementWriter {
     if (this.tails.size > TAILS_KEPT) this.tails.delete(this.tails.keys().next().value!);
   }
 
-  /** Where the projector runs in this process, a POST answers once its statements can be read back. */
+  /** Where the projector runs in this process, a POST answers once its statements can be read back, and are in the reports. */
   private async readYourWrites(position: number): Promise<void> {
     if (!this.config.waitForProjectionOnWrite) return;
-    if (!(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs, [projectionId(statementsProjection)])))
+    if (!(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs, [projectionId(statementsProjection), projectionId(learningAnalyticsProjection)])))
       this.logger.warn({ position }, 'the statements read model did not catch up before the statements were answered');
   }
 }

@@ -34,7 +34,9 @@ export type Permission =
   | 'dictionary:manage'
   | 'content:read'
   | 'content:manage'
-  | 'xapi:manage';
+  | 'xapi:manage'
+  | 'analytics:read'
+  | 'progress:read';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -129,6 +131,14 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'content:manage': rule(true, false, ['admin'], true),
   /** The organization's xAPI credentials (issued, listed, revoked): its admins. */
   'xapi:manage': rule(true, false, ['admin'], true),
+  /** The organization's reports (dashboard): its admins (both guides' dashboard is the admins'). */
+  'analytics:read': rule(true, false, ['admin'], true),
+  /**
+   * A member's progress: members see their own, team leaders their teams', department
+   * admins their departments', admins everyone's (issue 19). The guard lets every member
+   * reach the route; which member's progress is then decided on the organization's state.
+   */
+  'progress:read': rule(true, false, ['admin', 'instructor', 'member', 'departmentAdmin', 'teamLeader'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -40,6 +40,8 @@ export type XapiStatementEvent = DomainEvent<
     /** The member the actor was matched to when the statement arrived; null when none (reported as unmatched). */
     userId: string | null;
     credentialId: string;
+    /** The organization's time zone when it arrived: the reports count it on its local date there. */
+    timeZone: string;
     /** The statement this one voids, for a voiding statement. */
     voids: string | null;
   }
@@ -100,6 +102,7 @@ export interface StatementBatch {
 
 export interface Deciding {
   organizationId: string;
+  timeZone: string;
   credentialId: string;
   authority: Record<string, unknown>;
   now: string;
@@ -165,7 +168,7 @@ export function decideStatements(batch: StatementBatch, ctx: Deciding): DecidedS
     const voids = verb?.id === VOIDED_VERB && object?.objectType === 'StatementRef' && typeof object.id === 'string' ? object.id.toLowerCase() : null;
     events.push({
       type: 'XapiStatementStored',
-      data: { organizationId: ctx.organizationId, statementId: id, statement, hash, agentKey, userId: ctx.memberOf(agentKey), credentialId: ctx.credentialId, voids },
+      data: { organizationId: ctx.organizationId, statementId: id, statement, hash, agentKey, userId: ctx.memberOf(agentKey), credentialId: ctx.credentialId, timeZone: ctx.timeZone, voids },
     });
   });
   return { ids, events };

@@ -1,4 +1,4 @@
-import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { LEARNING_DAY_EVENT_TYPES, DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -76,6 +76,7 @@ export const AUDITED_EVENT_TYPES: readonly string[] = [
   ...STRUCTURE_EVENT_TYPES,
   ...PLATFORM_EVENT_TYPES,
   ...XAPI_CREDENTIAL_EVENT_TYPES,
+  ...LEARNING_DAY_EVENT_TYPES,
   'DataAccessed',
 ];
 
@@ -235,6 +236,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return 'Removed the content library with its organization';
     case 'XapiCredentialIssued':
       return `Issued the xAPI credential "${str(d.name)}"`;
+    case 'LearningDayClosed':
+      return `Closed the learning day ${str(d.date)} (${str(d.timeZone)}): ${str(d.activeLearners)} active learners, ${str(d.statements)} statements, ${str(d.completions)} completions`;
     case 'XapiCredentialRevoked':
       return `Revoked the xAPI credential "${str(d.name)}": statements sent with it are refused from now on`;
     case 'ClassStudentsAdded':

@@ -9,6 +9,7 @@ import { languagesProjection } from './languages.projection.js';
 import { dictionaryProjection } from './dictionary.projection.js';
 import { contentProjection } from './content.projection.js';
 import { statementsProjection } from './statements.projection.js';
+import { learningAnalyticsProjection } from './learning-analytics.projection.js';
 
 export * from './accounts.projection.js';
 export * from './organizations.projection.js';
@@ -20,6 +21,7 @@ export * from './languages.projection.js';
 export * from './dictionary.projection.js';
 export * from './content.projection.js';
 export * from './statements.projection.js';
+export * from './learning-analytics.projection.js';
 
 /** Every projection the service runs; the rebuild test walks this list. */
-export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection, contentProjection, statementsProjection];
+export const ALL_PROJECTIONS: Projection[] = [organizationsProjection, membersProjection, accountsProjection, ssoProvidersProjection, structureProjection, slugsProjection, languagesProjection, dictionaryProjection, contentProjection, statementsProjection, learningAnalyticsProjection];

@@ -1,5 +1,9 @@
 import { Command } from '@nestjs/cqrs';
 import {
+  learningDaysDecider,
+  learningDaysStreamName,
+  type LearningDayCommand,
+  type LearningDaysState,
   accessStreamName,
   dataAccessDecider,
   emailReservationDecider,
@@ -189,3 +193,13 @@ export const libraryStream = (organizationId: string): StreamOf<LibraryCommand, 
 
 export const toLibrary = (organizationId: string, command: LibraryCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(libraryStream(organizationId), command, metadata, options);
+
+/** An organization's closed learning days (issue 19): each date closed once, in order. */
+export const learningDaysStream = (organizationId: string): StreamOf<LearningDayCommand, LearningDaysState> => ({
+  streamName: learningDaysStreamName(organizationId),
+  decider: learningDaysDecider as Decider<LearningDayCommand, DomainEvent, LearningDaysState>,
+  organizationId,
+});
+
+export const toLearningDays = (organizationId: string, command: LearningDayCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
+  new StreamCommand(learningDaysStream(organizationId), command, metadata, options);

@@ -1,0 +1,170 @@
+import { parse as parseDuration, toSeconds } from 'iso8601-duration';
+import { LEARNING_DAY_EVENT_TYPES, localDateOf, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
+import type { RecordedEvent } from '#event-store';
+import type { CollectionWriteOp } from '../read-store.port.js';
+import { notYetApplied, ORGANIZATION_PURGED, organizationRemoved, POSITION_FIELD, type Projection } from '../projector/projection.js';
+
+/** Who learned in which period (`d:`, `w:`, `m:` keys): one document per learner and period, counted for "active learners". */
+export const LEARNER_PERIODS = 'learner_periods_v1';
+/** Per organization and local date: statements, completions, time spent; the closed figures once the day is closed. */
+export const LEARNING_DAYS = 'learning_days_v1';
+/** Per member: what their progress report shows. */
+export const LEARNER_PROGRESS = 'learner_progress_v1';
+/** A member's first completion of an activity (by its xAPI id). */
+export const LEARNER_COMPLETIONS = 'learner_completions_v1';
+/** Completions per organization, local date and activity: "top content". */
+export const CONTENT_DAYS = 'content_days_v1';
+
+export interface LearningDayDocument {
+  _id: string;
+  organizationId: string;
+  date: string;
+  statements: number;
+  completions: number;
+  timeSpentSeconds: number;
+  closed: { activeLearners: number; statements: number; completions: number; timeSpentSeconds: number; closedAt: string } | null;
+  [POSITION_FIELD]: number;
+  [key: string]: unknown;
+}
+
+export interface LearnerProgressDocument {
+  _id: string;
+  organizationId: string;
+  userId: string;
+  statements: number;
+  timeSpentSeconds: number;
+  scoreSum: number;
+  scoreCount: number;
+  lastActivityAt: string;
+  [POSITION_FIELD]: number;
+  [key: string]: unknown;
+}
+
+export interface LearnerCompletionDocument {
+  _id: string;
+  organizationId: string;
+  userId: string;
+  activityIri: string;
+  completedAt: string;
+  date: string;
+  [key: string]: unknown;
+}
+
+/** Verbs that say an activity was completed (ADL's), besides a result that says so. */
+export const COMPLETION_VERBS: ReadonlySet<string> = new Set(['http://adlnet.gov/expapi/verbs/completed', 'http://adlnet.gov/expapi/verbs/passed', 'http://adlnet.gov/expapi/verbs/mastered']);
+
+/** What one statement tells the reports. */
+export interface LearningFact {
+  organizationId: string;
+  userId: string;
+  /** When the learning happened: the statement's timestamp, or when it was stored if the timestamp is later (a client clock ahead). */
+  at: string;
+  date: string;
+  activityIri: string | null;
+  completed: boolean;
+  durationSeconds: number;
+  scaledScore: number | null;
+}
+
+function durationOf(text: unknown): number {
+  if (typeof text !== 'string') return 0;
+  try {
+    const seconds = toSeconds(parseDuration(text));
+    return Number.isFinite(seconds) && seconds > 0 ? Math.round(seconds) : 0;
+  } catch {
+    return 0;
+  }
+}
+
+/** The fact a statement gives, or null for one that counts for no member (unmatched, or a voiding statement). */
+export function learningFactOf(data: XapiStatementEvent['data']): LearningFact | null {
+  const { statement, userId, organizationId, timeZone } = data;
+  const verb = (statement.verb as { id: string }).id;
+  if (!userId || verb === VOIDED_VERB) return null;
+  const at = Math.min(Date.parse(statement.timestamp), Date.parse(statement.stored));
+  const object = statement.object as { objectType?: string; id?: string };
+  const result = (statement.result ?? {}) as { completion?: unknown; duration?: unknown; score?: { scaled?: unknown } };
+  const scaled = result.score?.scaled;
+  return {
+    organizationId,
+    userId,
+    at: new Date(at).toISOString(),
+    date: localDateOf(at, timeZone),
+    activityIri: (object.objectType === undefined || object.objectType === 'Activity') && typeof object.id === 'string' ? object.id : null,
+    completed: COMPLETION_VERBS.has(verb) || result.completion === true,
+    durationSeconds: durationOf(result.duration),
+    scaledScore: typeof scaled === 'number' && Number.isFinite(scaled) ? scaled : null,
+  };
+}
+
+/**
+ * A counter document that may not exist yet: created at zero, then changed once per
+ * event (the position guard), so an event delivered twice counts once.
+ */
+function counter(collection: string, id: string, fields: Record<string, unknown>, event: RecordedEvent, inc: Record<string, number>, extra: Record<string, unknown> = {}): CollectionWriteOp[] {
+  const zeros = Object.fromEntries(Object.keys(inc).map((k) => [k, 0]));
+  return [
+    { collection, updateOne: { filter: { _id: id }, update: { $setOnInsert: { ...fields, ...zeros, [POSITION_FIELD]: 0 } }, upsert: true } },
+    { collection, updateOne: { filter: { _id: id, ...notYetApplied(event.position) }, update: { $inc: inc, $set: { [POSITION_FIELD]: event.position }, ...extra } } },
+  ];
+}
+
+const dayId = (organizationId: string, date: string) => `${organizationId}|${date}`;
+
+/**
+ * The learning analytics (issue 19): pre-aggregated from statements as they arrive, so a
+ * report reads a handful of documents and never the statements. Statements about no
+ * member are left out (they are listed as unmatched); a voided statement's figures stay
+ * counted (see the README: voiding corrects the record, not the reports).
+ */
+export const learningAnalyticsProjection: Projection = {
+  name: 'learning-analytics',
+  version: 1,
+  collections: [
+    { name: LEARNER_PERIODS, indexes: [{ keys: { organizationId: 1, period: 1 }, name: 'by_org_period' }] },
+    { name: LEARNING_DAYS, indexes: [{ keys: { organizationId: 1, date: 1 }, name: 'by_org_date' }] },
+    { name: LEARNER_PROGRESS, indexes: [{ keys: { organizationId: 1, lastActivityAt: -1 }, name: 'by_org_last' }] },
+    { name: LEARNER_COMPLETIONS, indexes: [{ keys: { organizationId: 1, activityIri: 1, userId: 1 }, name: 'by_activity' }, { keys: { organizationId: 1, userId: 1 }, name: 'by_user' }] },
+    { name: CONTENT_DAYS, indexes: [{ keys: { organizationId: 1, date: 1 }, name: 'by_org_date' }] },
+  ],
+  canHandle: (event) =>
+    XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) || LEARNING_DAY_EVENT_TYPES.has(event.type as LearningDayEvent['type']) || event.type === ORGANIZATION_PURGED,
+  project(recorded: RecordedEvent): CollectionWriteOp[] {
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_COMPLETIONS, CONTENT_DAYS);
+    if (recorded.type === 'LearningDayClosed') {
+      const { organizationId, date, activeLearners, statements, completions, timeSpentSeconds, closedAt } = (recorded as unknown as LearningDayEvent).data;
+      const id = dayId(organizationId, date);
+      return [
+        { collection: LEARNING_DAYS, updateOne: { filter: { _id: id }, update: { $setOnInsert: { organizationId, date, statements: 0, completions: 0, timeSpentSeconds: 0, [POSITION_FIELD]: 0 } }, upsert: true } },
+        { collection: LEARNING_DAYS, updateOne: { filter: { _id: id }, update: { $set: { closed: { activeLearners, statements, completions, timeSpentSeconds, closedAt } } } } },
+      ];
+    }
+    const fact = learningFactOf((recorded as unknown as XapiStatementEvent).data);
+    if (!fact) return [];
+    const { organizationId, userId, date } = fact;
+    const ops: CollectionWriteOp[] = periodKeysOf(date).map((period) => ({
+      collection: LEARNER_PERIODS,
+      updateOne: { filter: { _id: `${organizationId}|${period}|${userId}` }, update: { $setOnInsert: { organizationId, period, userId } }, upsert: true },
+    }));
+    const completion = fact.completed && fact.activityIri !== null;
+    ops.push(
+      ...counter(LEARNING_DAYS, dayId(organizationId, date), { organizationId, date, closed: null }, recorded, { statements: 1, completions: completion ? 1 : 0, timeSpentSeconds: fact.durationSeconds }),
+      ...counter(
+        LEARNER_PROGRESS,
+        `${organizationId}|${userId}`,
+        { organizationId, userId, lastActivityAt: fact.at },
+        recorded,
+        { statements: 1, timeSpentSeconds: fact.durationSeconds, scoreSum: fact.scaledScore ?? 0, scoreCount: fact.scaledScore === null ? 0 : 1 },
+        { $max: { lastActivityAt: fact.at } },
+      ),
+    );
+    if (completion) {
+      ops.push({
+        collection: LEARNER_COMPLETIONS,
+        updateOne: { filter: { _id: `${organizationId}|${userId}|${fact.activityIri}` }, update: { $setOnInsert: { organizationId, userId, activityIri: fact.activityIri, completedAt: fact.at, date } }, upsert: true },
+      });
+      ops.push(...counter(CONTENT_DAYS, `${organizationId}|${date}|${fact.activityIri}`, { organizationId, date, activityIri: fact.activityIri }, recorded, { completions: 1 }));
+    }
+    return ops;
+  },
+};

@@ -1,0 +1,193 @@
+import { addDays, changeOf, datesBetween, periodContaining, previousPeriod, startOfLocalDate, type Change, type Period, type PeriodKind } from '#domain';
+import type { ReadStore } from '../read-store.port.js';
+import { ACTIVITIES, ASSIGNMENTS, type ActivityDocument, type AssignmentDocument } from '../projections/content.projection.js';
+import {
+  CONTENT_DAYS,
+  LEARNER_COMPLETIONS,
+  LEARNER_PERIODS,
+  LEARNER_PROGRESS,
+  LEARNING_DAYS,
+  type LearnerCompletionDocument,
+  type LearnerProgressDocument,
+  type LearningDayDocument,
+} from '../projections/learning-analytics.projection.js';
+
+export interface PeriodFigures {
+  activeLearners: number;
+  /** The mean, over the assignments due in the period, of the share of their learners who completed the activity (percent, one decimal); null when none was due. */
+  averageCompletionRate: number | null;
+  assignmentsDue: number;
+  statements: number;
+  completions: number;
+  timeSpentSeconds: number;
+}
+
+export interface Dashboard {
+  organizationId: string;
+  timeZone: string;
+  period: Period & { complete: boolean };
+  previousPeriod: Period;
+  figures: PeriodFigures;
+  changes: Record<'activeLearners' | 'averageCompletionRate' | 'statements' | 'completions' | 'timeSpentSeconds', Change>;
+  assignmentsDueNext7Days: number;
+  /** Daily active learners, oldest first: the last 30 and 90 days up to the period's last day (or today). */
+  engagement: { last30Days: { date: string; activeLearners: number }[]; last90Days: { date: string; activeLearners: number }[] };
+  topContent: { activityIri: string; activityId: string | null; title: string | null; completions: number }[];
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+
+/** Learners with a statement in a period: one document each, counted on the (organization, period) index. */
+const activeLearners = (store: ReadStore, organizationId: string, period: Period) => store.collection(LEARNER_PERIODS).countDocuments({ organizationId, period: period.key });
+
+async function dayDocs(store: ReadStore, organizationId: string, start: string, end: string): Promise<LearningDayDocument[]> {
+  return store.collection<LearningDayDocument>(LEARNING_DAYS).find({ organizationId, date: { $gte: start, $lt: end } });
+}
+
+/**
+ * The assignments due in a period, each with the share of its learners who have completed
+ * its activity (a completion of the activity at any time counts: a learner who did it
+ * before it was assigned has done it).
+ */
+async function completionRates(store: ReadStore, organizationId: string, period: Period, timeZone: string): Promise<number[]> {
+  const from = new Date(startOfLocalDate(period.start, timeZone)).toISOString();
+  const to = new Date(startOfLocalDate(period.end, timeZone)).toISOString();
+  const due = await store
+    .collection<AssignmentDocument>(ASSIGNMENTS)
+    .find({ organizationId, status: 'open', dueAt: { $gte: from, $lt: to } }, { projection: { activityId: 1, learnerIds: 1, learnerCount: 1 } });
+  if (due.length === 0) return [];
+  const activities = await store.collection<ActivityDocument>(ACTIVITIES).find({ _id: { $in: [...new Set(due.map((a) => a.activityId))] } }, { projection: { activityIri: 1 } });
+  const iriOf = new Map(activities.map((a) => [a._id, a.activityIri]));
+  const rates: number[] = [];
+  for (const assignment of due) {
+    if (assignment.learnerIds.length === 0) continue;
+    const completed = await store
+      .collection<LearnerCompletionDocument>(LEARNER_COMPLETIONS)
+      .countDocuments({ organizationId, activityIri: iriOf.get(assignment.activityId) ?? '', userId: { $in: assignment.learnerIds } });
+    rates.push(completed / assignment.learnerIds.length);
+  }
+  return rates;
+}
+
+async function figuresOf(store: ReadStore, organizationId: string, period: Period, timeZone: string): Promise<PeriodFigures> {
+  const [learners, days, rates] = await Promise.all([activeLearners(store, organizationId, period), dayDocs(store, organizationId, period.start, period.end), completionRates(store, organizationId, period, timeZone)]);
+  // A closed day's figures are the ones it was closed with; an open day's are counted as they stand.
+  const sum = (field: 'statements' | 'completions' | 'timeSpentSeconds') => days.reduce((total, day) => total + (day.closed ? day.closed[field] : day[field]), 0);
+  // A closed day's distinct learners are the ones it was closed with too; weeks and months count theirs as they stand.
+  const closedDay = period.kind === 'day' ? days.find((d) => d.closed)?.closed : undefined;
+  return {
+    activeLearners: closedDay ? closedDay.activeLearners : learners,
+    averageCompletionRate: rates.length === 0 ? null : round1((rates.reduce((a, b) => a + b, 0) / rates.length) * 100),
+    assignmentsDue: rates.length,
+    statements: sum('statements'),
+    completions: sum('completions'),
+    timeSpentSeconds: sum('timeSpentSeconds'),
+  };
+}
+
+/** Daily active learners for each date from `start` to before `end`: closed days as closed, the others counted. */
+async function engagement(store: ReadStore, organizationId: string, start: string, end: string): Promise<{ date: string; activeLearners: number }[]> {
+  const closed = new Map((await dayDocs(store, organizationId, start, end)).filter((d) => d.closed).map((d) => [d.date, d.closed!.activeLearners]));
+  return Promise.all(
+    datesBetween(start, end).map(async (date) => ({ date, activeLearners: closed.get(date) ?? (await activeLearners(store, organizationId, periodContaining('day', date))) })),
+  );
+}
+
+/**
+ * The organization dashboard (both guides; issue 19): a period's figures in the
+ * organization's time zone, each with its change against the period before, the
+ * assignments due in the next seven days, the engagement trend and the top content.
+ * Every figure is read from pre-aggregated documents.
+ */
+export async function organizationDashboard(
+  store: ReadStore,
+  organization: { id: string; timeZone: string },
+  query: { kind: PeriodKind; date: string; today: string; now: Date },
+): Promise<Dashboard> {
+  const { id: organizationId, timeZone } = organization;
+  const period = periodContaining(query.kind, query.date);
+  const before = previousPeriod(period);
+  const trendEnd = period.end <= query.today ? period.end : addDays(query.today, 1);
+  const [figures, previous, dueSoon, last90, top] = await Promise.all([
+    figuresOf(store, organizationId, period, timeZone),
+    figuresOf(store, organizationId, before, timeZone),
+    store.collection(ASSIGNMENTS).countDocuments({ organizationId, status: 'open', dueAt: { $gte: query.now.toISOString(), $lt: new Date(query.now.getTime() + 7 * 86_400_000).toISOString() } }),
+    engagement(store, organizationId, addDays(trendEnd, -90), trendEnd),
+    topContent(store, organizationId, period),
+  ]);
+  return {
+    organizationId,
+    timeZone,
+    period: { ...period, complete: period.end <= query.today },
+    previousPeriod: before,
+    figures,
+    changes: {
+      activeLearners: changeOf(figures.activeLearners, previous.activeLearners),
+      averageCompletionRate: changeOf(figures.averageCompletionRate ?? 0, previous.averageCompletionRate ?? 0),
+      statements: changeOf(figures.statements, previous.statements),
+      completions: changeOf(figures.completions, previous.completions),
+      timeSpentSeconds: changeOf(figures.timeSpentSeconds, previous.timeSpentSeconds),
+    },
+    assignmentsDueNext7Days: dueSoon,
+    engagement: { last30Days: last90.slice(-30), last90Days: last90 },
+    topContent: top,
+  };
+}
+
+/** The activities completed most in a period (five), with their titles where the library has them. */
+async function topContent(store: ReadStore, organizationId: string, period: Period): Promise<Dashboard['topContent']> {
+  const days = await store.collection<{ _id: string; activityIri: string; completions: number }>(CONTENT_DAYS).find({ organizationId, date: { $gte: period.start, $lt: period.end } });
+  const totals = new Map<string, number>();
+  for (const day of days) totals.set(day.activityIri, (totals.get(day.activityIri) ?? 0) + day.completions);
+  const top = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+  const activities = await store.collection<ActivityDocument>(ACTIVITIES).find({ organizationId, activityIri: { $in: top.map(([iri]) => iri) } }, { projection: { activityIri: 1, title: 1 } });
+  const byIri = new Map(activities.map((a) => [a.activityIri, a]));
+  return top.map(([activityIri, completions]) => ({ activityIri, activityId: byIri.get(activityIri)?._id ?? null, title: byIri.get(activityIri)?.title ?? null, completions }));
+}
+
+export interface MemberProgress {
+  userId: string;
+  /** Completed activities among those assigned to the member now, in percent (one decimal); null with none assigned. */
+  completionRate: number | null;
+  assignedActivities: number;
+  completedAssigned: number;
+  completedActivities: number;
+  statements: number;
+  timeSpentSeconds: number;
+  /** The mean of `result.score.scaled` over the statements that carry one; null when none did. */
+  averageScaledScore: number | null;
+  lastActivityAt: string | null;
+}
+
+/** One member's progress: from their progress document, their completions and the open assignments they have. */
+export async function memberProgress(store: ReadStore, organizationId: string, userId: string): Promise<MemberProgress> {
+  const [progress, completions, assignments] = await Promise.all([
+    store.collection<LearnerProgressDocument>(LEARNER_PROGRESS).findOne({ _id: `${organizationId}|${userId}` }),
+    store.collection<LearnerCompletionDocument>(LEARNER_COMPLETIONS).find({ organizationId, userId }, { projection: { activityIri: 1 } }),
+    store.collection<AssignmentDocument>(ASSIGNMENTS).find({ organizationId, status: 'open', learnerIds: userId }, { projection: { activityId: 1 } }),
+  ]);
+  const activityIds = [...new Set(assignments.map((a) => a.activityId))];
+  const activities = activityIds.length ? await store.collection<ActivityDocument>(ACTIVITIES).find({ _id: { $in: activityIds } }, { projection: { activityIri: 1 } }) : [];
+  const completed = new Set(completions.map((c) => c.activityIri));
+  const completedAssigned = activities.filter((a) => completed.has(a.activityIri)).length;
+  return {
+    userId,
+    completionRate: activities.length === 0 ? null : round1((completedAssigned / activities.length) * 100),
+    assignedActivities: activities.length,
+    completedAssigned,
+    completedActivities: completed.size,
+    statements: progress?.statements ?? 0,
+    timeSpentSeconds: progress?.timeSpentSeconds ?? 0,
+    averageScaledScore: progress && progress.scoreCount > 0 ? Math.round((progress.scoreSum / progress.scoreCount) * 1000) / 1000 : null,
+    lastActivityAt: progress?.lastActivityAt ?? null,
+  };
+}
+
+/** Closed-day inputs: a day's own counters and its distinct learners, as the day-closing job records them. */
+export async function dayFiguresOf(store: ReadStore, organizationId: string, date: string): Promise<{ activeLearners: number; statements: number; completions: number; timeSpentSeconds: number }> {
+  const [learners, day] = await Promise.all([
+    activeLearners(store, organizationId, periodContaining('day', date)),
+    store.collection<LearningDayDocument>(LEARNING_DAYS).findOne({ _id: `${organizationId}|${date}` }),
+  ]);
+  return { activeLearners: learners, statements: day?.statements ?? 0, completions: day?.completions ?? 0, timeSpentSeconds: day?.timeSpentSeconds ?? 0 };
+}

@@ -1,0 +1,261 @@
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import xapiLibrary from '@xapi/xapi';
+import { CloseLearningDaysJob } from '../../apps/command-api/src/analytics/closing-days/close-learning-days.job.js';
+import { inviteAndSetUp } from '../support/members.js';
+import { startTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * The reports (issue 19) for a generated school: teams, a class, assignments due on the
+ * days of both DST changes of New York, and a few hundred statements fed through a real
+ * xAPI client. Every figure is checked against values this test computes on its own from
+ * the statements it sent: local dates with Intl's formatter (not the service's
+ * arithmetic), and the rules as the README states them.
+ */
+const XAPI = xapiLibrary.default;
+const ZONE = 'America/New_York';
+const PASSWORD = 'analytics-password-1';
+const COMPLETED = 'http://adlnet.gov/expapi/verbs/completed';
+const ATTEMPTED = 'http://adlnet.gov/expapi/verbs/attempted';
+const IRI = { a1: 'https://harbor.test/activities/tides', a2: 'https://harbor.test/activities/knots', a3: 'https://harbor.test/activities/charts', a4: 'https://harbor.test/activities/stars' };
+
+let t: TestApp;
+let root: string;
+let admin: string;
+let orgId: string;
+const learners: { id: string; email: string; token?: string }[] = [];
+const teams: Record<string, string> = {};
+const sent: { userId: string | null; timestamp: string; verb: string; iri: string; seconds: number; score: number | null }[] = [];
+const http = () => t.http();
+const as = (auth: string) => ({ Authorization: auth });
+
+// ---- The test's own arithmetic ---------------------------------------------------------
+const localDate = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+const dateIn = (iso: string) => localDate.format(new Date(iso));
+const shift = (date: string, days: number) => new Date(Date.parse(`${date}T12:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+const range = (from: string, to: string) => (d: string) => d >= from && d < to;
+const counted = () => sent.filter((s) => s.userId !== null);
+function expected(inPeriod: (date: string) => boolean) {
+  const rows = counted().filter((s) => inPeriod(dateIn(s.timestamp)));
+  const completions = rows.filter((s) => s.verb === COMPLETED);
+  return { activeLearners: new Set(rows.map((s) => s.userId)).size, statements: rows.length, completions: completions.length, timeSpentSeconds: rows.reduce((sum, s) => sum + s.seconds, 0) };
+}
+/** Of the learners of an assignment, the share who completed its activity (at any time). */
+const shareCompleted = (learnerIds: string[], iri: string) => learnerIds.filter((id) => counted().some((s) => s.userId === id && s.iri === iri && s.verb === COMPLETED)).length / learnerIds.length;
+const change = (current: number, previous: number) => ({
+  direction: current > previous ? 'up' : current < previous ? 'down' : 'unchanged',
+  percent: previous === 0 ? (current === 0 ? 0 : null) : Math.round(((current - previous) / previous) * 1000) / 10,
+  previous,
+});
+
+/** A seeded generator (mulberry32): the same school every run. */
+function random(seed: number) {
+  return () => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let x = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
+    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const dashboard = async (query: Record<string, string>) => {
+  const answer = await http().get(`/organizations/${orgId}/analytics/dashboard`).query(query).set(as(admin));
+  expect(answer.status).toBe(200);
+  return answer.body;
+};
+
+beforeAll(async () => {
+  t = await startTestApp({ CLOSE_LEARNING_DAYS: 'false', LOGIN_MAX_FAILURES_PER_IP: '1000' });
+  await t.app.listen(0, '127.0.0.1');
+  const endpoint = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/xapi/`;
+  root = await t.login();
+  orgId = (await http().post('/organizations').set(as(root)).send({ name: 'Harbor School', timeZone: ZONE })).body.id;
+  await inviteAndSetUp(t, root, orgId, { email: 'admin@harbor.test', roles: ['admin'] }, PASSWORD);
+  admin = await t.login('admin@harbor.test', PASSWORD);
+  const teacher = await inviteAndSetUp(t, admin, orgId, { email: 'teacher@harbor.test', roles: ['instructor'] }, PASSWORD);
+  for (let i = 0; i < 10; i++) {
+    const email = `learner${i}@harbor.test`;
+    learners.push({ id: await inviteAndSetUp(t, admin, orgId, { email, roles: ['member'], firstName: `L${i}` }, PASSWORD), email });
+  }
+  const lead = await inviteAndSetUp(t, admin, orgId, { email: 'lead@harbor.test', roles: ['member'] }, PASSWORD);
+  teams.blue = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Blue', leaderIds: [lead] })).body.id;
+  teams.green = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Green' })).body.id;
+  await http().post(`/organizations/${orgId}/teams/${teams.blue}/members`).set(as(admin)).send({ userIds: learners.slice(0, 5).map((l) => l.id) });
+  await http().post(`/organizations/${orgId}/teams/${teams.green}/members`).set(as(admin)).send({ userIds: learners.slice(5).map((l) => l.id) });
+  const classId = (await http().post(`/organizations/${orgId}/classes`).set(as(admin)).send({ name: 'Evening', instructorId: teacher })).body.id;
+  await http().post(`/organizations/${orgId}/classes/${classId}/students`).set(as(admin)).send({ userIds: learners.slice(6).map((l) => l.id) });
+
+  await http().patch(`/organizations/${orgId}/settings`).set(as(root)).send({ allowances: { features: { activityAuthoring: true } } });
+  await http().patch(`/organizations/${orgId}/settings`).set(as(admin)).send({ features: { activityAuthoring: true } });
+  const activity: Record<string, string> = {};
+  for (const [key, iri] of Object.entries(IRI)) activity[key] = (await http().post(`/organizations/${orgId}/activities`).set(as(admin)).send({ title: key.toUpperCase(), activityIri: iri, kind: 'private' })).body.id;
+  const assign = async (body: Record<string, unknown>) => expect((await http().post(`/organizations/${orgId}/assignments`).set(as(admin)).send(body)).status).toBe(201);
+  // Due dates are in the future when assigned: on the 25-hour day of 2027 (Nov 7, clocks fall back at 2:00), at a
+  // time the 23-hour day of 2027 skips (Mar 14, 2:30), and one in three days (the "next 7 days" figure).
+  await assign({ activityId: activity.a1, target: { kind: 'team', teamId: teams.blue }, dueDate: '2027-11-07', dueTime: '09:00' });
+  await assign({ activityId: activity.a2, target: { kind: 'class', classId }, dueDate: '2027-11-07', dueTime: '23:30' });
+  await assign({ activityId: activity.a3, target: { kind: 'everyone' }, dueDate: '2027-11-14', dueTime: '12:00' });
+  await assign({ activityId: activity.a4, target: { kind: 'team', teamId: teams.green }, dueDate: '2027-03-14', dueTime: '02:30' });
+  await assign({ activityId: activity.a4, target: { kind: 'team', teamId: teams.blue }, dueDate: shift(dateIn(new Date().toISOString()), 3), dueTime: '12:00' });
+
+  // Statements: each learner on random days from Oct 5 to Nov 7, and at the instants around both changes.
+  const next = random(19);
+  const edges = ['2026-03-08T04:30:00Z', '2026-03-09T03:30:00Z', '2026-03-09T04:00:00Z', '2026-11-01T05:30:00Z', '2026-11-01T06:30:00Z', '2026-11-02T04:30:00Z', '2026-11-02T05:00:00Z'];
+  const iris = Object.values(IRI);
+  const statements: Record<string, unknown>[] = [];
+  const add = (learner: { id: string; email: string } | null, timestamp: string) => {
+    const verb = next() < 0.45 ? COMPLETED : ATTEMPTED;
+    const iri = iris[Math.floor(next() * iris.length)];
+    const minutes = 1 + Math.floor(next() * 40);
+    const score = next() < 0.7 ? Math.round(next() * 100) / 100 : null;
+    sent.push({ userId: learner?.id ?? null, timestamp, verb, iri, seconds: minutes * 60, score });
+    statements.push({
+      actor: { objectType: 'Agent', mbox: `mailto:${learner?.email ?? 'guest@elsewhere.test'}` },
+      verb: { id: verb },
+      object: { objectType: 'Activity', id: iri },
+      result: { duration: `PT${minutes}M`, ...(score === null ? {} : { score: { scaled: score } }) },
+      timestamp,
+    });
+  };
+  for (const learner of learners) {
+    for (let k = 0; k < 18; k++) add(learner, new Date(Date.parse('2026-10-05T00:00:00Z') + Math.floor(next() * 33 * 86_400_000)).toISOString());
+    add(learner, edges[Math.floor(next() * edges.length)]);
+  }
+  edges.forEach((edge, i) => add(learners[i], edge));
+  add(null, '2026-11-01T12:00:00Z');
+  const client = new XAPI({ endpoint, auth: XAPI.toBasicAuth(...(await credential())) });
+  for (let i = 0; i < statements.length; i += 50) expect((await client.sendStatements({ statements: statements.slice(i, i + 50) as never })).status).toBe(200);
+}, 120_000);
+afterAll(async () => {
+  await t?.close();
+});
+
+async function credential(name = 'Harbor player'): Promise<[string, string]> {
+  const issued = await http().post(`/organizations/${orgId}/xapi/credentials`).set(as(admin)).send({ name });
+  return [issued.body.key, issued.body.secret];
+}
+
+describe('the dashboard of a generated school', () => {
+  test('a day (the 25-hour Nov 1): active learners, statements, completions, time, each against the day before', async () => {
+    const body = await dashboard({ period: 'day', date: '2026-11-01' });
+    const day = expected((d) => d === '2026-11-01');
+    const before = expected((d) => d === '2026-10-31');
+    expect(body.period).toEqual({ kind: 'day', key: 'd:2026-11-01', start: '2026-11-01', end: '2026-11-02', complete: true });
+    expect(body.figures).toEqual({ ...day, averageCompletionRate: null, assignmentsDue: 0 });
+    expect(body.changes.activeLearners).toEqual(change(day.activeLearners, before.activeLearners));
+    expect(body.changes.statements).toEqual(change(day.statements, before.statements));
+    expect(body.changes.completions).toEqual(change(day.completions, before.completions));
+    expect(body.changes.timeSpentSeconds).toEqual(change(day.timeSpentSeconds, before.timeSpentSeconds));
+    expect(body.assignmentsDueNext7Days).toBe(1);
+  });
+
+  test('the average completion rate of the assignments due in a period: Nov 7, 2027 (25 hours), and Mar 14, 2027 at a time the clocks skip', async () => {
+    const body = await dashboard({ period: 'day', date: '2027-11-07' });
+    // Due that day: Tides to Blue (learners 0–4), Knots to the Evening class (learners 6–9).
+    const rate = Math.round(((shareCompleted(learners.slice(0, 5).map((l) => l.id), IRI.a1) + shareCompleted(learners.slice(6).map((l) => l.id), IRI.a2)) / 2) * 1000) / 10;
+    expect([body.figures.assignmentsDue, body.figures.averageCompletionRate, body.period.complete]).toEqual([2, rate, false]);
+    expect(body.changes.averageCompletionRate).toEqual(change(rate, 0));
+    // Due at 02:30 on Mar 14, 2027, a time the clocks skip: still due that day (at 03:30 EDT), to Green.
+    const march = await dashboard({ period: 'day', date: '2027-03-14' });
+    const green = Math.round(shareCompleted(learners.slice(5).map((l) => l.id), IRI.a4) * 1000) / 10;
+    expect([march.figures.assignmentsDue, march.figures.averageCompletionRate]).toEqual([1, green]);
+    expect((await dashboard({ period: 'day', date: '2027-03-13' })).figures.assignmentsDue).toBe(0);
+  });
+
+  test('a week (Mon Oct 26 to Sun Nov 1) and a month, against the ones before; the 23-hour Mar 8, 2026 is one day', async () => {
+    const week = await dashboard({ period: 'week', date: '2026-10-28' });
+    expect([week.period.key, week.period.start, week.period.end]).toEqual(['w:2026-W44', '2026-10-26', '2026-11-02']);
+    const w = expected(range('2026-10-26', '2026-11-02'));
+    expect(week.figures).toMatchObject(w);
+    expect(week.changes.activeLearners).toEqual(change(w.activeLearners, expected(range('2026-10-19', '2026-10-26')).activeLearners));
+    const month = await dashboard({ period: 'month', date: '2026-10-15' });
+    const m = expected(range('2026-10-01', '2026-11-01'));
+    expect(month.figures).toMatchObject(m);
+    expect(month.changes.statements).toEqual(change(m.statements, expected(range('2026-09-01', '2026-10-01')).statements));
+    const march8 = await dashboard({ period: 'day', date: '2026-03-08' });
+    expect(march8.figures).toMatchObject(expected((d) => d === '2026-03-08'));
+    expect(march8.figures.statements).toBeGreaterThan(0);
+  });
+
+  test('engagement: daily active learners over 30 and 90 days; top content by completions', async () => {
+    const body = await dashboard({ period: 'day', date: '2026-11-01' });
+    const days = Array.from({ length: 90 }, (_, i) => shift('2026-11-01', i - 89));
+    expect(body.engagement.last90Days).toEqual(days.map((date) => ({ date, activeLearners: expected((d) => d === date).activeLearners })));
+    expect(body.engagement.last30Days).toEqual(body.engagement.last90Days.slice(-30));
+    const week = await dashboard({ period: 'week', date: '2026-10-28' });
+    const totals = new Map<string, number>();
+    for (const s of counted()) if (s.verb === COMPLETED && range('2026-10-26', '2026-11-02')(dateIn(s.timestamp))) totals.set(s.iri, (totals.get(s.iri) ?? 0) + 1);
+    const top = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 5);
+    expect(week.topContent.map((c: { activityIri: string; completions: number }) => [c.activityIri, c.completions])).toEqual(top);
+    expect(week.topContent[0].title).toBe(Object.entries(IRI).find(([, iri]) => iri === top[0][0])![0].toUpperCase());
+  });
+});
+
+describe('closing the day', () => {
+  const job = () => t.app.get(CloseLearningDaysJob);
+  const closedDays = async () => (await t.infra.eventStore.readStream(`learning-days-${orgId}`)).map((e) => e.data as { date: string; activeLearners: number; statements: number });
+
+  test('the 23-hour Mar 8 closes at its local midnight, not an hour before; the 25-hour Nov 1 likewise; each with its figures', async () => {
+    await job().closeDue(new Date('2026-03-09T03:59:00Z')); // 23:59 EDT on Mar 8
+    expect((await closedDays()).map((d) => d.date).at(-1)).toBe('2026-03-07');
+    await job().closeDue(new Date('2026-03-09T04:00:30Z')); // 00:00:30 EDT on Mar 9
+    const march = (await closedDays()).at(-1)!;
+    expect(march).toMatchObject({ date: '2026-03-08', ...expected((d) => d === '2026-03-08') });
+    await job().closeDue(new Date('2026-11-02T04:59:00Z')); // 23:59 EST on Nov 1
+    expect((await closedDays()).map((d) => d.date).at(-1)).toBe('2026-10-31');
+    await job().closeDue(new Date('2026-11-02T05:00:30Z')); // 00:00:30 EST on Nov 2
+    expect((await closedDays()).at(-1)).toMatchObject({ date: '2026-11-01', ...expected((d) => d === '2026-11-01') });
+  });
+
+  test('caught up after downtime, day by day with none missed; a rerun closes nothing; a late statement leaves a closed day as closed', async () => {
+    const dates = (await closedDays()).map((d) => d.date);
+    const first = dates[0];
+    expect(dates).toEqual(Array.from({ length: dates.length }, (_, i) => shift(first, i)));
+    expect(first).toBe(counted().map((s) => dateIn(s.timestamp)).sort()[0]);
+    expect(await job().closeDue(new Date('2026-11-02T05:05:00Z'))).toBe(0);
+    expect((await closedDays()).length).toBe(dates.length);
+    const before = (await dashboard({ period: 'day', date: '2026-11-01' })).figures;
+    const statementsOf = async () => (await http().get(`/organizations/${orgId}/analytics/members/${learners[9].id}/progress`).set(as(admin))).body.statements;
+    const counted9 = await statementsOf();
+    const client = new XAPI({ endpoint: `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/xapi/`, auth: XAPI.toBasicAuth(...(await credential('Late player'))) });
+    await client.sendStatement({ statement: { actor: { mbox: `mailto:${learners[9].email}` }, verb: { id: ATTEMPTED }, object: { id: IRI.a1 }, timestamp: '2026-11-01T15:00:00Z' } as never });
+    // The late statement is in the reports (the member's progress counts it), not in the closed day.
+    expect(await statementsOf()).toBe(counted9 + 1);
+    expect((await dashboard({ period: 'day', date: '2026-11-01' })).figures).toEqual(before);
+  });
+});
+
+describe('member progress', () => {
+  const progress = (userId: string, auth: string) => http().get(`/organizations/${orgId}/analytics/members/${userId}/progress`).set(as(auth));
+
+  test("completion of what is assigned, time, mean score, last activity: computed from the member's statements", async () => {
+    const learner = learners[1]; // Blue: assigned Tides and Stars (team) and Charts (everyone)
+    const mine = counted().filter((s) => s.userId === learner.id);
+    const scores = mine.filter((s) => s.score !== null).map((s) => s.score!);
+    const completedIris = new Set(mine.filter((s) => s.verb === COMPLETED).map((s) => s.iri));
+    const assigned = [IRI.a1, IRI.a3, IRI.a4];
+    const body = (await progress(learner.id, admin)).body;
+    expect(body).toEqual({
+      userId: learner.id,
+      assignedActivities: 3,
+      completedAssigned: assigned.filter((iri) => completedIris.has(iri)).length,
+      completionRate: Math.round((assigned.filter((iri) => completedIris.has(iri)).length / 3) * 1000) / 10,
+      completedActivities: completedIris.size,
+      statements: mine.length,
+      timeSpentSeconds: mine.reduce((sum, s) => sum + s.seconds, 0),
+      averageScaledScore: scores.length ? Math.round((scores.reduce((a, b) => a + b, 0) / scores.length) * 1000) / 1000 : null,
+      lastActivityAt: new Date(Math.max(...mine.map((s) => Date.parse(s.timestamp)))).toISOString(),
+    });
+  });
+
+  test("members read their own; the Blue team's leader reads Blue's, not Green's; the instructor reads the class's students", async () => {
+    const own = await t.login(learners[2].email, PASSWORD);
+    expect((await progress(learners[2].id, own)).status).toBe(200);
+    expect((await progress(learners[3].id, own)).body.code).toBe('forbidden');
+    const lead = await t.login('lead@harbor.test', PASSWORD);
+    expect((await progress(learners[4].id, lead)).status).toBe(200);
+    expect((await progress(learners[5].id, lead)).status).toBe(403);
+    const teacher = await t.login('teacher@harbor.test', PASSWORD);
+    expect((await progress(learners[7].id, teacher)).status).toBe(200);
+    expect((await progress(learners[5].id, teacher)).status).toBe(403);
+  });
+});
