@@ -24,6 +24,7 @@ let admin: string;
 let orgId: string;
 const learners: { id: string; email: string; token?: string }[] = [];
 const teams: Record<string, string> = {};
+const departments: Record<string, string> = {};
 const sent: { userId: string | null; timestamp: string; verb: string; iri: string; seconds: number; score: number | null }[] = [];
 const http = () => t.http();
 const as = (auth: string) => ({ Authorization: auth });
@@ -77,8 +78,13 @@ beforeAll(async () => {
     learners.push({ id: await inviteAndSetUp(t, admin, orgId, { email, roles: ['member'], firstName: `L${i}` }, PASSWORD), email });
   }
   const lead = await inviteAndSetUp(t, admin, orgId, { email: 'lead@harbor.test', roles: ['member'] }, PASSWORD);
-  teams.blue = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Blue', leaderIds: [lead] })).body.id;
-  teams.green = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Green' })).body.id;
+  // Seaside, with North Pier under it: Blue and Red in Seaside, Green in North Pier; Red shares a member with each.
+  departments.seaside = (await http().post(`/organizations/${orgId}/departments`).set(as(admin)).send({ name: 'Seaside' })).body.id;
+  departments.north = (await http().post(`/organizations/${orgId}/departments`).set(as(admin)).send({ name: 'North Pier', parentId: departments.seaside })).body.id;
+  teams.blue = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Blue', leaderIds: [lead], departmentId: departments.seaside })).body.id;
+  teams.green = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Green', departmentId: departments.north })).body.id;
+  teams.red = (await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: 'Red', departmentId: departments.seaside })).body.id;
+  await http().post(`/organizations/${orgId}/teams/${teams.red}/members`).set(as(admin)).send({ userIds: [learners[4].id, learners[5].id] });
   await http().post(`/organizations/${orgId}/teams/${teams.blue}/members`).set(as(admin)).send({ userIds: learners.slice(0, 5).map((l) => l.id) });
   await http().post(`/organizations/${orgId}/teams/${teams.green}/members`).set(as(admin)).send({ userIds: learners.slice(5).map((l) => l.id) });
   const classId = (await http().post(`/organizations/${orgId}/classes`).set(as(admin)).send({ name: 'Evening', instructorId: teacher })).body.id;
@@ -218,6 +224,7 @@ describe('closing the day', () => {
     const counted9 = await statementsOf();
     const client = new XAPI({ endpoint: `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/xapi/`, auth: XAPI.toBasicAuth(...(await credential('Late player'))) });
     await client.sendStatement({ statement: { actor: { mbox: `mailto:${learners[9].email}` }, verb: { id: ATTEMPTED }, object: { id: IRI.a1 }, timestamp: '2026-11-01T15:00:00Z' } as never });
+    sent.push({ userId: learners[9].id, timestamp: '2026-11-01T15:00:00Z', verb: ATTEMPTED, iri: IRI.a1, seconds: 0, score: null });
     // The late statement is in the reports (the member's progress counts it), not in the closed day.
     expect(await statementsOf()).toBe(counted9 + 1);
     expect((await dashboard({ period: 'day', date: '2026-11-01' })).figures).toEqual(before);
@@ -257,5 +264,60 @@ describe('member progress', () => {
     const teacher = await t.login('teacher@harbor.test', PASSWORD);
     expect((await progress(learners[7].id, teacher)).status).toBe(200);
     expect((await progress(learners[5].id, teacher)).status).toBe(403);
+  });
+});
+
+describe('team and department reports', () => {
+  const report = async (path: string, query: Record<string, string | number>) => {
+    const answer = await http().get(`/organizations/${orgId}/analytics/${path}`).query(query).set(as(admin));
+    expect(answer.status).toBe(200);
+    return answer.body;
+  };
+  const inWeek44 = range('2026-10-26', '2026-11-02');
+  const unit = (memberIds: string[], inPeriod: (date: string) => boolean) => {
+    const rows = counted().filter((s) => memberIds.includes(s.userId!) && inPeriod(dateIn(s.timestamp)));
+    const completions = rows.filter((s) => s.verb === COMPLETED).length;
+    return {
+      members: memberIds.length,
+      activeLearners: new Set(rows.map((s) => s.userId)).size,
+      statements: rows.length,
+      completions,
+      timeSpentSeconds: rows.reduce((sum, s) => sum + s.seconds, 0),
+      completionsPerMember: Math.round((completions / memberIds.length) * 100) / 100,
+    };
+  };
+  const ids = (from: number, to: number) => learners.slice(from, to).map((l) => l.id);
+  // Read when the tests run: the learners exist only after beforeAll.
+  const teamMembers = () => ({ Blue: ids(0, 5), Green: ids(5, 10), Red: ids(4, 6) });
+
+  test("each team's week, and where it stands against the organization's quartiles of completions per member", async () => {
+    const body = await report('teams', { period: 'week', date: '2026-10-28' });
+    const expectedTeams = Object.entries(teamMembers()).map(([name, memberIds]) => ({ name, figures: unit(memberIds, inWeek44) }));
+    expect(body.teams.map((t: { name: string; figures: unknown }) => ({ name: t.name, figures: t.figures }))).toEqual(expectedTeams);
+    // Quartiles of three values by linear interpolation: the middle one, and halfway to each neighbour.
+    const [a, b, c] = expectedTeams.map((t) => t.figures.completionsPerMember).sort((x, y) => x - y);
+    const r2 = (n: number) => Math.round(n * 100) / 100;
+    expect(body.quartiles).toEqual({ q1: r2(a + (b - a) / 2), median: b, q3: r2(b + (c - b) / 2) });
+    for (const team of body.teams) {
+      const v = team.figures.completionsPerMember;
+      const position = v > body.quartiles.q3 ? 'top-quartile' : v < body.quartiles.q1 ? 'bottom-quartile' : v > b ? 'above-median' : v < b ? 'below-median' : 'median';
+      expect(team.benchmark).toEqual({ position });
+    }
+  });
+
+  test('departments roll up through sub-departments, each member counted once', async () => {
+    const body = await report('departments', { period: 'week', date: '2026-10-28' });
+    const byName = Object.fromEntries(body.departments.map((d: { name: string; figures: unknown }) => [d.name, d.figures]));
+    expect(byName['North Pier']).toEqual(unit(teamMembers().Green, inWeek44));
+    expect(byName.Seaside).toEqual(unit(ids(0, 10), inWeek44));
+  });
+
+  test("a team's weekly series", async () => {
+    const body = await report(`teams/${teams.blue}/weekly`, { weeks: 3, date: '2026-11-01' });
+    expect(body.weeks.map((w: { key: string }) => w.key)).toEqual(['w:2026-W42', 'w:2026-W43', 'w:2026-W44']);
+    const weeks = [range('2026-10-12', '2026-10-19'), range('2026-10-19', '2026-10-26'), inWeek44];
+    expect(body.weeks.map(({ members: m, activeLearners, statements, completions, timeSpentSeconds, completionsPerMember }: Record<string, unknown>) => ({ members: m, activeLearners, statements, completions, timeSpentSeconds, completionsPerMember }))).toEqual(
+      weeks.map((w) => unit(teamMembers().Blue, w)),
+    );
   });
 });

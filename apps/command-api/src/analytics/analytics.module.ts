@@ -2,7 +2,8 @@ import { Module } from '@nestjs/common';
 import { CloseLearningDaysJob } from './closing-days/close-learning-days.job.js';
 import { DashboardController } from './dashboard/dashboard.js';
 import { MemberProgressController } from './member-progress/member-progress.js';
+import { TeamReportsController } from './team-reports/team-reports.js';
 
 /** The reports analysts and admins query (issue 19), and the job that closes each organization's days. */
-@Module({ controllers: [DashboardController, MemberProgressController], providers: [CloseLearningDaysJob] })
+@Module({ controllers: [DashboardController, MemberProgressController, TeamReportsController], providers: [CloseLearningDaysJob] })
 export class AnalyticsModule {}

@@ -643,6 +643,26 @@ export const OPERATIONS: Record<string, OperationDoc> = {
       "For a day, ISO week or month of the organization's time zone (`period`, and `date` in it; by default the period of yesterday, the last closed day): active learners, the average completion rate of the assignments due, statements, completions and time spent, each with its change against the period before (up, down, unchanged, percent); the assignments due in the next 7 days; daily active learners over 30 and 90 days; the five activities completed most. Closed days count with the figures they were closed with. Admins.",
     success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
   },
+  'GET /organizations/{orgId}/analytics/teams': {
+    operationId: 'getTeamReport',
+    summary: 'Team report with benchmarks',
+    description:
+      "Each team's members, active learners, statements, completions, time spent and completions per member in a period (`period`, `date`), with the organization's quartiles of completions per member across its teams (linear interpolation, as R and Excel's QUARTILE.INC) and where each team stands. Admins.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+  },
+  'GET /organizations/{orgId}/analytics/departments': {
+    operationId: 'getDepartmentReport',
+    summary: 'Department report',
+    description: "Each department's figures in a period, over the members of its teams and of every team below it, each member counted once. Admins.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+  },
+  'GET /organizations/{orgId}/analytics/teams/{teamId}/weekly': {
+    operationId: 'getTeamWeekly',
+    summary: "A team's weekly series",
+    description: "The team's figures for each of `weeks` ISO weeks (default 12) up to the week of `date`, oldest first. Admins.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: ['team-not-found'],
+  },
   'GET /organizations/{orgId}/analytics/members/{userId}/progress': {
     operationId: 'getMemberProgress',
     summary: "A member's progress",

@@ -46,3 +46,15 @@ describe('closing a day', () => {
     expect(learningDaysDecider.decide(close('2026-11-02'), state)).toHaveLength(1);
   });
 });
+
+describe('benchmarks', () => {
+  test('quartiles by linear interpolation (R type 7): 1..5 gives 2, 3, 4; four values interpolate', async () => {
+    const { quartilesOf, benchmarkPosition } = await import('./learning-days.js');
+    expect(quartilesOf([5, 1, 4, 2, 3])).toEqual({ q1: 2, median: 3, q3: 4 });
+    // R: quantile(c(1, 2, 4, 10), c(.25, .5, .75)) = 1.75, 3, 5.5
+    expect(quartilesOf([10, 1, 4, 2])).toEqual({ q1: 1.75, median: 3, q3: 5.5 });
+    expect(quartilesOf([])).toBeNull();
+    const q = { q1: 1.75, median: 3, q3: 5.5 };
+    expect([10, 4, 3, 2, 1].map((v) => benchmarkPosition(v, q))).toEqual(['top-quartile', 'above-median', 'median', 'below-median', 'bottom-quartile']);
+  });
+});

@@ -120,3 +120,36 @@ export const learningDaysDecider: Decider<LearningDayCommand, LearningDayEvent, 
     return [{ type: 'LearningDayClosed', data: { organizationId, date, timeZone, closedAt: now, ...figures } }];
   },
 };
+
+// ---- Benchmarks ---------------------------------------------------------------------
+
+export interface Quartiles {
+  q1: number;
+  median: number;
+  q3: number;
+}
+
+/**
+ * Quartiles by linear interpolation between the closest ranks (the method of R's default
+ * and Excel's QUARTILE.INC), rounded to two decimals; null for no values.
+ */
+export function quartilesOf(values: readonly number[]): Quartiles | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) => {
+    const h = (sorted.length - 1) * p;
+    const low = Math.floor(h);
+    return sorted[low] + (h - low) * ((sorted[Math.min(low + 1, sorted.length - 1)] ?? sorted[low]) - sorted[low]);
+  };
+  const r = (n: number) => Math.round(n * 100) / 100;
+  return { q1: r(at(0.25)), median: r(at(0.5)), q3: r(at(0.75)) };
+}
+
+/** Where a value stands against the organization's quartiles. */
+export function benchmarkPosition(value: number, q: Quartiles): 'top-quartile' | 'above-median' | 'median' | 'below-median' | 'bottom-quartile' {
+  if (value > q.q3) return 'top-quartile';
+  if (value < q.q1) return 'bottom-quartile';
+  if (value > q.median) return 'above-median';
+  if (value < q.median) return 'below-median';
+  return 'median';
+}

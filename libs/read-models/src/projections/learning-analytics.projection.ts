@@ -4,7 +4,10 @@ import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, organizationRemoved, POSITION_FIELD, type Projection } from '../projector/projection.js';
 
-/** Who learned in which period (`d:`, `w:`, `m:` keys): one document per learner and period, counted for "active learners". */
+/**
+ * Who learned in which period (`d:`, `w:`, `m:` keys), and how much: one document per
+ * learner and period, counted for "active learners" and summed for a team or department.
+ */
 export const LEARNER_PERIODS = 'learner_periods_v1';
 /** Per organization and local date: statements, completions, time spent; the closed figures once the day is closed. */
 export const LEARNING_DAYS = 'learning_days_v1';
@@ -23,6 +26,18 @@ export interface LearningDayDocument {
   completions: number;
   timeSpentSeconds: number;
   closed: { activeLearners: number; statements: number; completions: number; timeSpentSeconds: number; closedAt: string } | null;
+  [POSITION_FIELD]: number;
+  [key: string]: unknown;
+}
+
+export interface LearnerPeriodDocument {
+  _id: string;
+  organizationId: string;
+  period: string;
+  userId: string;
+  statements: number;
+  completions: number;
+  timeSpentSeconds: number;
   [POSITION_FIELD]: number;
   [key: string]: unknown;
 }
@@ -121,7 +136,7 @@ export const learningAnalyticsProjection: Projection = {
   name: 'learning-analytics',
   version: 1,
   collections: [
-    { name: LEARNER_PERIODS, indexes: [{ keys: { organizationId: 1, period: 1 }, name: 'by_org_period' }] },
+    { name: LEARNER_PERIODS, indexes: [{ keys: { organizationId: 1, period: 1, userId: 1 }, name: 'by_org_period' }] },
     { name: LEARNING_DAYS, indexes: [{ keys: { organizationId: 1, date: 1 }, name: 'by_org_date' }] },
     { name: LEARNER_PROGRESS, indexes: [{ keys: { organizationId: 1, lastActivityAt: -1 }, name: 'by_org_last' }] },
     { name: LEARNER_COMPLETIONS, indexes: [{ keys: { organizationId: 1, activityIri: 1, userId: 1 }, name: 'by_activity' }, { keys: { organizationId: 1, userId: 1 }, name: 'by_user' }] },
@@ -142,13 +157,11 @@ export const learningAnalyticsProjection: Projection = {
     const fact = learningFactOf((recorded as unknown as XapiStatementEvent).data);
     if (!fact) return [];
     const { organizationId, userId, date } = fact;
-    const ops: CollectionWriteOp[] = periodKeysOf(date).map((period) => ({
-      collection: LEARNER_PERIODS,
-      updateOne: { filter: { _id: `${organizationId}|${period}|${userId}` }, update: { $setOnInsert: { organizationId, period, userId } }, upsert: true },
-    }));
     const completion = fact.completed && fact.activityIri !== null;
+    const counts = { statements: 1, completions: completion ? 1 : 0, timeSpentSeconds: fact.durationSeconds };
+    const ops: CollectionWriteOp[] = periodKeysOf(date).flatMap((period) => counter(LEARNER_PERIODS, `${organizationId}|${period}|${userId}`, { organizationId, period, userId }, recorded, counts));
     ops.push(
-      ...counter(LEARNING_DAYS, dayId(organizationId, date), { organizationId, date, closed: null }, recorded, { statements: 1, completions: completion ? 1 : 0, timeSpentSeconds: fact.durationSeconds }),
+      ...counter(LEARNING_DAYS, dayId(organizationId, date), { organizationId, date, closed: null }, recorded, counts),
       ...counter(
         LEARNER_PROGRESS,
         `${organizationId}|${userId}`,

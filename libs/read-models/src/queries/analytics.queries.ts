@@ -8,6 +8,7 @@ import {
   LEARNER_PROGRESS,
   LEARNING_DAYS,
   type LearnerCompletionDocument,
+  type LearnerPeriodDocument,
   type LearnerProgressDocument,
   type LearningDayDocument,
 } from '../projections/learning-analytics.projection.js';
@@ -190,4 +191,34 @@ export async function dayFiguresOf(store: ReadStore, organizationId: string, dat
     store.collection<LearningDayDocument>(LEARNING_DAYS).findOne({ _id: `${organizationId}|${date}` }),
   ]);
   return { activeLearners: learners, statements: day?.statements ?? 0, completions: day?.completions ?? 0, timeSpentSeconds: day?.timeSpentSeconds ?? 0 };
+}
+
+export interface UnitFigures {
+  members: number;
+  activeLearners: number;
+  statements: number;
+  completions: number;
+  timeSpentSeconds: number;
+  /** Completions per member: the figure teams are benchmarked on (two decimals); null for a unit with no members. */
+  completionsPerMember: number | null;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** A group of members' figures in periods (by key): summed from their learner-period documents. */
+export async function unitFiguresByPeriod(store: ReadStore, organizationId: string, periodKeys: string[], memberIds: readonly string[]): Promise<Map<string, UnitFigures>> {
+  const byPeriod = new Map<string, UnitFigures>(periodKeys.map((key) => [key, { members: memberIds.length, activeLearners: 0, statements: 0, completions: 0, timeSpentSeconds: 0, completionsPerMember: memberIds.length ? 0 : null }]));
+  if (memberIds.length === 0 || periodKeys.length === 0) return byPeriod;
+  const docs = await store
+    .collection<LearnerPeriodDocument>(LEARNER_PERIODS)
+    .find({ organizationId, period: periodKeys.length === 1 ? periodKeys[0] : { $in: periodKeys }, userId: { $in: [...memberIds] } }, { projection: { period: 1, statements: 1, completions: 1, timeSpentSeconds: 1 } });
+  for (const doc of docs) {
+    const figures = byPeriod.get(doc.period)!;
+    figures.activeLearners += 1;
+    figures.statements += doc.statements;
+    figures.completions += doc.completions;
+    figures.timeSpentSeconds += doc.timeSpentSeconds;
+  }
+  for (const figures of byPeriod.values()) figures.completionsPerMember = memberIds.length ? round2(figures.completions / memberIds.length) : null;
+  return byPeriod;
 }

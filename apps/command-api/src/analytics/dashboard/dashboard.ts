@@ -1,25 +1,13 @@
 import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import { addDays, localDateOf, PERIOD_KINDS, type PeriodKind } from '#domain';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { addDays, localDateOf } from '#domain';
 import { contentProjection, learningAnalyticsProjection, organizationDashboard, type Dashboard, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
-import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
+import { ReadsFrom } from '../../shared/read-your-writes.js';
+import { DashboardQueryDto } from '../report-query.js';
 import { READ_STORE } from '../../shared/tokens.js';
 import { currentOrganization } from '../../shared/write/current-organization.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-
-export class DashboardQueryDto extends ConsistentQueryDto {
-  @ApiPropertyOptional({ enum: PERIOD_KINDS, default: 'week' })
-  @IsOptional()
-  @IsIn(PERIOD_KINDS as unknown as string[], { message: `period must be one of ${PERIOD_KINDS.join(', ')}` })
-  period: PeriodKind = 'week';
-
-  @ApiPropertyOptional({ description: "A date in the period (YYYY-MM-DD, in the organization's time zone); by default the last closed day, yesterday" })
-  @IsOptional()
-  @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'date must be a date, YYYY-MM-DD' })
-  date?: string;
-}
 
 /**
  * The organization dashboard (both guides; issue 19): active learners, the average
