@@ -321,3 +321,87 @@ describe('team and department reports', () => {
     );
   });
 });
+
+describe('analysts, exports and the fact feed', () => {
+  let analyst: string;
+  let analystAuditor: string;
+  const get = (path: string, auth: string, query: Record<string, string | number> = {}) => http().get(`/organizations/${orgId}/analytics/${path}`).query(query).set(as(auth));
+  const PSEUDONYM = /^p_[A-Za-z0-9_-]{22}$/;
+
+  beforeAll(async () => {
+    await inviteAndSetUp(t, admin, orgId, { email: 'analyst@harbor.test', roles: ['analyst'] }, PASSWORD);
+    await inviteAndSetUp(t, admin, orgId, { email: 'analyst-auditor@harbor.test', roles: ['analyst', 'auditor'] }, PASSWORD);
+    analyst = await t.login('analyst@harbor.test', PASSWORD);
+    analystAuditor = await t.login('analyst-auditor@harbor.test', PASSWORD);
+  }, 30_000);
+
+  test('an analyst reads every report with members under stable pseudonyms, never a name or an email; one who may also list members sees them', async () => {
+    const first = await get('progress', analyst, { pageSize: 100 });
+    expect(first.status).toBe(200);
+    // Who learns: the ten learners, the Blue team's leader, the teacher and the admin (any role but the read-only ones); not the two analysts.
+    expect(first.body.total).toBe(13);
+    const keys = first.body.items.map((i: { learnerKey: string }) => i.learnerKey);
+    expect(keys.every((k: string) => PSEUDONYM.test(k))).toBe(true);
+    expect(new Set(keys).size).toBe(keys.length);
+    const text = JSON.stringify(first.body);
+    for (const l of learners) {
+      expect(text).not.toContain(l.email);
+      expect(text).not.toContain(l.id);
+    }
+    expect((await get('progress', analyst, { pageSize: 100 })).body.items.map((i: { learnerKey: string }) => i.learnerKey)).toEqual(keys);
+    // The member route answers the same pseudonym for the member asked about.
+    const one = (await get(`members/${learners[3].id}/progress`, analyst)).body;
+    expect([one.userId, PSEUDONYM.test(one.learnerKey), keys.includes(one.learnerKey)]).toEqual([undefined, true, true]);
+    const named = (await get('progress', analystAuditor, { pageSize: 100 })).body.items;
+    expect(named.find((i: { userId: string }) => i.userId === learners[3].id)).toMatchObject({ email: learners[3].email, firstName: 'L3' });
+    // Analysts read the dashboard and team reports; they change nothing and read no member list.
+    expect((await get('dashboard', analyst, { period: 'day', date: '2026-11-01' })).status).toBe(200);
+    expect((await get('teams', analyst)).status).toBe(200);
+    expect((await http().get(`/organizations/${orgId}/users`).set(as(analyst))).status).toBe(403);
+  });
+
+  test('exports: CSV with a header and formula-safe cells, NDJSON with one object per row, the same rows as JSON', async () => {
+    await http().post(`/organizations/${orgId}/teams`).set(as(admin)).send({ name: '=HYPERLINK("http://evil.test")' });
+    const json = (await get('teams', admin, { period: 'week', date: '2026-10-28' })).body.teams;
+    const csv = await get('teams', admin, { period: 'week', date: '2026-10-28', format: 'csv' });
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    const lines = csv.text.trim().split('\r\n');
+    expect(lines[0]).toBe('period,teamId,name,departmentId,members,activeLearners,statements,completions,timeSpentSeconds,completionsPerMember,organizationQ1,organizationMedian,organizationQ3,position');
+    expect(lines).toHaveLength(json.length + 1);
+    expect(lines.some((l: string) => l.includes(`"'=HYPERLINK(""http://evil.test"")"`))).toBe(true);
+    const blue = json.find((t: { name: string }) => t.name === 'Blue');
+    expect(lines.find((l: string) => l.includes(blue.teamId))).toContain(`,Blue,${departments.seaside},5,${blue.figures.activeLearners},${blue.figures.statements},${blue.figures.completions},`);
+    const ndjson = await get('dashboard', admin, { period: 'day', date: '2026-11-01', format: 'ndjson' });
+    expect(ndjson.headers['content-type']).toMatch(/^application\/x-ndjson/);
+    const rows = ndjson.text.trim().split('\n').map((l: string) => JSON.parse(l));
+    const day = (await get('dashboard', admin, { period: 'day', date: '2026-11-01' })).body;
+    expect(rows.map((r: { figure: string }) => r.figure)).toEqual(['activeLearners', 'averageCompletionRate', 'statements', 'completions', 'timeSpentSeconds', 'assignmentsDue', 'assignmentsDueNext7Days']);
+    expect(rows.find((r: { figure: string }) => r.figure === 'statements')).toEqual({ period: 'd:2026-11-01', previousPeriod: 'd:2026-10-31', figure: 'statements', value: day.figures.statements, ...day.changes.statements });
+    const progressCsv = await get('progress', analyst, { format: 'csv' });
+    expect(progressCsv.text.split('\r\n')[0]).toBe('learnerKey,completionRate,assignedActivities,completedAssigned,completedActivities,statements,timeSpentSeconds,averageScaledScore,lastActivityAt');
+    for (const l of learners) expect(progressCsv.text).not.toContain(l.email);
+  });
+
+  test('the fact feed: every completion, score and assignment once, in order, resumable from any cursor', async () => {
+    const pages: { facts: { cursor: number; type: string; learner?: string }[]; next: string; more: boolean }[] = [];
+    let after = '0';
+    for (;;) {
+      const page = (await get('facts', analyst, { after, limit: 7 })).body;
+      pages.push(page);
+      // The same cursor gives the same page.
+      expect((await get('facts', analyst, { after, limit: 7 })).body).toEqual(page);
+      after = page.next;
+      if (!page.more) break;
+    }
+    const facts = pages.flatMap((p) => p.facts);
+    const byType = (type: string) => facts.filter((f) => f.type === type).length;
+    expect(byType('completion')).toBe(counted().filter((s) => s.verb === COMPLETED).length);
+    expect(byType('score')).toBe(counted().filter((s) => s.score !== null).length);
+    expect(byType('assignment')).toBe(5);
+    const cursors = facts.map((f) => f.cursor);
+    expect(cursors).toEqual([...cursors].sort((a, b) => a - b));
+    expect(facts.filter((f) => f.learner).every((f) => PSEUDONYM.test(f.learner!))).toBe(true);
+    // Nothing after the last cursor, until something happens.
+    expect((await get('facts', analyst, { after })).body).toEqual({ facts: [], next: after, more: false });
+  });
+});

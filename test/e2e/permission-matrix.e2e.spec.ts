@@ -95,6 +95,7 @@ beforeAll(async () => {
   await member(root, ownOrg, 'instructor-admin@matrix.test', ['admin', 'instructor']);
   await member(root, ownOrg, 'instructor@matrix.test', ['instructor']);
   await member(root, ownOrg, 'auditor@matrix.test', ['auditor']);
+  await member(root, ownOrg, 'analyst@matrix.test', ['analyst']);
   const learner = await member(root, ownOrg, 'member@matrix.test', ['member']);
   const departmentAdmin = await member(root, ownOrg, 'department-admin@matrix.test', ['member']);
   const teamLeader = await member(root, ownOrg, 'team-leader@matrix.test', ['member']);
@@ -159,6 +160,7 @@ describe('Permission matrix', () => {
       { name: 'member', kind: 'member', email: 'member@matrix.test' },
       { name: 'department admin', kind: 'member', email: 'department-admin@matrix.test' },
       { name: 'team leader', kind: 'member', email: 'team-leader@matrix.test' },
+      { name: 'analyst', kind: 'member', email: 'analyst@matrix.test' },
     ];
     expect(callers.map((c) => c.name)).toEqual([...CALLERS]);
     const tokens = new Map<string, string>();

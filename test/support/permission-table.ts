@@ -13,6 +13,7 @@ export const TABLE_COLUMNS: { name: string; kind: 'superAdmin' | 'platformAudito
   { name: 'member', kind: 'member', roles: ['member'] },
   { name: 'department admin', kind: 'member', roles: ['member', 'departmentAdmin'] },
   { name: 'team leader', kind: 'member', roles: ['member', 'teamLeader'] },
+  { name: 'analyst', kind: 'member', roles: ['analyst'] },
 ];
 
 const SCOPED = new Set<AccessRole>(['departmentAdmin', 'teamLeader']);

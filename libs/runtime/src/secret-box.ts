@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createHmac, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -39,6 +39,11 @@ export class SecretBox {
     }
     chmodSync(options.keyFile, 0o600);
     return SecretBox.fromKey(Buffer.from(readFileSync(options.keyFile, 'utf8').trim(), 'base64'));
+  }
+
+  /** A key for another purpose, derived from this one (HMAC-SHA256 of its label): never the sealing key itself. */
+  derive(label: string): Buffer {
+    return createHmac('sha256', this.key).update(label).digest();
   }
 
   seal(plaintext: string): string {

@@ -1,10 +1,11 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
+import { REPORT_FORMATS, type ReportFormat } from './report-export.js';
 import { PERIOD_KINDS, type PeriodKind } from '#domain';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
 
 /** A report's period: a day, ISO week or month of the organization's time zone, named by a date in it. */
-export class DashboardQueryDto extends ConsistentQueryDto {
+export class ReportQueryDto extends ConsistentQueryDto {
   @ApiPropertyOptional({ enum: PERIOD_KINDS, default: 'week' })
   @IsOptional()
   @IsIn(PERIOD_KINDS as unknown as string[], { message: `period must be one of ${PERIOD_KINDS.join(', ')}` })
@@ -14,5 +15,9 @@ export class DashboardQueryDto extends ConsistentQueryDto {
   @IsOptional()
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'date must be a date, YYYY-MM-DD' })
   date?: string;
-}
 
+  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'json, or an export: csv (formula-safe) or ndjson' })
+  @IsOptional()
+  @IsIn(REPORT_FORMATS as unknown as string[], { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
+  format: ReportFormat = 'json';
+}

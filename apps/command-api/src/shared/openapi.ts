@@ -145,7 +145,7 @@ const SCHEMAS: Record<string, Schema> = {
     email: str(),
     firstName: str(),
     lastName: str(),
-    roles: { type: 'array', items: str({ enum: ['owner', 'admin', 'instructor', 'auditor', 'member'] }) },
+    roles: { type: 'array', items: str({ enum: ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'] }) },
     status: str({ enum: ['setupPending', 'active', 'deactivated'] }),
     teamIds: { type: 'array', items: str({ format: 'uuid' }), description: 'The teams they are in' },
   }),
@@ -662,6 +662,20 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description: "The team's figures for each of `weeks` ISO weeks (default 12) up to the week of `date`, oldest first. Admins.",
     success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
     errors: ['team-not-found'],
+  },
+  'GET /organizations/{orgId}/analytics/progress': {
+    operationId: 'getProgressReport',
+    summary: "Every learner's progress",
+    description:
+      'A page of learners (members who learn: not only auditors or analysts) with their progress; with `format=csv` or `ndjson`, every learner as an export. Whoever may list members sees ids, names and emails; an analyst who may not sees a stable pseudonym (`learnerKey`) instead. Admins and analysts.',
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } }, 'text/csv': { schema: str() }, 'application/x-ndjson': { schema: str() } } },
+  },
+  'GET /organizations/{orgId}/analytics/facts': {
+    operationId: 'getFactFeed',
+    summary: 'The incremental fact feed',
+    description:
+      'Completions, scores and assignments (given, extended to joiners, cancelled) in log order after the cursor `after`, at most `limit`; the answer names `next` (also in X-Next-Cursor) and whether `more` follow. Asking after the same cursor answers the same facts, so a load resumes where it stopped. Members are pseudonymous for analysts who may not list them. Admins and analysts.',
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } }, 'text/csv': { schema: str() }, 'application/x-ndjson': { schema: str() } } },
   },
   'GET /organizations/{orgId}/analytics/members/{userId}/progress': {
     operationId: 'getMemberProgress',

@@ -43,10 +43,12 @@ export type Permission =
  * admin who also holds billing, ownership transfer and deletion: every owner holds the
  * admin role too (the roles are normalised so), so each admin rule covers owners.
  * `auditor` is read-only: the audit log, the exports, the member list (also as of a
- * past date) and the chain verification, nothing else. `member` is a learner or
+ * past date) and the chain verification, nothing else. `analyst` reads the reports and
+ * their exports (issue 19), with members under pseudonyms unless they may also list
+ * members; nothing else but their own organization's chart. `member` is a learner or
  * employee: their organization's structure, their own teams.
  */
-export type OrganizationRole = 'owner' | 'admin' | 'instructor' | 'auditor' | 'member';
+export type OrganizationRole = 'owner' | 'admin' | 'instructor' | 'auditor' | 'analyst' | 'member';
 
 /**
  * Roles scoped to part of the organization, held by leading a department (its
@@ -78,7 +80,7 @@ const rule = (superAdmin: boolean, platformAuditor: boolean, memberRoles: Access
 /** Who may hold each permission, and whether it is bound to their own organization. */
 export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Signing out, reading one's own profile: anyone signed in. */
-  'account:self': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
+  'account:self': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false),
   'organization:create': rule(true, false, [], false),
   'organization:list': rule(true, false, [], false),
   'organization:view': rule(true, false, ['admin'], true),
@@ -104,7 +106,7 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Enterprise SSO providers (guide: Enterprise SSO Management, Super Admin). */
   'sso:manage': rule(true, false, [], false),
   /** The departments and teams, with counts: the organization's chart, for everyone in it. */
-  'structure:view': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], true),
+  'structure:view': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], true),
   /** Creating, editing, moving and deleting departments and teams: admins, and department admins within their departments. */
   'structure:manage': rule(true, false, ['owner', 'admin', 'departmentAdmin'], true),
   /** Who is in a team: admins, department admins for their departments' teams, team leaders for their teams. */
@@ -112,13 +114,13 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Handing the organization to another member: its owners. */
   'organization:transfer': rule(false, false, ['owner'], true),
   /** Finding an organization by its slug: anyone signed in, answered for their own organization only (super admins: any). */
-  'organization:lookup': rule(true, false, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
+  'organization:lookup': rule(true, false, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false),
   /** Deleting the organization (restorable for 30 days): its owners and super admins. */
   'organization:delete': rule(true, false, ['owner'], true),
   /** Restoring an organization being deleted: super admins. */
   'organization:restore': rule(true, false, [], true),
   /** The platform's languages: everyone signed in reads them (an admin UI's pickers need them). */
-  'language:read': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'member'], false),
+  'language:read': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false),
   /** Adding, editing and removing languages (guide: Language Management, Super Admin). */
   'language:manage': rule(true, false, [], false),
   /** The organization's translation dictionary: instructors read it (guide: Translations). */
@@ -131,14 +133,14 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'content:manage': rule(true, false, ['admin'], true),
   /** The organization's xAPI credentials (issued, listed, revoked): its admins. */
   'xapi:manage': rule(true, false, ['admin'], true),
-  /** The organization's reports (dashboard): its admins (both guides' dashboard is the admins'). */
-  'analytics:read': rule(true, false, ['admin'], true),
+  /** The organization's reports and their exports: its admins (both guides' dashboard is the admins') and analysts (issue 19). */
+  'analytics:read': rule(true, false, ['admin', 'analyst'], true),
   /**
    * A member's progress: members see their own, team leaders their teams', department
    * admins their departments', admins everyone's (issue 19). The guard lets every member
    * reach the route; which member's progress is then decided on the organization's state.
    */
-  'progress:read': rule(true, false, ['admin', 'instructor', 'member', 'departmentAdmin', 'teamLeader'], true),
+  'progress:read': rule(true, false, ['admin', 'analyst', 'instructor', 'member', 'departmentAdmin', 'teamLeader'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -81,7 +81,7 @@ export function addClassStudents(command: Extract<MembershipCommand, { type: 'Ad
   if (userIds.length === 0 || userIds.length > 1_000) throw new ValidationFailed('invalid-class', [{ field: 'userIds', message: 'userIds must name 1 to 1,000 members' }]);
   const notLearners = userIds.filter((id) => !isLearner(state.members.get(id)));
   if (notLearners.length > 0)
-    throw new ValidationFailed('invalid-class', [{ field: 'userIds', message: `these are not members of the organization who can learn (deactivated, unknown, or auditors only): ${notLearners.join(', ')}` }]);
+    throw new ValidationFailed('invalid-class', [{ field: 'userIds', message: `these are not members of the organization who can learn (deactivated, unknown, or auditors and analysts only): ${notLearners.join(', ')}` }]);
   const joining = userIds.filter((id) => !existing.studentIds.includes(id));
   if (joining.length === 0) return [];
   return [{ type: 'ClassStudentsAdded', data: { organizationId: state.id, classId: existing.id, userIds: joining } }];
@@ -94,4 +94,5 @@ export function removeClassStudent(command: Extract<MembershipCommand, { type: '
 }
 
 /** Who can be given content: a member not deactivated, with a role other than auditor (auditors only read). */
-export const isLearner = (m: { status: string; roles: readonly string[] } | undefined): boolean => !!m && m.status !== 'deactivated' && m.roles.some((r) => r !== 'auditor');
+/** Members who learn: not deactivated, and holding a role besides the read-only ones (auditor, analyst). */
+export const isLearner = (m: { status: string; roles: readonly string[] } | undefined): boolean => !!m && m.status !== 'deactivated' && m.roles.some((r) => r !== 'auditor' && r !== 'analyst');

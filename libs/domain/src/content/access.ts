@@ -65,7 +65,8 @@ export function accessTo(org: ExistingOrganization, library: LibraryState, userI
   const member = org.members.get(userId);
   if (member && member.status !== 'active')
     reasons.push({ reason: 'membership-not-active', message: member.status === 'deactivated' ? 'The membership is deactivated: reactivate the user' : 'The user has not completed account setup yet' });
-  if (member && !member.roles.some((r) => r !== 'auditor')) reasons.push({ reason: 'role', message: 'Auditors only read the audit trail; give the user a learning role (member, instructor or admin)' });
+  if (member && !member.roles.some((r) => r !== 'auditor' && r !== 'analyst'))
+    reasons.push({ reason: 'role', message: 'Auditors and analysts only read (the audit trail, the reports); give the user a learning role (member, instructor or admin)' });
   const act = library.activities.get(activityId);
   if (!act) {
     reasons.push({ reason: 'activity-not-in-library', message: 'The activity is not in the organization’s library' });

@@ -12,8 +12,8 @@ import type { MapDraft } from '../shared/persistent-map.js';
  * decided on one consistent state, under one expected revision.
  */
 export const MEMBER_RULES = { nameMax: 255, classNameMax: 255 } as const;
-export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'instructor', 'auditor', 'member'];
-export const ROLES_MESSAGE = 'roles must be owner, admin, instructor, auditor or member';
+export const ORGANIZATION_ROLES: readonly OrganizationRole[] = ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'];
+export const ROLES_MESSAGE = 'roles must be owner, admin, instructor, auditor, analyst or member';
 
 export const MEMBER_STATUSES = ['setupPending', 'active', 'deactivated'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];

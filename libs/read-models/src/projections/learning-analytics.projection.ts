@@ -1,5 +1,5 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
-import { LEARNING_DAY_EVENT_TYPES, localDateOf, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
+import { LEARNING_DAY_EVENT_TYPES, type LibraryEvent, localDateOf, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, organizationRemoved, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -17,6 +17,25 @@ export const LEARNER_PROGRESS = 'learner_progress_v1';
 export const LEARNER_COMPLETIONS = 'learner_completions_v1';
 /** Completions per organization, local date and activity: "top content". */
 export const CONTENT_DAYS = 'content_days_v1';
+/**
+ * The fact feed a BI tool loads its warehouse from: completions, scores, assignments and
+ * their cancellations, each with the log position it came from (its cursor).
+ */
+export const ANALYTICS_FACTS = 'analytics_facts_v1';
+
+export interface AnalyticsFactDocument {
+  _id: string;
+  organizationId: string;
+  /** The log position of the event the fact comes from: the feed's order and cursor. */
+  cursor: number;
+  /** Within one event, the fact's place (a statement gives a completion and a score). */
+  seq: number;
+  type: 'completion' | 'score' | 'assignment' | 'assignment-extended' | 'assignment-cancelled';
+  at: string;
+  [key: string]: unknown;
+}
+
+const FACT_EVENTS = new Set(['ActivityAssigned', 'AssignmentExtended', 'AssignmentCancelled']);
 
 export interface LearningDayDocument {
   _id: string;
@@ -141,11 +160,16 @@ export const learningAnalyticsProjection: Projection = {
     { name: LEARNER_PROGRESS, indexes: [{ keys: { organizationId: 1, lastActivityAt: -1 }, name: 'by_org_last' }] },
     { name: LEARNER_COMPLETIONS, indexes: [{ keys: { organizationId: 1, activityIri: 1, userId: 1 }, name: 'by_activity' }, { keys: { organizationId: 1, userId: 1 }, name: 'by_user' }] },
     { name: CONTENT_DAYS, indexes: [{ keys: { organizationId: 1, date: 1 }, name: 'by_org_date' }] },
+    { name: ANALYTICS_FACTS, indexes: [{ keys: { organizationId: 1, cursor: 1, seq: 1 }, name: 'by_org_cursor' }] },
   ],
   canHandle: (event) =>
-    XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) || LEARNING_DAY_EVENT_TYPES.has(event.type as LearningDayEvent['type']) || event.type === ORGANIZATION_PURGED,
+    XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) ||
+    LEARNING_DAY_EVENT_TYPES.has(event.type as LearningDayEvent['type']) ||
+    FACT_EVENTS.has(event.type) ||
+    event.type === ORGANIZATION_PURGED,
   project(recorded: RecordedEvent): CollectionWriteOp[] {
-    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_COMPLETIONS, CONTENT_DAYS);
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_COMPLETIONS, CONTENT_DAYS, ANALYTICS_FACTS);
+    if (FACT_EVENTS.has(recorded.type)) return [assignmentFactOp(recorded, assignmentFact(recorded as unknown as { type: string; data: LibraryEvent['data'] }, recorded))];
     if (recorded.type === 'LearningDayClosed') {
       const { organizationId, date, activeLearners, statements, completions, timeSpentSeconds, closedAt } = (recorded as unknown as LearningDayEvent).data;
       const id = dayId(organizationId, date);
@@ -171,6 +195,11 @@ export const learningAnalyticsProjection: Projection = {
         { $max: { lastActivityAt: fact.at } },
       ),
     );
+    const facts: Record<string, unknown>[] = [];
+    const statementId = (recorded as unknown as XapiStatementEvent).data.statementId;
+    if (completion) facts.push({ type: 'completion', at: fact.at, date, userId, activityIri: fact.activityIri, statementId });
+    if (fact.scaledScore !== null) facts.push({ type: 'score', at: fact.at, date, userId, activityIri: fact.activityIri, scaled: fact.scaledScore, statementId });
+    ops.push(...facts.map((f, i) => factOp(recorded, organizationId, i, f)));
     if (completion) {
       ops.push({
         collection: LEARNER_COMPLETIONS,
@@ -181,3 +210,25 @@ export const learningAnalyticsProjection: Projection = {
     return ops;
   },
 };
+
+/** A fact of the feed, written once (a redelivered event writes the same document). */
+function factOp(recorded: RecordedEvent, organizationId: string, seq: number, body: Record<string, unknown>): CollectionWriteOp {
+  return { collection: ANALYTICS_FACTS, updateOne: { filter: { _id: `${organizationId}|${recorded.position}|${seq}` }, update: { $setOnInsert: { organizationId, cursor: recorded.position, seq, ...body } }, upsert: true } };
+}
+
+function assignmentFactOp(recorded: RecordedEvent, body: Record<string, unknown> & { organizationId: string }): CollectionWriteOp {
+  const { organizationId, ...rest } = body;
+  return factOp(recorded, organizationId, 0, rest);
+}
+
+/** An assignment's fact: who it was given to (or extended to, or cancelled for), and when it is due. */
+function assignmentFact(event: { type: string; data: LibraryEvent['data'] }, recorded: RecordedEvent): Record<string, unknown> & { organizationId: string } {
+  const at = (recorded.metadata.occurredAt as string | undefined) ?? recorded.recordedAt;
+  const d = event.data as Record<string, unknown> & { organizationId: string; assignmentId: string; activityId: string };
+  if (event.type === 'ActivityAssigned') {
+    const due = d.due as { at: string } | null;
+    return { organizationId: d.organizationId, type: 'assignment', at, assignmentId: d.assignmentId, activityId: d.activityId, userIds: d.learners, dueAt: due?.at ?? null };
+  }
+  if (event.type === 'AssignmentExtended') return { organizationId: d.organizationId, type: 'assignment-extended', at, assignmentId: d.assignmentId, activityId: d.activityId, userIds: d.userIds };
+  return { organizationId: d.organizationId, type: 'assignment-cancelled', at, assignmentId: d.assignmentId, activityId: d.activityId, userIds: [] };
+}

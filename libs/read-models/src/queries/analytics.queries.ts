@@ -2,6 +2,8 @@ import { addDays, changeOf, datesBetween, periodContaining, previousPeriod, star
 import type { ReadStore } from '../read-store.port.js';
 import { ACTIVITIES, ASSIGNMENTS, type ActivityDocument, type AssignmentDocument } from '../projections/content.projection.js';
 import {
+  ANALYTICS_FACTS,
+  type AnalyticsFactDocument,
   CONTENT_DAYS,
   LEARNER_COMPLETIONS,
   LEARNER_PERIODS,
@@ -162,26 +164,50 @@ export interface MemberProgress {
 
 /** One member's progress: from their progress document, their completions and the open assignments they have. */
 export async function memberProgress(store: ReadStore, organizationId: string, userId: string): Promise<MemberProgress> {
+  return (await membersProgress(store, organizationId, [userId]))[0];
+}
+
+/**
+ * Several members' progress in a few reads, whatever their number (an export of the whole
+ * organization): their progress documents, their completions, and the organization's open
+ * assignments with their activities.
+ */
+export async function membersProgress(store: ReadStore, organizationId: string, userIds: readonly string[]): Promise<MemberProgress[]> {
+  if (userIds.length === 0) return [];
+  const ids = [...userIds];
   const [progress, completions, assignments] = await Promise.all([
-    store.collection<LearnerProgressDocument>(LEARNER_PROGRESS).findOne({ _id: `${organizationId}|${userId}` }),
-    store.collection<LearnerCompletionDocument>(LEARNER_COMPLETIONS).find({ organizationId, userId }, { projection: { activityIri: 1 } }),
-    store.collection<AssignmentDocument>(ASSIGNMENTS).find({ organizationId, status: 'open', learnerIds: userId }, { projection: { activityId: 1 } }),
+    store.collection<LearnerProgressDocument>(LEARNER_PROGRESS).find({ _id: { $in: ids.map((id) => `${organizationId}|${id}`) } }),
+    store.collection<LearnerCompletionDocument>(LEARNER_COMPLETIONS).find({ organizationId, userId: ids.length === 1 ? ids[0] : { $in: ids } }, { projection: { userId: 1, activityIri: 1 } }),
+    store.collection<AssignmentDocument>(ASSIGNMENTS).find({ organizationId, status: 'open', ...(ids.length === 1 ? { learnerIds: ids[0] } : {}) }, { projection: { activityId: 1, learnerIds: 1 } }),
   ]);
   const activityIds = [...new Set(assignments.map((a) => a.activityId))];
   const activities = activityIds.length ? await store.collection<ActivityDocument>(ACTIVITIES).find({ _id: { $in: activityIds } }, { projection: { activityIri: 1 } }) : [];
-  const completed = new Set(completions.map((c) => c.activityIri));
-  const completedAssigned = activities.filter((a) => completed.has(a.activityIri)).length;
-  return {
-    userId,
-    completionRate: activities.length === 0 ? null : round1((completedAssigned / activities.length) * 100),
-    assignedActivities: activities.length,
-    completedAssigned,
-    completedActivities: completed.size,
-    statements: progress?.statements ?? 0,
-    timeSpentSeconds: progress?.timeSpentSeconds ?? 0,
-    averageScaledScore: progress && progress.scoreCount > 0 ? Math.round((progress.scoreSum / progress.scoreCount) * 1000) / 1000 : null,
-    lastActivityAt: progress?.lastActivityAt ?? null,
-  };
+  const iriOf = new Map(activities.map((a) => [a._id, a.activityIri]));
+  const progressOf = new Map(progress.map((p) => [p.userId, p]));
+  const completedBy = new Map<string, Set<string>>();
+  for (const c of completions) completedBy.set(c.userId, (completedBy.get(c.userId) ?? new Set()).add(c.activityIri));
+  const assignedTo = new Map<string, Set<string>>();
+  for (const a of assignments) {
+    const iri = iriOf.get(a.activityId);
+    if (iri) for (const learner of a.learnerIds) assignedTo.set(learner, (assignedTo.get(learner) ?? new Set()).add(iri));
+  }
+  return ids.map((userId) => {
+    const p = progressOf.get(userId);
+    const completed = completedBy.get(userId) ?? new Set<string>();
+    const assigned = [...(assignedTo.get(userId) ?? [])];
+    const completedAssigned = assigned.filter((iri) => completed.has(iri)).length;
+    return {
+      userId,
+      completionRate: assigned.length === 0 ? null : round1((completedAssigned / assigned.length) * 100),
+      assignedActivities: assigned.length,
+      completedAssigned,
+      completedActivities: completed.size,
+      statements: p?.statements ?? 0,
+      timeSpentSeconds: p?.timeSpentSeconds ?? 0,
+      averageScaledScore: p && p.scoreCount > 0 ? Math.round((p.scoreSum / p.scoreCount) * 1000) / 1000 : null,
+      lastActivityAt: p?.lastActivityAt ?? null,
+    };
+  });
 }
 
 /** Closed-day inputs: a day's own counters and its distinct learners, as the day-closing job records them. */
@@ -221,4 +247,18 @@ export async function unitFiguresByPeriod(store: ReadStore, organizationId: stri
   }
   for (const figures of byPeriod.values()) figures.completionsPerMember = memberIds.length ? round2(figures.completions / memberIds.length) : null;
   return byPeriod;
+}
+
+/** The fact feed after a cursor (a log position), in order: a page, and whether more follow. */
+export async function factsAfter(store: ReadStore, organizationId: string, after: number, limit: number): Promise<{ facts: AnalyticsFactDocument[]; more: boolean }> {
+  const docs = await store
+    .collection<AnalyticsFactDocument>(ANALYTICS_FACTS)
+    .find({ organizationId, cursor: { $gt: after } }, { sort: { cursor: 1, seq: 1 }, limit: limit + 1 });
+  // A page ends on a whole event: its facts share one cursor, and the next page starts after it.
+  let page = docs.slice(0, limit);
+  if (docs.length > limit && docs[limit].cursor === page[page.length - 1]?.cursor) {
+    const cut = page.filter((d) => d.cursor !== docs[limit].cursor);
+    page = cut.length > 0 ? cut : page;
+  }
+  return { facts: page, more: docs.length > page.length };
 }

@@ -1,10 +1,33 @@
-import { Controller, Get, Inject, Param, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { IsIn, IsOptional } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { addDays, localDateOf } from '#domain';
 import { contentProjection, learningAnalyticsProjection, organizationDashboard, type Dashboard, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
-import { DashboardQueryDto } from '../report-query.js';
+import { ReportQueryDto } from '../report-query.js';
+import { answerReport, type ReportTable } from '../report-export.js';
+
+const SECTIONS = ['figures', 'engagement', 'topContent'] as const;
+
+export class DashboardQueryDto extends ReportQueryDto {
+  @ApiPropertyOptional({ enum: SECTIONS, default: 'figures', description: 'For an export: which table (the figures with their changes, daily active learners over 90 days, or the top content)' })
+  @IsOptional()
+  @IsIn(SECTIONS as unknown as string[], { message: `section must be one of ${SECTIONS.join(', ')}` })
+  section: (typeof SECTIONS)[number] = 'figures';
+}
+
+/** The dashboard as a table, one section at a time. */
+function dashboardTable(d: Dashboard, section: DashboardQueryDto['section']): ReportTable {
+  const period = d.period.key;
+  if (section === 'engagement') return { name: `dashboard-engagement-${period}`, columns: ['date', 'activeLearners'], rows: d.engagement.last90Days };
+  if (section === 'topContent') return { name: `dashboard-top-content-${period}`, columns: ['period', 'activityIri', 'activityId', 'title', 'completions'], rows: d.topContent.map((c) => ({ period, ...c })) };
+  const rows: Record<string, unknown>[] = (Object.keys(d.changes) as (keyof Dashboard['changes'])[]).map((figure) => ({ period, previousPeriod: d.previousPeriod.key, figure, value: d.figures[figure], ...d.changes[figure] }));
+  rows.push({ period, previousPeriod: d.previousPeriod.key, figure: 'assignmentsDue', value: d.figures.assignmentsDue });
+  rows.push({ period, previousPeriod: d.previousPeriod.key, figure: 'assignmentsDueNext7Days', value: d.assignmentsDueNext7Days });
+  return { name: `dashboard-${period}`, columns: ['period', 'previousPeriod', 'figure', 'value', 'previous', 'direction', 'percent'], rows };
+}
 import { READ_STORE } from '../../shared/tokens.js';
 import { currentOrganization } from '../../shared/write/current-organization.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
@@ -29,10 +52,11 @@ export class DashboardController {
   @Get()
   @RequirePermission('analytics:read')
   @ApiOkResponse({ description: 'The figures of the period, their changes, the trend and the top content' })
-  async dashboard(@Param('orgId') orgId: string, @Query() query: DashboardQueryDto): Promise<Dashboard> {
+  async dashboard(@Param('orgId') orgId: string, @Query() query: DashboardQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<Dashboard | string> {
     const organization = await currentOrganization(this.streams, orgId);
     const now = new Date();
     const today = localDateOf(now.getTime(), organization.timeZone);
-    return organizationDashboard(this.readStore, organization, { kind: query.period, date: query.date ?? addDays(today, -1), today, now });
+    const dashboard = await organizationDashboard(this.readStore, organization, { kind: query.period, date: query.date ?? addDays(today, -1), today, now });
+    return answerReport(reply, query.format, dashboard, () => dashboardTable(dashboard, query.section));
   }
 }

@@ -1,4 +1,5 @@
-import { Controller, Get, Inject, Param, ParseUUIDPipe, Query } from '@nestjs/common';
+import { Controller, Get, Inject, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
@@ -9,9 +10,12 @@ import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';
 import { currentOrganization } from '../../shared/write/current-organization.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { DashboardQueryDto } from '../report-query.js';
+import { ReportQueryDto } from '../report-query.js';
+import { answerReport } from '../report-export.js';
 
-export class WeeklyQueryDto extends DashboardQueryDto {
+const FIGURE_COLUMNS = ['members', 'activeLearners', 'statements', 'completions', 'timeSpentSeconds', 'completionsPerMember'] as const;
+
+export class WeeklyQueryDto extends ReportQueryDto {
   @ApiPropertyOptional({ default: 12, minimum: 1, maximum: 53, description: 'How many weeks, the last being the one of `date`' })
   @IsOptional()
   @Type(() => Number)
@@ -43,7 +47,7 @@ interface DepartmentRow {
 const membersOf = (organization: ExistingOrganization, teamIds: Iterable<string>): string[] => [...new Set([...teamIds].flatMap((id) => organization.teams.get(id)?.memberIds ?? []))];
 
 /** The period a report is about: by default the one of yesterday, the last closed day. */
-function periodOf(organization: ExistingOrganization, query: DashboardQueryDto): Period {
+function periodOf(organization: ExistingOrganization, query: ReportQueryDto): Period {
   return periodContaining(query.period, query.date ?? addDays(localDateOf(Date.now(), organization.timeZone), -1));
 }
 
@@ -67,7 +71,7 @@ export class TeamReportsController {
   @Get('teams')
   @RequirePermission('analytics:read')
   @ApiOkResponse({ description: "Every team's figures in the period, and the organization's quartiles of completions per member" })
-  async teams(@Param('orgId') orgId: string, @Query() query: DashboardQueryDto): Promise<{ period: Period; quartiles: Quartiles | null; teams: TeamRow[] }> {
+  async teams(@Param('orgId') orgId: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ period: Period; quartiles: Quartiles | null; teams: TeamRow[] } | string> {
     const organization = await currentOrganization(this.streams, orgId);
     const period = periodOf(organization, query);
     const teams = [...organization.teams.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -75,7 +79,7 @@ export class TeamReportsController {
       teams.map(async (team) => ({ team, figures: (await unitFiguresByPeriod(this.readStore, orgId, [period.key], team.memberIds)).get(period.key)! })),
     );
     const quartiles = quartilesOf(rows.map((r) => r.figures.completionsPerMember).filter((v): v is number => v !== null));
-    return {
+    const report = {
       period,
       quartiles,
       teams: rows.map(({ team, figures }) => ({
@@ -86,12 +90,17 @@ export class TeamReportsController {
         benchmark: quartiles && figures.completionsPerMember !== null ? { position: benchmarkPosition(figures.completionsPerMember, quartiles) } : null,
       })),
     };
+    return answerReport(reply, query.format, report, () => ({
+      name: `teams-${period.key}`,
+      columns: ['period', 'teamId', 'name', 'departmentId', ...FIGURE_COLUMNS, 'organizationQ1', 'organizationMedian', 'organizationQ3', 'position'],
+      rows: report.teams.map((t) => ({ period: period.key, teamId: t.teamId, name: t.name, departmentId: t.departmentId, ...t.figures, organizationQ1: quartiles?.q1, organizationMedian: quartiles?.median, organizationQ3: quartiles?.q3, position: t.benchmark?.position })),
+    }));
   }
 
   @Get('departments')
   @RequirePermission('analytics:read')
   @ApiOkResponse({ description: "Every department's figures in the period, rolled up through its sub-departments" })
-  async departments(@Param('orgId') orgId: string, @Query() query: DashboardQueryDto): Promise<{ period: Period; departments: DepartmentRow[] }> {
+  async departments(@Param('orgId') orgId: string, @Query() query: ReportQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ period: Period; departments: DepartmentRow[] } | string> {
     const organization = await currentOrganization(this.streams, orgId);
     const period = periodOf(organization, query);
     const departments = [...organization.departments.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
@@ -103,19 +112,24 @@ export class TeamReportsController {
         return { departmentId: department.id, name: department.name, parentId: department.parentId, figures };
       }),
     );
-    return { period, departments: rows };
+    return answerReport(reply, query.format, { period, departments: rows }, () => ({
+      name: `departments-${period.key}`,
+      columns: ['period', 'departmentId', 'name', 'parentId', ...FIGURE_COLUMNS],
+      rows: rows.map((d) => ({ period: period.key, departmentId: d.departmentId, name: d.name, parentId: d.parentId, ...d.figures })),
+    }));
   }
 
   @Get('teams/:teamId/weekly')
   @RequirePermission('analytics:read')
   @ApiOkResponse({ description: "A team's figures week by week (ISO weeks of the organization's time zone), oldest first" })
-  async weekly(@Param('orgId') orgId: string, @Param('teamId', ParseTeamId) teamId: string, @Query() query: WeeklyQueryDto): Promise<{ teamId: string; weeks: (Period & UnitFigures)[] }> {
+  async weekly(@Param('orgId') orgId: string, @Param('teamId', ParseTeamId) teamId: string, @Query() query: WeeklyQueryDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<{ teamId: string; weeks: (Period & UnitFigures)[] } | string> {
     const organization = await currentOrganization(this.streams, orgId);
     const team = organization.teams.get(teamId);
     if (!team) throw new DomainError('team-not-found', 'No such team in this organization');
     const weeks: Period[] = [periodOf(organization, { ...query, period: 'week' })];
     while (weeks.length < query.weeks) weeks.unshift(previousPeriod(weeks[0]));
     const figures = await unitFiguresByPeriod(this.readStore, orgId, weeks.map((w) => w.key), team.memberIds);
-    return { teamId, weeks: weeks.map((week) => ({ ...week, ...figures.get(week.key)! })) };
+    const series = weeks.map((week) => ({ ...week, ...figures.get(week.key)! }));
+    return answerReport(reply, query.format, { teamId, weeks: series }, () => ({ name: `team-${teamId}-weekly`, columns: ['teamId', 'key', 'start', 'end', ...FIGURE_COLUMNS], rows: series.map((w) => ({ teamId, ...w })) }));
   }
 }
