@@ -4,6 +4,7 @@
  * Usage: node dist/bench/load.js '<json options>'
  */
 import autocannon from 'autocannon';
+import { readFileSync } from 'node:fs';
 
 interface LoadOptions {
   url: string;
@@ -15,10 +16,13 @@ interface LoadOptions {
   bodyTemplate?: string;
   /** Requests per second offered in all; unset: as fast as the server answers. */
   overallRate?: number;
+  /** A JSON file holding a list of bodies, sent in turn (too many and too large for the command line). */
+  bodiesFile?: string;
 }
 
 const options = JSON.parse(process.argv[2]) as LoadOptions;
 let counter = 0;
+const bodies = options.bodiesFile ? (JSON.parse(readFileSync(options.bodiesFile, 'utf8')) as string[]) : null;
 const instance = autocannon(
   {
     url: options.url,
@@ -30,7 +34,8 @@ const instance = autocannon(
         method: (options.method ?? 'GET') as 'GET',
         headers: options.headers ?? {},
         setupRequest: (request) => {
-          if (options.bodyTemplate) request.body = options.bodyTemplate.replaceAll('{{n}}', `${process.pid}-${counter++}`);
+          if (bodies) request.body = bodies[counter++ % bodies.length];
+          else if (options.bodyTemplate) request.body = options.bodyTemplate.replaceAll('{{n}}', `${process.pid}-${counter++}`);
           return request;
         },
       },

@@ -65,7 +65,7 @@ const dashboard = async (query: Record<string, string>) => {
 };
 
 beforeAll(async () => {
-  t = await startTestApp({ CLOSE_LEARNING_DAYS: 'false', LOGIN_MAX_FAILURES_PER_IP: '1000' });
+  t = await startTestApp({ CLOSE_LEARNING_DAYS: 'false', XAPI_READ_YOUR_WRITES: 'true', LOGIN_MAX_FAILURES_PER_IP: '1000' });
   await t.app.listen(0, '127.0.0.1');
   const endpoint = `${(await t.app.getUrl()).replace('[::1]', '127.0.0.1')}/xapi/`;
   root = await t.login();

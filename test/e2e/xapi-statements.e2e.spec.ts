@@ -56,7 +56,8 @@ async function failure(call: Promise<unknown>): Promise<{ status: number; code?:
 }
 
 beforeAll(async () => {
-  t = await startTestApp();
+  // Read-your-writes for statements (off by default: an LRS answers once they are durable), so each test reads back at once.
+  t = await startTestApp({ XAPI_READ_YOUR_WRITES: 'true' });
   await t.app.listen(0, '127.0.0.1');
   endpoint = `${await t.app.getUrl()}/xapi/`.replace('[::1]', '127.0.0.1');
   root = await t.login();

@@ -21,6 +21,12 @@ export interface AppConfig {
   runProjector: boolean;
   /** Commands answer only after their events are projected (embedded default). */
   waitForProjectionOnWrite: boolean;
+  /**
+   * Whether a POST or PUT of xAPI statements also waits for the read models (where the
+   * projector runs in this process). Off by default: an LRS answers once the statements are
+   * durable and says how far its reads are consistent in X-Experience-API-Consistent-Through.
+   */
+  xapiWaitForProjection: boolean;
   readYourWritesTimeoutMs: number;
   /**
    * A log processor (projector, audit log, mail) that is reconnecting or failing and has
@@ -122,6 +128,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     sqliteSynchronous: oneOf(env, 'SQLITE_SYNCHRONOUS', ['OFF', 'NORMAL', 'FULL', 'EXTRA'] as const, 'FULL'),
     runProjector,
     waitForProjectionOnWrite: runProjector,
+    xapiWaitForProjection: runProjector && oneOf(env, 'XAPI_READ_YOUR_WRITES', ['true', 'false'] as const, 'false') === 'true',
     readYourWritesTimeoutMs: integer(env, 'READ_YOUR_WRITES_TIMEOUT_MS', 5000, 1),
     processorStallExitMs: integer(env, 'PROCESSOR_STALL_EXIT_SECONDS', 300) * 1000,
     leaseTtlMs: integer(env, 'LEASE_TTL_SECONDS', 10, 2) * 1000,

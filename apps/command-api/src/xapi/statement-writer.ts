@@ -71,8 +71,16 @@ export class StatementWriter {
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
-  store(client: XapiClient, batch: StatementBatch, metadata: CommandMetadata): Promise<StoredBatch> {
-    return this.queue.push(xapiStatementsStream(client.organizationId), { client, batch, metadata });
+  /**
+   * Stores a request's statements; answers once they are durable and, where the projector
+   * runs in this process, in the read models. The wait for the read models is outside the
+   * organization's queue: the next append does not wait for this one's projection, so
+   * appends and projection overlap.
+   */
+  async store(client: XapiClient, batch: StatementBatch, metadata: CommandMetadata): Promise<StoredBatch> {
+    const stored = await this.queue.push(xapiStatementsStream(client.organizationId), { client, batch, metadata });
+    if (stored.storedCount > 0) await this.readYourWrites(stored.position);
+    return stored;
   }
 
   private async write(streamName: string, requests: Request[]): Promise<Settled<StoredBatch>[]> {
@@ -122,7 +130,6 @@ export class StatementWriter {
           tail.ids.set(data.statementId, { hash: data.hash, revision: tail.revision + 1 + i });
         });
         this.remember(organizationId, { ...tail, revision: result.nextRevision, position: result.position, lastHash });
-        await this.readYourWrites(result.position);
         return settle(result.position);
       } catch (error) {
         this.tails.delete(organizationId);
@@ -200,7 +207,7 @@ export class StatementWriter {
 
   /** Where the projector runs in this process, a POST answers once its statements can be read back, and are in the reports. */
   private async readYourWrites(position: number): Promise<void> {
-    if (!this.config.waitForProjectionOnWrite) return;
+    if (!this.config.xapiWaitForProjection) return;
     if (!(await this.progress.waitFor(position, this.config.readYourWritesTimeoutMs, [projectionId(statementsProjection), projectionId(learningAnalyticsProjection)])))
       this.logger.warn({ position }, 'the statements read model did not catch up before the statements were answered');
   }
