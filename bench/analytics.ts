@@ -14,7 +14,7 @@ import {
   ACTIVITIES,
   ASSIGNMENTS,
   CONTENT_DAYS,
-  LEARNER_COMPLETIONS,
+  LEARNER_ACTIVITIES,
   LEARNER_PERIODS,
   LEARNER_PROGRESS,
   LEARNING_DAYS,
@@ -113,7 +113,7 @@ export async function analyticsBench(file: string, options: { statements: number
     }
     for (const [key, date] of completions) {
       const [userId, iri] = key.split('|');
-      insert(LEARNER_COMPLETIONS, { _id: `${organizationId}|${key}`, organizationId, userId, activityIri: iri, completedAt: `${date}T12:00:00.000Z`, date });
+      insert(LEARNER_ACTIVITIES, { _id: `${organizationId}|${key}`, organizationId, userId, activityIri: iri, startedAt: `${date}T12:00:00.000Z`, completedAt: `${date}T12:00:00.000Z` });
     }
     for (const [userId, p] of progress) insert(LEARNER_PROGRESS, { _id: `${organizationId}|${userId}`, organizationId, userId, ...p });
     for (let a = 0; a < ACTIVITY_COUNT; a++) insert(ACTIVITIES, { _id: `${organizationId}-a${a}`, organizationId, title: `Activity ${a}`, activityIri: `https://content.bench/${a}`, status: 'active', learnerIds: [] });

@@ -231,6 +231,21 @@ describe('closing the day', () => {
   });
 });
 
+describe('content usage from learning records', () => {
+  test("each activity's learners who started it (any statement) and who completed it, beside those assigned", async () => {
+    const list = (await http().get(`/organizations/${orgId}/activities`).query({ pageSize: 10 }).set(as(admin))).body.items;
+    for (const [key, iri] of Object.entries(IRI)) {
+      const about = counted().filter((s) => s.iri === iri);
+      const item = list.find((a: { activityIri: string }) => a.activityIri === iri);
+      expect({ key, started: item.usage.started, completed: item.usage.completed }).toEqual({
+        key,
+        started: new Set(about.map((s) => s.userId)).size,
+        completed: new Set(about.filter((s) => s.verb === COMPLETED).map((s) => s.userId)).size,
+      });
+    }
+  });
+});
+
 describe('member progress', () => {
   const progress = (userId: string, auth: string) => http().get(`/organizations/${orgId}/analytics/members/${userId}/progress`).set(as(auth));
 

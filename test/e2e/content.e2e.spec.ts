@@ -89,7 +89,7 @@ describe('The content library', () => {
       expect(detail.learnerIds.sort()).toEqual([ids.ann, ids.ben].sort());
       // 02:30 on the day Chicago springs forward does not exist on the clock: it is 03:30 CDT, 08:30 UTC.
       expect(detail.due).toEqual({ date: '2099-03-08', time: '02:30', timeZone: 'America/Chicago', at: '2099-03-08T08:30:00.000Z' });
-      expect((await activity(greetings)).usage).toEqual({ assigned: 2 });
+      expect((await activity(greetings)).usage).toEqual({ assigned: 2, started: 0, completed: 0 });
       expect((await access(ids.ann, greetings)).canAccess).toBe(true);
     });
 

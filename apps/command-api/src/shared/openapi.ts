@@ -512,7 +512,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /organizations/{orgId}/activities': {
     operationId: 'listActivities',
     summary: 'The content library',
-    description: 'Activities by title with their usage (learners assigned) and license seats used; search by title, filter by category, status (active by default) and kind; in pages. Admins and instructors.',
+    description: 'Activities by title with their usage (learners assigned; learners who started and who completed it, from learning records) and license seats used; search by title, filter by category, status (active by default) and kind; in pages. Admins and instructors.',
     success: { status: 200, schema: 'ActivityPage' },
   },
   'GET /organizations/{orgId}/activities/categories': {

@@ -13,8 +13,12 @@ export const LEARNER_PERIODS = 'learner_periods_v1';
 export const LEARNING_DAYS = 'learning_days_v1';
 /** Per member: what their progress report shows. */
 export const LEARNER_PROGRESS = 'learner_progress_v1';
-/** A member's first completion of an activity (by its xAPI id). */
-export const LEARNER_COMPLETIONS = 'learner_completions_v1';
+/**
+ * A member and an activity (by its xAPI id): when they started it (their first statement
+ * about it) and, once they have, when they first completed it. An activity's "started" and
+ * "completed" usage, completion rates and progress count these.
+ */
+export const LEARNER_ACTIVITIES = 'learner_activities_v1';
 /** Completions per organization, local date and activity: "top content". */
 export const CONTENT_DAYS = 'content_days_v1';
 /**
@@ -74,13 +78,14 @@ export interface LearnerProgressDocument {
   [key: string]: unknown;
 }
 
-export interface LearnerCompletionDocument {
+export interface LearnerActivityDocument {
   _id: string;
   organizationId: string;
   userId: string;
   activityIri: string;
-  completedAt: string;
-  date: string;
+  startedAt: string;
+  /** The earliest completion (absent until one). */
+  completedAt?: string;
   [key: string]: unknown;
 }
 
@@ -158,7 +163,7 @@ export const learningAnalyticsProjection: Projection = {
     { name: LEARNER_PERIODS, indexes: [{ keys: { organizationId: 1, period: 1, userId: 1 }, name: 'by_org_period' }] },
     { name: LEARNING_DAYS, indexes: [{ keys: { organizationId: 1, date: 1 }, name: 'by_org_date' }] },
     { name: LEARNER_PROGRESS, indexes: [{ keys: { organizationId: 1, lastActivityAt: -1 }, name: 'by_org_last' }] },
-    { name: LEARNER_COMPLETIONS, indexes: [{ keys: { organizationId: 1, activityIri: 1, userId: 1 }, name: 'by_activity' }, { keys: { organizationId: 1, userId: 1 }, name: 'by_user' }] },
+    { name: LEARNER_ACTIVITIES, indexes: [{ keys: { organizationId: 1, activityIri: 1, userId: 1 }, name: 'by_activity' }, { keys: { organizationId: 1, userId: 1 }, name: 'by_user' }] },
     { name: CONTENT_DAYS, indexes: [{ keys: { organizationId: 1, date: 1 }, name: 'by_org_date' }] },
     { name: ANALYTICS_FACTS, indexes: [{ keys: { organizationId: 1, cursor: 1, seq: 1 }, name: 'by_org_cursor' }] },
   ],
@@ -168,7 +173,7 @@ export const learningAnalyticsProjection: Projection = {
     FACT_EVENTS.has(event.type) ||
     event.type === ORGANIZATION_PURGED,
   project(recorded: RecordedEvent): CollectionWriteOp[] {
-    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_COMPLETIONS, CONTENT_DAYS, ANALYTICS_FACTS);
+    if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_ACTIVITIES, CONTENT_DAYS, ANALYTICS_FACTS);
     if (FACT_EVENTS.has(recorded.type)) return [assignmentFactOp(recorded, assignmentFact(recorded as unknown as { type: string; data: LibraryEvent['data'] }, recorded))];
     if (recorded.type === 'LearningDayClosed') {
       const { organizationId, date, activeLearners, statements, completions, timeSpentSeconds, closedAt } = (recorded as unknown as LearningDayEvent).data;
@@ -200,13 +205,13 @@ export const learningAnalyticsProjection: Projection = {
     if (completion) facts.push({ type: 'completion', at: fact.at, date, userId, activityIri: fact.activityIri, statementId });
     if (fact.scaledScore !== null) facts.push({ type: 'score', at: fact.at, date, userId, activityIri: fact.activityIri, scaled: fact.scaledScore, statementId });
     ops.push(...facts.map((f, i) => factOp(recorded, organizationId, i, f)));
-    if (completion) {
-      ops.push({
-        collection: LEARNER_COMPLETIONS,
-        updateOne: { filter: { _id: `${organizationId}|${userId}|${fact.activityIri}` }, update: { $setOnInsert: { organizationId, userId, activityIri: fact.activityIri, completedAt: fact.at, date } }, upsert: true },
-      });
-      ops.push(...counter(CONTENT_DAYS, `${organizationId}|${date}|${fact.activityIri}`, { organizationId, date, activityIri: fact.activityIri }, recorded, { completions: 1 }));
+    if (fact.activityIri !== null) {
+      // One write whatever arrives in which order: the first statement starts, the earliest completion completes.
+      // ($min sets a field that is absent; a field may not be in $setOnInsert and $min at once.)
+      const first = { $setOnInsert: { organizationId, userId, activityIri: fact.activityIri }, $min: { startedAt: fact.at, ...(completion ? { completedAt: fact.at } : {}) } };
+      ops.push({ collection: LEARNER_ACTIVITIES, updateOne: { filter: { _id: `${organizationId}|${userId}|${fact.activityIri}` }, update: first, upsert: true } });
     }
+    if (completion) ops.push(...counter(CONTENT_DAYS, `${organizationId}|${date}|${fact.activityIri}`, { organizationId, date, activityIri: fact.activityIri }, recorded, { completions: 1 }));
     return ops;
   },
 };

@@ -5,11 +5,11 @@ import {
   ANALYTICS_FACTS,
   type AnalyticsFactDocument,
   CONTENT_DAYS,
-  LEARNER_COMPLETIONS,
+  LEARNER_ACTIVITIES,
   LEARNER_PERIODS,
   LEARNER_PROGRESS,
   LEARNING_DAYS,
-  type LearnerCompletionDocument,
+  type LearnerActivityDocument,
   type LearnerPeriodDocument,
   type LearnerProgressDocument,
   type LearningDayDocument,
@@ -65,8 +65,8 @@ async function completionRates(store: ReadStore, organizationId: string, period:
   for (const assignment of due) {
     if (assignment.learnerIds.length === 0) continue;
     const completed = await store
-      .collection<LearnerCompletionDocument>(LEARNER_COMPLETIONS)
-      .countDocuments({ organizationId, activityIri: iriOf.get(assignment.activityId) ?? '', userId: { $in: assignment.learnerIds } });
+      .collection<LearnerActivityDocument>(LEARNER_ACTIVITIES)
+      .countDocuments({ organizationId, activityIri: iriOf.get(assignment.activityId) ?? '', userId: { $in: assignment.learnerIds }, completedAt: { $exists: true } });
     rates.push(completed / assignment.learnerIds.length);
   }
   return rates;
@@ -177,7 +177,9 @@ export async function membersProgress(store: ReadStore, organizationId: string, 
   const ids = [...userIds];
   const [progress, completions, assignments] = await Promise.all([
     store.collection<LearnerProgressDocument>(LEARNER_PROGRESS).find({ _id: { $in: ids.map((id) => `${organizationId}|${id}`) } }),
-    store.collection<LearnerCompletionDocument>(LEARNER_COMPLETIONS).find({ organizationId, userId: ids.length === 1 ? ids[0] : { $in: ids } }, { projection: { userId: 1, activityIri: 1 } }),
+    store
+      .collection<LearnerActivityDocument>(LEARNER_ACTIVITIES)
+      .find({ organizationId, userId: ids.length === 1 ? ids[0] : { $in: ids }, completedAt: { $exists: true } }, { projection: { userId: 1, activityIri: 1 } }),
     store.collection<AssignmentDocument>(ASSIGNMENTS).find({ organizationId, status: 'open', ...(ids.length === 1 ? { learnerIds: ids[0] } : {}) }, { projection: { activityId: 1, learnerIds: 1 } }),
   ]);
   const activityIds = [...new Set(assignments.map((a) => a.activityId))];
@@ -261,4 +263,11 @@ export async function factsAfter(store: ReadStore, organizationId: string, after
     page = cut.length > 0 ? cut : page;
   }
   return { facts: page, more: docs.length > page.length };
+}
+
+/** An activity's usage from learning records: learners who started it (any statement about it) and who completed it. */
+export async function activityLearningUsage(store: ReadStore, organizationId: string, activityIri: string): Promise<{ started: number; completed: number }> {
+  const activities = store.collection<LearnerActivityDocument>(LEARNER_ACTIVITIES);
+  const [started, completed] = await Promise.all([activities.countDocuments({ organizationId, activityIri }), activities.countDocuments({ organizationId, activityIri, completedAt: { $exists: true } })]);
+  return { started, completed };
 }

@@ -3,6 +3,7 @@ import type { ReadStore } from '../read-store.port.js';
 import { escapeRegex } from '../read-store.port.js';
 import { ACTIVITIES, ASSIGNMENTS, type ActivityDocument, type AssignmentDocument } from '../projections/content.projection.js';
 import type { Page, PageSize } from './organizations.queries.js';
+import { activityLearningUsage } from './analytics.queries.js';
 
 export interface ActivityItem {
   id: string;
@@ -13,8 +14,8 @@ export interface ActivityItem {
   kind: 'private' | 'licensed';
   status: 'active' | 'retired';
   license: (License & { seatsUsed: number }) | null;
-  /** Learners it is assigned to now (started and completed come with learning records). */
-  usage: { assigned: number };
+  /** Learners it is assigned to now; learners who started it and who completed it (from learning records, whoever assigned). */
+  usage: { assigned: number; started: number; completed: number };
   createdAt: string;
   revision: number;
 }
@@ -28,7 +29,7 @@ const activityItem = (d: ActivityDocument): ActivityItem => ({
   kind: d.kind,
   status: d.status,
   license: d.license ? { ...d.license, seatsUsed: d.learnerIds.length } : null,
-  usage: { assigned: d.learnerIds.length },
+  usage: { assigned: d.learnerIds.length, started: 0, completed: 0 },
   createdAt: d.createdAt,
   revision: d.version,
 });
@@ -54,12 +55,17 @@ export async function listActivities(store: ReadStore, organizationId: string, q
   const { items, total } = await store
     .collection<ActivityDocument>(ACTIVITIES)
     .findPage(filter, { sort: { titleSort: 1, _id: 1 }, skip: (query.page - 1) * query.pageSize, limit: query.pageSize, projection: { learnerIds: 1, title: 1, category: 1, languageId: 1, activityIri: 1, kind: 1, status: 1, license: 1, createdAt: 1, version: 1 } });
-  return { items: items.map(activityItem), total, page: query.page, pageSize: query.pageSize };
+  return { items: await withLearningUsage(store, organizationId, items.map(activityItem)), total, page: query.page, pageSize: query.pageSize };
 }
 
 export async function getActivity(store: ReadStore, organizationId: string, activityId: string): Promise<ActivityItem | null> {
   const d = await store.collection<ActivityDocument>(ACTIVITIES).findOne({ _id: activityId, organizationId });
-  return d ? activityItem(d) : null;
+  return d ? (await withLearningUsage(store, organizationId, [activityItem(d)]))[0] : null;
+}
+
+/** Each activity's started and completed usage, from the learning analytics (two counts on an index each). */
+async function withLearningUsage(store: ReadStore, organizationId: string, items: ActivityItem[]): Promise<ActivityItem[]> {
+  return Promise.all(items.map(async (item) => ({ ...item, usage: { ...item.usage, ...(await activityLearningUsage(store, organizationId, item.activityIri)) } })));
 }
 
 /** The library's categories with how many active activities each has (the guide: "organize by category"). */

@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiProperty, ApiPrope
 import { Type } from 'class-transformer';
 import { IsDefined, IsIn, IsInt, IsOptional, IsString, MaxLength, ValidateNested } from 'class-validator';
 import { CONTENT_RULES, DomainError, effectiveFeatures, slotsNeeded, type CommandMetadata } from '#domain';
-import { activityCategories, contentProjection, getActivity, listActivities, type ActivityItem, type ReadStore } from '#read-models';
+import { activityCategories, contentProjection, getActivity, listActivities, type ActivityItem, type ReadStore, learningAnalyticsProjection } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { newId, uuidV5 } from '../../shared/ids.js';
@@ -137,6 +137,8 @@ class LicenseView {
 
 class UsageView {
   @ApiProperty({ description: 'Learners it is assigned to now' }) assigned!: number;
+  @ApiProperty({ description: 'Learners with a learning record (an xAPI statement) about it' }) started!: number;
+  @ApiProperty({ description: 'Learners who have completed it (a completed, passed or mastered statement, or result.completion)' }) completed!: number;
 }
 
 class ActivityView {
@@ -163,7 +165,7 @@ export const ParseActivityId = new ParseUUIDPipe({ exceptionFactory: () => activ
  */
 @ApiTags('content')
 @ApiBearerAuth()
-@ReadsFrom(contentProjection)
+@ReadsFrom(contentProjection, learningAnalyticsProjection)
 @Controller('organizations/:orgId/activities')
 export class ActivitiesController {
   constructor(
