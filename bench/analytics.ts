@@ -42,7 +42,7 @@ export interface AnalyticsBench {
 const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))];
 const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 10 ** digits;
 
-export async function analyticsBench(file: string, options: { statements: number; organizations: number; log: (m: string) => void }): Promise<AnalyticsBench> {
+export async function analyticsBench(file: string, options: { statements: number; organizations: number; samples: number; log: (m: string) => void }): Promise<AnalyticsBench> {
   const store = new SqliteReadStore(file);
   for (const projection of [learningAnalyticsProjection, contentProjection]) for (const c of projection.collections) for (const index of c.indexes) await store.collection(c.name).createIndex(index);
   await store.bulkLoad?.(true);
@@ -138,7 +138,7 @@ export async function analyticsBench(file: string, options: { statements: number
   const now = new Date();
   check.statements = (await organizationDashboard(store, { id: check.organizationId, timeZone: 'UTC' }, { kind: 'week', date: addDays(today, -14), today, now })).figures.statements;
 
-  const samples = 1_000;
+  const samples = options.samples;
   const dashboard: number[] = [];
   const team: number[] = [];
   const baseline: number[] = [];

@@ -280,7 +280,7 @@ async function statementIngestion(
   );
   const bodiesFile = join(work, 'statements.json');
   writeFileSync(bodiesFile, JSON.stringify(bodies));
-  const seconds = quick ? 3 : 15;
+  const seconds = quick ? 2 : 15;
   log(`10: xAPI statements in batches of 50 for ${seconds} s`);
   const headBefore = await infra.eventStore.headPosition();
   const result = await load({
@@ -631,9 +631,9 @@ async function auditExport(base: string, pid: number, rssOf: (pid: number) => nu
 
 // ---- 11. Dashboard and team report over 10,000,000 statements, 100 organizations --------
 async function analytics(): Promise<void> {
-  const statements = quick ? 200_000 : 10_000_000;
+  const statements = quick ? 30_000 : 10_000_000;
   log(`11: folding ${statements.toLocaleString('en')} generated statements across 100 organizations into the analytics read model`);
-  const result = await analyticsBench(join(work, 'analytics.db'), { statements, organizations: 100, log });
+  const result = await analyticsBench(join(work, 'analytics.db'), { statements, organizations: 100, samples: quick ? 200 : 1_000, log });
   rows.push({
     id: 11,
     figure: `dashboard and team report (5 teams) over the analytics of ${result.statements.toLocaleString('en')} statements across ${result.organizations} organizations, p99`,

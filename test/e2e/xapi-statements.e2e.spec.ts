@@ -221,4 +221,59 @@ describe('the learning record store', () => {
     expect((await http().get('/audit/verify').query({ organizationId: orgId }).set('Authorization', root)).body.intact).toBe(true);
     await empty.close();
   });
+
+  /** Two writers as two processes would have them (their own caches), whose reads of the stream are held until both have read. */
+  function racingWriters() {
+    const client = { organizationId: orgId, credentialId: key.split('.')[1], credentialName: 'Course player', key };
+    const metadata = () => ({ actor: { id: client.credentialId, kind: 'xapiClient' as const, roles: [] }, now: new Date().toISOString(), correlationId: randomUUID(), causationId: randomUUID() });
+    const raced = { conflicts: 0, bothRead: false };
+    const events = Object.create(t.infra.eventStore) as typeof t.infra.eventStore;
+    events.append = async (...args) => {
+      try {
+        return await t.infra.eventStore.append(...args);
+      } catch (error) {
+        if ((error as Error).name === 'WrongExpectedRevisionError') raced.conflicts++;
+        throw error;
+      }
+    };
+    let waiting = 2;
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    events.readStream = async (...args) => {
+      const read = await t.infra.eventStore.readStream(...args);
+      if (waiting > 0 && args[0] === `xapi-${orgId}`) {
+        if (--waiting === 0) {
+          raced.bothRead = true;
+          release();
+        }
+        await gate;
+      }
+      return read;
+    };
+    const writer = () => new StatementWriter(new StreamCache(t.infra.eventStore), events, t.infra.readStore, t.infra.progress, { ...t.infra.config, xapiWaitForProjection: false }, t.infra.logger);
+    return { raced, store: (body: Record<string, unknown>) => writer().store(client, { statements: [body] }, metadata()) };
+  }
+
+  test('two writers (as two processes) racing with one statement: it is in the log once, and both answer its id', async () => {
+    const id = randomUUID();
+    const { raced, store } = racingWriters();
+    const same = statement({ id, object: { objectType: 'Activity', id: LESSON(40) } });
+    const results = await Promise.all([store(same), store(same)]);
+    expect(raced.bothRead).toBe(true);
+    expect(results.map((r) => r.ids)).toEqual([[id], [id]]);
+    // Both decided on the same revision; the second append, with the same event id there, is the event store's retry of the first.
+    expect((await storedEvents()).filter((e) => e.data.statementId === id)).toHaveLength(1);
+  });
+
+  test('two writers racing with two different statements under one id: one is stored, the other is a 409, and they raced', async () => {
+    const id = randomUUID();
+    const { raced, store } = racingWriters();
+    const outcomes = await Promise.allSettled([store(statement({ id, object: { objectType: 'Activity', id: LESSON(41) } })), store(statement({ id, object: { objectType: 'Activity', id: LESSON(42) } }))]);
+    expect(raced.bothRead).toBe(true);
+    expect(outcomes.map((o) => o.status).sort()).toEqual(['fulfilled', 'rejected']);
+    expect((outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult).reason).toMatchObject({ code: 'xapi-statement-conflict' });
+    // The loser's first append was refused (the stream had moved), and its second decision found the id taken.
+    expect(raced.conflicts).toBe(1);
+    expect((await storedEvents()).filter((e) => e.data.statementId === id)).toHaveLength(1);
+  });
 });

@@ -53,7 +53,7 @@ const TAILS_KEPT = 1_000;
  *
  * Requests for one organization are queued and appended together (as the stream writer
  * does for commands): one durable write for a burst of batches. Event ids derive from
- * the organization and statement id, so a retried append is the same append.
+ * the organization, the statement id and its retry hash, so a retried append is the same append.
  */
 @Injectable()
 export class StatementWriter {
@@ -114,7 +114,9 @@ export class StatementWriter {
       const toAppend: EventToAppend[] = decided.flatMap(({ request, events }) => {
         const metadata = eventMetadataOf(request.metadata, organizationId, '');
         return events.map((event) => ({
-          id: uuidV5(`xapi:${organizationId}:${event.data.statementId}`),
+          // The same statement gives the same event id (the event store treats a second append of it at the
+          // same revision as a retry); another statement with that id gives another, whose append then fails.
+          id: uuidV5(`xapi:${organizationId}:${event.data.statementId}:${event.data.hash}`),
           type: event.type,
           data: event.data as unknown as Record<string, unknown>,
           metadata: { ...metadata } as unknown as Record<string, unknown>,
