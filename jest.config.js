@@ -24,6 +24,9 @@ const base = {
 
 export default {
   reporters: ['default', '<rootDir>/test/summary-reporter.js'],
+  // Here, not only in `base`: jest-circus reads the timeout from the global config, and a
+  // project's own was ignored (a beforeAll still timed out at 5 s on CI).
+  testTimeout: base.testTimeout,
   projects: [
     {
       ...base,
