@@ -245,13 +245,16 @@ async function http(): Promise<void> {
   await infra.close();
 }
 
+/** The JSON caller of rows 2, 6, 9 and 10: a method, a path, a body and headers, the status and body back. */
+type Json = (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: Record<string, unknown> }>;
+
 const expect201 = (answer: { status: number; body: unknown }) => {
   if (answer.status !== 201) throw new Error(`expected 201, got ${answer.status} ${JSON.stringify(answer.body)}`);
 };
 
 // ---- 10. xAPI statements over HTTP in batches of 50; the analytics keeping up ----------
 async function statementIngestion(
-  json: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: Record<string, unknown> }>,
+  json: Json,
   auth: Record<string, string>,
   base: string,
   infra: Awaited<ReturnType<typeof createInfrastructure>>,
@@ -334,7 +337,7 @@ async function statementIngestion(
 
 // ---- 9. A member import of 50,000 rows, from upload to applied --------------------------
 async function memberImport(
-  json: (method: string, path: string, body?: unknown, headers?: Record<string, string>) => Promise<{ status: number; body: Record<string, unknown> }>,
+  json: Json,
   auth: Record<string, string>,
   singleInvitationsPerSecond: number,
 ): Promise<void> {

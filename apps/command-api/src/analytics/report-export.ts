@@ -1,8 +1,19 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsOptional } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import { csvRow } from '../shared/csv.js';
 
 export const REPORT_FORMATS = ['json', 'csv', 'ndjson'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** The `format` a report query takes (json by default). */
+export const ReportFormatField = (description = 'json, or an export: csv (formula-safe) or ndjson') =>
+  applyDecorators(
+    ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description }),
+    IsOptional(),
+    IsIn(REPORT_FORMATS as unknown as string[], { message: `format must be one of ${REPORT_FORMATS.join(', ')}` }),
+  );
 
 /** A report as a table: its columns in order, and one flat record per row. */
 export interface ReportTable {

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, Matches } from 'class-validator';
-import { REPORT_FORMATS, type ReportFormat } from './report-export.js';
-import { PERIOD_KINDS, type PeriodKind } from '#domain';
+import { ReportFormatField, type ReportFormat } from './report-export.js';
+import { addDays, localDateOf, PERIOD_KINDS, type PeriodKind } from '#domain';
 import { ConsistentQueryDto } from '../shared/read-your-writes.js';
 
 /** A report's period: a day, ISO week or month of the organization's time zone, named by a date in it. */
@@ -16,8 +16,9 @@ export class ReportQueryDto extends ConsistentQueryDto {
   @Matches(/^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/, { message: 'date must be a date, YYYY-MM-DD' })
   date?: string;
 
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'json, or an export: csv (formula-safe) or ndjson' })
-  @IsOptional()
-  @IsIn(REPORT_FORMATS as unknown as string[], { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
+  @ReportFormatField()
   format: ReportFormat = 'json';
 }
+
+/** The date a report is about when its query names none: yesterday in the organization's zone, the last closed day. */
+export const reportDate = (query: Pick<ReportQueryDto, 'date'>, timeZone: string, now: number): string => query.date ?? addDays(localDateOf(now, timeZone), -1);

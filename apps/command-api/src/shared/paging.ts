@@ -9,7 +9,7 @@ import { ConsistentQueryDto } from './read-your-writes.js';
 export const MAX_PAGE = 1_000_000;
 
 /** Query numbers are plain decimal digits: `0x10`, `1e3` and ` 2` are refused, not reinterpreted. */
-const DecimalNumber = () => Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value));
+export const DecimalNumber = () => Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value));
 
 /** `page` (from 1) and `pageSize` (10, 25, 50, 100), as every list takes them. */
 export const PageField = () =>

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Logger } from 'pino';
 import { decideStatements, emailKey, mailboxOf, xapiStatementsStream, type CommandMetadata, type ExistingOrganization, type StatementBatch, type XapiStatementEvent } from '#domain';
-import { backoffDelay, sleep, WrongExpectedRevisionError, type BackoffPolicy, type EventStore, type EventToAppend } from '#event-store';
+import { backoffDelay, sleep, WrongExpectedRevisionError, type EventStore, type EventToAppend } from '#event-store';
 import { learningAnalyticsProjection, projectionId, STATEMENT_STREAMS, statementDocId, STATEMENTS, statementsProjection, type ProjectionProgress, type ReadStore, type StatementDocument, type StatementStreamDocument } from '#read-models';
 import type { AppConfig } from '#runtime';
 import type { XapiClient } from '../auth/xapi-clients.js';
@@ -13,6 +13,8 @@ import { currentOrganization } from '../shared/write/current-organization.js';
 import { StreamCache } from '../shared/write/stream-cache.js';
 import { StreamQueue, type Settled } from '../shared/write/stream-queue.js';
 import { tooManyConflicts } from '../shared/write/write-errors.js';
+// Conflicts with another process get the commands' budget: the same tries and jittered backoff.
+import { CONFLICT_BACKOFF, MAX_ATTEMPTS } from '../shared/write/stream-writer.js';
 
 export interface StoredBatch {
   /** Every statement's id, in the order sent. */
@@ -37,8 +39,6 @@ interface Tail {
   ids: Map<string, { hash: string; revision: number }>;
 }
 
-const MAX_ATTEMPTS = 10;
-const CONFLICT_BACKOFF: BackoffPolicy = { initialMs: 8, maxMs: 200 };
 /** Requests of one organization stored as one append: ten batches of fifty stay well under an append's 1 MiB. */
 const MAX_REQUESTS_PER_APPEND = 10;
 const TAILS_KEPT = 1_000;

@@ -73,13 +73,13 @@ async function completionRates(store: ReadStore, organizationId: string, period:
 }
 
 async function figuresOf(store: ReadStore, organizationId: string, period: Period, timeZone: string): Promise<PeriodFigures> {
-  const [learners, days, rates] = await Promise.all([activeLearners(store, organizationId, period), dayDocs(store, organizationId, period.start, period.end), completionRates(store, organizationId, period, timeZone)]);
+  const [days, rates] = await Promise.all([dayDocs(store, organizationId, period.start, period.end), completionRates(store, organizationId, period, timeZone)]);
   // A closed day's figures are the ones it was closed with; an open day's are counted as they stand.
   const sum = (field: 'statements' | 'completions' | 'timeSpentSeconds') => days.reduce((total, day) => total + (day.closed ? day.closed[field] : day[field]), 0);
-  // A closed day's distinct learners are the ones it was closed with too; weeks and months count theirs as they stand.
+  // A closed day's distinct learners are the ones it was closed with too (no count needed); weeks and months count theirs as they stand.
   const closedDay = period.kind === 'day' ? days.find((d) => d.closed)?.closed : undefined;
   return {
-    activeLearners: closedDay ? closedDay.activeLearners : learners,
+    activeLearners: closedDay ? closedDay.activeLearners : await activeLearners(store, organizationId, period),
     averageCompletionRate: rates.length === 0 ? null : round1((rates.reduce((a, b) => a + b, 0) / rates.length) * 100),
     assignmentsDue: rates.length,
     statements: sum('statements'),
@@ -233,15 +233,21 @@ export interface UnitFigures {
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
-/** A group of members' figures in periods (by key): summed from their learner-period documents. */
-export async function unitFiguresByPeriod(store: ReadStore, organizationId: string, periodKeys: string[], memberIds: readonly string[]): Promise<Map<string, UnitFigures>> {
-  const byPeriod = new Map<string, UnitFigures>(periodKeys.map((key) => [key, { members: memberIds.length, activeLearners: 0, statements: 0, completions: 0, timeSpentSeconds: 0, completionsPerMember: memberIds.length ? 0 : null }]));
-  if (memberIds.length === 0 || periodKeys.length === 0) return byPeriod;
-  const docs = await store
+/** Some members' learner-period documents in some periods: one read, whatever the number of teams a report sums them for. */
+export async function learnerPeriodDocs(store: ReadStore, organizationId: string, periodKeys: readonly string[], userIds: readonly string[]): Promise<LearnerPeriodDocument[]> {
+  if (userIds.length === 0 || periodKeys.length === 0) return [];
+  return store
     .collection<LearnerPeriodDocument>(LEARNER_PERIODS)
-    .find({ organizationId, period: periodKeys.length === 1 ? periodKeys[0] : { $in: periodKeys }, userId: { $in: [...memberIds] } }, { projection: { period: 1, statements: 1, completions: 1, timeSpentSeconds: 1 } });
+    .find({ organizationId, period: periodKeys.length === 1 ? periodKeys[0] : { $in: [...periodKeys] }, userId: { $in: [...userIds] } }, { projection: { period: 1, userId: 1, statements: 1, completions: 1, timeSpentSeconds: 1 } });
+}
+
+/** A group of members' figures in periods (by key), summed from learner-period documents read for them (or for more people). */
+export function unitFigures(docs: readonly LearnerPeriodDocument[], periodKeys: readonly string[], memberIds: readonly string[]): Map<string, UnitFigures> {
+  const byPeriod = new Map<string, UnitFigures>(periodKeys.map((key) => [key, { members: memberIds.length, activeLearners: 0, statements: 0, completions: 0, timeSpentSeconds: 0, completionsPerMember: memberIds.length ? 0 : null }]));
+  const members = new Set(memberIds);
   for (const doc of docs) {
-    const figures = byPeriod.get(doc.period)!;
+    const figures = byPeriod.get(doc.period);
+    if (!figures || !members.has(doc.userId)) continue;
     figures.activeLearners += 1;
     figures.statements += doc.statements;
     figures.completions += doc.completions;
@@ -249,6 +255,11 @@ export async function unitFiguresByPeriod(store: ReadStore, organizationId: stri
   }
   for (const figures of byPeriod.values()) figures.completionsPerMember = memberIds.length ? round2(figures.completions / memberIds.length) : null;
   return byPeriod;
+}
+
+/** One group of members' figures in periods. */
+export async function unitFiguresByPeriod(store: ReadStore, organizationId: string, periodKeys: string[], memberIds: readonly string[]): Promise<Map<string, UnitFigures>> {
+  return unitFigures(await learnerPeriodDocs(store, organizationId, periodKeys, memberIds), periodKeys, memberIds);
 }
 
 /** The fact feed after a cursor (a log position), in order: a page, and whether more follow. */

@@ -101,10 +101,8 @@ export class CloseLearningDaysJob implements OnModuleDestroy {
   private async closeOrganization(organizationId: string, timeZone: string, now: Date): Promise<number> {
     const { state } = await this.streams.current(learningDaysStream(organizationId));
     const today = localDateOf(now.getTime(), timeZone);
-    const firstLearning = state.lastClosed ? null : await this.firstDayOfLearning(organizationId);
-    if (!state.lastClosed && !firstLearning) return 0;
-    const earliest = addDays(today, -FIRST_CLOSING_DAYS_BACK);
-    const first = state.lastClosed ? addDays(state.lastClosed, 1) : firstLearning! < earliest ? earliest : firstLearning!;
+    const first = state.lastClosed ? addDays(state.lastClosed, 1) : await this.firstDayToClose(organizationId, today);
+    if (!first) return 0;
     let closed = 0;
     for (const date of datesBetween(first, today)) {
       const correlationId = randomUUID();
@@ -116,9 +114,11 @@ export class CloseLearningDaysJob implements OnModuleDestroy {
     return closed;
   }
 
-  /** The first local date with a statement, where the closing starts for an organization that has closed none. */
-  private async firstDayOfLearning(organizationId: string): Promise<string | null> {
+  /** Where the closing starts for an organization that has closed none: its first local date with a statement, at most FIRST_CLOSING_DAYS_BACK ago. */
+  private async firstDayToClose(organizationId: string, today: string): Promise<string | null> {
     const [first] = await this.readStore.collection<LearningDayDocument>(LEARNING_DAYS).find({ organizationId }, { sort: { date: 1 }, limit: 1, projection: { date: 1 } });
-    return first?.date ?? null;
+    if (!first) return null;
+    const earliest = addDays(today, -FIRST_CLOSING_DAYS_BACK);
+    return first.date < earliest ? earliest : first.date;
   }
 }

@@ -2,11 +2,11 @@ import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { IsIn, IsOptional } from 'class-validator';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { addDays, localDateOf } from '#domain';
+import { localDateOf } from '#domain';
 import { contentProjection, learningAnalyticsProjection, organizationDashboard, type Dashboard, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
-import { ReportQueryDto } from '../report-query.js';
+import { reportDate, ReportQueryDto } from '../report-query.js';
 import { answerReport, type ReportTable } from '../report-export.js';
 
 const SECTIONS = ['figures', 'engagement', 'topContent'] as const;
@@ -56,7 +56,7 @@ export class DashboardController {
     const organization = await currentOrganization(this.streams, orgId);
     const now = new Date();
     const today = localDateOf(now.getTime(), organization.timeZone);
-    const dashboard = await organizationDashboard(this.readStore, organization, { kind: query.period, date: query.date ?? addDays(today, -1), today, now });
+    const dashboard = await organizationDashboard(this.readStore, organization, { kind: query.period, date: reportDate(query, organization.timeZone, now.getTime()), today, now });
     return answerReport(reply, query.format, dashboard, () => dashboardTable(dashboard, query.section));
   }
 }

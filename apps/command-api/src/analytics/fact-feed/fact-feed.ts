@@ -1,38 +1,34 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import type { FastifyReply } from 'fastify';
 import type { Principal } from '#domain';
 import { factsAfter, learningAnalyticsProjection, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
+import { DecimalNumber } from '../../shared/paging.js';
 import { ConsistentQueryDto, ReadsFrom } from '../../shared/read-your-writes.js';
 import { CurrentPrincipal } from '../../shared/request-context.js';
 import { READ_STORE } from '../../shared/tokens.js';
 import { Pseudonyms } from '../pseudonyms.js';
-import { answerReport, REPORT_FORMATS, type ReportFormat } from '../report-export.js';
-
-const digits = () => Transform(({ value }) => (typeof value === 'string' && /^[0-9]{1,16}$/.test(value) ? Number(value) : value));
+import { answerReport, ReportFormatField, type ReportFormat } from '../report-export.js';
 
 export class FactFeedQueryDto extends ConsistentQueryDto {
   @ApiPropertyOptional({ default: '0', description: 'The cursor the last page answered (`next`); 0 for the start' })
   @IsOptional()
-  @digits()
+  @DecimalNumber()
   @IsInt({ message: 'after must be a cursor this feed gave (a whole number)' })
   @Min(0, { message: 'after must be 0 or more' })
   after: number = 0;
 
   @ApiPropertyOptional({ default: 500, minimum: 1, maximum: 5000 })
   @IsOptional()
-  @digits()
+  @DecimalNumber()
   @IsInt({ message: 'limit must be a whole number' })
   @Min(1, { message: 'limit must be 1 or more' })
   @Max(5000, { message: 'limit must be at most 5000' })
   limit: number = 500;
 
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json' })
-  @IsOptional()
-  @IsIn(REPORT_FORMATS as unknown as string[], { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
+  @ReportFormatField()
   format: ReportFormat = 'json';
 }
 

@@ -1,6 +1,5 @@
 import { Controller, Get, Inject, Param, Query, Res } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { isLearner, type Principal } from '#domain';
 import { contentProjection, learningAnalyticsProjection, membersProgress, type MemberProgress, type PageSize, type ReadStore } from '#read-models';
@@ -12,7 +11,7 @@ import { READ_STORE } from '../../shared/tokens.js';
 import { currentOrganization } from '../../shared/write/current-organization.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { Pseudonyms } from '../pseudonyms.js';
-import { answerReport, REPORT_FORMATS, type ReportFormat } from '../report-export.js';
+import { answerReport, ReportFormatField, type ReportFormat } from '../report-export.js';
 
 export class ProgressReportQueryDto extends ConsistentQueryDto {
   @PageField()
@@ -21,9 +20,7 @@ export class ProgressReportQueryDto extends ConsistentQueryDto {
   @PageSizeField()
   pageSize: PageSize = 25;
 
-  @ApiPropertyOptional({ enum: REPORT_FORMATS, default: 'json', description: 'json (a page), or an export of every learner: csv (formula-safe) or ndjson' })
-  @IsOptional()
-  @IsIn(REPORT_FORMATS as unknown as string[], { message: `format must be one of ${REPORT_FORMATS.join(', ')}` })
+  @ReportFormatField('json (a page), or an export of every learner: csv (formula-safe) or ndjson')
   format: ReportFormat = 'json';
 }
 

@@ -3,14 +3,14 @@ import type { FastifyReply } from 'fastify';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, Max, Min } from 'class-validator';
-import { addDays, benchmarkPosition, DomainError, localDateOf, periodContaining, previousPeriod, quartilesOf, subtreeIds, type ExistingOrganization, type Period, type Quartiles } from '#domain';
-import { learningAnalyticsProjection, unitFiguresByPeriod, type ReadStore, type UnitFigures } from '#read-models';
+import { benchmarkPosition, DomainError, periodContaining, previousPeriod, quartilesOf, subtreeIds, type ExistingOrganization, type Period, type Quartiles } from '#domain';
+import { learnerPeriodDocs, learningAnalyticsProjection, unitFigures, unitFiguresByPeriod, type ReadStore, type UnitFigures } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { READ_STORE } from '../../shared/tokens.js';
 import { currentOrganization } from '../../shared/write/current-organization.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
-import { ReportQueryDto } from '../report-query.js';
+import { reportDate, ReportQueryDto } from '../report-query.js';
 import { answerReport } from '../report-export.js';
 
 const FIGURE_COLUMNS = ['members', 'activeLearners', 'statements', 'completions', 'timeSpentSeconds', 'completionsPerMember'] as const;
@@ -48,7 +48,7 @@ const membersOf = (organization: ExistingOrganization, teamIds: Iterable<string>
 
 /** The period a report is about: by default the one of yesterday, the last closed day. */
 function periodOf(organization: ExistingOrganization, query: ReportQueryDto): Period {
-  return periodContaining(query.period, query.date ?? addDays(localDateOf(Date.now(), organization.timeZone), -1));
+  return periodContaining(query.period, reportDate(query, organization.timeZone, Date.now()));
 }
 
 /**
@@ -75,9 +75,9 @@ export class TeamReportsController {
     const organization = await currentOrganization(this.streams, orgId);
     const period = periodOf(organization, query);
     const teams = [...organization.teams.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    const rows = await Promise.all(
-      teams.map(async (team) => ({ team, figures: (await unitFiguresByPeriod(this.readStore, orgId, [period.key], team.memberIds)).get(period.key)! })),
-    );
+    // One read for every team's members; each team sums its own.
+    const docs = await learnerPeriodDocs(this.readStore, orgId, [period.key], membersOf(organization, teams.map((t) => t.id)));
+    const rows = teams.map((team) => ({ team, figures: unitFigures(docs, [period.key], team.memberIds).get(period.key)! }));
     const quartiles = quartilesOf(rows.map((r) => r.figures.completionsPerMember).filter((v): v is number => v !== null));
     const report = {
       period,
@@ -104,14 +104,15 @@ export class TeamReportsController {
     const organization = await currentOrganization(this.streams, orgId);
     const period = periodOf(organization, query);
     const departments = [...organization.departments.values()].sort((a, b) => a.name.localeCompare(b.name) || a.id.localeCompare(b.id));
-    const rows = await Promise.all(
-      departments.map(async (department) => {
-        const below = subtreeIds(organization, department.id);
-        const teamIds = [...organization.teams.values()].filter((t) => t.departmentId !== null && below.has(t.departmentId)).map((t) => t.id);
-        const figures = (await unitFiguresByPeriod(this.readStore, orgId, [period.key], membersOf(organization, teamIds))).get(period.key)!;
-        return { departmentId: department.id, name: department.name, parentId: department.parentId, figures };
-      }),
-    );
+    const inDepartments = [...organization.teams.values()].filter((t) => t.departmentId !== null);
+    // One read for the members of every team in a department; each department sums those of its subtree (they overlap).
+    const docs = await learnerPeriodDocs(this.readStore, orgId, [period.key], membersOf(organization, inDepartments.map((t) => t.id)));
+    const rows = departments.map((department) => {
+      const below = subtreeIds(organization, department.id);
+      const teamIds = inDepartments.filter((t) => below.has(t.departmentId!)).map((t) => t.id);
+      const figures = unitFigures(docs, [period.key], membersOf(organization, teamIds)).get(period.key)!;
+      return { departmentId: department.id, name: department.name, parentId: department.parentId, figures };
+    });
     return answerReport(reply, query.format, { period, departments: rows }, () => ({
       name: `departments-${period.key}`,
       columns: ['period', 'departmentId', 'name', 'parentId', ...FIGURE_COLUMNS],

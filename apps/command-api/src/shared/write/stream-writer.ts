@@ -19,8 +19,8 @@ import { idempotencyKeyReused, staleRevision, tooManyConflicts } from './write-e
  * at most 200 ms (about a second in all), so racing replicas spread out rather than
  * colliding again in step.
  */
-const MAX_ATTEMPTS = 10;
-const CONFLICT_BACKOFF: BackoffPolicy = { initialMs: 8, maxMs: 200 };
+export const MAX_ATTEMPTS = 10;
+export const CONFLICT_BACKOFF: BackoffPolicy = { initialMs: 8, maxMs: 200 };
 const MAX_BATCH = 500;
 
 type AnyCommand = StreamCommand<unknown, unknown>;

@@ -5,6 +5,7 @@ import { agentKeyOf, type StoredStatement } from '#domain';
 import type { EventStore } from '#event-store';
 import { findStatement, findStatements, lastStoredStatement, projectionId, statementsProjection, type ProjectionProgress, type ReadStore } from '#read-models';
 import { XapiClientRoute } from '../../auth/permissions.decorator.js';
+import { UUID_PATTERN } from '../../shared/ids.js';
 import { ProblemException } from '../../shared/problem.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import type { AuthenticatedRequest } from '../../shared/request-context.js';
@@ -17,7 +18,6 @@ const CONSISTENCY_WAIT_MS = 250;
 
 const PARAMETERS = ['statementId', 'voidedStatementId', 'agent', 'verb', 'activity', 'registration', 'related_activities', 'related_agents', 'since', 'until', 'limit', 'format', 'attachments', 'ascending', 'cursor'] as const;
 const SINGLE_ALLOWED = new Set(['statementId', 'voidedStatementId', 'format', 'attachments']);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 const invalid = (field: string, message: string) => new ProblemException('invalid-xapi-query', message, { errors: [{ field, message }] });
@@ -111,7 +111,7 @@ export class ReadStatementsController {
       if (extra.length > 0 || (statementId !== undefined && voidedStatementId !== undefined))
         throw invalid(extra[0] ?? 'voidedStatementId', 'statementId and voidedStatementId are asked alone (with format or attachments only)');
       const id = (statementId ?? voidedStatementId)!;
-      if (!UUID.test(id)) throw invalid(statementId !== undefined ? 'statementId' : 'voidedStatementId', 'a statement id is a UUID');
+      if (!UUID_PATTERN.test(id)) throw invalid(statementId !== undefined ? 'statementId' : 'voidedStatementId', 'a statement id is a UUID');
       const found = await findStatement(this.readStore, organizationId, id, voidedStatementId !== undefined);
       if (!found) throw new ProblemException('xapi-statement-not-found', voidedStatementId !== undefined ? 'This LRS has no voided statement with that id' : 'This LRS has no statement with that id (a voided one is read with voidedStatementId)');
       reply.header('Last-Modified', new Date(found.stored).toUTCString());
@@ -138,7 +138,7 @@ export class ReadStatementsController {
     const cursorText = text(query, 'cursor');
     if (cursorText !== undefined && !/^\d{1,16}$/.test(cursorText)) throw invalid('cursor', 'cursor is the value a more link gave');
     const registration = text(query, 'registration');
-    if (registration !== undefined && !UUID.test(registration)) throw invalid('registration', 'registration is a UUID');
+    if (registration !== undefined && !UUID_PATTERN.test(registration)) throw invalid('registration', 'registration is a UUID');
     const ascending = bool(query, 'ascending');
     const { statements, next } = await findStatements(this.readStore, {
       organizationId,
