@@ -1,5 +1,5 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
-import { LEARNING_DAY_EVENT_TYPES, type LibraryEvent, localDateOf, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
+import { LEARNING_DAY_EVENT_TYPES, localDateOf, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, organizationRemoved, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -174,7 +174,7 @@ export const learningAnalyticsProjection: Projection = {
     event.type === ORGANIZATION_PURGED,
   project(recorded: RecordedEvent): CollectionWriteOp[] {
     if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_ACTIVITIES, CONTENT_DAYS, ANALYTICS_FACTS);
-    if (FACT_EVENTS.has(recorded.type)) return [assignmentFactOp(recorded, assignmentFact(recorded as unknown as { type: string; data: LibraryEvent['data'] }, recorded))];
+    if (FACT_EVENTS.has(recorded.type)) return [assignmentFactOp(recorded)];
     if (recorded.type === 'LearningDayClosed') {
       const { organizationId, date, activeLearners, statements, completions, timeSpentSeconds, closedAt } = (recorded as unknown as LearningDayEvent).data;
       const id = dayId(organizationId, date);
@@ -221,19 +221,16 @@ function factOp(recorded: RecordedEvent, organizationId: string, seq: number, bo
   return { collection: ANALYTICS_FACTS, updateOne: { filter: { _id: `${organizationId}|${recorded.position}|${seq}` }, update: { $setOnInsert: { organizationId, cursor: recorded.position, seq, ...body } }, upsert: true } };
 }
 
-function assignmentFactOp(recorded: RecordedEvent, body: Record<string, unknown> & { organizationId: string }): CollectionWriteOp {
-  const { organizationId, ...rest } = body;
-  return factOp(recorded, organizationId, 0, rest);
-}
-
 /** An assignment's fact: who it was given to (or extended to, or cancelled for), and when it is due. */
-function assignmentFact(event: { type: string; data: LibraryEvent['data'] }, recorded: RecordedEvent): Record<string, unknown> & { organizationId: string } {
+function assignmentFactOp(recorded: RecordedEvent): CollectionWriteOp {
   const at = (recorded.metadata.occurredAt as string | undefined) ?? recorded.recordedAt;
-  const d = event.data as Record<string, unknown> & { organizationId: string; assignmentId: string; activityId: string };
-  if (event.type === 'ActivityAssigned') {
-    const due = d.due as { at: string } | null;
-    return { organizationId: d.organizationId, type: 'assignment', at, assignmentId: d.assignmentId, activityId: d.activityId, userIds: d.learners, dueAt: due?.at ?? null };
-  }
-  if (event.type === 'AssignmentExtended') return { organizationId: d.organizationId, type: 'assignment-extended', at, assignmentId: d.assignmentId, activityId: d.activityId, userIds: d.userIds };
-  return { organizationId: d.organizationId, type: 'assignment-cancelled', at, assignmentId: d.assignmentId, activityId: d.activityId, userIds: [] };
+  const d = recorded.data as Record<string, unknown> & { organizationId: string; assignmentId: string; activityId: string };
+  const common = { at, assignmentId: d.assignmentId, activityId: d.activityId };
+  const body =
+    recorded.type === 'ActivityAssigned'
+      ? { type: 'assignment', ...common, userIds: d.learners, dueAt: (d.due as { at: string } | null)?.at ?? null }
+      : recorded.type === 'AssignmentExtended'
+        ? { type: 'assignment-extended', ...common, userIds: d.userIds }
+        : { type: 'assignment-cancelled', ...common, userIds: [] };
+  return factOp(recorded, d.organizationId, 0, body);
 }
