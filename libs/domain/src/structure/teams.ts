@@ -61,7 +61,9 @@ export function addTeamMembers(command: Command<'AddTeamMembers'>, state: Struct
   requireManagesTeamMembership(scopeOf(state, command.data.actor), t);
   const userIds = validMembers(state, 'team', 'userIds', command.data.userIds);
   if (userIds.length === 0) throw new ValidationFailed('invalid-team', [{ field: 'userIds', message: 'userIds must name at least one member' }]);
-  const joining = userIds.filter((id) => !t.memberIds.includes(id));
+  // A set: a 50,000-member team gains members 500 at a time during an import.
+  const already = new Set(t.memberIds);
+  const joining = userIds.filter((id) => !already.has(id));
   if (joining.length === 0) return [];
   return [{ type: 'TeamMembersAdded', data: { organizationId: state.id, teamId: t.id, userIds: joining } }];
 }

@@ -31,8 +31,12 @@ import { SetupTokens } from '../setup-tokens.js';
 
 /** Rows applied between two recorded progress marks: what a crash may make the resume look at again. */
 export const IMPORT_BATCH = 500;
-/** Rows of a batch in flight at once: enough for the organization's stream queue to decide them in batches. */
-const IN_FLIGHT = 64;
+/**
+ * Rows of a batch in flight at once: the whole batch, so the organization's stream queue
+ * decides it in few appends and the projector takes it in few batches. Bench row 9,
+ * alternated in one session: 64 in flight 79.9 s and 70.5 s, 256 59.4 s, 500 52.6 s.
+ */
+const IN_FLIGHT = IMPORT_BATCH;
 
 const importStream = (importId: string, organizationId: string): StreamOf<ImportCommand, ImportState> => ({
   streamName: importStreamName(importId),
