@@ -73,6 +73,9 @@ describe('Audit log', () => {
     const pending = ok(await asAdmin(t.http().post(`/organizations/${orgId}/users`)).send({ email: 'pending@audited.test', firstName: 'Pen', lastName: 'Ding', roles: ['instructor'] })).body.id;
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${pending}/invitation`)).send({}));
     ok(await asAdmin(t.http().delete(`/organizations/${orgId}/users/${pending}`)));
+    // The second teacher changes their own password (issue 17).
+    const otherTeacher = await t.login('teach2@audited.test', password);
+    ok(await t.http().post('/auth/password').set('Authorization', otherTeacher).send({ currentPassword: password, newPassword: 'a changed audit password' }));
     ok(await asAdmin(t.http().patch(`/organizations/${orgId}/users/${teacherId}`)).send({ firstName: 'Teagan', lastName: 'Cher', roles: ['instructor'] }));
     classId = ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes`)).send({ name: 'Algebra', instructorId: teacherId })).body.id;
     const archived = ok(await asAdmin(t.http().post(`/organizations/${orgId}/classes`)).send({ name: 'Old class', instructorId: teacherId })).body.id;
@@ -177,6 +180,7 @@ describe('Audit log', () => {
       summary: 'Edited Teagan Cher <teach@audited.test>: firstName Tea → Teagan',
     });
     expect(byType('UserDeactivated')[0].summary).toBe('Deactivated Teagan Cher <teach@audited.test>; classes moved to Otto Cher <teach2@audited.test>');
+    expect(byType('PasswordChanged')[0]).toMatchObject({ actor: { id: otherTeacherId }, summary: 'Otto Cher <teach2@audited.test> changed their password' });
     expect(byType('ClassReassigned')[0].summary).toBe('Moved class "Algebra I" from Teagan Cher <teach@audited.test> to Otto Cher <teach2@audited.test>');
     expect(byType('SsoIdentityLinked')[0]).toMatchObject({ actor: { id: adminId, kind: 'member' }, summary: 'Linked Hedy Head <head@audited.test> to an SSO identity by verified email head@audited.test' });
     expect(byType('SsoProviderRemoved')[0].summary).toBe('Deleted the SSO provider "Audited SSO" and its 1 identity link');

@@ -220,6 +220,10 @@ describe('Policies', () => {
     const mail = await smtp.waitFor('long@settings.test');
     expect(mail.text).toContain('Your password needs at least 16 characters.');
     const { token } = setupLinkIn(mail);
+    // The setup page asks for what setup enforces.
+    const page = await http().get('/setup').query({ token });
+    expect(page.text).toContain('At least 16 characters;');
+    expect(page.text).toContain('minlength="16"');
     const short = await http().post('/auth/setup').send({ token, password: 'fourteen-chars' });
     expect(short.status).toBe(400);
     expect(short.body.errors).toEqual([{ field: 'password', message: 'password must be at least 16 characters, not counting spaces at either end' }]);

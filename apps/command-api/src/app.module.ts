@@ -3,6 +3,7 @@ import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthController } from './auth/auth.controller.js';
+import { ChangingPasswordController } from './auth/changing-password.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
 import { SessionsService } from './auth/sessions.service.js';
@@ -89,7 +90,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, AnalyticsModule, MembersModule, StructureModule, SsoModule, HealthModule],
-      controllers: [AuthController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
+      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
       providers: [
         BootstrapService,
         InvitingPlatformAuditor,

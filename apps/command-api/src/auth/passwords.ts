@@ -16,7 +16,7 @@ let common: Set<string> | null = null;
 const isCommonPassword = (lowerCased: string): boolean => (common ??= new Set(dictionary['passwords-common'].map((p) => p.toLowerCase()))).has(lowerCased);
 
 /** The domain's password policy (access/password-policy.ts) with the common-password list. */
-export function checkPasswordPolicy(password: string, context: { email?: string; minLength?: number } = {}): void {
+export function checkPasswordPolicy(password: string, context: { email?: string; minLength?: number; field?: string } = {}): void {
   checkPolicy(password, { ...context, isCommon: isCommonPassword });
 }
 

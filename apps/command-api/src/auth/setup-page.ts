@@ -40,6 +40,7 @@ ${body}
 
 export function renderSetupForm(info: Extract<SetupLinkInfo, { kind: 'invitation' | 'bootstrap' }>, token: string, error?: string, email?: string): string {
   const invitation = info.kind === 'invitation' ? info : null;
+  const minLength = Math.max(PASSWORD_POLICY.minLength, invitation?.passwordMinLength ?? 0);
   const title = invitation ? `Set up your ${invitation.organizationName} account` : 'Create the first super admin';
   const logo = invitation?.logoSrc ? `<img class="logo" src="${escape(invitation.logoSrc)}" alt="${escape(invitation.organizationName)} logo">` : '';
   const intro = invitation
@@ -59,10 +60,10 @@ ${alert}
 <input type="hidden" name="token" value="${escape(token)}">
 ${emailField}
 <label for="password">New password</label>
-<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${PASSWORD_POLICY.minLength}" maxlength="${PASSWORD_POLICY.maxLength}" aria-describedby="password-hint">
-<p class="hint" id="password-hint">At least ${PASSWORD_POLICY.minLength} characters; common and breached passwords are refused. A few unrelated words make a strong, memorable password.</p>
+<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${minLength}" maxlength="${PASSWORD_POLICY.maxLength}" aria-describedby="password-hint">
+<p class="hint" id="password-hint">At least ${minLength} characters; common and breached passwords are refused. A few unrelated words make a strong, memorable password.</p>
 <label for="passwordConfirmation">Repeat the password</label>
-<input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required minlength="${PASSWORD_POLICY.minLength}" maxlength="${PASSWORD_POLICY.maxLength}">
+<input id="passwordConfirmation" name="passwordConfirmation" type="password" autocomplete="new-password" required minlength="${minLength}" maxlength="${PASSWORD_POLICY.maxLength}">
 <button type="submit">Set password</button>
 </form>`,
   );

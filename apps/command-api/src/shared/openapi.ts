@@ -312,6 +312,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'LoginResponse' },
     errors: ['invalid-credentials', 'account-deactivated', 'organization-suspended', 'sso-required', 'too-many-attempts'],
   },
+  'POST /auth/password': {
+    operationId: 'changePassword',
+    summary: 'Change one\'s own password',
+    description:
+      'Checks the current password (attempts counted with sign-in\'s, per account: past 5 in 15 minutes the answer is 429 with Retry-After) and the new one against the password policy, with the organization\'s minimum length for its members. Every session of the account ends, this one too; the answer is a new session. An Idempotency-Key is not replayed.',
+    success: { status: 200, schema: 'LoginResponse' },
+    errors: ['current-password-incorrect', 'password-policy', 'too-many-attempts'],
+  },
   'POST /auth/logout': { operationId: 'signOut', summary: 'Sign out', description: 'Ends this session only.', success: { status: 204, description: 'Signed out' } },
   'GET /auth/me': { operationId: 'getMe', summary: 'Who is signed in', description: 'The signed-in person, their organization and roles, and whether they are a super admin.', success: { status: 200, schema: 'Me' } },
   'POST /auth/setup': {

@@ -58,6 +58,8 @@ export type MembershipCommand =
   | { type: 'InviteUser'; data: { userId: string; email: string; firstName: string; lastName: string; roles: string[]; setupToken: SetupTokenRecord; actorId?: string } }
   | { type: 'ResendInvitation'; data: { userId: string; email?: string; setupToken: SetupTokenRecord } }
   | { type: 'CompleteUserSetup'; data: { userId: string; tokenHash: string; passwordHash: string; now: string } }
+  /** A member changes their own password (members/changing-password.ts). */
+  | { type: 'ChangePassword'; data: { userId: string; actorId: string; passwordHash: string } }
   /** A merge patch: absent fields stay as they are. */
   | { type: 'EditUser'; data: { userId: string; actorId: string; firstName?: string; lastName?: string; roles?: string[] } }
   | { type: 'DeactivateUser'; data: { userId: string; actorId: string; reassignTo?: string } }
@@ -99,6 +101,8 @@ export type MembershipEvent =
       WithOrg<{ userId: string; email: string; previousEmail: string | null; setupTokenHash: string; setupTokenCiphertext: string; setupExpiresAt: string }>
     >
   | DomainEvent<'UserSetupCompleted', WithOrg<{ userId: string; passwordHash: string }>>
+  /** Only the new hash enters the log (the audit trail redacts it). */
+  | DomainEvent<'PasswordChanged', WithOrg<{ userId: string; passwordHash: string }>>
   | DomainEvent<
       'UserEdited',
       WithOrg<{
@@ -127,6 +131,7 @@ export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
   UserInvited: true,
   UserInvitationResent: true,
   UserSetupCompleted: true,
+  PasswordChanged: true,
   UserEdited: true,
   ClassReassigned: true,
   UserDeactivated: true,
@@ -275,6 +280,10 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
       if (m) members.set(m.id, { ...m, status: 'active', passwordSet: true, setupTokenHash: null, setupExpiresAt: null, version: m.version + 1 });
       return;
     }
+    case 'PasswordChanged':
+      // Not a change to the member as others see it: their version (ETag) stays, as in
+      // the members read model. The accounts read model keeps the hash for sign-in.
+      return;
     case 'UserEdited': {
       const m = members.get(event.data.userId);
       if (m) members.set(m.id, { ...m, ...event.data.profile, version: m.version + 1 });

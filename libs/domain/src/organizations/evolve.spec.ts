@@ -131,6 +131,11 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     },
   },
   UserSetupCompleted: { given: [created, invited('ann')], event: setUp('ann'), then: (s) => expect(s.members.get('ann')).toMatchObject({ status: 'active', passwordSet: true, setupTokenHash: null, version: 1 }) },
+  PasswordChanged: {
+    given: [created, invited('ann'), setUp('ann')],
+    event: { type: 'PasswordChanged', data: { organizationId: org, userId: 'ann', passwordHash: 'ph2' } },
+    then: (s) => expect(s.members.get('ann')).toMatchObject({ status: 'active', passwordSet: true, version: 1 }),
+  },
   UserEdited: {
     given: [created, invited('ann'), setUp('ann')],
     event: { type: 'UserEdited', data: { organizationId: org, userId: 'ann', changes: { roles: { before: ['instructor'], after: ['admin'] } }, profile: { firstName: 'F', lastName: 'L', roles: ['admin'] } } },

@@ -2,6 +2,7 @@ import { assertNever, type Decider } from '../shared/decider.js';
 import { PersistentMap } from '../shared/persistent-map.js';
 import { addClassStudents, archiveClass, createClass, editClass, removeClassStudent, visibleClass } from '../classes/managing-classes.js';
 import { completeUserSetup } from '../members/completing-setup.js';
+import { changePassword } from '../members/changing-password.js';
 import { deactivateUser, reactivateUser } from '../members/deactivating-user.js';
 import { deleteUser } from '../members/deleting-user.js';
 import { editUser } from '../members/editing-user.js';
@@ -112,6 +113,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return resendInvitation(command, org);
     case 'CompleteUserSetup':
       return completeUserSetup(command, org);
+    case 'ChangePassword':
+      return changePassword(command, org);
     case 'EditUser':
       return editUser(command, org);
     case 'DeactivateUser':
@@ -405,6 +408,7 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'InviteUser':
     case 'ResendInvitation':
     case 'CompleteUserSetup':
+    case 'ChangePassword':
     case 'EditUser':
     case 'DeactivateUser':
     case 'ReactivateUser':

@@ -28,6 +28,11 @@ const PLATFORM_CASES: Record<PlatformEvent['type'], () => void> = {
       expect.objectContaining({ id: 'pa1', status: 'active', setupTokenHash: null }),
     ]),
   PlatformAuditorRemoved: () => expect(platform(invited, { type: 'PlatformAuditorRemoved', data: { auditorId: 'pa1', email: 'pat@platform.test' } }).auditors).toEqual([]),
+  // The stream keeps no password; the accounts read model does.
+  PlatformPasswordChanged: () => {
+    const before = platform(invited);
+    expect(platform(invited, { type: 'PlatformPasswordChanged', data: { accountId: 'pa1', passwordHash: 'ph2' } })).toEqual(before);
+  },
 };
 
 describe('The fold of the platform stream', () => {

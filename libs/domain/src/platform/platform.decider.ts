@@ -1,5 +1,6 @@
 import { assertNever, type Decider } from '../shared/decider.js';
 import { completeBootstrap, issueBootstrapLink, registerSuperAdmin } from './bootstrapping.js';
+import { changePlatformPassword } from './changing-password.js';
 import { completePlatformAuditorSetup, invitePlatformAuditor, removePlatformAuditor } from './managing-auditors.js';
 import { evolvePlatform, type PlatformCommand, type PlatformEvent, type PlatformState } from './platform.js';
 
@@ -18,6 +19,8 @@ export function decidePlatform(command: PlatformCommand, state: PlatformState): 
       return completePlatformAuditorSetup(command, state);
     case 'RemovePlatformAuditor':
       return removePlatformAuditor(command, state);
+    case 'ChangePlatformPassword':
+      return changePlatformPassword(command, state);
     default:
       return assertNever(command);
   }

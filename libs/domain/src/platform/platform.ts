@@ -26,7 +26,9 @@ export type PlatformCommand =
     }
   | { type: 'InvitePlatformAuditor'; data: { auditorId: string; email: string; firstName: string; lastName: string; setupToken: SetupTokenRecord } }
   | { type: 'CompletePlatformAuditorSetup'; data: { auditorId: string; tokenHash: string; passwordHash: string; now: string } }
-  | { type: 'RemovePlatformAuditor'; data: { auditorId: string } };
+  | { type: 'RemovePlatformAuditor'; data: { auditorId: string } }
+  /** A super admin or platform auditor changes their own password (platform/changing-password.ts). */
+  | { type: 'ChangePlatformPassword'; data: { accountId: string; actorId: string; passwordHash: string } };
 
 export type SuperAdminRegistered = DomainEvent<
   'SuperAdminRegistered',
@@ -45,7 +47,10 @@ export type PlatformAuditorInvited = DomainEvent<
 export type PlatformAuditorSetupCompleted = DomainEvent<'PlatformAuditorSetupCompleted', { auditorId: string; email: string; passwordHash: string }>;
 export type PlatformAuditorRemoved = DomainEvent<'PlatformAuditorRemoved', { auditorId: string; email: string }>;
 
-export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved;
+/** Only the new hash enters the log (the audit trail redacts it); the old one is simply superseded. */
+export type PlatformPasswordChanged = DomainEvent<'PlatformPasswordChanged', { accountId: string; passwordHash: string }>;
+
+export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved | PlatformPasswordChanged;
 
 export const PLATFORM_EVENT_TYPES = eventTypes<PlatformEvent>({
   SuperAdminRegistered: true,
@@ -53,6 +58,7 @@ export const PLATFORM_EVENT_TYPES = eventTypes<PlatformEvent>({
   PlatformAuditorInvited: true,
   PlatformAuditorSetupCompleted: true,
   PlatformAuditorRemoved: true,
+  PlatformPasswordChanged: true,
 });
 
 export interface PlatformAuditor {
@@ -115,6 +121,9 @@ export function evolvePlatform(state: PlatformState, event: PlatformEvent): Plat
       };
     case 'PlatformAuditorRemoved':
       return { ...state, auditors: state.auditors.filter((a) => a.id !== event.data.auditorId) };
+    case 'PlatformPasswordChanged':
+      // The state keeps no password: the accounts read model does, for sign-in.
+      return state;
     default:
       return assertNever(event);
   }

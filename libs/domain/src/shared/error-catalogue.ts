@@ -62,6 +62,7 @@ export const ERROR_CATALOGUE = {
   'invalid-language': { status: 400, title: 'The language was refused' },
   'invalid-join-decision': { status: 400, title: 'The decision on the join request was refused' },
   'password-policy': { status: 400, title: 'The password does not meet the password policy' },
+  'current-password-incorrect': { status: 400, title: 'The current password is not right' },
 
   // ---- Who is asking (401, 403) ------------------------------------------------------
   unauthenticated: { status: 401, title: 'Sign in to continue' },

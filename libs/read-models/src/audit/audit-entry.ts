@@ -280,6 +280,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Sent a new setup link to ${str(d.email)}${d.previousEmail ? ` (email corrected from ${str(d.previousEmail)})` : ''}`;
     case 'UserSetupCompleted':
       return `${user(d.userId)} completed account setup`;
+    case 'PasswordChanged':
+      return `${user(d.userId)} changed their password`;
     case 'UserEdited':
       return `${d.via === 'ownership-transfer' ? 'Ownership transfer: edited' : 'Edited'} ${user(d.userId)}: ${changed}`;
     case 'ClassReassigned':
@@ -340,6 +342,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Platform auditor ${str(d.email)} completed account setup`;
     case 'PlatformAuditorRemoved':
       return `Removed the platform auditor ${str(d.email)}`;
+    case 'PlatformPasswordChanged':
+      return 'Changed their own password';
     case 'DataAccessed': {
       const detail = (d.detail ?? {}) as Data;
       switch (d.what) {

@@ -39,6 +39,8 @@ const TYPES = new Set([
   'UserInvited',
   'UserInvitationResent',
   'UserSetupCompleted',
+  'PasswordChanged',
+  'PlatformPasswordChanged',
   'UserEdited',
   'UserDeactivated',
   'UserReactivated',
@@ -99,6 +101,8 @@ export const accountsProjection: Projection = {
       }
       case 'PlatformAuditorSetupCompleted':
         return [set(recorded, event.data.auditorId, { passwordHash: event.data.passwordHash, status: 'active' })];
+      case 'PlatformPasswordChanged':
+        return [set(recorded, event.data.accountId, { passwordHash: event.data.passwordHash })];
       case 'PlatformAuditorRemoved':
         // No account, no session: every request checks the account first.
         return [{ collection: ACCOUNTS, deleteOne: { filter: { _id: event.data.auditorId } } }];
@@ -110,6 +114,8 @@ export const accountsProjection: Projection = {
         return [set(recorded, event.data.userId, { email: event.data.email, emailNormalized: normalizeEmail(event.data.email) })];
       case 'UserSetupCompleted':
         return [set(recorded, event.data.userId, { passwordHash: event.data.passwordHash, status: 'active' })];
+      case 'PasswordChanged':
+        return [set(recorded, event.data.userId, { passwordHash: event.data.passwordHash })];
       case 'UserEdited':
         return [set(recorded, event.data.userId, { roles: event.data.profile.roles })];
       case 'UserDeactivated':
