@@ -214,6 +214,34 @@ describe('Branding', () => {
 });
 
 describe('Policies', () => {
+  test('privacy: members see their team-mates\' names and emails until the policy says members may not see one another', async () => {
+    const team = (await http().post(`/organizations/${orgId}/teams`).set('Authorization', admin).send({ name: 'Reading Circle' })).body.id;
+    const ids: string[] = [];
+    for (const name of ['Ines', 'Jon', 'Kai'])
+      ids.push(await inviteAndSetUp(t, admin, orgId, { email: `${name.toLowerCase()}@settings.test`, roles: ['member'], firstName: name, lastName: 'Reader' }, PASSWORD));
+    // Ines and Jon are in the team; Kai is not.
+    expect((await http().post(`/organizations/${orgId}/teams/${team}/members`).set('Authorization', admin).send({ userIds: ids.slice(0, 2) })).status).toBe(200);
+    const ines = await t.login('ines@settings.test', PASSWORD);
+    const kai = await t.login('kai@settings.test', PASSWORD);
+    const roster = (auth: string) => http().get(`/organizations/${orgId}/teams/${team}/members`).set('Authorization', auth);
+
+    const seen = await roster(ines);
+    expect(seen.status).toBe(200);
+    expect(seen.body.items.map((m: { firstName: string; email: string }) => `${m.firstName} <${m.email}>`).sort()).toEqual(['Ines <ines@settings.test>', 'Jon <jon@settings.test>']);
+    expect((await roster(kai)).body.code).toBe('forbidden');
+
+    expect((await patch({ policies: { privacy: { membersSeeOtherMembers: false } } })).status).toBe(200);
+    try {
+      const hidden = await roster(ines);
+      expect(hidden.status).toBe(403);
+      expect(hidden.body.code).toBe('members-private');
+      // Those who manage the team still see it.
+      expect((await roster(admin)).body.total).toBe(2);
+    } finally {
+      await patch({ policies: { privacy: { membersSeeOtherMembers: true } } });
+    }
+  });
+
   test('a password minimum above the platform’s: the setup mail says it and setup enforces it', async () => {
     expect((await patch({ policies: { passwordMinLength: 16 } })).status).toBe(200);
     expect((await http().post(`/organizations/${orgId}/users`).set('Authorization', admin).send({ email: 'long@settings.test', firstName: 'Lou', lastName: 'Long', roles: ['instructor'] })).status).toBe(201);

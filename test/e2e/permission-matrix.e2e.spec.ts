@@ -108,6 +108,9 @@ beforeAll(async () => {
   units.ownDepartment = await unit(root, 'departments', { name: 'Engineering Research', parentId: eng });
   units.otherDepartment = await unit(root, 'departments', { name: 'Sales' });
   units.ownTeam = await unit(root, 'teams', { name: 'Platform', departmentId: eng, leaderIds: [teamLeader] });
+  // The learner is in Platform: members see their own team's members (issue 17's privacy policy allows it by default).
+  const joined = await t.http().post(`/organizations/${ownOrg}/teams/${units.ownTeam}/members`).set('Authorization', root).send({ userIds: [learner] });
+  expect(joined.status).toBe(200);
   units.otherTeam = await unit(root, 'teams', { name: 'Field Sales', departmentId: units.otherDepartment });
   units.eng = eng;
   units.learner = learner;

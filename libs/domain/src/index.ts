@@ -30,6 +30,7 @@ export * from './classes/managing-classes.js';
 export * from './members/owners.js';
 export * from './structure/structure.js';
 export * from './structure/scope.js';
+export * from './structure/team-roster.js';
 export * from './members/importing.js';
 export * from './imports/import.js';
 export * from './domains/domains.js';

@@ -1043,9 +1043,10 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'GET /organizations/{orgId}/teams/{teamId}/members': {
     operationId: 'listTeamMembers',
     summary: "List a team's members",
-    description: 'For admins, the department admins of its department and its team leaders; deactivated members included.',
+    description:
+      "For admins, the department admins of its department and its team leaders; deactivated members included. The team's own members see it too while the organization's privacy policy lets members see one another (`policies.privacy.membersSeeOtherMembers`); otherwise 403 members-private.",
     success: { status: 200, schema: 'UserPage' },
-    errors: ['team-not-found'],
+    errors: ['team-not-found', 'members-private'],
   },
   'POST /organizations/{orgId}/teams/{teamId}/members': {
     operationId: 'addTeamMembers',

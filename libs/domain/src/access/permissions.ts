@@ -24,6 +24,7 @@ export type Permission =
   | 'structure:view'
   | 'structure:manage'
   | 'team:members'
+  | 'team:roster'
   | 'organization:transfer'
   | 'organization:lookup'
   | 'organization:delete'
@@ -111,6 +112,13 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'structure:manage': rule(true, false, ['owner', 'admin', 'departmentAdmin'], true),
   /** Who is in a team: admins, department admins for their departments' teams, team leaders for their teams. */
   'team:members': rule(true, false, ['owner', 'admin', 'departmentAdmin', 'teamLeader'], true),
+  /**
+   * Reading who is in a team: those who manage its membership, and members (the
+   * multi-tenant guide's learner role: "their own progress and teams") of that very team
+   * when the organization's privacy policy lets members see one another. The guard lets
+   * members reach the route; the organization's state decides (structure/team-roster.ts).
+   */
+  'team:roster': rule(true, false, ['owner', 'admin', 'departmentAdmin', 'teamLeader', 'member'], true),
   /** Handing the organization to another member: its owners. */
   'organization:transfer': rule(false, false, ['owner'], true),
   /** Finding an organization by its slug: anyone signed in, answered for their own organization only (super admins: any). */

@@ -73,6 +73,7 @@ export const ERROR_CATALOGUE = {
   'organization-suspended': { status: 401, title: 'The organization is suspended' },
   'organization-being-deleted': { status: 401, title: 'The organization is being deleted' },
   forbidden: { status: 403, title: 'Signed in, but not allowed to do this' },
+  'members-private': { status: 403, title: "The organization's privacy policy keeps members from seeing one another" },
   'route-without-permission': { status: 403, title: 'The route declares no permission and is closed' },
   'sso-required': { status: 403, title: 'The organization signs in through single sign-on' },
   'sso-email-not-verified': { status: 403, title: 'The identity provider did not assert a verified email' },

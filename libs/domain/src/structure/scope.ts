@@ -33,7 +33,7 @@ export function scopeOf(state: StructureState, actor: StructureActor | undefined
   return { everything: false, departments, teams };
 }
 
-const notYours = (what: string) => new DomainError('forbidden', `You do not manage ${what}`);
+export const notYours = (what: string) => new DomainError('forbidden', `You do not manage ${what}`);
 
 /** Whether the actor manages this place in the tree (null: the top, which only admins manage). */
 export const managesDepartment = (scope: StructureScope, departmentId: string | null): boolean =>

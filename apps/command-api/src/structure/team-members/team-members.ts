@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, Query } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { requireManagesTeamMembership, scopeOf, team, type CommandMetadata, type Principal } from '#domain';
+import { requireSeesTeamMembers, team, type CommandMetadata, type Principal } from '#domain';
 import { listMembers, membersProjection, structureProjection, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ParseUserId } from '../../members/user-id.js';
@@ -33,16 +33,17 @@ export class TeamMembersController {
   ) {}
 
   /**
-   * The team's members, as the member list shows them. Whether the caller may see this
-   * team is the same rule as changing its membership, read from the organization's
-   * current state (a team leader sees their team, not another).
+   * The team's members, as the member list shows them, with names and emails. Those who
+   * manage the team's membership see it; so do the team's own members when the
+   * organization's privacy policy lets members see one another. Decided on the
+   * organization's current state (a team leader sees their team, not another).
    */
   @Get()
-  @RequirePermission('team:members')
+  @RequirePermission('team:roster')
   async list(@Param('orgId') orgId: string, @Param('teamId', ParseTeamId) teamId: string, @Query() query: PageQueryDto, @CurrentPrincipal() principal: Principal) {
     const { state } = await this.streams.current(organizationStream(orgId));
     if (state.status !== 'existing') return { items: [], total: 0, page: query.page, pageSize: query.pageSize };
-    requireManagesTeamMembership(scopeOf(state, { id: principal.id, kind: principal.kind }), team(state, teamId));
+    requireSeesTeamMembers(state, state.settings.policies.privacy.membersSeeOtherMembers, { id: principal.id, kind: principal.kind }, team(state, teamId));
     return listMembers(this.readStore, orgId, { search: query.search, showDeactivated: true, teamIds: [teamId], page: query.page, pageSize: query.pageSize });
   }
 
