@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
+import { inviteAndSetUp, setupTokenFromLog } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -103,5 +104,25 @@ describe('The organization profile', () => {
     const [stored, edited] = await t.infra.eventStore.readStream(`organization-${id}`);
     expect(stored.data).not.toHaveProperty('profile');
     expect((edited.data as { changes: unknown }).changes).toEqual({ type: { before: 'company', after: 'professional-services' } });
+  });
+});
+
+describe('Billing is an owner\'s (multi-tenant guide, "Member Roles": owner = admin plus billing)', () => {
+  test('an admin who is not an owner cannot change the billing contact (403) but edits the rest; the owner changes it', async () => {
+    const password = 'billing password 1234';
+    const { id } = (await t.http().post('/organizations').set('Authorization', root).send({ name: 'Billing District', timeZone: 'UTC', owner: { email: 'owner@billing.test', firstName: 'Olga', lastName: 'Owner' } })).body;
+    const ownerId = (await t.http().get(`/organizations/${id}/users`).query({ search: 'owner@billing.test' }).set('Authorization', root)).body.items[0].id;
+    expect((await t.http().post('/auth/setup').send({ token: await setupTokenFromLog(t, id, ownerId), password })).status).toBe(201);
+    await inviteAndSetUp(t, root, id, { email: 'admin@billing.test', roles: ['admin'] }, password);
+    const owner = await t.login('owner@billing.test', password);
+    const admin = await t.login('admin@billing.test', password);
+    const billing = { billingContact: { name: 'Accounts', email: 'accounts@billing.test' } };
+
+    const refused = await t.http().patch(`/organizations/${id}`).set('Authorization', admin).send(billing);
+    expect(refused.status).toBe(403);
+    expect(refused.body).toMatchObject({ code: 'forbidden', detail: 'Only an owner of the organization can change its billing contact' });
+    expect((await t.http().patch(`/organizations/${id}`).set('Authorization', admin).send({ industry: 'Education' })).status).toBe(200);
+    expect((await t.http().patch(`/organizations/${id}`).set('Authorization', owner).send(billing)).status).toBe(200);
+    expect((await t.http().get(`/organizations/${id}`).set('Authorization', admin)).body).toMatchObject({ industry: 'Education', billingContact: billing.billingContact });
   });
 });

@@ -861,7 +861,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   'PATCH /organizations/{orgId}': {
     operationId: 'editOrganization',
     summary: "Edit an organization's settings",
-    description: 'A JSON Merge Patch (RFC 7396) of name, description and time zone: absent fields stay, `description: null` clears it.',
+    description:
+      'A JSON Merge Patch (RFC 7396) of name, description, time zone and the profile (type, industry, website, contacts): absent fields stay, `null` clears one. The billing contact is an owner\'s (or a super admin\'s): an admin who is not an owner gets 403 (in an organization that has an owner).',
     success: { status: 200, schema: 'WriteResponse' },
     ifMatch: true,
     requestBody: { 'application/merge-patch+json': { schema: ref('EditOrganizationDto') }, 'application/json': { schema: ref('EditOrganizationDto') } },

@@ -62,6 +62,32 @@ describe('Owners', () => {
     spec(company).when({ type: 'TransferOwnership', data: { actorId: 'olga', toUserId: 'nobody' } }).thenFails('user-not-found', { kind: 'not-found' });
   });
 
+  test('billing is an owner\'s: an admin who is not one cannot change the billing contact (403), an owner and a super admin can; the rest of the profile stays an admin\'s', () => {
+    const billing = (actorId: string) => ({ type: 'UpdateOrganizationSettings' as const, data: { profile: { billingContact: { name: 'Bill Payer', email: 'bills@company.test' } }, actorId } });
+    spec(company).when(billing('ann')).thenFails('forbidden');
+    for (const actorId of ['olga', superAdmin.id])
+      spec(company)
+        .when(billing(actorId))
+        .then([
+          {
+            type: 'OrganizationSettingsUpdated',
+            data: { organizationId: org, changes: { billingContact: { before: { name: null, email: null }, after: { name: 'Bill Payer', email: 'bills@company.test' } } } },
+          },
+        ]);
+    spec(company)
+      .when({ type: 'UpdateOrganizationSettings', data: { profile: { industry: 'Software' }, actorId: 'ann' } })
+      .then([{ type: 'OrganizationSettingsUpdated', data: { organizationId: org, changes: { industry: { before: null, after: 'Software' } } } }]);
+    // Without an owner (from before owners), its admins keep the admin rules.
+    spec(company.filter((e) => !('userId' in e.data && e.data.userId === 'olga')))
+      .when(billing('ann'))
+      .then([
+        {
+          type: 'OrganizationSettingsUpdated',
+          data: { organizationId: org, changes: { billingContact: { before: { name: null, email: null }, after: { name: 'Bill Payer', email: 'bills@company.test' } } } },
+        },
+      ]);
+  });
+
   test('the organization without an owner (from before owners) keeps working under the admin rules alone', () => {
     spec(company.filter((e) => !('userId' in e.data && e.data.userId === 'olga')))
       .when({ type: 'DeactivateUser', data: { userId: 'dora', actorId: 'ann' } })

@@ -7,7 +7,7 @@ import { member, validPerson, type Member, type MembershipCommand, type Membersh
  * ownership passes in one command. Organizations from before owners existed have none
  * until a super admin names one, and then the rules hold from that day on.
  */
-const isActiveOwner = (m: Member | undefined): m is Member => !!m && m.status === 'active' && m.roles.includes('owner');
+export const isActiveOwner = (m: Member | undefined): m is Member => !!m && m.status === 'active' && m.roles.includes('owner');
 
 /**
  * Whether the actor may change who owns the organization or act on an owner: an active

@@ -1,5 +1,7 @@
 import { FieldErrors } from '../shared/validation.js';
 import { ORGANIZATION_RULES, validateSettings, type ExistingOrganization, type OrganizationCommand, type OrganizationEvent, type OrganizationSettingsUpdated } from './organization.js';
+import { DomainError } from '../shared/domain-error.js';
+import { actsAsOwner, isActiveOwner } from '../members/owners.js';
 import { patchProfile, profileChanges } from './profile.js';
 
 /** Editing an organization's settings and profile (guide: Editing Organization Settings; multi-tenant guide: Organization Details). */
@@ -21,5 +23,9 @@ export function editOrganization(command: Extract<OrganizationCommand, { type: '
   Object.assign(changes, profileChanges(org.profile, profile));
   // A command that changes nothing writes no event.
   if (Object.keys(changes).length === 0) return [];
+  // Billing is an owner's (multi-tenant guide, "Member Roles": owner = admin plus billing).
+  // An organization from before owners has none, and its admins keep the admin rules.
+  if (changes.billingContact && !actsAsOwner(org, patch.actorId) && [...org.members.values()].some(isActiveOwner))
+    throw new DomainError('forbidden', 'Only an owner of the organization can change its billing contact');
   return [{ type: 'OrganizationSettingsUpdated', data: { organizationId: org.id, changes } }];
 }

@@ -77,7 +77,8 @@ export type OrganizationCommand =
   | { type: 'VerifyEmailDomain'; data: { domain: string; now: string } }
   | { type: 'RemoveEmailDomain'; data: { domain: string } }
   /** A merge patch: an absent field stays as it is; `description: null` clears it. */
-  | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string; profile?: ProfilePatch } }
+  /** `actorId`: who edits (the billing contact is an owner's, organizations/editing-organization.ts); absent for the platform itself. */
+  | { type: 'UpdateOrganizationSettings'; data: { name?: string; description?: string | null; timeZone?: string; profile?: ProfilePatch; actorId?: string } }
   | { type: 'ChangeOrganizationLogo'; data: { logo: LogoRef } }
   | { type: 'RemoveOrganizationLogo'; data: Record<string, never> }
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }

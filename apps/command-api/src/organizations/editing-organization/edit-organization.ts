@@ -61,7 +61,7 @@ export class EditOrganizationController {
     @Headers('if-match') ifMatch?: string,
   ): Promise<WriteResponse> {
     const { name, description, timeZone } = body;
-    const command = { type: 'UpdateOrganizationSettings' as const, data: { ...sentFields({ name, description, timeZone }), profile: profilePatchOf(body) } };
+    const command = { type: 'UpdateOrganizationSettings' as const, data: { ...sentFields({ name, description, timeZone }), profile: profilePatchOf(body), actorId: metadata.actor.id } };
     const result = await this.commands.execute(toOrganization(orgId, command, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
     return { id: orgId, revision: result.version, position: result.position };
   }
