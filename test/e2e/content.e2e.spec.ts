@@ -139,6 +139,39 @@ describe('The content library', () => {
     });
   });
 
+  describe('The content a member has (a member sees their content and their progress)', () => {
+    const content = (userId: string, auth: string) => http().get(`/organizations/${orgId}/members/${userId}/content`).set(as(auth));
+
+    test('each activity once, the soonest due first, with how it reached them, whether they can reach it, and when they started and completed it', async () => {
+      // ann completes Verbs, reported over xAPI by the learning content.
+      const issued = (await http().post(`/organizations/${orgId}/xapi/credentials`).set(as(admin)).send({ name: 'Player' })).body;
+      const sent = await http()
+        .post('/xapi/statements')
+        .set({ Authorization: `Basic ${Buffer.from(`${issued.key}:${issued.secret}`).toString('base64')}`, 'X-Experience-API-Version': '1.0.3' })
+        .send({ actor: { mbox: 'mailto:ann@lakeside.test' }, verb: { id: 'http://adlnet.gov/expapi/verbs/completed' }, object: { id: 'https://market.test/verbs' }, timestamp: '2026-11-30T10:00:00Z' });
+      expect(sent.status).toBe(200);
+      await t.infra.runner!.catchUp(15_000);
+
+      const ann = await t.login('ann@lakeside.test', PASSWORD);
+      const own = await content(ids.ann, ann);
+      expect(own.status).toBe(200);
+      expect(own.body.total).toBe(2);
+      const [first, second] = own.body.items;
+      // Greetings: through the team (due 8 March 2099, 02:30 Chicago) and everyone; Verbs: named, and through the team; no due date.
+      expect([first.activity.title, first.nextDueAt, first.assignments.map((a: { via: string }) => a.via)]).toEqual(['Greetings', '2099-03-08T08:30:00.000Z', ['team', 'everyone']]);
+      expect([second.activity.title, second.nextDueAt, second.assignments.map((a: { via: string }) => a.via)]).toEqual(['Verbs', null, ['members', 'team']]);
+      expect([first.access.canAccess, second.access.canAccess]).toEqual([true, true]);
+      expect([first.startedAt, first.completedAt]).toEqual([null, null]);
+      expect(second.completedAt).toBe('2026-11-30T10:00:00.000Z');
+      // dee waits for a seat of Verbs: only what reaches her is listed.
+      expect((await content(ids.dee, admin)).body.items.map((i: { activity: { title: string } }) => i.activity.title)).toEqual(['Greetings']);
+      expect((await content(ids.ann, ann)).status).toBe(200);
+      const dee = await t.login('dee@lakeside.test', PASSWORD);
+      const other = await content(ids.ann, dee);
+      expect([other.status, other.body.code]).toEqual([403, 'forbidden']);
+    });
+  });
+
   describe("Members can't access content: every reason named", () => {
     test('the role, the membership, the organization', async () => {
       expect((await access(ids.auditor, greetings)).reasons.map((r: { reason: string }) => r.reason)).toEqual(['role', 'not-assigned']);

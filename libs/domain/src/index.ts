@@ -43,6 +43,7 @@ export * from './organizations/organization-languages.js';
 export * from './dictionary/dictionary.js';
 export * from './content/library.js';
 export * from './content/access.js';
+export * from './content/member-content.js';
 export * from './xapi/credentials.js';
 export * from './xapi/statements.js';
 export * from './analytics/learning-days.js';

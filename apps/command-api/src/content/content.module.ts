@@ -1,3 +1,4 @@
+import { MemberContentController } from './member-content/member-content.js';
 import { Module } from '@nestjs/common';
 import { AssignmentsController } from './assigning/assignments.js';
 import { AccessController } from './checking-access/access.js';
@@ -6,5 +7,5 @@ import { LibraryWrites } from './library-writes.js';
 import { ActivitiesController } from './managing-activities/activities.js';
 
 /** The content library, assignments and the access check (issue 19). */
-@Module({ controllers: [ActivitiesController, AssignmentsController, AccessController], providers: [LibraryWrites, AssignmentJoiners] })
+@Module({ controllers: [ActivitiesController, AssignmentsController, AccessController, MemberContentController], providers: [LibraryWrites, AssignmentJoiners] })
 export class ContentModule {}

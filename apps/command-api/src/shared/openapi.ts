@@ -693,6 +693,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
     errors: ['user-not-found'],
   },
+  'GET /organizations/{orgId}/members/{userId}/content': {
+    operationId: 'listMemberContent',
+    summary: 'The content a member has',
+    description:
+      "Each activity of an open assignment the member is among (once, however many give it), the soonest due first: the activity, the assignments (how each reached them, due date), whether they can reach it now with every reason if not, and when they started and first completed it. Paged; `search` matches title and category. Members read their own; whoever may read a member's progress reads theirs.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: ['user-not-found'],
+  },
   'GET /xapi/about': {
     operationId: 'xapiAbout',
     summary: 'xAPI About resource',

@@ -5,6 +5,7 @@ import { company, joined, org as orgId, teamCreated } from '../testing/company.j
 import { organizationDecider } from '../organizations/organization.decider.js';
 import type { ExistingOrganization, OrganizationEvent } from '../organizations/organization.js';
 import { accessTo, learnersOf } from './access.js';
+import { memberContent } from './member-content.js';
 import { libraryDecider, type AssignmentTarget, type Due, type LibraryEvent } from './library.js';
 
 /**
@@ -146,5 +147,39 @@ describe('Who a target is, and "Members can\'t access content"', () => {
     const suspended = orgState([{ type: 'OrganizationMarkedInArrears', data: { organizationId: orgId, inArrearsAt: NOW } }]);
     expect(accessTo(suspended, library, 'max', 'greet', NOW).reasons.map((r) => r.reason)).toEqual(['organization-suspended']);
     expect(accessTo(orgState(), library, 'max', 'nope', NOW).reasons.map((r) => r.reason)).toEqual(['activity-not-in-library']);
+  });
+});
+
+describe('The content a member has', () => {
+  const orgState = fold(organizationDecider, company) as ExistingOrganization;
+
+  test('each activity once, however many open assignments give it; the soonest due first, then by title; cancelled ones and others\' left out', () => {
+    const library = fold(libraryDecider, [
+      privateAdded,
+      licensedAdded,
+      { type: 'ActivityAdded', data: { organizationId: org, activityId: 'aaa', kind: 'private', license: null, title: 'Alphabet', category: null, languageId: null, activityIri: 'https://school.test/alphabet' } },
+      assigned('a1', 'greet', ['max'], { kind: 'members', userIds: ['max'] }, '2026-12-20T23:59:00.000Z'),
+      assigned('a2', 'greet', ['max', 'mia'], { kind: 'everyone' }, '2026-12-10T23:59:00.000Z'),
+      assigned('a3', 'verbs', ['max']),
+      assigned('a4', 'aaa', ['max']),
+      assigned('a5', 'aaa', ['mia']),
+      assigned('a6', 'verbs', ['max'], { kind: 'members', userIds: ['max'] }, '2026-12-01T23:59:00.000Z'),
+      { type: 'AssignmentCancelled', data: { organizationId: org, assignmentId: 'a6', activityId: 'verbs', freed: [] } },
+    ]);
+    const items = memberContent(orgState, library, 'max', NOW);
+    // Greetings is due on the 10th (its soonest); Alphabet and Verbs are not due, by title.
+    expect(items.map((i) => [i.activity.title, i.nextDueAt, i.assignments.map((a) => `${a.id}:${a.via}`)])).toEqual([
+      ['Greetings', '2026-12-10T23:59:00.000Z', ['a1:members', 'a2:everyone']],
+      ['Alphabet', null, ['a4:members']],
+      ['Verbs', null, ['a3:members']],
+    ]);
+    expect(items.every((i) => i.access.canAccess)).toBe(true);
+    expect(memberContent(orgState, library, 'mia', NOW).map((i) => i.activity.title)).toEqual(['Greetings', 'Alphabet']);
+    expect(memberContent(orgState, library, 'lee', NOW)).toEqual([]);
+  });
+
+  test('what stands in the way is said with each activity: a license that ended', () => {
+    const library = fold(libraryDecider, [licensedAdded, assigned('a1', 'verbs', ['max'])]);
+    expect(memberContent(orgState, library, 'max', '2027-07-01T00:00:00.000Z')[0].access.reasons.map((r) => r.reason)).toEqual(['license-expired']);
   });
 });

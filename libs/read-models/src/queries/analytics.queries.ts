@@ -163,6 +163,11 @@ export interface MemberProgress {
 }
 
 /** One member's progress: from their progress document, their completions and the open assignments they have. */
+/** The activities a member started, with when they started and first completed each (the by_user index). */
+export async function learnerActivitiesOf(store: ReadStore, organizationId: string, userId: string): Promise<LearnerActivityDocument[]> {
+  return store.collection<LearnerActivityDocument>(LEARNER_ACTIVITIES).find({ organizationId, userId });
+}
+
 export async function memberProgress(store: ReadStore, organizationId: string, userId: string): Promise<MemberProgress> {
   return (await membersProgress(store, organizationId, [userId]))[0];
 }
