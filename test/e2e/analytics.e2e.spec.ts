@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import xapiLibrary from '@xapi/xapi';
 import { CloseLearningDaysJob } from '../../apps/command-api/src/analytics/closing-days/close-learning-days.job.js';
-import { inviteAndSetUp } from '../support/members.js';
+import { inviteAndSetUp, inviteAndSetUpPlatformAuditor } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -373,6 +373,37 @@ describe('analysts, exports and the fact feed', () => {
     expect((await get('dashboard', analyst, { period: 'day', date: '2026-11-01' })).status).toBe(200);
     expect((await get('teams', analyst)).status).toBe(200);
     expect((await http().get(`/organizations/${orgId}/users`).set(as(analyst))).status).toBe(403);
+  });
+
+  test('a platform analyst, granted by a super admin, reads every organization\'s reports under the same pseudonyms, and nothing else', async () => {
+    await inviteAndSetUpPlatformAuditor(t, root, 'analyst@platform.test', PASSWORD, undefined, 'analyst');
+    const platformAnalyst = await t.login('analyst@platform.test', PASSWORD);
+    expect((await http().get('/auth/me').set(as(platformAnalyst))).body).toMatchObject({ isPlatformAnalyst: true, organizationId: null });
+    // Which organizations there are, to choose from.
+    expect((await http().get('/organizations').query({ search: 'Harbor' }).set(as(platformAnalyst))).body.items.map((o: { id: string }) => o.id)).toContain(orgId);
+    const own = await get('progress', analyst, { pageSize: 100 });
+    const theirs = await get('progress', platformAnalyst, { pageSize: 100 });
+    expect(theirs.status).toBe(200);
+    // The same rows, the same pseudonyms: a member's key does not depend on who reads.
+    expect(theirs.body).toEqual(own.body);
+    const text = JSON.stringify(theirs.body);
+    for (const l of learners) expect(text).not.toContain(l.email);
+    expect((await get(`members/${learners[3].id}/progress`, platformAnalyst)).body.learnerKey).toMatch(PSEUDONYM);
+    expect((await get('dashboard', platformAnalyst, { period: 'day', date: '2026-11-01' })).body).toEqual((await get('dashboard', analyst, { period: 'day', date: '2026-11-01' })).body);
+    expect((await get('facts', platformAnalyst, { limit: 3 })).body).toEqual((await get('facts', analyst, { limit: 3 })).body);
+    // No member list, no audit trail, no change.
+    for (const path of [`/organizations/${orgId}/users`, `/organizations/${orgId}/audit`, '/platform/audit', `/organizations/${orgId}`])
+      expect([path, (await http().get(path).set(as(platformAnalyst))).status]).toEqual([path, 403]);
+    expect((await http().post(`/organizations/${orgId}/teams`).set(as(platformAnalyst)).send({ name: 'Analysts' })).status).toBe(403);
+    // Listed apart from the platform auditors, and removed like them: the session stops working.
+    const listed = (await http().get('/platform/analysts').set(as(root))).body.items;
+    expect(listed.map((a: { email: string }) => a.email)).toEqual(['analyst@platform.test']);
+    expect((await http().get('/platform/auditors').set(as(root))).body.items.map((a: { email: string }) => a.email)).not.toContain('analyst@platform.test');
+    expect((await http().delete(`/platform/auditors/${listed[0].id}`).set(as(root))).status).toBe(404);
+    const removed = await http().delete(`/platform/analysts/${listed[0].id}`).set(as(root));
+    expect(removed.status).toBe(200);
+    await t.infra.runner!.catchUp(15_000);
+    expect((await get('dashboard', platformAnalyst, { period: 'day', date: '2026-11-01' })).status).toBe(401);
   });
 
   test('exports: CSV with a header and formula-safe cells, NDJSON with one object per row, the same rows as JSON', async () => {

@@ -19,7 +19,7 @@ import { startTestApp, type TestApp } from '../support/test-app.js';
 type Caller =
   | { name: string; kind: 'anonymous' }
   | { name: string; kind: 'superAdmin'; token: string }
-  | { name: string; kind: 'platformAuditor'; email: string }
+  | { name: string; kind: 'platformAuditor' | 'platformAnalyst'; email: string }
   | { name: string; kind: 'member'; email: string };
 
 /** own: the caller's organization (and their own department or team); ownUnit2: another unit of it; other: another organization; none: platform-wide. */
@@ -100,6 +100,7 @@ beforeAll(async () => {
   const departmentAdmin = await member(root, ownOrg, 'department-admin@matrix.test', ['member']);
   const teamLeader = await member(root, ownOrg, 'team-leader@matrix.test', ['member']);
   await inviteAndSetUpPlatformAuditor(t, root, 'platform-auditor@matrix.test', password);
+  await inviteAndSetUpPlatformAuditor(t, root, 'platform-analyst@matrix.test', password, undefined, 'analyst');
   await member(root, otherOrg, 'other-admin@matrix.test', ['admin']);
   // The structure the scoped roles act on: Engineering (led by the department admin) with
   // a sub-department and the Platform team (led by the team leader); Sales and its Field
@@ -164,6 +165,7 @@ describe('Permission matrix', () => {
       { name: 'department admin', kind: 'member', email: 'department-admin@matrix.test' },
       { name: 'team leader', kind: 'member', email: 'team-leader@matrix.test' },
       { name: 'analyst', kind: 'member', email: 'analyst@matrix.test' },
+      { name: 'platform analyst', kind: 'platformAnalyst', email: 'platform-analyst@matrix.test' },
     ];
     expect(callers.map((c) => c.name)).toEqual([...CALLERS]);
     const tokens = new Map<string, string>();
@@ -186,7 +188,7 @@ describe('Permission matrix', () => {
     for (const route of routes) {
       const row: string[] = [];
       for (const [column, caller] of callers.entries()) {
-        const platformWide = caller.kind === 'superAdmin' || caller.kind === 'platformAuditor';
+        const platformWide = caller.kind === 'superAdmin' || caller.kind === 'platformAuditor' || caller.kind === 'platformAnalyst';
         // Super admins and platform auditors act on any organization: a scratch one, so
         // that marking arrears or removing a logo there changes nothing the others rely on.
         const scopes = caller.kind === 'member' ? scopesOf(route.route) : scopesOf(route.route).filter((s) => s !== 'other' && s !== 'otherUnit');
@@ -242,6 +244,7 @@ describe('Permission matrix', () => {
         const principal: Principal | null =
           caller === 'super admin' ? { kind: 'superAdmin', id: 's', email: 's@x' }
           : caller === 'platform auditor' ? { kind: 'platformAuditor', id: 'p', email: 'p@x' }
+          : caller === 'platform analyst' ? { kind: 'platformAnalyst', id: 'q', email: 'q@x' }
           : roles.has(caller) ? { kind: 'member', id: 'm', email: 'm@x', organizationId: 'own', roles: roles.get(caller)! }
           : null;
         if (!principal) continue;

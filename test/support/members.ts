@@ -25,9 +25,9 @@ export async function inviteAndSetUp(
   return invited.body.id as string;
 }
 
-/** Invites a platform auditor as a super admin (`auth`) and completes their setup, without mail. */
-export async function inviteAndSetUpPlatformAuditor(t: TestApp, auth: string, email: string, password: string, beforeSetup?: () => Promise<void>): Promise<string> {
-  const invited = await t.http().post('/platform/auditors').set('Authorization', auth).send({ email, firstName: 'Pat', lastName: 'Auditor' });
+/** Invites a platform auditor (or analyst) as a super admin (`auth`) and completes their setup, without mail. */
+export async function inviteAndSetUpPlatformAuditor(t: TestApp, auth: string, email: string, password: string, beforeSetup?: () => Promise<void>, role: 'auditor' | 'analyst' = 'auditor'): Promise<string> {
+  const invited = await t.http().post(`/platform/${role}s`).set('Authorization', auth).send({ email, firstName: 'Pat', lastName: role === 'analyst' ? 'Analyst' : 'Auditor' });
   if (invited.status !== 201) throw new Error(`invite failed: ${invited.status} ${JSON.stringify(invited.body)}`);
   await beforeSetup?.();
   const events = await t.infra.eventStore.readStream(PLATFORM_STREAM);

@@ -2,7 +2,7 @@ import { PERMISSION_MATRIX, type AccessRole, type Permission } from '#domain';
 import type { RouteInfo } from './routes.js';
 
 /** The README's columns: who is asking, as the domain's matrix names them. */
-export const TABLE_COLUMNS: { name: string; kind: 'superAdmin' | 'platformAuditor' | 'member'; roles: AccessRole[] }[] = [
+export const TABLE_COLUMNS: { name: string; kind: 'superAdmin' | 'platformAuditor' | 'platformAnalyst' | 'member'; roles: AccessRole[] }[] = [
   { name: 'super admin', kind: 'superAdmin', roles: [] },
   { name: 'platform auditor', kind: 'platformAuditor', roles: [] },
   { name: 'owner', kind: 'member', roles: ['owner', 'admin'] },
@@ -14,6 +14,7 @@ export const TABLE_COLUMNS: { name: string; kind: 'superAdmin' | 'platformAudito
   { name: 'department admin', kind: 'member', roles: ['member', 'departmentAdmin'] },
   { name: 'team leader', kind: 'member', roles: ['member', 'teamLeader'] },
   { name: 'analyst', kind: 'member', roles: ['analyst'] },
+  { name: 'platform analyst', kind: 'platformAnalyst', roles: [] },
 ];
 
 const SCOPED = new Set<AccessRole>(['departmentAdmin', 'teamLeader']);
@@ -22,6 +23,7 @@ function cell(permission: Permission, column: (typeof TABLE_COLUMNS)[number]): s
   const rule = PERMISSION_MATRIX[permission];
   if (column.kind === 'superAdmin') return rule.superAdmin ? 'yes' : '–';
   if (column.kind === 'platformAuditor') return rule.platformAuditor ? 'yes' : '–';
+  if (column.kind === 'platformAnalyst') return rule.platformAnalyst ? 'yes' : '–';
   const granted = column.roles.filter((r) => rule.memberRoles.includes(r));
   if (granted.length === 0) return '–';
   const where = granted.every((r) => SCOPED.has(r)) ? 'their units' : rule.orgScoped ? 'own org' : 'yes';

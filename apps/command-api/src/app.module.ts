@@ -45,7 +45,7 @@ import { VerifyAuditController } from './audit/verifying-audit/verify-audit.js';
 import { AuditLogReader, ViewAuditLogController, ViewPlatformAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
-import { InvitingPlatformAuditor, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
+import { InvitingPlatformAuditor, PlatformAccounts, PlatformAnalystsController, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
 import { SsoProviders } from './sso/sso-providers.js';
 import { SsoModule } from './sso/sso.module.js';
 import { StructureModule } from './structure/structure.module.js';
@@ -90,10 +90,11 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, AnalyticsModule, MembersModule, StructureModule, SsoModule, HealthModule],
-      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController],
+      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController],
       providers: [
         BootstrapService,
         InvitingPlatformAuditor,
+        PlatformAccounts,
         RemovingPlatformAuditor,
         AuditLogReader,
         SetupService,

@@ -10,7 +10,7 @@ import type { Collection, MongoClient } from 'mongodb';
 export interface Session {
   tokenHash: string;
   principalId: string;
-  principalKind: 'superAdmin' | 'platformAuditor' | 'member';
+  principalKind: 'superAdmin' | 'platformAuditor' | 'platformAnalyst' | 'member';
   organizationId: string | null;
   createdAt: string;
   /** The last request seen, for the idle timeout (recorded at most once a minute). */
@@ -42,7 +42,7 @@ export interface SessionStore {
 interface SessionRow {
   token_hash: string;
   principal_id: string;
-  principal_kind: 'superAdmin' | 'platformAuditor' | 'member';
+  principal_kind: 'superAdmin' | 'platformAuditor' | 'platformAnalyst' | 'member';
   organization_id: string | null;
   created_at: string;
   last_seen_at: string;

@@ -111,6 +111,7 @@ export class AuthController {
         email: principal.email,
         isSuperAdmin: principal.kind === 'superAdmin',
         isPlatformAuditor: principal.kind === 'platformAuditor',
+        isPlatformAnalyst: principal.kind === 'platformAnalyst',
         organizationId: null,
         organization: null,
         roles: [],

@@ -127,8 +127,8 @@ export class AuthGuard implements CanActivate {
     const principal: Principal =
       account!.kind === 'member'
         ? { kind: 'member', id: account!._id, email: account!.email, organizationId: organization!._id, roles: accessRoles(account!) }
-        : account!.kind === 'platformAuditor'
-          ? { kind: 'platformAuditor', id: account!._id, email: account!.email }
+        : account!.kind === 'platformAuditor' || account!.kind === 'platformAnalyst'
+          ? { kind: account!.kind, id: account!._id, email: account!.email }
           : { kind: 'superAdmin', id: account!._id, email: account!.email };
     await this.sessions.touch(session);
     request.sessionTokenHash = tokenHash;

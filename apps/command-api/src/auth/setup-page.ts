@@ -82,7 +82,7 @@ export function renderLinkProblem(kind: 'expired' | 'invalid'): string {
   );
 }
 
-export function renderSetupDone(kind: 'member' | 'superAdmin' | 'platformAuditor'): string {
+export function renderSetupDone(kind: 'member' | 'superAdmin' | 'platformAuditor' | 'platformAnalyst'): string {
   return page(
     'Your account is ready',
     `<h1>Your account is ready</h1>

@@ -37,7 +37,7 @@ export type SetupLinkInfo =
   | { kind: 'expired' }
   | { kind: 'invalid' };
 
-type SetupCompleted = { id: string; revision: number; position: number; kind: 'member' | 'superAdmin' | 'platformAuditor' };
+type SetupCompleted = { id: string; revision: number; position: number; kind: 'member' | 'superAdmin' | 'platformAuditor' | 'platformAnalyst' };
 
 const linkInvalid = () => new DomainError('setup-link-invalid', 'This setup link is invalid, has expired or was already used');
 
@@ -80,7 +80,7 @@ export class SetupService {
     const auditor = platform.auditors.find((a) => a.setupTokenHash === tokenHash);
     if (auditor) {
       if (!auditor.setupExpiresAt || auditor.setupExpiresAt <= now) return { kind: 'expired' };
-      return { kind: 'invitation', userId: auditor.id, organizationId: null, email: auditor.email, firstName: auditor.firstName, organizationName: 'Platform audit', logoSrc: null };
+      return { kind: 'invitation', userId: auditor.id, organizationId: null, email: auditor.email, firstName: auditor.firstName, organizationName: auditor.role === 'analyst' ? 'Platform analytics' : 'Platform audit', logoSrc: null };
     }
     const link = platform.bootstrapLink;
     if (link && link.tokenHash === tokenHash) return link.expiresAt > now ? { kind: 'bootstrap' } : { kind: 'expired' };
@@ -119,9 +119,10 @@ export class SetupService {
     if (auditor) {
       checkPasswordPolicy(input.password, { email: auditor.email });
       const command = { type: 'CompletePlatformAuditorSetup' as const, data: { auditorId: auditor.id, tokenHash, passwordHash: await hashPassword(input.password), now: metadata.now } };
-      const asAuditor = { ...metadata, actor: { id: auditor.id, kind: 'platformAuditor' as const, email: auditor.email, roles: ['platformAuditor'] } };
+      const kind = auditor.role === 'analyst' ? ('platformAnalyst' as const) : ('platformAuditor' as const);
+      const asAuditor = { ...metadata, actor: { id: auditor.id, kind, email: auditor.email, roles: [kind] } };
       const result = await this.commands.execute(toPlatform(command, asAuditor, { requestBody: { tokenHash } }));
-      return { id: auditor.id, revision: result.version, position: result.position, kind: 'platformAuditor' };
+      return { id: auditor.id, revision: result.version, position: result.position, kind };
     }
     if (!platform.bootstrapLink || platform.bootstrapLink.tokenHash !== tokenHash) throw linkInvalid();
     if (!input.email)

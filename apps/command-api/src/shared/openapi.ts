@@ -368,7 +368,16 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     errors: ['email-already-in-use'],
   },
   'DELETE /platform/auditors/{auditorId}': { operationId: 'removePlatformAuditor', summary: 'Remove a platform auditor', description: 'Ends their sessions and frees the email.', success: { status: 200, schema: 'WriteResponse' } },
-  'GET /organizations': { operationId: 'listOrganizations', summary: 'List organizations', description: 'Every organization, sorted by name, searched by name (super admins).', success: { status: 200, schema: 'OrganizationPage' } },
+  'GET /platform/analysts': { operationId: 'listPlatformAnalysts', summary: 'List platform analysts', description: 'Everyone who may read every organization\'s reports and exports (members under pseudonyms).', success: { status: 200, schema: 'PlatformAuditorList' } },
+  'POST /platform/analysts': {
+    operationId: 'invitePlatformAnalyst',
+    summary: 'Invite a platform analyst',
+    description: 'Mails a setup link. A platform analyst reads every organization\'s reports, exports and fact feed, and its chart, with members under stable pseudonyms; nothing else. The email is unique across the platform.',
+    success: { status: 201, schema: 'WriteResponse' },
+    errors: ['email-already-in-use'],
+  },
+  'DELETE /platform/analysts/{analystId}': { operationId: 'removePlatformAnalyst', summary: 'Remove a platform analyst', description: 'Ends their sessions and frees the email.', success: { status: 200, schema: 'WriteResponse' } },
+  'GET /organizations': { operationId: 'listOrganizations', summary: 'List organizations', description: 'Every organization, sorted by name, searched by name (super admins; platform analysts, to choose whose reports to read).', success: { status: 200, schema: 'OrganizationPage' } },
   'POST /organizations': {
     operationId: 'createOrganization',
     summary: 'Create an organization',

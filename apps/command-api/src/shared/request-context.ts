@@ -27,8 +27,8 @@ export function commandMetadataFrom(request: AuthenticatedRequest, now = new Dat
       : principal
       ? principal.kind === 'superAdmin'
         ? { id: principal.id, kind: 'superAdmin', email: principal.email, roles: ['superAdmin'] }
-        : principal.kind === 'platformAuditor'
-          ? { id: principal.id, kind: 'platformAuditor', email: principal.email, roles: ['platformAuditor'] }
+        : principal.kind === 'platformAuditor' || principal.kind === 'platformAnalyst'
+          ? { id: principal.id, kind: principal.kind, email: principal.email, roles: [principal.kind] }
           : { id: principal.id, kind: 'member', email: principal.email, roles: [...principal.roles] }
       : { id: 'anonymous', kind: 'anonymous', roles: [] },
     now: now.toISOString(),

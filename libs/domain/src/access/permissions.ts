@@ -63,11 +63,14 @@ export type Principal =
   | { kind: 'superAdmin'; id: string; email: string }
   /** The platform-wide auditor: reads every organization's audit trail, changes nothing. */
   | { kind: 'platformAuditor'; id: string; email: string }
+  /** The platform-wide analyst (issue 19): reads every organization's reports and exports, members under pseudonyms. */
+  | { kind: 'platformAnalyst'; id: string; email: string }
   | { kind: 'member'; id: string; email: string; organizationId: string; roles: AccessRole[] };
 
 export interface PermissionRule {
   superAdmin: boolean;
   platformAuditor: boolean;
+  platformAnalyst: boolean;
   memberRoles: AccessRole[];
   /**
    * Bound to the caller's own organization: another organization's id is a 404 for a
@@ -76,14 +79,21 @@ export interface PermissionRule {
   orgScoped: boolean;
 }
 
-const rule = (superAdmin: boolean, platformAuditor: boolean, memberRoles: AccessRole[], orgScoped: boolean): PermissionRule => ({ superAdmin, platformAuditor, memberRoles, orgScoped });
+const rule = (superAdmin: boolean, platformAuditor: boolean, memberRoles: AccessRole[], orgScoped: boolean, platformAnalyst = false): PermissionRule => ({
+  superAdmin,
+  platformAuditor,
+  platformAnalyst,
+  memberRoles,
+  orgScoped,
+});
 
 /** Who may hold each permission, and whether it is bound to their own organization. */
 export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Signing out, reading one's own profile: anyone signed in. */
-  'account:self': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false),
+  'account:self': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false, true),
   'organization:create': rule(true, false, [], false),
-  'organization:list': rule(true, false, [], false),
+  /** Every organization, by name (no contacts): super admins; platform analysts, to know which to read the reports of. */
+  'organization:list': rule(true, false, [], false, true),
   'organization:view': rule(true, false, ['admin'], true),
   'organization:edit': rule(true, false, ['admin'], true),
   'organization:arrears': rule(true, false, [], true),
@@ -107,7 +117,7 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Enterprise SSO providers (guide: Enterprise SSO Management, Super Admin). */
   'sso:manage': rule(true, false, [], false),
   /** The departments and teams, with counts: the organization's chart, for everyone in it. */
-  'structure:view': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], true),
+  'structure:view': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], true, true),
   /** Creating, editing, moving and deleting departments and teams: admins, and department admins within their departments. */
   'structure:manage': rule(true, false, ['owner', 'admin', 'departmentAdmin'], true),
   /** Who is in a team: admins, department admins for their departments' teams, team leaders for their teams. */
@@ -128,7 +138,7 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   /** Restoring an organization being deleted: super admins. */
   'organization:restore': rule(true, false, [], true),
   /** The platform's languages: everyone signed in reads them (an admin UI's pickers need them). */
-  'language:read': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false),
+  'language:read': rule(true, true, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], false, true),
   /** Adding, editing and removing languages (guide: Language Management, Super Admin). */
   'language:manage': rule(true, false, [], false),
   /** The organization's translation dictionary: instructors read it (guide: Translations). */
@@ -141,14 +151,14 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
   'content:manage': rule(true, false, ['admin'], true),
   /** The organization's xAPI credentials (issued, listed, revoked): its admins. */
   'xapi:manage': rule(true, false, ['admin'], true),
-  /** The organization's reports and their exports: its admins (both guides' dashboard is the admins') and analysts (issue 19). */
-  'analytics:read': rule(true, false, ['admin', 'analyst'], true),
+  /** The organization's reports and their exports: its admins (both guides' dashboard is the admins') and analysts, and platform analysts for every organization (issue 19). */
+  'analytics:read': rule(true, false, ['admin', 'analyst'], true, true),
   /**
    * A member's progress: members see their own, team leaders their teams', department
    * admins their departments', admins everyone's (issue 19). The guard lets every member
    * reach the route; which member's progress is then decided on the organization's state.
    */
-  'progress:read': rule(true, false, ['admin', 'analyst', 'instructor', 'member', 'departmentAdmin', 'teamLeader'], true),
+  'progress:read': rule(true, false, ['admin', 'analyst', 'instructor', 'member', 'departmentAdmin', 'teamLeader'], true, true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';
@@ -162,6 +172,7 @@ export function decideAccess(principal: Principal, permission: Permission, targe
   const granted = PERMISSION_MATRIX[permission];
   if (principal.kind === 'superAdmin') return granted.superAdmin ? 'allow' : 'forbidden';
   if (principal.kind === 'platformAuditor') return granted.platformAuditor ? 'allow' : 'forbidden';
+  if (principal.kind === 'platformAnalyst') return granted.platformAnalyst ? 'allow' : 'forbidden';
   if (granted.orgScoped && targetOrganizationId !== undefined && targetOrganizationId !== principal.organizationId) return 'not-found';
   if (!principal.roles.some((role) => granted.memberRoles.includes(role))) return 'forbidden';
   // A platform-wide request (no organization named) is never a member's.

@@ -21,8 +21,11 @@ const PLATFORM_CASES: Record<PlatformEvent['type'], () => void> = {
     expect(platform({ type: 'BootstrapLinkIssued', data: { tokenHash: 'th', expiresAt: now } }).bootstrapLink).toEqual({ tokenHash: 'th', expiresAt: now, issuedAt: null });
     expect(platform({ type: 'BootstrapLinkIssued', data: { tokenHash: 'th', expiresAt: now, issuedAt: '2026-11-29T00:00:00.000Z' } }).bootstrapLink).toEqual({ tokenHash: 'th', expiresAt: now, issuedAt: '2026-11-29T00:00:00.000Z' });
   },
-  PlatformAuditorInvited: () =>
-    expect(platform(invited).auditors).toEqual([{ id: 'pa1', email: 'pat@platform.test', firstName: 'Pat', lastName: 'A', status: 'setupPending', setupTokenHash: 'h', setupExpiresAt: now }]),
+  PlatformAuditorInvited: () => {
+    // Invitations from before platform analysts carry no role: they were auditors.
+    expect(platform(invited).auditors).toEqual([{ id: 'pa1', role: 'auditor', email: 'pat@platform.test', firstName: 'Pat', lastName: 'A', status: 'setupPending', setupTokenHash: 'h', setupExpiresAt: now }]);
+    expect(platform({ ...invited, data: { ...invited.data, role: 'analyst' } } as PlatformEvent).auditors[0].role).toBe('analyst');
+  },
   PlatformAuditorSetupCompleted: () =>
     expect(platform(invited, { type: 'PlatformAuditorSetupCompleted', data: { auditorId: 'pa1', email: 'pat@platform.test', passwordHash: 'ph' } }).auditors).toEqual([
       expect.objectContaining({ id: 'pa1', status: 'active', setupTokenHash: null }),

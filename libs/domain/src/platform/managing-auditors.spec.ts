@@ -18,7 +18,7 @@ describe('Platform auditors', () => {
   });
   const invited: PlatformEvent = {
     type: 'PlatformAuditorInvited',
-    data: { auditorId: 'pa-1', email: 'audit@example.org', firstName: 'Ann', lastName: 'Audit', setupTokenHash: 'th', setupTokenCiphertext: 'sealed', setupExpiresAt: token.expiresAt },
+    data: { auditorId: 'pa-1', email: 'audit@example.org', firstName: 'Ann', lastName: 'Audit', setupTokenHash: 'th', setupTokenCiphertext: 'sealed', setupExpiresAt: token.expiresAt, role: 'auditor' },
   };
   const completeSetup = (data: Partial<{ tokenHash: string; now: string }> = {}) => ({
     type: 'CompletePlatformAuditorSetup' as const,
@@ -32,6 +32,22 @@ describe('Platform auditors', () => {
   test('refuses an email a super admin or another auditor already has', () => {
     spec([registered]).when(invite({ email: 'ROOT@example.org' })).thenFails('email-already-in-use', { kind: 'conflict' });
     spec([registered, invited]).when(invite({ auditorId: 'pa-2' })).thenFails('email-already-in-use');
+  });
+
+  test('a platform analyst is invited the same way, with its role; one email list for both', () => {
+    const analyst = invite({ auditorId: 'pa-2', email: 'numbers@example.org' });
+    spec([registered]).when({ ...analyst, data: { ...analyst.data, role: 'analyst' } }).then([
+      {
+        type: 'PlatformAuditorInvited',
+        data: { auditorId: 'pa-2', email: 'numbers@example.org', firstName: 'Ann', lastName: 'Audit', setupTokenHash: 'th', setupTokenCiphertext: 'sealed', setupExpiresAt: token.expiresAt, role: 'analyst' },
+      },
+    ]);
+    spec([registered, invited]).when({ ...analyst, data: { ...analyst.data, email: 'audit@example.org', role: 'analyst' } }).thenFails('email-already-in-use');
+  });
+
+  test('a route for one role does not remove the other: an auditor removed as an analyst is not found', () => {
+    spec([registered, invited]).when({ type: 'RemovePlatformAuditor', data: { auditorId: 'pa-1', role: 'analyst' } }).thenFails('platform-auditor-not-found');
+    spec([registered, invited]).when({ type: 'RemovePlatformAuditor', data: { auditorId: 'pa-1', role: 'auditor' } }).then([{ type: 'PlatformAuditorRemoved', data: { auditorId: 'pa-1', email: 'audit@example.org' } }]);
   });
 
   test('refuses missing names with field errors', () => {

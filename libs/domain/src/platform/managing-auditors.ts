@@ -2,7 +2,10 @@ import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { normalizeEmail, validEmail, type PlatformCommand, type PlatformEvent, type PlatformState } from './platform.js';
 
-/** Platform auditors (super admins invite and remove them; each sets a password through a mailed link). */
+/**
+ * Platform auditors and platform analysts (super admins invite and remove them; each sets
+ * a password through a mailed link). One list, one email rule; `role` says which.
+ */
 export function invitePlatformAuditor(command: Extract<PlatformCommand, { type: 'InvitePlatformAuditor' }>, state: PlatformState): PlatformEvent[] {
   const { auditorId, setupToken } = command.data;
   const email = validEmail(command.data.email);
@@ -18,7 +21,7 @@ export function invitePlatformAuditor(command: Extract<PlatformCommand, { type: 
   return [
     {
       type: 'PlatformAuditorInvited',
-      data: { auditorId, email, firstName, lastName, setupTokenHash: setupToken.hash, setupTokenCiphertext: setupToken.ciphertext, setupExpiresAt: setupToken.expiresAt },
+      data: { auditorId, email, firstName, lastName, setupTokenHash: setupToken.hash, setupTokenCiphertext: setupToken.ciphertext, setupExpiresAt: setupToken.expiresAt, role: command.data.role ?? 'auditor' },
     },
   ];
 }
@@ -31,7 +34,7 @@ export function completePlatformAuditorSetup(command: Extract<PlatformCommand, {
 }
 
 export function removePlatformAuditor(command: Extract<PlatformCommand, { type: 'RemovePlatformAuditor' }>, state: PlatformState): PlatformEvent[] {
-  const auditor = state.auditors.find((a) => a.id === command.data.auditorId);
-  if (!auditor) throw new DomainError('platform-auditor-not-found', 'No such platform auditor');
+  const auditor = state.auditors.find((a) => a.id === command.data.auditorId && (command.data.role === undefined || a.role === command.data.role));
+  if (!auditor) throw new DomainError('platform-auditor-not-found', command.data.role === 'analyst' ? 'No such platform analyst' : 'No such platform auditor');
   return [{ type: 'PlatformAuditorRemoved', data: { auditorId: auditor.id, email: auditor.email } }];
 }

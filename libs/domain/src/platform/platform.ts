@@ -24,9 +24,11 @@ export type PlatformCommand =
       type: 'CompleteBootstrap';
       data: { tokenHash: string; superAdminId: string; email: string; passwordHash: string; now: string };
     }
-  | { type: 'InvitePlatformAuditor'; data: { auditorId: string; email: string; firstName: string; lastName: string; setupToken: SetupTokenRecord } }
+  /** `role`: a platform auditor (the default) or a platform analyst (issue 19). */
+  | { type: 'InvitePlatformAuditor'; data: { auditorId: string; email: string; firstName: string; lastName: string; setupToken: SetupTokenRecord; role?: PlatformRole } }
   | { type: 'CompletePlatformAuditorSetup'; data: { auditorId: string; tokenHash: string; passwordHash: string; now: string } }
-  | { type: 'RemovePlatformAuditor'; data: { auditorId: string } }
+  /** `role`: removed only if the account has it (a route for auditors does not remove an analyst); absent: any. */
+  | { type: 'RemovePlatformAuditor'; data: { auditorId: string; role?: PlatformRole } }
   /** A super admin or platform auditor changes their own password (platform/changing-password.ts). */
   | { type: 'ChangePlatformPassword'; data: { accountId: string; actorId: string; passwordHash: string } };
 
@@ -40,9 +42,17 @@ export type SuperAdminRegistered = DomainEvent<
  */
 export type BootstrapLinkIssued = DomainEvent<'BootstrapLinkIssued', { tokenHash: string; expiresAt: string; issuedAt?: string }>;
 
+/**
+ * What a platform account other than a super admin may do: `auditor` reads every
+ * organization's audit trail; `analyst` (issue 19) reads every organization's reports and
+ * exports, with members under pseudonyms. Both change nothing.
+ */
+export type PlatformRole = 'auditor' | 'analyst';
+
+/** `role`: absent on invitations from before platform analysts, which were all auditors. */
 export type PlatformAuditorInvited = DomainEvent<
   'PlatformAuditorInvited',
-  { auditorId: string; email: string; firstName: string; lastName: string; setupTokenHash: string; setupTokenCiphertext: string; setupExpiresAt: string }
+  { auditorId: string; email: string; firstName: string; lastName: string; setupTokenHash: string; setupTokenCiphertext: string; setupExpiresAt: string; role?: PlatformRole }
 >;
 export type PlatformAuditorSetupCompleted = DomainEvent<'PlatformAuditorSetupCompleted', { auditorId: string; email: string; passwordHash: string }>;
 export type PlatformAuditorRemoved = DomainEvent<'PlatformAuditorRemoved', { auditorId: string; email: string }>;
@@ -61,8 +71,10 @@ export const PLATFORM_EVENT_TYPES = eventTypes<PlatformEvent>({
   PlatformPasswordChanged: true,
 });
 
+/** A platform auditor or a platform analyst (`role`): invited by a super admin, set up through a mailed link. */
 export interface PlatformAuditor {
   id: string;
+  role: PlatformRole;
   email: string;
   firstName: string;
   lastName: string;
@@ -111,7 +123,7 @@ export function evolvePlatform(state: PlatformState, event: PlatformEvent): Plat
       return { ...state, bootstrapLink: { tokenHash: event.data.tokenHash, expiresAt: event.data.expiresAt, issuedAt: event.data.issuedAt ?? null } };
     case 'PlatformAuditorInvited': {
       const d = event.data;
-      const auditor: PlatformAuditor = { id: d.auditorId, email: d.email, firstName: d.firstName, lastName: d.lastName, status: 'setupPending', setupTokenHash: d.setupTokenHash, setupExpiresAt: d.setupExpiresAt };
+      const auditor: PlatformAuditor = { id: d.auditorId, role: d.role ?? 'auditor', email: d.email, firstName: d.firstName, lastName: d.lastName, status: 'setupPending', setupTokenHash: d.setupTokenHash, setupExpiresAt: d.setupExpiresAt };
       return { ...state, auditors: [...state.auditors, auditor] };
     }
     case 'PlatformAuditorSetupCompleted':

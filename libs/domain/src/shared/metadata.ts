@@ -5,7 +5,7 @@
 export interface Actor {
   /** A user or super admin id, 'system' for bootstrap and scheduled jobs, an xAPI credential's id for learning content. */
   id: string;
-  kind: 'superAdmin' | 'platformAuditor' | 'member' | 'system' | 'anonymous' | 'xapiClient';
+  kind: 'superAdmin' | 'platformAuditor' | 'platformAnalyst' | 'member' | 'system' | 'anonymous' | 'xapiClient';
   email?: string;
   roles: string[];
 }

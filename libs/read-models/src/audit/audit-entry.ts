@@ -337,7 +337,7 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
     case 'BootstrapLinkIssued':
       return 'Issued the one-time setup link for the first super admin';
     case 'PlatformAuditorInvited':
-      return `Invited ${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> as platform auditor`;
+      return `Invited ${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> as platform ${d.role === 'analyst' ? 'analyst' : 'auditor'}`;
     case 'PlatformAuditorSetupCompleted':
       return `Platform auditor ${str(d.email)} completed account setup`;
     case 'PlatformAuditorRemoved':

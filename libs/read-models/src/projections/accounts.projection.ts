@@ -14,7 +14,7 @@ export const ACCOUNTS = 'accounts_v2';
  */
 export interface AccountDocument {
   _id: string;
-  kind: 'superAdmin' | 'platformAuditor' | 'member';
+  kind: 'superAdmin' | 'platformAuditor' | 'platformAnalyst' | 'member';
   email: string;
   emailNormalized: string;
   passwordHash: string | null;
@@ -97,7 +97,7 @@ export const accountsProjection: Projection = {
       }
       case 'PlatformAuditorInvited': {
         const { auditorId, email } = event.data;
-        return [insert(auditorId, { kind: 'platformAuditor', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId: null, roles: [], status: 'setupPending', sessionsValidAfter: null })];
+        return [insert(auditorId, { kind: event.data.role === 'analyst' ? 'platformAnalyst' : 'platformAuditor', email, emailNormalized: normalizeEmail(email), passwordHash: null, organizationId: null, roles: [], status: 'setupPending', sessionsValidAfter: null })];
       }
       case 'PlatformAuditorSetupCompleted':
         return [set(recorded, event.data.auditorId, { passwordHash: event.data.passwordHash, status: 'active' })];

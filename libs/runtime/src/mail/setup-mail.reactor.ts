@@ -205,7 +205,7 @@ export class SetupMailReactor implements LogHandler {
     return { messageId: `<${recorded.id}@organization-service>`, to: d.email, subject: `Your request to join ${name}`, text, html, link: '' };
   }
 
-  /** A platform auditor's invitation; not mailed once the auditor was removed or has set up since. */
+  /** A platform auditor's (or platform analyst's) invitation; not mailed once they were removed or have set up since. */
   private async composeForAuditor(recorded: RecordedEvent): Promise<MailMessage | null> {
     const d = recorded.data as Extract<PlatformEvent, { type: 'PlatformAuditorInvited' }>['data'];
     // The log, not a read model: the projector may not have reached this event yet.
@@ -215,7 +215,7 @@ export class SetupMailReactor implements LogHandler {
       eventId: recorded.id,
       to: d.email,
       firstName: d.firstName,
-      organizationName: 'the platform, as auditor',
+      organizationName: d.role === 'analyst' ? 'the platform, as analyst' : 'the platform, as auditor',
       link: setupLink(this.deps.links, this.deps.box.open(d.setupTokenCiphertext)),
       expiresAt: d.setupExpiresAt,
     });
