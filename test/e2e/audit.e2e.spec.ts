@@ -73,6 +73,9 @@ describe('Audit log', () => {
     const pending = ok(await asAdmin(t.http().post(`/organizations/${orgId}/users`)).send({ email: 'pending@audited.test', firstName: 'Pen', lastName: 'Ding', roles: ['instructor'] })).body.id;
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${pending}/invitation`)).send({}));
     ok(await asAdmin(t.http().delete(`/organizations/${orgId}/users/${pending}`)));
+    // IP restrictions (issue 20): set to this machine's loopback, then lifted.
+    ok(await asAdmin(t.http().put(`/organizations/${orgId}/ip-restrictions`)).send({ ranges: ['127.0.0.0/8', '::1'] }));
+    ok(await asAdmin(t.http().put(`/organizations/${orgId}/ip-restrictions`)).send({ ranges: [] }));
     // The second teacher changes their own password (issue 17).
     const otherTeacher = await t.login('teach2@audited.test', password);
     ok(await t.http().post('/auth/password').set('Authorization', otherTeacher).send({ currentPassword: password, newPassword: 'a changed audit password' }));

@@ -32,6 +32,7 @@ import { LanguagesModule } from './languages/languages.module.js';
 import { DictionaryModule } from './dictionary/dictionary.module.js';
 import { ContentModule } from './content/content.module.js';
 import { XapiClients } from './auth/xapi-clients.js';
+import { IpRanges } from './auth/ip-ranges.js';
 import { AnalyticsModule } from './analytics/analytics.module.js';
 import { XapiModule } from './xapi/xapi.module.js';
 import { SlugReservations } from './shared/slug-reservations.js';
@@ -79,6 +80,7 @@ class InfrastructureModule {
       SetupTokens,
       SsoProviders,
       XapiClients,
+      IpRanges,
     ];
     return { module: InfrastructureModule, providers, exports: providers };
   }

@@ -25,7 +25,7 @@ export interface App {
 export async function createApp(infra: Infrastructure): Promise<App> {
   const { config, logger } = infra;
   const adapter = new FastifyAdapter({
-    trustProxy: process.env.TRUST_PROXY === 'true',
+    trustProxy: config.trustProxy,
     bodyLimit: parseByteSize(config.bodyLimit),
     // Correlation ids are the service's own (below); Fastify's request ids are not used.
     genReqId: () => '',

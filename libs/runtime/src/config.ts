@@ -69,6 +69,8 @@ export interface AppConfig {
   bodyLimit: string;
   /** Whether the scheduled day closing runs on its own (tests that drive it with their own clock turn it off). */
   closeLearningDays: boolean;
+  /** Trust `X-Forwarded-For` for the client's address (behind a reverse proxy only): events record it and IP restrictions judge it. */
+  trustProxy: boolean;
   corsOrigins: string[];
   /**
    * Where SSO sign-ins may return to (SSO_RETURN_TO_ALLOWLIST, comma separated): an
@@ -150,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     bodyLimit: env.BODY_LIMIT || '100kb',
     closeLearningDays: oneOf(env, 'CLOSE_LEARNING_DAYS', ['true', 'false'] as const, 'true') === 'true',
+    trustProxy: oneOf(env, 'TRUST_PROXY', ['true', 'false'] as const, 'false') === 'true',
     corsOrigins,
     ssoReturnToAllowlist: ssoReturnTo.length ? ssoReturnTo : [publicUrl, ...corsOrigins],
   };

@@ -18,6 +18,7 @@ import { renderLinkProblem, renderSetupDone, renderSetupForm, SETUP_PAGE_HEADERS
 import { SetupService } from './setup.service.js';
 import { Public, RequirePermission } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
+import { IpRanges } from './ip-ranges.js';
 import { SsoProviders } from '../sso/sso-providers.js';
 import { ReadsFrom } from '../shared/read-your-writes.js';
 import { membersProjection } from '#read-models';
@@ -35,6 +36,7 @@ export class AuthController {
     private readonly sessions: SessionsService,
     private readonly setupService: SetupService,
     private readonly ssoProviders: SsoProviders,
+    private readonly ipRanges: IpRanges,
   ) {}
 
   /**
@@ -78,6 +80,11 @@ export class AuthController {
       if (!organization) throw invalidCredentials();
       if (organization.inArrearsAt) throw suspended();
       if (organization.deletionRequestedAt) throw beingDeleted();
+      // The organization's IP restrictions (issue 20): the person is who they said, so they may learn why.
+      if (organization.ipRanges?.length && !this.ipRanges.allows(organization.ipRanges, request.ip)) {
+        const metadata = commandMetadataFrom(request);
+        await this.ipRanges.refuse(organization._id, { ...metadata, actor: { id: account._id, kind: 'member', email: account.email, roles: [...account.roles] } }, request);
+      }
       // Require SSO applies to the organization's members only; super admins always keep their password.
       const required = await this.ssoProviders.requiredFor(organization._id);
       if (required)

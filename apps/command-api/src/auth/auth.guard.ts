@@ -6,11 +6,12 @@ import { ORGANIZATIONS, type OrganizationDocument } from '#read-models';
 import type { ReadStore } from '#read-models';
 import { sha256Hex, UUID_PATTERN } from '../shared/ids.js';
 import { organizationNotFound, ProblemException } from '../shared/problem.js';
-import type { AuthenticatedRequest } from '../shared/request-context.js';
+import { commandMetadataFrom, type AuthenticatedRequest } from '../shared/request-context.js';
 import { READ_STORE } from '../shared/tokens.js';
 import { PERMISSION_KEY, PUBLIC_ROUTE, XAPI_CLIENT_ROUTE } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
 import { requireXapiVersion, XapiClients } from './xapi-clients.js';
+import { IpRanges } from './ip-ranges.js';
 import { BEING_DELETED_MESSAGE, SUSPENDED_MESSAGE } from './messages.js';
 
 export { BEING_DELETED_MESSAGE, SUSPENDED_MESSAGE };
@@ -59,6 +60,7 @@ export class AuthGuard implements CanActivate {
     private readonly sessions: SessionsService,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     private readonly xapiClients: XapiClients,
+    private readonly ipRanges: IpRanges,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -130,6 +132,11 @@ export class AuthGuard implements CanActivate {
         : account!.kind === 'platformAuditor' || account!.kind === 'platformAnalyst'
           ? { kind: account!.kind, id: account!._id, email: account!.email }
           : { kind: 'superAdmin', id: account!._id, email: account!.email };
+    // The organization's IP restrictions (issue 20) bind its members; super admins and platform accounts are exempt.
+    if (principal.kind === 'member' && organization?.ipRanges?.length && !this.ipRanges.allows(organization.ipRanges, request.ip)) {
+      request.principal = principal;
+      await this.ipRanges.refuse(organization._id, commandMetadataFrom(request), request);
+    }
     await this.sessions.touch(session);
     request.sessionTokenHash = tokenHash;
     return principal;

@@ -1,5 +1,6 @@
 import { TransferOwnershipController } from './transferring-ownership/transfer-ownership.js';
 import { Module } from '@nestjs/common';
+import { IpRestrictionsController } from './ip-restrictions/ip-restrictions.js';
 import { ChangingSlug, SlugController } from './changing-slug/slug.js';
 import { DeletionController } from './deleting-organization/deletion.js';
 import { DirectoryController } from './directory/directory.js';
@@ -21,6 +22,7 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     CreateOrganizationController,
     ViewOrganizationController,
     EditOrganizationController,
+    IpRestrictionsController,
     OrganizationLogoController,
     PublicLogoController,
     ArrearsController,

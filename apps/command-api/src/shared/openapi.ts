@@ -997,6 +997,21 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'WriteResponse' },
     ifMatch: true,
   },
+  'GET /organizations/{orgId}/ip-restrictions': {
+    operationId: 'getIpRestrictions',
+    summary: 'The IP ranges members may come from',
+    description: "The organization's CIDR ranges (empty: anywhere), the caller's address as the service sees it (the connection's, or X-Forwarded-For's only with TRUST_PROXY=true) and whether it is inside them.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+  },
+  'PUT /organizations/{orgId}/ip-restrictions': {
+    operationId: 'setIpRestrictions',
+    summary: 'Restrict members to IP ranges',
+    description:
+      "At most 100 IPv4 or IPv6 CIDR ranges, each normalized to its network address; an empty list lifts the restriction. Members (not super admins or platform accounts) from outside them are refused at sign-in and on every request with 403 ip-not-allowed, recorded in the audit log at most once per person and address every ten minutes. A list that shuts out the caller's own address answers 409 ip-restriction-excludes-you unless `confirmExcludingMyAddress` is true.",
+    success: { status: 200, schema: 'WriteResponse' },
+    ifMatch: true,
+    errors: ['ip-restriction-excludes-you'],
+  },
   'POST /organizations/{orgId}/ownership-transfer': {
     operationId: 'transferOwnership',
     summary: 'Transfer ownership of the organization',

@@ -9,7 +9,8 @@ export type DataAccessCommand = { type: 'RecordDataAccess'; data: { organization
 
 export type DataAccessed = DomainEvent<
   'DataAccessed',
-  { organizationId: string; what: 'member-list-export' | 'audit-export' | 'audit-log-view'; detail: Record<string, unknown> }
+  /** `ip-refused`: a request from outside the organization's IP ranges, refused (issue 20). */
+  { organizationId: string; what: 'member-list-export' | 'audit-export' | 'audit-log-view' | 'ip-refused'; detail: Record<string, unknown> }
 >;
 
 export const accessStreamName = (organizationId: string): string => `access-${organizationId}`;

@@ -113,6 +113,11 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     event: { type: 'OrganizationSessionPolicyChanged', data: { organizationId: org, before: { idleTimeoutMinutes: 60, absoluteTimeoutHours: 12 }, after: { idleTimeoutMinutes: 15, absoluteTimeoutHours: 8 } } },
     then: (s) => expect(s.sessionPolicy).toEqual({ idleTimeoutMinutes: 15, absoluteTimeoutHours: 8 }),
   },
+  OrganizationIpRestrictionsChanged: {
+    given: [created],
+    event: { type: 'OrganizationIpRestrictionsChanged', data: { organizationId: org, before: [], after: ['203.0.113.0/24'] } },
+    then: (s) => expect([s.ipRanges, s.version]).toEqual([['203.0.113.0/24'], 1]),
+  },
   UserInvited: {
     given: [created],
     event: invited('ann'),

@@ -42,6 +42,7 @@ import {
   type OrganizationState,
 } from './organization.js';
 import { setSessionPolicy } from './session-policy.js';
+import { setIpRestrictions } from './ip-restrictions.js';
 
 /**
  * The organization's stream as one decider: each command goes to its use case, each
@@ -107,6 +108,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       return clearArrears(command, org);
     case 'SetSessionPolicy':
       return setSessionPolicy(command, org);
+    case 'SetIpRestrictions':
+      return setIpRestrictions(command, org);
     case 'InviteUser':
       return inviteUser(command, org);
     case 'ResendInvitation':
@@ -225,6 +228,7 @@ function created(event: Extract<OrganizationEvent, { type: 'OrganizationCreated'
     logo: null,
     inArrearsAt: null,
     sessionPolicy: DEFAULT_SESSION_POLICY,
+    ipRanges: [],
     version: 0,
     members: PersistentMap.empty(),
     classes: PersistentMap.empty(),
@@ -325,6 +329,10 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.inArrearsAt = null;
       draft.version++;
       return;
+    case 'OrganizationIpRestrictionsChanged':
+      draft.ipRanges = event.data.after;
+      draft.version++;
+      return;
     case 'OrganizationSessionPolicyChanged':
       draft.sessionPolicy = event.data.after;
       draft.version++;
@@ -404,6 +412,7 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'MarkOrganizationInArrears':
     case 'ClearOrganizationArrears':
     case 'SetSessionPolicy':
+    case 'SetIpRestrictions':
       return existing((org) => org.version);
     case 'InviteUser':
     case 'ResendInvitation':

@@ -84,6 +84,12 @@ export type OrganizationCommand =
   | { type: 'MarkOrganizationInArrears'; data: { now: string } }
   | { type: 'ClearOrganizationArrears'; data: Record<string, never> }
   | { type: 'SetSessionPolicy'; data: SessionPolicy }
+  /**
+   * The CIDR ranges members may sign in and call the API from (organizations/ip-restrictions.ts),
+   * already read and normalized by a CIDR parser; `excludesActor`: the caller's own address is
+   * outside them; `confirmed`: the caller said they mean it.
+   */
+  | { type: 'SetIpRestrictions'; data: { ranges: string[]; excludesActor: boolean; confirmed: boolean } }
   | MembershipCommand
   | JoiningCommand
   | SsoCommand
@@ -147,6 +153,8 @@ export type OrganizationSessionPolicyChanged = DomainEvent<
   'OrganizationSessionPolicyChanged',
   { organizationId: string; before: SessionPolicy; after: SessionPolicy }
 >;
+/** `after` empty: no restriction. */
+export type OrganizationIpRestrictionsChanged = DomainEvent<'OrganizationIpRestrictionsChanged', { organizationId: string; before: string[]; after: string[] }>;
 
 /** Events about the organization itself (settings, logo, payment status). */
 export type OrganizationSettingsEvent =
@@ -157,6 +165,7 @@ export type OrganizationSettingsEvent =
   | OrganizationMarkedInArrears
   | OrganizationArrearsCleared
   | OrganizationSessionPolicyChanged
+  | OrganizationIpRestrictionsChanged
   | OrganizationSlugChanged
   | OrganizationDeletionRequested
   | OrganizationRestored
@@ -178,6 +187,7 @@ export const ORGANIZATION_EVENT_TYPES = eventTypes<OrganizationSettingsEvent>({
   OrganizationMarkedInArrears: true,
   OrganizationArrearsCleared: true,
   OrganizationSessionPolicyChanged: true,
+  OrganizationIpRestrictionsChanged: true,
   OrganizationSlugChanged: true,
   OrganizationDeletionRequested: true,
   OrganizationRestored: true,
@@ -204,6 +214,8 @@ export type OrganizationState =
       logo: LogoRef | null;
       inArrearsAt: string | null;
       sessionPolicy: SessionPolicy;
+      /** CIDR ranges its members may come from (issue 20); empty: anywhere. */
+      ipRanges: string[];
       /** Null for organizations created before slugs, until an admin chooses one. */
       slug: string | null;
       /** Slugs the organization moved away from, each leading here until its date. */

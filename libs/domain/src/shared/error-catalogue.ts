@@ -73,6 +73,7 @@ export const ERROR_CATALOGUE = {
   'organization-suspended': { status: 401, title: 'The organization is suspended' },
   'organization-being-deleted': { status: 401, title: 'The organization is being deleted' },
   forbidden: { status: 403, title: 'Signed in, but not allowed to do this' },
+  'ip-not-allowed': { status: 403, title: "The request comes from outside the organization's allowed IP ranges" },
   'members-private': { status: 403, title: "The organization's privacy policy keeps members from seeing one another" },
   'route-without-permission': { status: 403, title: 'The route declares no permission and is closed' },
   'sso-required': { status: 403, title: 'The organization signs in through single sign-on' },
@@ -106,6 +107,7 @@ export const ERROR_CATALOGUE = {
 
   // ---- Rules refused on the current state (409) --------------------------------------
   'organization-already-exists': { status: 409, title: 'An organization with this id already exists' },
+  'ip-restriction-excludes-you': { status: 409, title: 'The IP ranges would shut out your own address; confirm to save them' },
   'user-already-exists': { status: 409, title: 'A user with this id already exists' },
   'class-already-exists': { status: 409, title: 'A class with this id already exists' },
   'sso-provider-already-exists': { status: 409, title: 'An SSO provider with this id already exists' },

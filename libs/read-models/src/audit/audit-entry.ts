@@ -274,6 +274,10 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return 'Cleared the organization\'s arrears: its members can sign in again';
     case 'OrganizationSessionPolicyChanged':
       return `Changed the session policy: ${changed}`;
+    case 'OrganizationIpRestrictionsChanged': {
+      const after = (d.after ?? []) as string[];
+      return after.length === 0 ? 'Lifted the IP restrictions: members may come from anywhere' : `Restricted members to ${after.length} IP range${after.length === 1 ? '' : 's'}: ${after.join(', ')}`;
+    }
     case 'UserInvited':
       return `Invited ${str(d.firstName)} ${str(d.lastName)} <${str(d.email)}> as ${list(d.roles)}`;
     case 'UserInvitationResent':
@@ -353,6 +357,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
           return `Exported the audit trail${detail.format ? ` as ${str(detail.format)}` : ''}${detail.from || detail.to ? ` from ${str(detail.from ?? 'the start')} to ${str(detail.to ?? 'now')}` : ''}`;
         case 'audit-log-view':
           return 'Viewed the audit log';
+        case 'ip-refused':
+          return `Refused ${str(detail.method)} ${str(detail.path)} from ${str(detail.ip)}: outside the organization's IP ranges`;
         default:
           return `Accessed ${str(d.what)}`;
       }

@@ -41,6 +41,8 @@ export interface OrganizationDocument {
    * sessions that were terminated.
    */
   sessionsValidAfter: string | null;
+  /** CIDR ranges its members may come from (issue 20); absent or empty: anywhere. */
+  ipRanges?: string[];
   /** Members not deleted: setup pending, active and deactivated. */
   userCount: number;
   /** Classes not archived. */
@@ -158,6 +160,8 @@ export const organizationsProjection: Projection = {
         return [update(recorded, { inArrearsAt: null }, PROFILE_CHANGED)];
       case 'OrganizationSessionPolicyChanged':
         return [update(recorded, { sessionPolicy: event.data.after }, PROFILE_CHANGED)];
+      case 'OrganizationIpRestrictionsChanged':
+        return [update(recorded, { ipRanges: event.data.after }, PROFILE_CHANGED)];
       case 'OrganizationSettingsChanged': {
         // Each leaf by its path; allowances live beside the settings.
         const set = Object.fromEntries(
