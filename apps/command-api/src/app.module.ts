@@ -3,6 +3,8 @@ import { APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TerminusModule } from '@nestjs/terminus';
 import { AuthController } from './auth/auth.controller.js';
+// Beside the audit reader it reads the person's audit entries with.
+import { PersonalDataController } from './members/personal-data/personal-data.js';
 import { ChangingPasswordController } from './auth/changing-password.js';
 import { AuthGuard } from './auth/auth.guard.js';
 import { BootstrapService } from './auth/bootstrap.service.js';
@@ -43,7 +45,8 @@ import { MembersModule } from './members/members.module.js';
 import { SetupService } from './auth/setup.service.js';
 import { SetupPageController } from './auth/setup-page.controller.js';
 import { VerifyAuditController } from './audit/verifying-audit/verify-audit.js';
-import { AuditLogReader, ViewAuditLogController, ViewPlatformAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
+import { AuditLogReader } from './audit/audit-log-reader.js';
+import { ViewAuditLogController, ViewPlatformAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
 import { InvitingPlatformAuditor, PlatformAccounts, PlatformAnalystsController, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
@@ -92,7 +95,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, AnalyticsModule, MembersModule, StructureModule, SsoModule, HealthModule],
-      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController],
+      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController, PersonalDataController],
       providers: [
         BootstrapService,
         InvitingPlatformAuditor,

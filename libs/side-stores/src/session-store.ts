@@ -36,6 +36,8 @@ export interface SessionStore {
   endAllFor(principalId: string, reason: SessionEndedReason): Promise<number>;
   /** The same for every member session of one organization (super admins' and platform auditors' are not members'). */
   endAllForOrganization(organizationId: string, reason: SessionEndedReason): Promise<number>;
+  /** Every session one person holds (each is a sign-in, kept until it expires or ends), oldest first: what they are told a personal-data export holds. */
+  listFor(principalId: string): Promise<Session[]>;
   close(): Promise<void>;
 }
 
@@ -84,6 +86,7 @@ export class SqliteSessionStore implements SessionStore {
       revokeAll: this.db.prepare('DELETE FROM sessions WHERE principal_id = ?'),
       endAll: this.db.prepare('UPDATE sessions SET ended_reason = ? WHERE principal_id = ?'),
       endOrganization: this.db.prepare("UPDATE sessions SET ended_reason = ? WHERE organization_id = ? AND principal_kind = 'member'"),
+      listFor: this.db.prepare<[string], SessionRow>('SELECT * FROM sessions WHERE principal_id = ? ORDER BY created_at, token_hash'),
     };
   }
 
@@ -99,7 +102,14 @@ export class SqliteSessionStore implements SessionStore {
 
   async find(tokenHash: string): Promise<Session | null> {
     const row = this.statements.find.get(tokenHash);
-    if (!row) return null;
+    return row ? this.toSession(row) : null;
+  }
+
+  async listFor(principalId: string): Promise<Session[]> {
+    return this.statements.listFor.all(principalId).map((row) => this.toSession(row));
+  }
+
+  private toSession(row: SessionRow): Session {
     return {
       tokenHash: row.token_hash,
       principalId: row.principal_id,
@@ -176,6 +186,11 @@ export class MongoSessionStore implements SessionStore {
 
   async endAllForOrganization(organizationId: string, reason: SessionEndedReason): Promise<number> {
     return (await this.sessions.updateMany({ organizationId, principalKind: 'member' }, { $set: { endedReason: reason } })).modifiedCount;
+  }
+
+  async listFor(principalId: string): Promise<Session[]> {
+    const docs = await this.sessions.find({ principalId }).sort({ createdAt: 1, _id: 1 }).toArray();
+    return docs.map(({ _id, expiresAtDate, ...session }) => session);
   }
 
   async close(): Promise<void> {

@@ -22,6 +22,9 @@ export interface ReportTable {
   rows: Record<string, unknown>[];
 }
 
+/** A table as CSV: a header row, then each row's cells (objects as JSON), formula-safe. */
+export const tableCsv = ({ columns, rows }: ReportTable): string => csvRow([...columns]) + rows.map((row) => csvRow(columns.map((c) => cell(row[c])))).join('');
+
 const cell = (value: unknown): string => (value === null || value === undefined ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value));
 
 /**
@@ -34,7 +37,7 @@ export function answerReport<T>(reply: FastifyReply, format: ReportFormat, json:
   const { name, columns, rows } = table();
   if (format === 'csv') {
     reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}.csv"`);
-    return csvRow([...columns]) + rows.map((row) => csvRow(columns.map((c) => cell(row[c])))).join('');
+    return tableCsv({ name, columns, rows });
   }
   reply.header('content-type', 'application/x-ndjson; charset=utf-8').header('content-disposition', `attachment; filename="${name}.ndjson"`);
   return rows.map((row) => `${JSON.stringify(Object.fromEntries(columns.map((c) => [c, row[c] ?? null])))}\n`).join('');

@@ -702,6 +702,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
     errors: ['user-not-found'],
   },
+  'GET /organizations/{orgId}/users/{userId}/personal-data': {
+    operationId: 'exportPersonalData',
+    summary: "A person's personal data (GDPR articles 15 and 20)",
+    description:
+      'Everything held about a member: profile and membership, roles over time, sessions (each a sign-in, kept until it ends), learning records (voided ones marked), and the audit entries about them and by them. A ZIP with personal-data.json and a CSV per record type, or the JSON alone with format=json. Admins export anyone\'s, everyone their own; each export is recorded as data accessed.',
+    success: { status: 200, content: { 'application/zip': { schema: { type: 'string', format: 'binary' } }, 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: ['user-not-found'],
+  },
   'GET /organizations/{orgId}/members/{userId}/content': {
     operationId: 'listMemberContent',
     summary: 'The content a member has',

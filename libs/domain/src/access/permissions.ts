@@ -37,7 +37,8 @@ export type Permission =
   | 'content:manage'
   | 'xapi:manage'
   | 'analytics:read'
-  | 'progress:read';
+  | 'progress:read'
+  | 'personal-data:export';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -159,6 +160,12 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
    * reach the route; which member's progress is then decided on the organization's state.
    */
   'progress:read': rule(true, false, ['admin', 'analyst', 'instructor', 'member', 'departmentAdmin', 'teamLeader'], true, true),
+  /**
+   * A person's personal-data export (GDPR articles 15 and 20; issue 20): admins (and super
+   * admins) anyone's, everyone else their own. The guard lets every member reach the
+   * route; the handler then allows admins and the person.
+   */
+  'personal-data:export': rule(true, false, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

@@ -10,7 +10,7 @@ export type DataAccessCommand = { type: 'RecordDataAccess'; data: { organization
 export type DataAccessed = DomainEvent<
   'DataAccessed',
   /** `ip-refused`: a request from outside the organization's IP ranges, refused (issue 20). */
-  { organizationId: string; what: 'member-list-export' | 'audit-export' | 'audit-log-view' | 'ip-refused'; detail: Record<string, unknown> }
+  { organizationId: string; what: 'member-list-export' | 'audit-export' | 'audit-log-view' | 'ip-refused' | 'personal-data-export'; detail: Record<string, unknown> }
 >;
 
 export const accessStreamName = (organizationId: string): string => `access-${organizationId}`;

@@ -357,6 +357,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
           return `Exported the audit trail${detail.format ? ` as ${str(detail.format)}` : ''}${detail.from || detail.to ? ` from ${str(detail.from ?? 'the start')} to ${str(detail.to ?? 'now')}` : ''}`;
         case 'audit-log-view':
           return 'Viewed the audit log';
+        case 'personal-data-export':
+          return `Exported the personal data of ${str(detail.label ?? detail.userId)} (${str(detail.format)})`;
         case 'ip-refused':
           return `Refused ${str(detail.method)} ${str(detail.path)} from ${str(detail.ip)}: outside the organization's IP ranges`;
         default:

@@ -67,6 +67,8 @@ export const statementsProjection: Projection = {
         { keys: { organizationId: 1, agentKey: 1, [POSITION_FIELD]: -1 }, name: 'by_agent' },
         { keys: { organizationId: 1, verbId: 1, [POSITION_FIELD]: -1 }, name: 'by_verb' },
         { keys: { organizationId: 1, activityId: 1, [POSITION_FIELD]: -1 }, name: 'by_activity' },
+        // A member's own statements (issue 20: their personal-data export).
+        { keys: { organizationId: 1, userId: 1, [POSITION_FIELD]: 1 }, name: 'by_user' },
       ],
     },
     { name: STATEMENT_STREAMS, indexes: [] },

@@ -43,6 +43,12 @@ export async function findStatements(store: ReadStore, query: StatementQuery): P
   return { statements: page.map((d) => d.statement), next: docs.length > query.limit ? page[page.length - 1][POSITION_FIELD] : null };
 }
 
+/** Every statement matched to a member, voided ones too (marked), oldest first: their learning records. */
+export async function statementsOfMember(store: ReadStore, organizationId: string, userId: string): Promise<{ statement: StoredStatement; voided: boolean }[]> {
+  const docs = await store.collection<StatementDocument>(STATEMENTS).find({ organizationId, userId }, { sort: { [POSITION_FIELD]: 1 }, projection: { statement: 1, voided: 1, [POSITION_FIELD]: 1 } });
+  return docs.map((d) => ({ statement: d.statement, voided: d.voided }));
+}
+
 /** One statement by id: a voided one only when asked for as voided (xAPI `voidedStatementId`). */
 export async function findStatement(store: ReadStore, organizationId: string, statementId: string, voided: boolean): Promise<StoredStatement | null> {
   const doc = await store.collection<StatementDocument>(STATEMENTS).findOne({ _id: statementDocId(organizationId, statementId.toLowerCase()), voided });

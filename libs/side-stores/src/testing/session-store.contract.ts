@@ -9,7 +9,8 @@ const session = (overrides: Partial<Session> = {}): Session => ({
   organizationId: 'org-1',
   createdAt: '2026-11-30T10:00:00.000Z',
   lastSeenAt: '2026-11-30T10:00:00.000Z',
-  expiresAt: '2026-12-30T10:00:00.000Z',
+  // Far off: create() sweeps sessions already expired, and a fixed near date would fail this suite once passed.
+  expiresAt: '2099-12-30T10:00:00.000Z',
   ...overrides,
 });
 
@@ -48,6 +49,15 @@ export function sessionStoreContract(name: string, open: () => Promise<SessionSt
       expect(await store.revokeAllFor('user-1')).toBe(2);
       expect(await store.find(b.tokenHash)).toBeNull();
       expect(await store.find(other.tokenHash)).toEqual(other);
+    });
+
+    test('listFor answers every session of one person, oldest first, and no one else\'s', async () => {
+      const later = session({ createdAt: '2026-11-24T10:00:00.000Z' });
+      const earlier = session({ createdAt: '2026-11-23T10:00:00.000Z' });
+      const other = session({ principalId: 'someone-else' });
+      for (const s of [later, other, earlier]) await store.create(s);
+      expect(await store.listFor('user-1')).toEqual([earlier, later]);
+      expect(await store.listFor('nobody')).toEqual([]);
     });
 
     test('endAllFor and endAllForOrganization mark sessions ended with a reason, members of one organization only', async () => {
