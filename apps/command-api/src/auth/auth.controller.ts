@@ -13,7 +13,7 @@ import { ProblemException } from '../shared/problem.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../shared/request-context.js';
 import { APP_CONFIG, LOGIN_THROTTLE, READ_STORE } from '../shared/tokens.js';
 import { LoginDto, LoginResponse, SetupDto } from './auth.dto.js';
-import { verifyPassword } from './passwords.js';
+import { tooManyAttempts, verifyPassword } from './passwords.js';
 import { renderLinkProblem, renderSetupDone, renderSetupForm, SETUP_PAGE_HEADERS } from './setup-page.js';
 import { SetupService } from './setup.service.js';
 import { Public, RequirePermission } from './permissions.decorator.js';
@@ -61,10 +61,7 @@ export class AuthController {
       ],
       Date.now(),
     );
-    if (!reservation.granted) {
-      const wait = reservation.retryAfterSeconds;
-      throw new ProblemException('too-many-attempts', 'Too many failed sign-in attempts; try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
-    }
+    if (!reservation.granted) throw tooManyAttempts('Too many failed sign-in attempts; try again later', reservation.retryAfterSeconds);
 
     const account = await findAccountByEmail(this.readStore, body.email);
     const ok = await verifyPassword(account?.passwordHash ?? null, body.password);

@@ -6,14 +6,13 @@ import type { ProjectionProgress } from '#event-store';
 import { accountsProjection, ACCOUNTS, ORGANIZATIONS, type AccountDocument, type OrganizationDocument, type ReadStore } from '#read-models';
 import type { AppConfig } from '#runtime';
 import type { LoginThrottle } from '#side-stores';
-import { ProblemException } from '../shared/problem.js';
 import { ReadsFrom } from '../shared/read-your-writes.js';
 import { commandMetadataFrom, type AuthenticatedRequest } from '../shared/request-context.js';
 import { APP_CONFIG, LOGIN_THROTTLE, PROJECTION_PROGRESS, READ_STORE } from '../shared/tokens.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { toOrganization, toPlatform } from '../shared/write/stream-command.js';
 import { LoginResponse } from './auth.dto.js';
-import { checkPasswordPolicy, hashPassword, verifyPassword } from './passwords.js';
+import { checkPasswordPolicy, hashPassword, tooManyAttempts, verifyPassword } from './passwords.js';
 import { RequirePermission } from './permissions.decorator.js';
 import { SessionsService } from './sessions.service.js';
 
@@ -59,10 +58,7 @@ export class ChangingPasswordController {
     const principal = request.principal!;
     const accountKey = `account:${normalizeEmail(principal.email)}`;
     const reservation = await this.throttle.reserve([{ key: accountKey, limit: this.config.loginMaxFailuresPerAccount }], Date.now());
-    if (!reservation.granted) {
-      const wait = reservation.retryAfterSeconds;
-      throw new ProblemException('too-many-attempts', 'Too many failed attempts at the current password; try again later', { retryAfterSeconds: wait }, { 'Retry-After': String(wait) });
-    }
+    if (!reservation.granted) throw tooManyAttempts('Too many failed attempts at the current password; try again later', reservation.retryAfterSeconds);
     const account = await this.readStore.collection<AccountDocument>(ACCOUNTS).findOne({ _id: principal.id });
     if (!(await verifyPassword(account?.passwordHash ?? null, body.currentPassword)))
       throw new DomainError('current-password-incorrect', 'The current password is not right');

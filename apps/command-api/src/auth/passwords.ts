@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
 import { checkPasswordPolicy as checkPolicy } from '#domain';
+import { ProblemException } from '../shared/problem.js';
 
 /**
  * argon2id with OWASP's minimum (m=19 MiB, t=2, p=1). `algorithm: 2` is Argon2id;
@@ -35,3 +36,7 @@ export async function verifyPassword(storedHash: string | null, password: string
   }
   return verify(storedHash, password).catch(() => false);
 }
+
+/** 429 with Retry-After: the throttle refused an attempt at a password (sign-in, or the current password at a change). */
+export const tooManyAttempts = (detail: string, retryAfterSeconds: number) =>
+  new ProblemException('too-many-attempts', detail, { retryAfterSeconds }, { 'Retry-After': String(retryAfterSeconds) });
