@@ -222,6 +222,19 @@ describe('OIDC sign-in through a real OpenID provider', () => {
     expect(ui.searchParams.get('error')).toBe('sso-email-domain-not-allowed');
   });
 
+  test("the organization's IP restrictions hold for single sign-on too: a browser from outside is sent back with ip-not-allowed", async () => {
+    // This test's requests come from loopback; a super admin (exempt) sets a range elsewhere.
+    const restrict = (ranges: string[]) => t.http().put(`/organizations/${orgId}/ip-restrictions`).set('Authorization', root).send({ ranges });
+    expect((await restrict(['192.0.2.0/24'])).status).toBe(200);
+    try {
+      const ui = await signIn('ada-sub');
+      expect([ui.searchParams.get('error'), ui.searchParams.get('code')]).toEqual(['ip-not-allowed', null]);
+    } finally {
+      expect((await restrict([])).status).toBe(200);
+    }
+    expect((await signIn('ada-sub')).searchParams.get('code')).toBeTruthy();
+  });
+
   test('an unverified email is refused, even when it matches a member', async () => {
     const ui = await signIn('cy-sub');
     expect(ui.searchParams.get('error')).toBe('sso-email-not-verified');

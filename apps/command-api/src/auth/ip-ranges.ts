@@ -40,6 +40,8 @@ function normalizeRange(text: string): string | null {
   return null;
 }
 
+export const refusalMessage = (ip: string | undefined) => `Your address ${ip ?? '(unknown)'} is outside the IP ranges this organization allows`;
+
 /** How often a refused request from one person at one address is written to the audit log. */
 const RECORD_EVERY_MS = 10 * 60_000;
 
@@ -70,6 +72,12 @@ export class IpRanges {
 
   /** Refuses a member's request from outside their organization's ranges (403 ip-not-allowed), recording it. */
   async refuse(organizationId: string, metadata: CommandMetadata, request: { method: string; url: string }): Promise<never> {
+    await this.record(organizationId, metadata, request);
+    throw new ProblemException('ip-not-allowed', refusalMessage(metadata.ip));
+  }
+
+  /** Records a refused request in the organization's access log (at most once per person and address every ten minutes). */
+  async record(organizationId: string, metadata: CommandMetadata, request: { method: string; url: string }): Promise<void> {
     const key = `${organizationId}|${metadata.actor.id}|${metadata.ip}`;
     const now = Date.now();
     if ((this.recorded.get(key) ?? 0) <= now - RECORD_EVERY_MS) {
@@ -80,7 +88,6 @@ export class IpRanges {
         this.logger.warn({ err: error, organizationId }, 'could not record a request refused by the IP restrictions'),
       );
     }
-    throw new ProblemException('ip-not-allowed', `Your address ${metadata.ip ?? '(unknown)'} is outside the IP ranges this organization allows`);
   }
 
   private rangesOf(ranges: readonly string[]): Range[] {

@@ -310,7 +310,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: 'Sign in with email and password',
     description: 'Starts a session. An unknown email and a wrong password answer alike. Attempts are counted before the password is checked: past 5 per account or 30 per IP in 15 minutes the answer is 429 with Retry-After.',
     success: { status: 200, schema: 'LoginResponse' },
-    errors: ['invalid-credentials', 'account-deactivated', 'organization-suspended', 'sso-required', 'too-many-attempts'],
+    errors: ['invalid-credentials', 'account-deactivated', 'organization-suspended', 'sso-required', 'too-many-attempts', 'ip-not-allowed'],
   },
   'POST /auth/password': {
     operationId: 'changePassword',

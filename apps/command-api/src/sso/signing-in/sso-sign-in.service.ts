@@ -21,6 +21,7 @@ import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream } from '../../shared/write/stream-command.js';
 import { sha256Hex } from '../../shared/ids.js';
 import { ProblemException, SignInRefused } from '../../shared/problem.js';
+import { IpRanges, refusalMessage } from '../../auth/ip-ranges.js';
 import { APP_CONFIG, APP_LOGGER, ONE_TIME_STORE } from '../../shared/tokens.js';
 import type { OneTimeStore } from '#side-stores';
 import { SsoProviders } from '../sso-providers.js';
@@ -56,6 +57,7 @@ export class SsoSignIn {
     @Inject(ONE_TIME_STORE) private readonly oneTime: OneTimeStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    private readonly ipRanges: IpRanges,
   ) {
     // Parsed once: config checked at boot that every entry is an http(s) URL.
     this.returnTargets = config.ssoReturnToAllowlist.map((entry) => {
@@ -116,6 +118,11 @@ export class SsoSignIn {
       link = true;
     }
     this.admit(organization, member);
+    // The organization's IP restrictions (issue 20), judged on the browser's address as it comes back from the provider.
+    if (!this.ipRanges.allows(organization.ipRanges, metadata.ip)) {
+      await this.ipRanges.record(organization.id, { ...metadata, actor: { id: member.id, kind: 'member', email: member.email, roles: [...member.roles] } }, { method: 'SSO', url: `/auth/sso/${providerId}` });
+      throw refuse('ip-not-allowed', refusalMessage(metadata.ip));
+    }
     if (link) {
       await this.commands.execute(
         toOrganization(
