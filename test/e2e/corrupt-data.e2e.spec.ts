@@ -42,6 +42,14 @@ beforeAll(async () => {
   await t.close({ keepData: true });
   good = t.dataDir;
   dirs.push(good);
+  // Every page in events.db itself, none left in a write-ahead log: a cut made to the file
+  // then always loses pages, and SQLite refuses a file shorter than its header says at
+  // open. (With frames left in events.db-wal, the cut pages could be read from there and
+  // the service start; that made this suite flaky.)
+  const log = new Database(join(good, 'events.db'));
+  log.pragma('wal_checkpoint(TRUNCATE)');
+  log.close();
+  expect(existsSync(join(good, 'events.db-wal'))).toBe(false);
 });
 afterAll(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -56,14 +64,15 @@ const actionable = (out: string, file: string) => {
 };
 
 describe('A damaged events.db stops start-up with a message a person can act on', () => {
+  // Longer than run()'s 30 s: a service that does not stop is then reported with what it printed.
   test('a truncated log', async () => {
     const dir = copy();
     const file = join(dir, 'events.db');
     truncateSync(file, Math.floor(statSync(file).size / 3));
     const { code, out } = await run(MAIN, dir);
-    expect(code).toBe(1);
+    expect({ code, out: code === 1 ? '' : out }).toEqual({ code: 1, out: '' });
     actionable(out, file);
-  });
+  }, 45_000);
 
   test('a file that is not a database at all', async () => {
     const dir = copy();
