@@ -34,4 +34,5 @@ test('an API process without a projector anywhere warns once the lease has had i
     await projector.close({ keepData: true });
     rmSync(dir, { recursive: true, force: true });
   }
-}, 20_000);
+  // Three services start here, each a few seconds under a loaded CI machine: a bound against a hang, not a target.
+}, 60_000);
