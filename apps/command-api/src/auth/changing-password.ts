@@ -3,7 +3,7 @@ import { ApiBearerAuth, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swag
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import { DomainError, normalizeEmail } from '#domain';
 import type { ProjectionProgress } from '#event-store';
-import { accountsProjection, ACCOUNTS, ORGANIZATIONS, type AccountDocument, type OrganizationDocument, type ReadStore } from '#read-models';
+import { accountsProjection, findAccountById, ORGANIZATIONS, type OrganizationDocument, type ReadStore } from '#read-models';
 import type { AppConfig } from '#runtime';
 import type { LoginThrottle } from '#side-stores';
 import { ReadsFrom } from '../shared/read-your-writes.js';
@@ -59,7 +59,7 @@ export class ChangingPasswordController {
     const accountKey = `account:${normalizeEmail(principal.email)}`;
     const reservation = await this.throttle.reserve([{ key: accountKey, limit: this.config.loginMaxFailuresPerAccount }], Date.now());
     if (!reservation.granted) throw tooManyAttempts('Too many failed attempts at the current password; try again later', reservation.retryAfterSeconds);
-    const account = await this.readStore.collection<AccountDocument>(ACCOUNTS).findOne({ _id: principal.id });
+    const account = await findAccountById(this.readStore, principal.id);
     if (!(await verifyPassword(account?.passwordHash ?? null, body.currentPassword)))
       throw new DomainError('current-password-incorrect', 'The current password is not right');
     await this.throttle.release(reservation.keys);
