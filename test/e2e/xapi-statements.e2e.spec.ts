@@ -208,7 +208,7 @@ describe('the learning record store', () => {
     const count = (await storedEvents()).length;
     // A second writer, as in another process: its own stream cache, and a read model with nothing in it yet.
     const empty = new SqliteReadStore(join(t.dataDir, 'behind.sqlite'));
-    const writer = new StatementWriter(new StreamCache(t.infra.eventStore), t.infra.eventStore, empty, t.infra.progress, { ...t.infra.config, waitForProjectionOnWrite: false }, t.infra.logger);
+    const writer = new StatementWriter(new StreamCache(t.infra.eventStore), t.infra.eventStore, empty, t.infra.progress, { ...t.infra.config, waitForProjectionOnWrite: false }, t.infra.logger, t.infra);
     const client = { organizationId: orgId, credentialId: key.split('.')[1], credentialName: 'Course player', key };
     const metadata = { actor: { id: client.credentialId, kind: 'xapiClient' as const, roles: [] }, now: new Date().toISOString(), correlationId: randomUUID(), causationId: randomUUID() };
     const retried = await writer.store(client, { statements: [statement({ id, object: { objectType: 'Activity', id: LESSON(30) } })] }, metadata);
@@ -250,7 +250,7 @@ describe('the learning record store', () => {
       }
       return read;
     };
-    const writer = () => new StatementWriter(new StreamCache(t.infra.eventStore), events, t.infra.readStore, t.infra.progress, { ...t.infra.config, xapiWaitForProjection: false }, t.infra.logger);
+    const writer = () => new StatementWriter(new StreamCache(t.infra.eventStore), events, t.infra.readStore, t.infra.progress, { ...t.infra.config, xapiWaitForProjection: false }, t.infra.logger, t.infra);
     return { raced, store: (body: Record<string, unknown>) => writer().store(client, { statements: [body] }, metadata()) };
   }
 

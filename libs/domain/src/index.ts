@@ -49,3 +49,5 @@ export * from './xapi/credentials.js';
 export * from './xapi/statements.js';
 export * from './analytics/learning-days.js';
 export * from './analytics/progress-access.js';
+export * from './personal-data/personal-fields.js';
+export * from './members/erasing-user.js';

@@ -51,13 +51,21 @@ export interface Subscription extends AsyncIterable<RecordedEvent> {
   close(): Promise<void>;
 }
 
+export interface ReadOptions {
+  sealed?: boolean;
+}
+
 export interface EventStore {
   readonly kind: 'sqlite' | 'eventstoredb';
   append(streamName: string, events: EventToAppend[], options?: { expectedRevision?: ExpectedRevision }): Promise<AppendResult>;
-  /** Events of one stream in revision order; an empty list when the stream does not exist. */
-  readStream(streamName: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]>;
+  /**
+   * Events of one stream in revision order; an empty list when the stream does not exist.
+   * `sealed`: as stored, personal values still sealed (what the hash chains cover); a
+   * decorator that opens them (the personal-data vault) leaves them so. Adapters ignore it.
+   */
+  readStream(streamName: string, options?: ReadOptions & { fromRevision?: number }): Promise<RecordedEvent[]>;
   /** The whole log in position order, strictly after `after` (0 = from the start). */
-  readAll(options?: { after?: number; batchSize?: number }): AsyncIterable<RecordedEvent>;
+  readAll(options?: ReadOptions & { after?: number; batchSize?: number }): AsyncIterable<RecordedEvent>;
   /** Catches up from `after`, then stays live until closed. */
   subscribeToAll(options?: { after?: number }): Subscription;
   /** Position of the last event in the log, 0 when empty. */

@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import { ALL_PROJECTIONS, SqliteAuditLog, SqliteReadStore } from '#read-models';
-import { FileBlobStore, SqliteLoginThrottle, SqliteOneTimeStore, SqliteReactorStore, SqliteSessionStore } from '#side-stores';
+import { FileBlobStore, SqliteKeyStore, SqliteLoginThrottle, SqliteOneTimeStore, SqliteReactorStore, SqliteSessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
 import { secureDataDirectory } from './data-directory.js';
-import { createMailer, loadSecretBox, openEventStore, type Stores } from './stores.js';
+import { createMailer, loadSecretBox, openEventStore, withPersonalData, type Stores } from './stores.js';
 
 /**
  * The embedded default: one data directory. The event log, the audit log and the side
@@ -15,7 +15,11 @@ import { createMailer, loadSecretBox, openEventStore, type Stores } from './stor
 export async function openEmbeddedStores(config: AppConfig, logger: Logger): Promise<Stores> {
   secureDataDirectory(config.dataDir);
   const file = (name: string) => join(config.dataDir, name);
-  const eventStore = await openEventStore(config);
+  const log = await openEventStore(config);
+  // The personal-data keys live beside the log, never in it: a copy of events.db alone holds no one's data.
+  const keyStore = new SqliteKeyStore(file('keys.db'));
+  const secretBox = loadSecretBox(config);
+  const { eventStore, vault } = withPersonalData(log, keyStore, secretBox);
   const readStore = new SqliteReadStore(file('read.db'));
   const sessionStore = new SqliteSessionStore(file('sessions.db'));
   const oneTimeStore = new SqliteOneTimeStore(file('sso.db'));
@@ -26,6 +30,8 @@ export async function openEmbeddedStores(config: AppConfig, logger: Logger): Pro
   return {
     deployment: 'embedded',
     eventStore,
+    keyStore,
+    vault,
     readStore,
     sessionStore,
     oneTimeStore,
@@ -35,11 +41,11 @@ export async function openEmbeddedStores(config: AppConfig, logger: Logger): Pro
     auditLog: sqliteAuditLog,
     sqliteAuditLog,
     projections: ALL_PROJECTIONS,
-    secretBox: loadSecretBox(config),
+    secretBox,
     mailer,
     async close() {
       await eventStore.close();
-      for (const close of [() => mailer.close(), () => sqliteAuditLog.close(), () => sessionStore.close(), () => oneTimeStore.close(), () => reactorStore.close(), () => loginThrottle.close(), () => readStore.close()])
+      for (const close of [() => mailer.close(), () => sqliteAuditLog.close(), () => sessionStore.close(), () => oneTimeStore.close(), () => reactorStore.close(), () => loginThrottle.close(), () => keyStore.close(), () => readStore.close()])
         await close().catch(() => {});
     },
   };

@@ -12,3 +12,5 @@ export * from './production.js';
 export * from './processors.js';
 export * from './infrastructure.js';
 export * from './leased-processors.js';
+export * from './personal-data/vault.js';
+export * from './personal-data/opening-event-store.js';

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { ReadStoreAuditLog } from '#read-models';
-import { MongoBlobStore, MongoLoginThrottle, MongoOneTimeStore, MongoReactorStore, MongoSessionStore } from '#side-stores';
+import { MongoBlobStore, MongoKeyStore, MongoLoginThrottle, MongoOneTimeStore, MongoReactorStore, MongoSessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
 import { secureDataDirectory } from './data-directory.js';
-import { createMailer, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, type Stores } from './stores.js';
+import { createMailer, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, withPersonalData, type Stores } from './stores.js';
 
 /**
  * The production shape: the event log in EventStoreDB (EVENTSTORE_CONNECTION_STRING)
@@ -14,10 +14,14 @@ export async function openProductionStores(config: AppConfig, logger: Logger): P
   if (!config.mongodbUri) throw new Error('The production shape needs MONGODB_URI');
   secureDataDirectory(config.dataDir);
   const { createMongoClient, MongoReadStore } = await import('#read-models/mongodb');
-  const eventStore = await openEventStore(config);
+  const log = await openEventStore(config);
   const client = createMongoClient(config.mongodbUri);
   await client.connect();
   const db = config.mongodbDb;
+  // The personal-data keys live in MongoDB, never in EventStoreDB: a copy of the log alone holds no one's data.
+  const keyStore = new MongoKeyStore(client, db);
+  const secretBox = loadSecretBox(config);
+  const { eventStore, vault } = withPersonalData(log, keyStore, secretBox);
   const readStore = MongoReadStore.fromClient(client, db);
   // Every process learns the search hints (an API replica never creates the indexes):
   // its writes keep the search pieces and its searches use them once they are complete.
@@ -33,6 +37,8 @@ export async function openProductionStores(config: AppConfig, logger: Logger): P
   return {
     deployment: 'production',
     eventStore,
+    keyStore,
+    vault,
     readStore,
     sessionStore,
     oneTimeStore,
@@ -42,7 +48,7 @@ export async function openProductionStores(config: AppConfig, logger: Logger): P
     auditLog: new ReadStoreAuditLog(readStore),
     sqliteAuditLog: null,
     projections: SHARED_STORE_PROJECTIONS,
-    secretBox: loadSecretBox(config),
+    secretBox,
     mailer,
     async close() {
       await eventStore.close();

@@ -3,9 +3,11 @@ import type { Logger } from 'pino';
 import type { EventStore } from '#event-store';
 import { SqliteEventStore } from '#event-store';
 import { ALL_PROJECTIONS, auditProjection, type AuditLog, type Projection, type ReadStore, type SqliteAuditLog } from '#read-models';
-import type { BlobStore, LoginThrottle, OneTimeStore, ReactorStore, SessionStore } from '#side-stores';
+import type { BlobStore, LoginThrottle, OneTimeStore, PersonalKeyStore, ReactorStore, SessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.js';
+import { OpeningEventStore } from './personal-data/opening-event-store.js';
+import { PersonalDataVault } from './personal-data/vault.js';
 import { SecretBox } from './secret-box.js';
 
 /**
@@ -15,7 +17,12 @@ import { SecretBox } from './secret-box.js';
  */
 export interface Stores {
   deployment: 'embedded' | 'production';
+  /** The log as readers see it: personal values opened by the vault (personal-data/opening-event-store.ts). */
   eventStore: EventStore;
+  /** The keys that seal personal values in the log, one per person (issue 20). */
+  keyStore: PersonalKeyStore;
+  /** Seals personal values before an append, opens them on reads, erases a person by destroying their keys. */
+  vault: PersonalDataVault;
   readStore: ReadStore;
   sessionStore: SessionStore;
   /** SSO sign-ins in flight, SAML request and assertion ids, one-time codes: shared by replicas. */
@@ -56,4 +63,10 @@ export function createMailer(config: AppConfig, logger: Logger): Mailer {
 
 export function loadSecretBox(config: AppConfig): SecretBox {
   return SecretBox.load({ envKey: config.secretsKey, keyFile: join(config.dataDir, 'secret.key') });
+}
+
+/** The log behind the vault: sealed on the way in by the write side, opened on the way out. */
+export function withPersonalData(log: EventStore, keyStore: PersonalKeyStore, secretBox: SecretBox): { eventStore: EventStore; vault: PersonalDataVault } {
+  const vault = new PersonalDataVault(keyStore, secretBox);
+  return { eventStore: new OpeningEventStore(log, vault), vault };
 }

@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import { decideStatements, emailKey, mailboxOf, xapiStatementsStream, type CommandMetadata, type ExistingOrganization, type StatementBatch, type XapiStatementEvent } from '#domain';
 import { backoffDelay, sleep, WrongExpectedRevisionError, type EventStore, type EventToAppend } from '#event-store';
 import { learningAnalyticsProjection, projectionId, STATEMENT_STREAMS, statementDocId, STATEMENTS, statementsProjection, type ProjectionProgress, type ReadStore, type StatementDocument, type StatementStreamDocument } from '#read-models';
-import type { AppConfig } from '#runtime';
+import type { AppConfig, Infrastructure } from '#runtime';
 import type { XapiClient } from '../auth/xapi-clients.js';
 import { newId, sha256Hex, uuidV5 } from '../shared/ids.js';
 import { createHash } from 'node:crypto';
-import { APP_CONFIG, APP_LOGGER, EVENT_STORE, PROJECTION_PROGRESS, READ_STORE } from '../shared/tokens.js';
+import { APP_CONFIG, APP_LOGGER, EVENT_STORE, INFRASTRUCTURE, PROJECTION_PROGRESS, READ_STORE } from '../shared/tokens.js';
 import { eventMetadataOf, sealChain } from '../shared/write/event-envelope.js';
 import { currentOrganization } from '../shared/write/current-organization.js';
 import { StreamCache } from '../shared/write/stream-cache.js';
@@ -69,6 +69,7 @@ export class StatementWriter {
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'vault'>,
   ) {}
 
   /**
@@ -124,6 +125,8 @@ export class StatementWriter {
       });
       const settle = (position: number) => outcomes.map((o): Settled<StoredBatch> => (o!.ok ? { ok: true, value: { ...o!.value, position } } : o!));
       if (toAppend.length === 0) return settle(tail.position);
+      // The actors' personal values under their keys, before the chain covers them (issue 20).
+      await this.infra.vault.seal(toAppend);
       const lastHash = sealChain(streamName, tail.revision + 1, toAppend, tail.lastHash);
       try {
         const result = await this.events.append(streamName, toAppend, { expectedRevision: tail.revision === -1 ? 'no_stream' : tail.revision });

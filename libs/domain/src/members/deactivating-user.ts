@@ -1,3 +1,4 @@
+import { requireNotErased } from './erasing-user.js';
 import { DomainError } from '../shared/domain-error.js';
 import { requireAnotherActiveOwner, requireOwnerActor } from './owners.js';
 import { activeClassesOf, classList, isActiveInstructor, member, requireAnotherActiveAdmin, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
@@ -37,6 +38,7 @@ export function deactivateUser(command: Extract<MembershipCommand, { type: 'Deac
 export function reactivateUser(command: Extract<MembershipCommand, { type: 'ReactivateUser' }>, state: MembershipState): MembershipEvent[] {
   const organizationId = state.id;
   const user = member(state, command.data.userId);
+  requireNotErased(user);
   if (user.status === 'active') return [];
   if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated');
   return [{ type: 'UserReactivated', data: { organizationId, userId: user.id } }];

@@ -1,3 +1,4 @@
+import { requireNotErased } from './erasing-user.js';
 import { DomainError } from '../shared/domain-error.js';
 import { requireAnotherActiveOwner, requireOwnerActor } from './owners.js';
 import { activeClassesOf, classList, member, requireAnotherActiveAdmin, validPerson, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
@@ -6,6 +7,7 @@ import { activeClassesOf, classList, member, requireAnotherActiveAdmin, validPer
 export function editUser(command: Extract<MembershipCommand, { type: 'EditUser' }>, state: MembershipState): MembershipEvent[] {
   const organizationId = state.id;
   const user = member(state, command.data.userId);
+  requireNotErased(user);
   const { firstName, lastName, roles } = command.data;
   const next = validPerson({ firstName: firstName ?? user.firstName, lastName: lastName ?? user.lastName, roles: roles ?? user.roles });
   const losing = user.roles.filter((r) => !next.roles.includes(r));

@@ -4,6 +4,7 @@ import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { emailKey, storedEmail } from '../shared/email.js';
 import type { OrganizationRole } from '../access/permissions.js';
 import type { MapDraft } from '../shared/persistent-map.js';
+import { erasedMember } from './erasing-user.js';
 
 /**
  * Members and classes of one organization. They live in the organization's stream
@@ -30,6 +31,8 @@ export interface Member {
   setupExpiresAt: string | null;
   /** The user's own version (its ETag): 0 when invited, one more for each change to it. */
   version: number;
+  /** Erased (issue 20): the names and email above are their erased forms. */
+  erased?: boolean;
 }
 
 export interface ClassRecord {
@@ -66,6 +69,8 @@ export type MembershipCommand =
   | { type: 'ReactivateUser'; data: { userId: string } }
   | { type: 'EndUserSessions'; data: { userId: string; now: string } }
   | { type: 'DeleteUser'; data: { userId: string; actorId?: string } }
+  /** Erases a deactivated member's personal data (members/erasing-user.ts). */
+  | { type: 'EraseUser'; data: { userId: string; actorId?: string; now: string } }
   /** The actor, an owner, hands the organization to another active member (members/owners.ts). */
   | { type: 'TransferOwnership'; data: { actorId: string; toUserId: string } }
   /** `actor`: who asks (classes/managing-classes.ts: an instructor manages their own classes only); absent for the platform itself. */
@@ -121,6 +126,8 @@ export type MembershipEvent =
   /** Every session the user started before `endedAt` stops working (an admin signed them out everywhere). */
   | DomainEvent<'UserSessionsEnded', WithOrg<{ userId: string; endedAt: string }>>
   | DomainEvent<'UserDeleted', WithOrg<{ userId: string; email: string }>>
+  /** The member's keys are destroyed: every personal value about them reads as erased from now on (issue 20). */
+  | DomainEvent<'UserErased', WithOrg<{ userId: string; erasedAt: string }>>
   | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string; languageId?: string | null }>>
   | DomainEvent<'ClassEdited', WithOrg<{ classId: string; changes: { name?: Change<string>; instructorId?: Change<string>; languageId?: Change<string | null> } }>>
   | DomainEvent<'ClassArchived', WithOrg<{ classId: string }>>
@@ -138,6 +145,7 @@ export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
   UserReactivated: true,
   UserSessionsEnded: true,
   UserDeleted: true,
+  UserErased: true,
   ClassCreated: true,
   ClassEdited: true,
   ClassArchived: true,
@@ -312,6 +320,14 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
     }
     case 'UserSessionsEnded':
       return;
+    case 'UserErased': {
+      const m = members.get(event.data.userId);
+      if (m) {
+        emails.delete(emailKey(m.email));
+        members.set(m.id, erasedMember(m));
+      }
+      return;
+    }
     case 'ClassCreated':
       classes.set(event.data.classId, { id: event.data.classId, name: event.data.name, instructorId: event.data.instructorId, status: 'active', languageId: event.data.languageId ?? null, studentIds: [], version: 0 });
       return;

@@ -5,6 +5,8 @@ import { completeUserSetup } from '../members/completing-setup.js';
 import { changePassword } from '../members/changing-password.js';
 import { deactivateUser, reactivateUser } from '../members/deactivating-user.js';
 import { deleteUser } from '../members/deleting-user.js';
+import { erasedJoinRequest, eraseUser } from '../members/erasing-user.js';
+import { emailKey } from '../shared/email.js';
 import { editUser } from '../members/editing-user.js';
 import { endUserSessions } from '../members/ending-sessions.js';
 import { inviteUser } from '../members/inviting-user.js';
@@ -130,6 +132,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
       const deleted = deleteUser(command, org);
       return [...leaveStructure(org, command.data.userId), ...deleted];
     }
+    case 'EraseUser':
+      return eraseUser(command, org);
     case 'CreateClass':
       return createClass(command, org);
     case 'EditClass':
@@ -337,6 +341,18 @@ function apply(draft: OrganizationDraft, event: Exclude<OrganizationEvent, { typ
       draft.sessionPolicy = event.data.after;
       draft.version++;
       return;
+    case 'UserErased': {
+      // What the organization held about the person beside their membership: the join
+      // requests they made (by address) and the identity-provider accounts linked to them.
+      const m = draft.members.get(event.data.userId);
+      if (m) {
+        const key = emailKey(m.email);
+        draft.joinRequests = Object.fromEntries(Object.entries(draft.joinRequests).map(([id, r]) => [id, emailKey(r.email) === key ? erasedJoinRequest(r) : r]));
+      }
+      for (const identity of [...draft.ssoIdentities.keys()]) if (draft.ssoIdentities.get(identity) === event.data.userId) draft.ssoIdentities.delete(identity);
+      evolveMembership(draft, event);
+      return;
+    }
     default:
       if (JOINING_EVENT_TYPES.has(event.type as JoiningEvent['type'])) {
         draft.joinRequests = evolveJoinRequests(draft.joinRequests, event as JoiningEvent);
@@ -423,6 +439,7 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'ReactivateUser':
     case 'EndUserSessions':
     case 'DeleteUser':
+    case 'EraseUser':
       return existing((org) => org.members.get(command.data.userId)?.version);
     case 'CreateClass':
     case 'EditClass':

@@ -121,6 +121,8 @@ export const ERROR_CATALOGUE = {
   'only-active-users-can-be-deactivated': { status: 409, title: 'Only active users can be deactivated' },
   'only-deactivated-users-can-be-reactivated': { status: 409, title: 'Only deactivated users can be reactivated' },
   'cannot-deactivate-yourself': { status: 409, title: 'You cannot deactivate your own account' },
+  'user-not-deactivated': { status: 409, title: 'Deactivate the user before erasing them' },
+  'user-erased': { status: 409, title: 'This user was erased; nothing about them can be changed' },
   'cannot-remove-own-admin-role': { status: 409, title: 'You cannot remove your own admin role' },
   'organization-needs-an-active-admin': { status: 409, title: 'An organization keeps at least one active admin' },
   'instructor-has-active-classes': { status: 409, title: 'The user teaches active classes' },

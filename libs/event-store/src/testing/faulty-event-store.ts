@@ -78,12 +78,12 @@ export class FaultyEventStore implements EventStore {
     return result;
   }
 
-  async readStream(streamName: string, options?: { fromRevision?: number }): Promise<RecordedEvent[]> {
+  async readStream(streamName: string, options?: { fromRevision?: number; sealed?: boolean }): Promise<RecordedEvent[]> {
     await sleep(this.options.delayMs ?? 0);
     return this.inner.readStream(streamName, options);
   }
 
-  readAll(options?: { after?: number; batchSize?: number }): AsyncIterable<RecordedEvent> {
+  readAll(options?: { after?: number; batchSize?: number; sealed?: boolean }): AsyncIterable<RecordedEvent> {
     const { inner, options: faults } = this;
     return {
       async *[Symbol.asyncIterator]() {

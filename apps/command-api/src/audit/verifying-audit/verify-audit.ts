@@ -24,7 +24,7 @@ async function organizationStreams(store: EventStore, organizationId: string): P
   const streams = new Set<string>();
   // Only SQLite numbers the log densely (see logPositionGaps).
   const gaps = store.kind === 'sqlite' ? logPositionGaps() : null;
-  for await (const event of store.readAll({ batchSize: 2000 })) {
+  for await (const event of store.readAll({ batchSize: 2000, sealed: true })) {
     if (event.metadata.organizationId === organizationId) streams.add(event.streamName);
     gaps?.see(event);
   }
@@ -32,7 +32,8 @@ async function organizationStreams(store: EventStore, organizationId: string): P
 }
 
 async function* wholeStreams(store: EventStore, streams: Set<string>): AsyncIterable<RecordedEvent> {
-  for (const streamName of streams) yield* await store.readStream(streamName);
+  // As stored: the chains cover personal values sealed, which an erased person's stay for good.
+  for (const streamName of streams) yield* await store.readStream(streamName, { sealed: true });
 }
 
 @ApiTags('audit')

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { fold, type DomainEvent } from '#domain';
+import { fold, personalFieldsOf, type DomainEvent } from '#domain';
 import { backoffDelay, sleep, WrongExpectedRevisionError, type BackoffPolicy, type EventStore, type EventToAppend } from '#event-store';
 import { projectionId, type ProjectionProgress } from '#read-models';
 import type { AppConfig, Infrastructure } from '#runtime';
@@ -31,7 +31,9 @@ type AnyCommand = StreamCommand<unknown, unknown>;
  * framing.
  */
 const appendSizeOf = (event: EventToAppend): number =>
-  Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + event.type.length + 256;
+  Buffer.byteLength(JSON.stringify(event.data)) + Buffer.byteLength(JSON.stringify(event.metadata)) + event.type.length + 256 + personalFieldsOf(event).length * SEALING_OVERHEAD;
+/** What sealing adds to a personal value (key id, iv, tag, base64 and a JSON string's quotes), with room. */
+const SEALING_OVERHEAD = 160;
 /** A command's outcome before the batch is stored: position null until the append answers. */
 type Decided = { ok: true; value: Omit<CommandResult, 'position'> & { position: number | null } } | { ok: false; error: unknown };
 
@@ -57,7 +59,7 @@ export class StreamWriter {
     @Inject(PROJECTION_PROGRESS) private readonly progress: ProjectionProgress,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(APP_LOGGER) private readonly logger: Logger,
-    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'projections'>,
+    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'projections' | 'vault'>,
   ) {}
 
   write<C, S>(command: StreamCommand<C, S>): Promise<CommandResult<S>> {
@@ -134,6 +136,8 @@ export class StreamWriter {
       }
 
       if (toAppend.length === 0) return { settled: outcomes.map((o) => settle(o, stream.position)) };
+      // Personal values under their people's keys, before the chain covers them (issue 20).
+      await this.infra.vault.seal(toAppend);
       const lastHash = sealChain(streamName, stream.revision + 1, toAppend, stream.lastHash);
       try {
         const result = await this.events.append(streamName, toAppend, { expectedRevision: stream.revision === -1 ? 'no_stream' : stream.revision });
