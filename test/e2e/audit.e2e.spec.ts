@@ -73,6 +73,10 @@ describe('Audit log', () => {
     const pending = ok(await asAdmin(t.http().post(`/organizations/${orgId}/users`)).send({ email: 'pending@audited.test', firstName: 'Pen', lastName: 'Ding', roles: ['instructor'] })).body.id;
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${pending}/invitation`)).send({}));
     ok(await asAdmin(t.http().delete(`/organizations/${orgId}/users/${pending}`)));
+    // A member who left is deactivated, then erased (issue 20).
+    const leaver = await inviteAndSetUp(t, adminAuth, orgId, { email: 'leaver@audited.test', roles: ['member'], firstName: 'Lea', lastName: 'Ver' }, password);
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${leaver}/deactivate`)).send({}));
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${leaver}/erase`)));
     // IP restrictions (issue 20): set to this machine's loopback, then lifted.
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/ip-restrictions`)).send({ ranges: ['127.0.0.0/8', '::1'] }));
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/ip-restrictions`)).send({ ranges: [] }));

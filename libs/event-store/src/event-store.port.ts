@@ -67,7 +67,7 @@ export interface EventStore {
   /** The whole log in position order, strictly after `after` (0 = from the start). */
   readAll(options?: ReadOptions & { after?: number; batchSize?: number }): AsyncIterable<RecordedEvent>;
   /** Catches up from `after`, then stays live until closed. */
-  subscribeToAll(options?: { after?: number }): Subscription;
+  subscribeToAll(options?: ReadOptions & { after?: number }): Subscription;
   /** Position of the last event in the log, 0 when empty. */
   headPosition(): Promise<number>;
   /** Cheap liveness probe for health checks. */

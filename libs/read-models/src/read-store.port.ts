@@ -90,6 +90,8 @@ export interface ReadStore {
   listCollections(): Promise<string[]>;
   dropCollection(name: string): Promise<void>;
   ping(): Promise<void>;
+  /** Leaves nothing of replaced values in the store's files (SQLite: the write-ahead log); after an erasure. */
+  compact?(): Promise<void>;
   close(): Promise<void>;
 }
 

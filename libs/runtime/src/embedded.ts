@@ -3,8 +3,9 @@ import type { Logger } from 'pino';
 import { ALL_PROJECTIONS, SqliteAuditLog, SqliteReadStore } from '#read-models';
 import { FileBlobStore, SqliteKeyStore, SqliteLoginThrottle, SqliteOneTimeStore, SqliteReactorStore, SqliteSessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
+import { OpeningAuditLog } from './personal-data/opening-audit-log.js';
 import { secureDataDirectory } from './data-directory.js';
-import { createMailer, loadSecretBox, openEventStore, withPersonalData, type Stores } from './stores.js';
+import { createMailer, loadSecretBox, openEventStore, hashedThrottleKeys, withPersonalData, type Stores } from './stores.js';
 
 /**
  * The embedded default: one data directory. The event log, the audit log and the side
@@ -37,8 +38,8 @@ export async function openEmbeddedStores(config: AppConfig, logger: Logger): Pro
     oneTimeStore,
     blobStore: new FileBlobStore(file('blobs')),
     reactorStore,
-    loginThrottle,
-    auditLog: sqliteAuditLog,
+    loginThrottle: hashedThrottleKeys(loginThrottle, secretBox),
+    auditLog: new OpeningAuditLog(sqliteAuditLog, vault),
     sqliteAuditLog,
     projections: ALL_PROJECTIONS,
     secretBox,

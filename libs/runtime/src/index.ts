@@ -14,3 +14,4 @@ export * from './infrastructure.js';
 export * from './leased-processors.js';
 export * from './personal-data/vault.js';
 export * from './personal-data/opening-event-store.js';
+export * from './personal-data/opening-audit-log.js';

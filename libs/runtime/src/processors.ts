@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import { AUDIT_MAX_BATCH } from '#read-models';
-import { LogProcessor, watchForStalls, type LogHandler, type LogProcessorStatus } from '#event-store';
+import { LogProcessor, watchForStalls, type LogHandler, type LogProcessorStatus, type RecordedEvent } from '#event-store';
 import { ProjectionRunner, type CollectionWriteOp } from '#read-models';
 import type { AppConfig } from './config.js';
 import { SETUP_MAIL_REACTOR, SetupMailReactor } from './mail/setup-mail.reactor.js';
@@ -20,7 +20,7 @@ export class MailProcessor extends LogProcessor {
     private readonly reactor: SetupMailReactor,
     private readonly log: Logger,
   ) {
-    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(log) });
+    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(log), ...openedBatches(stores) });
   }
 
   /** Starts, and prunes the reactor's old handled ids now and every six hours. */
@@ -53,6 +53,9 @@ export class MailProcessor extends LogProcessor {
   }
 }
 
+/** A processor that needs personal values in clear reads the log sealed and opens each batch with one key lookup. */
+export const openedBatches = (stores: Pick<Stores, 'vault'>) => ({ sealed: true, open: (batch: RecordedEvent[]) => stores.vault.open(batch) });
+
 export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<string, unknown>) => logger.info(c ?? {}, m), error: (m: string, c?: Record<string, unknown>) => logger.error(c ?? {}, m) });
 
 /**
@@ -65,7 +68,7 @@ export const PROJECTOR_MAX_BATCH = 10_000;
 
 /** The read models' projector over this deployment's read store. */
 export function createProjector(stores: Stores, logger: Logger, fence?: () => CollectionWriteOp): ProjectionRunner {
-  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, maxBatch: PROJECTOR_MAX_BATCH, logger: loggerFor(logger), fence });
+  return new ProjectionRunner(stores.eventStore, stores.readStore, stores.projections, { upcast: upcastRecorded, maxBatch: PROJECTOR_MAX_BATCH, logger: loggerFor(logger), fence, open: openedBatches(stores).open });
 }
 
 /** The setup-mail reactor; it runs wherever the projector runs (one process). */
@@ -87,7 +90,8 @@ export function createMailProcessor(stores: Stores, config: AppConfig, logger: L
 /** The embedded audit log follows the log with a processor of its own (null where it is a projection). */
 export function createAuditFollower(stores: Stores, logger: Logger): LogProcessor | null {
   const handler: LogHandler | null = stores.sqliteAuditLog;
-  return handler && new LogProcessor(stores.eventStore, handler, { upcast: upcastRecorded, maxBatch: AUDIT_MAX_BATCH, logger: loggerFor(logger) });
+  // Sealed, as stored: the audit log opens personal values when it answers (an erased person's read as erased).
+  return handler && new LogProcessor(stores.eventStore, handler, { upcast: upcastRecorded, maxBatch: AUDIT_MAX_BATCH, logger: loggerFor(logger), sealed: true });
 }
 
 /**

@@ -2,8 +2,9 @@ import type { Logger } from 'pino';
 import { ReadStoreAuditLog } from '#read-models';
 import { MongoBlobStore, MongoKeyStore, MongoLoginThrottle, MongoOneTimeStore, MongoReactorStore, MongoSessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
+import { OpeningAuditLog } from './personal-data/opening-audit-log.js';
 import { secureDataDirectory } from './data-directory.js';
-import { createMailer, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, withPersonalData, type Stores } from './stores.js';
+import { createMailer, loadSecretBox, openEventStore, SHARED_STORE_PROJECTIONS, hashedThrottleKeys, withPersonalData, type Stores } from './stores.js';
 
 /**
  * The production shape: the event log in EventStoreDB (EVENTSTORE_CONNECTION_STRING)
@@ -44,8 +45,8 @@ export async function openProductionStores(config: AppConfig, logger: Logger): P
     oneTimeStore,
     blobStore: new MongoBlobStore(client, db),
     reactorStore: new MongoReactorStore(client, db),
-    loginThrottle,
-    auditLog: new ReadStoreAuditLog(readStore),
+    loginThrottle: hashedThrottleKeys(loginThrottle, secretBox),
+    auditLog: new OpeningAuditLog(new ReadStoreAuditLog(readStore), vault),
     sqliteAuditLog: null,
     projections: SHARED_STORE_PROJECTIONS,
     secretBox,

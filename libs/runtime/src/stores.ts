@@ -1,9 +1,10 @@
+import { createHmac } from 'node:crypto';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { EventStore } from '#event-store';
 import { SqliteEventStore } from '#event-store';
 import { ALL_PROJECTIONS, auditProjection, type AuditLog, type Projection, type ReadStore, type SqliteAuditLog } from '#read-models';
-import type { BlobStore, LoginThrottle, OneTimeStore, PersonalKeyStore, ReactorStore, SessionStore } from '#side-stores';
+import { KeyHashingThrottle, type BlobStore, type LoginThrottle, type OneTimeStore, type PersonalKeyStore, type ReactorStore, type SessionStore } from '#side-stores';
 import type { AppConfig } from './config.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './mail/mailer.js';
 import { OpeningEventStore } from './personal-data/opening-event-store.js';
@@ -69,4 +70,10 @@ export function loadSecretBox(config: AppConfig): SecretBox {
 export function withPersonalData(log: EventStore, keyStore: PersonalKeyStore, secretBox: SecretBox): { eventStore: EventStore; vault: PersonalDataVault } {
   const vault = new PersonalDataVault(keyStore, secretBox);
   return { eventStore: new OpeningEventStore(log, vault), vault };
+}
+
+/** Sign-in counters keyed by HMACs of the email and client address they count (no personal data in the throttle's file). */
+export function hashedThrottleKeys(throttle: LoginThrottle, secretBox: SecretBox): LoginThrottle {
+  const key = secretBox.derive('login-throttle-keys');
+  return new KeyHashingThrottle(throttle, (k) => createHmac('sha256', key).update(k).digest('base64url').slice(0, 32));
 }

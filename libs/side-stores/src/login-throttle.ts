@@ -213,3 +213,29 @@ export class MongoLoginThrottle implements LoginThrottle {
     await this.failures.deleteOne({ _id: key });
   }
 }
+
+/**
+ * A throttle whose stored keys are HMACs of the keys asked for (issue 20): the keys name
+ * an email address and a client address, personal data that has no place in a file of
+ * counters. The caller keeps working with the keys it gave.
+ */
+export class KeyHashingThrottle implements LoginThrottle {
+  constructor(
+    private readonly inner: LoginThrottle,
+    private readonly hash: (key: string) => string,
+  ) {}
+
+  async reserve(keys: ThrottleKey[], now: number): Promise<Reservation> {
+    const reservation = await this.inner.reserve(keys.map((k) => ({ ...k, key: this.hash(k.key) })), now);
+    return reservation.granted ? { granted: true, keys: keys.map((k) => k.key) } : reservation;
+  }
+
+  release(keys: string[]): Promise<void> {
+    return this.inner.release(keys.map(this.hash));
+  }
+
+  reset(key: string): Promise<void> {
+    return this.inner.reset(this.hash(key));
+  }
+
+}

@@ -3,6 +3,7 @@ import { ClassesController } from '../classes/classes.js';
 import { DeactivateUserController } from './deactivating-user/deactivate-user.js';
 import { DeleteUserController, DeletingUser } from './deleting-user/delete-user.js';
 import { EditUserController } from './editing-user/edit-user.js';
+import { EraseUserController, ErasingUser } from './erasing-user/erase-user.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController } from './inviting-user/invite-user.js';
@@ -30,11 +31,12 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     EditUserController,
     DeactivateUserController,
     DeleteUserController,
+    EraseUserController,
     EndSessionsController,
     SessionPolicyController,
     ClassesController,
   ],
   // The processes that span streams; single-stream writes go to StreamCommandHandler.
-  providers: [InvitingUser, ResendingInvitation, DeletingUser, ImportsService],
+  providers: [InvitingUser, ResendingInvitation, DeletingUser, ErasingUser, ImportsService],
 })
 export class MembersModule {}

@@ -960,6 +960,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     ifMatch: true,
     errors: ['user-not-found', 'only-setup-pending-users-can-be-deleted'],
   },
+  'POST /organizations/{orgId}/users/{userId}/erase': {
+    operationId: 'eraseUser',
+    summary: "Erase a deactivated member's personal data (GDPR article 17)",
+    description:
+      "Destroys the keys their personal values are sealed with in the event log (crypto-shredding): their name, email, addresses, identity-provider accounts and what their learning records say about them read as erased, with their id, in every read model, export, audit entry and as-of view, and in the log and its backups. Their membership, roles and records stay, attributed to the id, and the log's hash chains still verify. The member must be deactivated first; erasing again changes nothing. Recorded in the audit log by ids alone.",
+    success: { status: 200, schema: 'ErasureResponse' },
+    errors: ['user-not-found', 'user-not-deactivated'],
+  },
   'GET /organizations/{orgId}/users/{userId}/reassignment-candidates': {
     operationId: 'listReassignmentCandidates',
     summary: "Who can take over a user's classes",

@@ -38,7 +38,8 @@ export type Permission =
   | 'xapi:manage'
   | 'analytics:read'
   | 'progress:read'
-  | 'personal-data:export';
+  | 'personal-data:export'
+  | 'personal-data:erase';
 
 /**
  * Roles inside one organization (both guides' "Member Roles", merged). `owner` is an
@@ -166,6 +167,8 @@ export const PERMISSION_MATRIX: Record<Permission, PermissionRule> = {
    * route; the handler then allows admins and the person.
    */
   'personal-data:export': rule(true, false, ['owner', 'admin', 'instructor', 'auditor', 'analyst', 'member'], true),
+  /** Erasing a deactivated member's personal data (GDPR article 17; issue 20): the organization's admins and super admins. */
+  'personal-data:erase': rule(true, false, ['admin'], true),
 };
 
 export type AccessDecision = 'allow' | 'forbidden' | 'not-found';

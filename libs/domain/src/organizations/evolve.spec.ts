@@ -172,6 +172,15 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     event: { type: 'UserDeleted', data: { organizationId: org, userId: 'ann', email: 'ann@school.test' } },
     then: (s) => expect([s.members.has('ann'), s.emails.has('ann@school.test')]).toEqual([false, false]),
   },
+  UserErased: {
+    given: [created, invited('ann'), setUp('ann'), { type: 'UserDeactivated', data: { organizationId: org, userId: 'ann', classesReassignedTo: null } }],
+    event: { type: 'UserErased', data: { organizationId: org, userId: 'ann', erasedAt: now } },
+    then: (s) =>
+      expect([s.members.get('ann'), s.emails.has('ann@school.test')]).toEqual([
+        expect.objectContaining({ email: 'erased-ann@erased.invalid', firstName: 'erased', lastName: 'erased', status: 'deactivated', erased: true, version: 3 }),
+        false,
+      ]),
+  },
   ClassCreated: { given: [created, invited('ann'), setUp('ann')], event: classCreated, then: (s) => expect(s.classes.get('c1')).toEqual({ id: 'c1', name: 'Algebra', instructorId: 'ann', status: 'active', languageId: null, studentIds: [], version: 0 }) },
   ClassStudentsAdded: {
     given: [created, invited('ann'), setUp('ann'), classCreated],

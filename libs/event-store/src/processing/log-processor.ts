@@ -53,6 +53,13 @@ export interface LogProcessorStatus {
 export interface LogProcessorOptions {
   /** Applied to each event before the handler sees it (upcasting old schema versions). */
   upcast?: (event: RecordedEvent) => RecordedEvent;
+  /**
+   * Reads the log as stored, personal values sealed (issue 20). With `open`, each batch is
+   * opened (one key lookup for the batch) before the handler sees it; without, the handler
+   * keeps them sealed (the audit log, which opens them when it answers).
+   */
+  sealed?: boolean;
+  open?: (batch: RecordedEvent[]) => Promise<RecordedEvent[]>;
   maxBatch?: number;
   backoff?: BackoffPolicy;
   logger?: { info(message: string, context?: Record<string, unknown>): void; error(message: string, context?: Record<string, unknown>): void };
@@ -166,7 +173,7 @@ export class LogProcessor implements ProjectionProgress {
 
   /** One subscription's life: pump events into a queue, handle them in batches. Throws when the subscription fails. */
   private async follow(after: number): Promise<void> {
-    const subscription = (this.subscription = this.events.subscribeToAll({ after }));
+    const subscription = (this.subscription = this.events.subscribeToAll({ after, ...(this.options.sealed ? { sealed: true } : {}) }));
     const maxBatch = this.options.maxBatch ?? 2000;
     const queue: RecordedEvent[] = [];
     // Held in an object: TypeScript does not see closures assign plain locals.
@@ -225,19 +232,21 @@ export class LogProcessor implements ProjectionProgress {
     // Events at or before the checkpoint were handled already (a resubscription may repeat them).
     const fresh = raw.filter((event) => event.position > this.current);
     if (fresh.length === 0) return;
-    const batch = this.options.upcast ? fresh.map(this.options.upcast) : fresh;
+    const upcast = this.options.upcast ? fresh.map(this.options.upcast) : fresh;
     for (let attempt = 1; ; attempt++) {
       try {
+        // Opened on each try: a key store that was out of reach may answer the next time.
+        const batch = this.options.open ? await this.options.open(upcast) : upcast;
         await this.handler.handle(batch);
         this.lastError = null;
         this.batches++;
-        this.current = batch[batch.length - 1].position;
+        this.current = upcast[upcast.length - 1].position;
         this.lastProgressAt = new Date().toISOString();
         this.waiters.reached(this.current);
         return;
       } catch (error) {
         this.lastError = message(error);
-        this.logger.error(`${this.handler.name}: batch failed; retrying`, { error: this.lastError, from: batch[0].position, attempt });
+        this.logger.error(`${this.handler.name}: batch failed; retrying`, { error: this.lastError, from: upcast[0].position, attempt });
         if (this.stopped) return;
         await sleep(backoffDelay(attempt, this.options.backoff ?? DEFAULT_BACKOFF), this.stopping.signal);
         if (this.stopped) return;

@@ -93,7 +93,7 @@ export class FaultyEventStore implements EventStore {
     };
   }
 
-  subscribeToAll(options?: { after?: number }): Subscription {
+  subscribeToAll(options?: { after?: number; sealed?: boolean }): Subscription {
     const inner = this.inner.subscribeToAll(options);
     const faults = this;
     return {

@@ -298,6 +298,9 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Signed ${user(d.userId)} out of every session`;
     case 'UserDeleted':
       return `Deleted the pending user ${str(d.email)}`;
+    case 'UserErased':
+      // By id alone: the person's name and address are what was erased.
+      return `Erased the personal data of user ${str(d.userId)}`;
     case 'ClassCreated':
       return `Created the class "${str(d.name)}" taught by ${user(d.instructorId)}${d.languageId ? ` in ${language(d.languageId)}` : ''}`;
     case 'ClassEdited':

@@ -22,6 +22,8 @@ export const auditProjection: Projection = {
       indexes: [{ keys: { organizationId: 1, position: -1 } }, { keys: { actorId: 1 } }, { keys: { targetId: 1 } }],
     },
   ],
+  // Personal values stay sealed in the entries; the audit log opens them when it answers.
+  readsSealed: true,
   canHandle: (event: RecordedEvent) => auditEntryOf(event) !== null,
   project(event) {
     const entry = auditEntryOf(event)!;

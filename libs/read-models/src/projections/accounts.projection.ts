@@ -1,5 +1,5 @@
 import type { MembershipEvent, PlatformEvent, StructureEvent } from '#domain';
-import { normalizeEmail } from '#domain';
+import { erasedValue, normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
@@ -46,6 +46,7 @@ const TYPES = new Set([
   'UserReactivated',
   'UserSessionsEnded',
   'UserDeleted',
+  'UserErased',
   'PlatformAuditorInvited',
   'PlatformAuditorSetupCompleted',
   'PlatformAuditorRemoved',
@@ -118,6 +119,11 @@ export const accountsProjection: Projection = {
         return [set(recorded, event.data.userId, { passwordHash: event.data.passwordHash })];
       case 'UserEdited':
         return [set(recorded, event.data.userId, { roles: event.data.profile.roles })];
+      case 'UserErased': {
+        // No sign-in by the old address, no password to try: the account is a shell with its id.
+        const email = erasedValue('email', event.data.userId) as string;
+        return [set(recorded, event.data.userId, { email, emailNormalized: normalizeEmail(email), passwordHash: null })];
+      }
       case 'UserDeactivated':
         // Signed out everywhere: sessions from before stay dead after a reactivation too.
         return [set(recorded, event.data.userId, { status: 'deactivated', sessionsValidAfter: (recorded.metadata.occurredAt as string) ?? recorded.recordedAt })];

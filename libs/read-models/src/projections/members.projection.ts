@@ -1,5 +1,5 @@
 import type { MembershipEvent, OrganizationEvent, StructureEvent } from '#domain';
-import { MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
+import { ERASED, erasedValue, MEMBERSHIP_EVENT_TYPES, normalizeEmail } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, POSITION_FIELD, updateEachOnce, type Projection } from '../projector/projection.js';
@@ -170,6 +170,22 @@ export const membersProjection: Projection = {
         return [set(MEMBERS, event.data.userId, recorded, { status: 'active' })];
       case 'UserDeleted':
         return [{ collection: MEMBERS, deleteOne: { filter: { _id: event.data.userId } } }];
+      case 'UserErased': {
+        // Who they were goes; that a member with this id was here, and what they could do, stays.
+        const email = erasedValue('email', event.data.userId) as string;
+        return [
+          set(MEMBERS, event.data.userId, recorded, {
+            email,
+            emailNormalized: normalizeEmail(email),
+            firstName: ERASED,
+            lastName: ERASED,
+            firstNameSort: ERASED,
+            lastNameSort: ERASED,
+            nameSearch: nameSearch(ERASED, ERASED),
+            erased: true,
+          }),
+        ];
+      }
       case 'ClassCreated': {
         const d = event.data;
         return [

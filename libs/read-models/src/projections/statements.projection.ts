@@ -1,4 +1,4 @@
-import { XAPI_STATEMENT_EVENT_TYPES, type StoredStatement, type XapiStatementEvent } from '#domain';
+import { erasedValue, XAPI_STATEMENT_EVENT_TYPES, type PersonalKind, type StoredStatement, type XapiStatementEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, organizationRemoved, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -49,6 +49,26 @@ export interface UnmatchedAgentDocument {
   [key: string]: unknown;
 }
 
+/**
+ * A member's statements once they are erased (issue 20): the values personal-fields.ts
+ * seals in the event read as erased in the read model too. The statements stay, counted
+ * and attributed to the member's id, so reports keep their totals.
+ */
+function erasedLearner(recorded: RecordedEvent): CollectionWriteOp[] {
+  const { organizationId, userId } = recorded.data as { organizationId: string; userId: string };
+  const theirs = { organizationId, userId };
+  const erased = (path: string, kind: PersonalKind): CollectionWriteOp => ({
+    collection: STATEMENTS,
+    updateMany: { filter: { ...theirs, [path]: { $exists: true } }, update: { $set: { [path]: erasedValue(kind, userId) } } },
+  });
+  return [
+    { collection: STATEMENTS, updateMany: { filter: theirs, update: { $set: { agentKey: erasedValue('text', userId) } } } },
+    erased('statement.actor', 'agent'),
+    erased('statement.context.instructor', 'agent'),
+    erased('statement.result.response', 'text'),
+  ];
+}
+
 export const statementDocId = (organizationId: string, statementId: string): string => `${organizationId}:${statementId}`;
 
 /**
@@ -74,9 +94,10 @@ export const statementsProjection: Projection = {
     { name: STATEMENT_STREAMS, indexes: [] },
     { name: UNMATCHED_AGENTS, indexes: [{ keys: { organizationId: 1, lastStored: -1 }, name: 'by_org_last' }] },
   ],
-  canHandle: (event) => XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) || event.type === ORGANIZATION_PURGED,
+  canHandle: (event) => XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) || event.type === ORGANIZATION_PURGED || event.type === 'UserErased',
   project(recorded: RecordedEvent): CollectionWriteOp[] {
     if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, STATEMENTS, STATEMENT_STREAMS, UNMATCHED_AGENTS);
+    if (recorded.type === 'UserErased') return erasedLearner(recorded);
     const { organizationId, statementId, statement, hash, agentKey, userId, voids } = (recorded as unknown as { data: XapiStatementEvent['data'] }).data;
     const object = statement.object as { objectType?: string; id?: string } | undefined;
     const context = statement.context as { registration?: string } | undefined;

@@ -32,6 +32,8 @@ export class ProjectionsHandler implements LogHandler {
     private readonly bulkBuildMinEvents = BULK_BUILD_MIN_EVENTS,
     /** The lease's fencing write (see ReadStoreLease.fence), added to every batch; none where one process is the only writer. */
     private readonly fence: (() => CollectionWriteOp) | null = null,
+    /** Opens the personal values of a batch read sealed; null when the batches come opened already. */
+    private readonly open: ((batch: RecordedEvent[]) => Promise<RecordedEvent[]>) | null = null,
   ) {}
 
   /**
@@ -76,8 +78,11 @@ export class ProjectionsHandler implements LogHandler {
   async handle(batch: RecordedEvent[]): Promise<void> {
     const ops: CollectionWriteOp[] = [];
     const last = batch[batch.length - 1].position;
-    for (const event of batch) {
+    // Most projections need the personal values in clear (names to sort and search); the audit log keeps them sealed.
+    const opened = this.open ? await this.open(batch) : batch;
+    for (let i = 0; i < batch.length; i++) {
       for (const projection of this.projections) {
+        const event = projection.readsSealed ? batch[i] : opened[i];
         if ((this.checkpoints.get(projectionId(projection)) ?? 0) >= event.position) continue;
         if (projection.canHandle(event)) ops.push(...projection.project(event));
       }
@@ -100,10 +105,12 @@ export class ProjectionsHandler implements LogHandler {
       this.checkpoints.set(id, Math.max(this.checkpoints.get(id) ?? 0, last));
     }
     if (this.deferred.length > 0 && last >= this.bulkUntil) await this.createDeferredIndexes();
+    // An erasure was applied: what its writes replaced must not stay in the store's files.
+    if (batch.some((event) => event.type === 'UserErased')) await this.readStore.compact?.();
   }
 }
 
-type RunnerOptions = Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch'> & { retryDelayMs?: number; bulkBuildMinEvents?: number; fence?: () => CollectionWriteOp };
+type RunnerOptions = Pick<LogProcessorOptions, 'logger' | 'upcast' | 'maxBatch' | 'open'> & { retryDelayMs?: number; bulkBuildMinEvents?: number; fence?: () => CollectionWriteOp };
 
 /** A log processor running a group of projections that share one checkpoint: one read-store transaction per batch for all of them. */
 export class ProjectionGroup extends LogProcessor {
@@ -113,8 +120,10 @@ export class ProjectionGroup extends LogProcessor {
     readonly projections: Projection[],
     options: RunnerOptions = {},
   ) {
-    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition(), options.bulkBuildMinEvents, options.fence ?? null), {
+    super(events, new ProjectionsHandler(readStore, projections, () => events.headPosition(), options.bulkBuildMinEvents, options.fence ?? null, options.open ?? null), {
       upcast: options.upcast,
+      // Read sealed and opened by the handler, which gives each projection the form it reads.
+      sealed: options.open !== undefined,
       maxBatch: options.maxBatch,
       backoff: { initialMs: options.retryDelayMs ?? 1000, maxMs: 30_000 },
       logger: options.logger,

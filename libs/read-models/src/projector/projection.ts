@@ -15,6 +15,11 @@ export interface Projection {
   readonly collections: { name: string; indexes: IndexSpec[] }[];
   canHandle(event: RecordedEvent): boolean;
   project(event: RecordedEvent): CollectionWriteOp[];
+  /**
+   * Sees events as stored, personal values still sealed (issue 20): the audit log keeps
+   * them so and opens them when it answers, so an erasure leaves nothing of it to scrub.
+   */
+  readonly readsSealed?: boolean;
 }
 
 export const projectionId = (p: Pick<Projection, 'name' | 'version'>): string => `${p.name}_v${p.version}`;

@@ -411,6 +411,9 @@ export class SqliteReadStore implements ReadStore {
     this.db = openSideDatabase(filename, { pageSize: 16_384 });
     this.cacheMiB = { live: options.cacheMiB ?? 16, bulk: options.bulkCacheMiB ?? 64 };
     this.db.pragma(`cache_size = -${this.cacheMiB.live * 1024}`);
+    // What a write replaces or deletes is overwritten in the file, not left in free space:
+    // an erased person's name must not stay readable in read.db (issue 20).
+    this.db.pragma('secure_delete = ON');
     this.db.function('read_store_regexp', { deterministic: true }, (pattern: unknown, flags: unknown, value: unknown) =>
       typeof value === 'string' && regexpOf(String(pattern), String(flags)).test(value) ? 1 : 0,
     );
@@ -492,6 +495,19 @@ export class SqliteReadStore implements ReadStore {
       this.db.pragma('wal_checkpoint(TRUNCATE)');
       this.db.pragma('wal_autocheckpoint = 1000');
       this.db.pragma(`cache_size = -${this.cacheMiB.live * 1024}`);
+    }
+  }
+
+  /**
+   * After an erasure: the write-ahead log still holds pages as they were before the
+   * erased values were replaced. Copies the new ones into the file and cuts the log to
+   * nothing; a reader in another process can hold that back for a moment, so it tries again.
+   */
+  async compact(): Promise<void> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const [result] = this.db.pragma('wal_checkpoint(TRUNCATE)') as { busy: number }[];
+      if (!result || result.busy === 0) return;
+      await new Promise((resolve) => setTimeout(resolve, 20));
     }
   }
 

@@ -14,6 +14,9 @@ const REACTOR = SETUP_MAIL_REACTOR;
 const MAX_ATTEMPTS = 5;
 
 type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitationResent' }>;
+
+/** A mail's id is its event's: a receiver drops a message delivered twice, and an erasure finds the copies kept of it. */
+export const setupMailMessageId = (eventId: string): string => `<${eventId}@organization-service>`;
 /** The events that send a mail: invitations, and a declined join request (its reason goes to the person). */
 const INVITATIONS = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited', 'JoinRequestRejected']);
 
@@ -65,7 +68,7 @@ export function setupMessage(input: SetupMessageInput): MailMessage {
 Afterwards, sign in with this email address and your new password.</p>
 <p style="color:#555">If you did not expect this invitation, you can ignore this message.</p>
 </body></html>`;
-  return { messageId: `<${input.eventId}@organization-service>`, to: input.to, subject, text, html, link: input.link };
+  return { messageId: setupMailMessageId(input.eventId), to: input.to, subject, text, html, link: input.link };
 }
 
 /**
@@ -81,7 +84,7 @@ function templatedMessage(input: SetupMessageInput, template: InvitationTemplate
   );
   const paragraphs = html.body.split(/\n{2,}/).map((p) => `<p>${p.replace(/\n/g, '<br>')}</p>`).join('\n');
   return {
-    messageId: `<${input.eventId}@organization-service>`,
+    messageId: setupMailMessageId(input.eventId),
     to: input.to,
     subject: text.subject,
     text: `${text.body}\n\n${footer}`,
@@ -202,7 +205,7 @@ export class SetupMailReactor implements LogHandler {
 <blockquote>${escapeHtml(d.reason)}</blockquote>
 <p>You can ask again from ${escapeHtml(again)}.</p>
 </body></html>`;
-    return { messageId: `<${recorded.id}@organization-service>`, to: d.email, subject: `Your request to join ${name}`, text, html, link: '' };
+    return { messageId: setupMailMessageId(recorded.id), to: d.email, subject: `Your request to join ${name}`, text, html, link: '' };
   }
 
   /** A platform auditor's (or platform analyst's) invitation; not mailed once they were removed or have set up since. */

@@ -48,9 +48,13 @@ export class OpeningEventStore implements EventStore {
     };
   }
 
-  /** Live events are opened one by one (a live reader must not wait for a batch to fill). */
-  subscribeToAll(options?: { after?: number }): Subscription {
+  /**
+   * Live events are opened one by one (a live reader must not wait for a batch to fill).
+   * The log processors read sealed and open whole batches instead (LogProcessorOptions.open).
+   */
+  subscribeToAll(options?: ReadOptions & { after?: number }): Subscription {
     const inner = this.inner.subscribeToAll(options);
+    if (options?.sealed) return inner;
     const open = (events: RecordedEvent[]) => this.opened(events);
     return {
       close: () => inner.close(),
@@ -60,9 +64,7 @@ export class OpeningEventStore implements EventStore {
     };
   }
 
-  private async opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
-    // Another process erased someone: this one stops trusting the keys it holds for them.
-    for (const event of events) if (event.type === 'UserErased') this.vault.forget([String(event.data.userId)]);
+  private opened(events: RecordedEvent[]): Promise<RecordedEvent[]> {
     return this.vault.open(events);
   }
 

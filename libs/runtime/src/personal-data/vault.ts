@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { erasedValue, personalFieldsOf, type PersonalField } from '#domain';
+import { erasedValue, personalFieldsOf, type PersonalField, type PersonalKind } from '#domain';
 import type { EventToAppend, RecordedEvent } from '#event-store';
 import type { PersonalKeyStore } from '#side-stores';
 import type { SecretBox } from '../secret-box.js';
@@ -12,10 +12,15 @@ import type { SecretBox } from '../secret-box.js';
  * form. Events written before this existed hold their values in clear and read as they
  * are (tools/seal-log.ts copies such a log into a sealed one).
  *
- * A sealed value is one string: `pd1|<key id>|<iv>|<tag>|<ciphertext>` (base64url), the
- * plaintext being the value's JSON, and the key id bound to it as authenticated data.
+ * A sealed value is one string: `pd1|<key id>|<kind>|<iv>|<tag>|<ciphertext>` (base64url),
+ * the plaintext being the value's JSON, with the key id and kind bound to it as
+ * authenticated data. It says everything needed to open it or to write its erased form,
+ * so a read model may keep values sealed and open them when it answers (the audit log
+ * does: an erasure then needs nothing of it).
  */
 const PREFIX = 'pd1|';
+const KIND_CODES: Record<PersonalKind, string> = { email: 'e', name: 'n', text: 't', ip: 'i', identifier: 'd', agent: 'a', contact: 'c' };
+const KINDS = new Map(Object.entries(KIND_CODES).map(([kind, code]) => [code, kind as PersonalKind]));
 /** Ids of this service (UUIDs), alone or after a prefix naming what they are: kept as they are. */
 const PLAIN_ID = /^(?:[a-z-]+:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** How long a process trusts a key it has read: another process may destroy it meanwhile. */
@@ -65,13 +70,15 @@ export class PersonalDataVault {
         const root = field.in === 'data' ? event.data : event.metadata;
         const value = valueAtPath(root, field.path);
         // A person already erased: what would be written about them is written erased.
-        setAtPath(root, field.path, key ? sealValue(key, keyId, value) : erasedValue(field.kind, keyId));
+        setAtPath(root, field.path, key ? sealValue(key, keyId, field.kind, value) : erasedValue(field.kind, keyId));
       }
     }
   }
 
   /** Events as their readers need them: every sealed value opened, or in its erased form. */
   async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+    // Someone was erased (maybe by another process): keys this one holds may be destroyed now.
+    if (events.some((event) => event.type === 'UserErased')) this.cache.clear();
     const found = events.map((event) => ({ event, fields: personalFieldsOf(event).filter((f) => isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))) }));
     const keyIds = new Set<string>();
     for (const { event, fields } of found)
@@ -83,13 +90,22 @@ export class PersonalDataVault {
       const opened = { ...event, data: { ...event.data }, metadata: { ...event.metadata } };
       for (const field of fields) {
         const root = field.in === 'data' ? opened.data : opened.metadata;
-        const sealed = valueAtPath(root, field.path) as string;
-        const keyId = keyIdIn(sealed);
-        const key = keys.get(keyId) ?? null;
-        setAtPath(root, field.path, key ? openValue(key, sealed, field.kind) : erasedValue(field.kind, keyId));
+        setAtPath(root, field.path, openWith(keys, valueAtPath(root, field.path) as string));
       }
       return opened;
     });
+  }
+
+  /**
+   * A value with sealed strings anywhere inside (an audit entry) with each opened or in
+   * its erased form; the value given is not changed.
+   */
+  async openDeep<T>(value: T): Promise<T> {
+    const keyIds = new Set<string>();
+    walk(value, (sealed) => void keyIds.add(keyIdIn(sealed)));
+    if (keyIds.size === 0) return value;
+    const keys = await this.keysOf([...keyIds], false);
+    return replaceDeep(value, (sealed) => openWith(keys, sealed)) as T;
   }
 
   /** Destroys the subjects' keys: what they sealed reads as erased from then on, everywhere. */
@@ -98,11 +114,6 @@ export class PersonalDataVault {
     const destroyed = await this.keys.destroy(keyIds, at);
     for (const id of keyIds) this.cache.set(id, { key: null, until: Number.POSITIVE_INFINITY });
     return destroyed;
-  }
-
-  /** Forgets keys this process holds, so the next read asks the store (another process erased them). */
-  forget(subjects: readonly string[]): void {
-    for (const subject of subjects) this.cache.delete(this.keyIdOf(subject));
   }
 
   private async keysOf(keyIds: string[], create: boolean): Promise<Map<string, Buffer | null>> {
@@ -129,30 +140,58 @@ export class PersonalDataVault {
 }
 
 const keyIdIn = (sealed: string): string => sealed.split('|')[1] ?? '';
+const aad = (keyId: string, code: string) => Buffer.from(`${keyId}|${code}`, 'utf8');
 
-function sealValue(key: Buffer, keyId: string, value: unknown): string {
+function sealValue(key: Buffer, keyId: string, kind: PersonalKind, value: unknown): string {
   const iv = randomBytes(12);
+  const code = KIND_CODES[kind];
   const cipher = createCipheriv('aes-256-gcm', key, iv);
-  cipher.setAAD(Buffer.from(keyId, 'utf8'));
+  cipher.setAAD(aad(keyId, code));
   const body = Buffer.concat([cipher.update(JSON.stringify(value), 'utf8'), cipher.final()]);
-  return `${PREFIX}${keyId}|${iv.toString('base64url')}|${cipher.getAuthTag().toString('base64url')}|${body.toString('base64url')}`;
+  return `${PREFIX}${keyId}|${code}|${iv.toString('base64url')}|${cipher.getAuthTag().toString('base64url')}|${body.toString('base64url')}`;
 }
 
-/** The value, or its erased form when the ciphertext does not authenticate (damaged: the hash chain says where). */
-function openValue(key: Buffer, sealed: string, kind: PersonalField['kind']): unknown {
-  const [, keyId, iv, tag, body] = sealed.split('|');
+/**
+ * The value a sealed string holds, or its erased form: when its key is destroyed, or when
+ * the ciphertext does not authenticate (damaged: the hash chain says where).
+ */
+function openWith(keys: ReadonlyMap<string, Buffer | null>, sealed: string): unknown {
+  const [, keyId = '', code = '', iv = '', tag = '', body = ''] = sealed.split('|');
+  const kind = KINDS.get(code) ?? 'text';
+  const key = keys.get(keyId);
+  if (!key) return erasedValue(kind, keyId);
   try {
-    return decrypt(key, keyId, iv, tag, body);
+    const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
+    decipher.setAAD(aad(keyId, code));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return JSON.parse(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8'));
   } catch {
     return erasedValue(kind, keyId);
   }
 }
 
-function decrypt(key: Buffer, keyId: string, iv: string, tag: string, body: string): unknown {
-  const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(iv, 'base64url'));
-  decipher.setAAD(Buffer.from(keyId, 'utf8'));
-  decipher.setAuthTag(Buffer.from(tag, 'base64url'));
-  return JSON.parse(Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8'));
+function walk(value: unknown, found: (sealed: string) => void): void {
+  if (isSealed(value)) found(value);
+  else if (Array.isArray(value)) for (const item of value) walk(item, found);
+  else if (value !== null && typeof value === 'object') for (const item of Object.values(value)) walk(item, found);
+}
+
+/** A copy with each sealed string replaced; parts with none are shared, not copied. */
+function replaceDeep(value: unknown, open: (sealed: string) => unknown): unknown {
+  if (isSealed(value)) return open(value);
+  if (Array.isArray(value)) {
+    const items = value.map((item) => replaceDeep(item, open));
+    return items.some((item, i) => item !== value[i]) ? items : value;
+  }
+  if (value !== null && typeof value === 'object') {
+    let copy: Data | null = null;
+    for (const [key, item] of Object.entries(value)) {
+      const replaced = replaceDeep(item, open);
+      if (replaced !== item) (copy ??= { ...(value as Data) })[key] = replaced;
+    }
+    return copy ?? value;
+  }
+  return value;
 }
 
 function valueAtPath(root: Data, path: readonly string[]): unknown {

@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { isLearner, SYSTEM_ACTOR, type Actor, type AssignmentTarget, type CommandMetadata, type EventMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
 import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
-import { loggerFor, upcastRecorded, type Infrastructure } from '#runtime';
+import { loggerFor, openedBatches, upcastRecorded, type Infrastructure } from '#runtime';
 import { APP_LOGGER, INFRASTRUCTURE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { libraryStream, organizationStream, toLibrary } from '../../shared/write/stream-command.js';
@@ -62,7 +62,7 @@ export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.processor = new LogProcessor(this.infra.eventStore, this, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(this.logger) });
+    this.processor = new LogProcessor(this.infra.eventStore, this, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(this.logger), ...openedBatches(this.infra) });
     await this.processor.start();
   }
 
