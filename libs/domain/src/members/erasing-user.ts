@@ -44,11 +44,6 @@ export function erasureSubjectsOf(
   return [userId, ...requests, ...identities];
 }
 
-/** A member as they read once erased: their id, role history and status stay; who they were does not. */
-export function erasedMember<M extends { id: string; email: string; firstName: string; lastName: string; version: number }>(m: M): M & { erased: true } {
-  return { ...m, email: erasedValue('email', m.id) as string, firstName: ERASED, lastName: ERASED, erased: true, version: m.version + 1 };
-}
-
 /** A join request as it reads once its maker is erased. */
 export function erasedJoinRequest(request: JoinRequest): JoinRequest {
   const subject = joinRequestSubject(request.id);

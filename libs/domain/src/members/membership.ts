@@ -4,7 +4,7 @@ import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { emailKey, storedEmail } from '../shared/email.js';
 import type { OrganizationRole } from '../access/permissions.js';
 import type { MapDraft } from '../shared/persistent-map.js';
-import { erasedMember } from './erasing-user.js';
+import { ERASED, erasedValue } from '../personal-data/personal-fields.js';
 
 /**
  * Members and classes of one organization. They live in the organization's stream
@@ -324,7 +324,8 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
       const m = members.get(event.data.userId);
       if (m) {
         emails.delete(emailKey(m.email));
-        members.set(m.id, erasedMember(m));
+        // Who they were goes; their id, roles and status stay.
+        members.set(m.id, { ...m, email: erasedValue('email', m.id) as string, firstName: ERASED, lastName: ERASED, erased: true, version: m.version + 1 });
       }
       return;
     }
