@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '#event-store';
+import { openDataLog } from '../support/data-log.js';
 import { SqliteReadStore } from '#read-models';
 import { freePort } from '../support/net.js';
 import { API_MAIN, request, startProcess } from '../support/processes.js';
@@ -108,7 +108,7 @@ describe('Durability of the embedded default', () => {
     await new Promise((r) => second.once('exit', r));
 
     // The read models the two processes left in read.db equal the ones built from the log alone.
-    const events = new SqliteEventStore({ filename: join(dataDir, 'events.db') });
+    const events = openDataLog(dataDir);
     const kept = new SqliteReadStore(join(dataDir, 'read.db'));
     const compared = await expectReadModelsEqualRebuild(events, kept);
     expect(compared).toBeGreaterThan(acknowledged.length);

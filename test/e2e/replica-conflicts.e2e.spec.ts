@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SqliteEventStore } from '#event-store';
+import { openDataLog } from '../support/data-log.js';
 import { burst } from '../support/burst.js';
 import { startTestApp } from '../support/test-app.js';
 
@@ -34,7 +34,7 @@ test('commands without If-Match on one organization, sent to two replicas at onc
   try {
     expect(answers.map((r) => r.status).filter((s) => s !== 201)).toEqual([]);
     // Every answer is an event in the log, read by a fresh connection after both stopped.
-    const log = new SqliteEventStore({ filename: join(dir, 'events.db') });
+    const log = openDataLog(dir);
     const invited = new Set<string>();
     const replicaInOrder: number[] = [];
     for await (const e of log.readAll())
