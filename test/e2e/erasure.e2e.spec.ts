@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { searchFiles } from '../support/files.js';
 import { setupTokenFromLog } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -28,25 +27,6 @@ const BROWSER = 'QuirkBrowser/9.1';
 const PERSONAL = ['Zoltan', 'Zoltán', 'Quirkenbacher', 'Quirkenbacher-Vale', 'zoltan.quirk', FIRST_EMAIL, EMAIL, IP, BROWSER, 'tell-no-one-answer'];
 const http = () => t.http();
 const asPerson = (auth?: string) => ({ 'X-Forwarded-For': IP, 'User-Agent': BROWSER, ...(auth ? { Authorization: auth } : {}) });
-
-function filesUnder(dir: string): string[] {
-  return readdirSync(dir).flatMap((name) => {
-    const path = join(dir, name);
-    return statSync(path).isDirectory() ? filesUnder(path) : [path];
-  });
-}
-
-/** Each file of the data directory that holds one of the values in clear, with the values it holds. */
-function search(dir: string, values: string[]): Record<string, string[]> {
-  const found: Record<string, string[]> = {};
-  for (const file of filesUnder(dir)) {
-    const content = readFileSync(file).toString('latin1').toLowerCase();
-    const utf8 = readFileSync(file).toString('utf8').toLowerCase();
-    const hits = values.filter((v) => content.includes(v.toLowerCase()) || utf8.includes(v.toLowerCase()));
-    if (hits.length) found[relative(dir, file)] = hits;
-  }
-  return found;
-}
 
 beforeAll(async () => {
   t = await startTestApp({ TRUST_PROXY: 'true', LOGIN_MAX_FAILURES_PER_IP: '1000', XAPI_READ_YOUR_WRITES: 'true' });
@@ -96,7 +76,7 @@ afterAll(async () => {
 
 describe('Erasure by crypto-shredding', () => {
   test('before the erasure the person is in the data directory (the search finds what is there), but never in clear in the event log', async () => {
-    const found = search(t.dataDir, PERSONAL);
+    const found = searchFiles(t.dataDir, PERSONAL);
     // The read models hold them in clear (to sort and search by name), in the file or still in its write-ahead log.
     expect([...(found['read.db'] ?? []), ...(found['read.db-wal'] ?? [])]).toEqual(expect.arrayContaining(['Quirkenbacher-Vale', EMAIL]));
     expect(Object.keys(found).filter((f) => f.startsWith('outbox/')).length).toBeGreaterThanOrEqual(2);
@@ -134,9 +114,9 @@ describe('Erasure by crypto-shredding', () => {
     expect([verified.status, verified.body.intact]).toEqual([200, true]);
 
     // No file of the data directory holds any of it, while the service runs...
-    expect(search(t.dataDir, PERSONAL)).toEqual({});
+    expect(searchFiles(t.dataDir, PERSONAL)).toEqual({});
     // ...nor once it has stopped (its last checkpoints written).
     await t.close({ keepData: true });
-    expect(search(t.dataDir, PERSONAL)).toEqual({});
+    expect(searchFiles(t.dataDir, PERSONAL)).toEqual({});
   });
 });

@@ -322,6 +322,11 @@ describe('Deleting an organization', () => {
     // The events remain: the purged organization's stream still holds its whole history.
     const events = await t.infra.eventStore.readStream(`organization-${orgId}`);
     expect(events.map((e) => e.type)).toEqual(expect.arrayContaining(['OrganizationCreated', 'UserInvited', 'OrganizationDeletionRequested', 'OrganizationRestored', 'OrganizationPurged']));
+    // Its people are erased with it (issue 20): their keys are destroyed, so the history names no one.
+    const invited = events.filter((e) => e.type === 'UserInvited').map((e) => e.data as { userId: string; email: string });
+    expect(invited.map((i) => i.email)).toEqual(invited.map((i) => `erased-${i.userId}@erased.invalid`));
+    const keys = await t.infra.keyStore.keysFor(invited.map((i) => i.userId));
+    expect([...keys.values()]).toEqual(invited.map(() => null));
     // The audit trail keeps the organization's entries, the purge by the scheduled job among them.
     const audit = await http().get(`/organizations/${orgId}/audit`).query({ pageSize: 100 }).set('Authorization', root);
     const purge = audit.body.items.find((e: { type: string }) => e.type === 'OrganizationPurged');

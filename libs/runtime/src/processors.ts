@@ -53,8 +53,12 @@ export class MailProcessor extends LogProcessor {
   }
 }
 
-/** A processor that needs personal values in clear reads the log sealed and opens each batch with one key lookup. */
-export const openedBatches = (stores: Pick<Stores, 'vault'>) => ({ sealed: true, open: (batch: RecordedEvent[]) => stores.vault.open(batch) });
+/**
+ * A processor that needs personal values in clear reads the log sealed and opens each
+ * batch with one key lookup; its actors' emails, addresses and browsers stay sealed (no
+ * processor reads them).
+ */
+export const openedBatches = (stores: Pick<Stores, 'vault'>) => ({ sealed: true, open: (batch: RecordedEvent[]) => stores.vault.open(batch, { metadata: false }) });
 
 export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<string, unknown>) => logger.info(c ?? {}, m), error: (m: string, c?: Record<string, unknown>) => logger.error(c ?? {}, m) });
 

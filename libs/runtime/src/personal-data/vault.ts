@@ -52,13 +52,27 @@ export class PersonalDataVault {
     return PLAIN_ID.test(subject) ? subject : `h:${createHmac('sha256', this.subjectKey).update(subject).digest('base64url').slice(0, 32)}`;
   }
 
-  /** Seals the personal values of events about to be appended, in place. */
-  async seal(events: EventToAppend[]): Promise<void> {
-    const plans = events.map((event) => ({ event, fields: personalFieldsOf(event).filter((f): f is PersonalField & { subject: string } => f.subject !== null) }));
+  /**
+   * Seals the personal values of events about to be appended, in place. `onlyClear`: leaves
+   * values already sealed as they are (copying a log that is partly sealed, tools/seal-log.ts);
+   * the write side seals every value, whatever it looks like.
+   */
+  async seal(events: EventToAppend[], options: { onlyClear?: boolean } = {}): Promise<void> {
+    const plans = events.map((event) => ({
+      event,
+      fields: personalFieldsOf(event).filter(
+        (f): f is PersonalField & { subject: string } => f.subject !== null && !(options.onlyClear && isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))),
+      ),
+    }));
     const keyIds = new Set<string>();
     for (const plan of plans) for (const field of plan.fields) keyIds.add(this.keyIdOf(field.subject));
     if (keyIds.size === 0) return;
     const keys = await this.keysOf([...keyIds], true);
+    // One value sealed once per call: a batch's events share their actor's email, address
+    // and browser (500 rows of an import, one admin). The same plaintext under the same key
+    // gets the same ciphertext, which is safe for GCM (its nonce must not be reused for
+    // *another* plaintext) and tells only what the ids beside it tell already.
+    const sealedOnce = new Map<string, string>();
     for (const { event, fields } of plans) {
       if (fields.length === 0) continue;
       // Copies along the paths written: the decided events' objects are shared with the state.
@@ -69,28 +83,49 @@ export class PersonalDataVault {
         const key = keys.get(keyId) ?? null;
         const root = field.in === 'data' ? event.data : event.metadata;
         const value = valueAtPath(root, field.path);
-        // A person already erased: what would be written about them is written erased.
-        setAtPath(root, field.path, key ? sealValue(key, keyId, field.kind, value) : erasedValue(field.kind, keyId));
+        if (!key) {
+          // A person already erased: what would be written about them is written erased.
+          setAtPath(root, field.path, erasedValue(field.kind, keyId));
+          continue;
+        }
+        const memo = `${keyId}|${field.kind}|${JSON.stringify(value)}`;
+        let sealed = sealedOnce.get(memo);
+        if (sealed === undefined) sealedOnce.set(memo, (sealed = sealValue(key, keyId, field.kind, value)));
+        setAtPath(root, field.path, sealed);
       }
     }
   }
 
-  /** Events as their readers need them: every sealed value opened, or in its erased form. */
-  async open(events: RecordedEvent[]): Promise<RecordedEvent[]> {
+  /**
+   * Events as their readers need them: every sealed value opened, or in its erased form.
+   * `metadata: false`: the actor's email, address and browser stay sealed, for readers that
+   * never read them (the projections, the setup mail), which spares most of the work.
+   */
+  async open(events: RecordedEvent[], options: { metadata?: boolean } = {}): Promise<RecordedEvent[]> {
     // Someone was erased (maybe by another process): keys this one holds may be destroyed now.
     if (events.some((event) => event.type === 'UserErased')) this.cache.clear();
-    const found = events.map((event) => ({ event, fields: personalFieldsOf(event).filter((f) => isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))) }));
+    const withMetadata = options.metadata ?? true;
+    const found = events.map((event) => ({
+      event,
+      fields: personalFieldsOf(event).filter((f) => (withMetadata || f.in === 'data') && isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))),
+    }));
     const keyIds = new Set<string>();
     for (const { event, fields } of found)
       for (const field of fields) keyIds.add(keyIdIn(valueAtPath(field.in === 'data' ? event.data : event.metadata, field.path) as string));
     if (keyIds.size === 0) return events;
     const keys = await this.keysOf([...keyIds], false);
+    // A value sealed once (sealedOnce in seal) is opened once.
+    const openedOnce = new Map<string, unknown>();
+    const openOnce = (sealed: string) => {
+      if (!openedOnce.has(sealed)) openedOnce.set(sealed, openWith(keys, sealed));
+      return openedOnce.get(sealed);
+    };
     return found.map(({ event, fields }) => {
       if (fields.length === 0) return event;
       const opened = { ...event, data: { ...event.data }, metadata: { ...event.metadata } };
       for (const field of fields) {
         const root = field.in === 'data' ? opened.data : opened.metadata;
-        setAtPath(root, field.path, openWith(keys, valueAtPath(root, field.path) as string));
+        setAtPath(root, field.path, openOnce(valueAtPath(root, field.path) as string));
       }
       return opened;
     });

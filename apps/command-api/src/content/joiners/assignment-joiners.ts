@@ -3,7 +3,7 @@ import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
 import { isLearner, SYSTEM_ACTOR, type Actor, type AssignmentTarget, type CommandMetadata, type EventMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
 import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
-import { loggerFor, openedBatches, upcastRecorded, type Infrastructure } from '#runtime';
+import { loggerFor, upcastRecorded, type Infrastructure } from '#runtime';
 import { APP_LOGGER, INFRASTRUCTURE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { libraryStream, organizationStream, toLibrary } from '../../shared/write/stream-command.js';
@@ -62,7 +62,8 @@ export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    this.processor = new LogProcessor(this.infra.eventStore, this, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(this.logger), ...openedBatches(this.infra) });
+    // Sealed: a join's ids are in clear; the few joins that extend an assignment are opened there (their actor).
+    this.processor = new LogProcessor(this.infra.eventStore, this, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(this.logger), sealed: true });
     await this.processor.start();
   }
 
@@ -102,7 +103,7 @@ export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationS
     if (openKinds.size === 0) return;
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || state.deletion) return;
-    for (const event of joins) {
+    for (const event of await this.infra.vault.open(joins)) {
       const { via, userIds } = joined({ type: event.type, data: event.data } as Joined);
       if (!openKinds.has(via.kind)) continue;
       const present = userIds.filter((userId) => stillIn(state, via, userId));

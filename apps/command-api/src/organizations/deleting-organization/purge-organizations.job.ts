@@ -3,11 +3,12 @@ import { CommandBus } from '@nestjs/cqrs';
 import { Cron } from '@nestjs/schedule';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { DomainError, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
+import { DomainError, erasureSubjectsOf, joinRequestSubject, organizationContactsSubject, purgeReleases, SYSTEM_ACTOR, type CommandMetadata } from '#domain';
+import type { Infrastructure } from '#runtime';
 import { organizationsDueForPurge, type ReadStore } from '#read-models';
 import { EmailReservations } from '../../shared/email-reservations.js';
 import { SlugReservations } from '../../shared/slug-reservations.js';
-import { APP_LOGGER, READ_STORE } from '../../shared/tokens.js';
+import { APP_LOGGER, INFRASTRUCTURE, READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toDictionary, toDomainClaim, toLanguages, toLibrary, toOrganization } from '../../shared/write/stream-command.js';
 
@@ -35,6 +36,7 @@ export class PurgeOrganizationsJob {
     private readonly slugs: SlugReservations,
     @Inject(READ_STORE) private readonly readStore: ReadStore,
     @Inject(APP_LOGGER) private readonly logger: Logger,
+    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'vault'>,
   ) {}
 
   @Cron(PURGE_CRON, { name: 'purge-organizations' })
@@ -85,6 +87,11 @@ export class PurgeOrganizationsJob {
     await this.commands.execute(toDictionary(organizationId, { type: 'PurgeDictionary', data: { organizationId } }, metadata));
     await this.commands.execute(toLibrary(organizationId, { type: 'PurgeLibrary', data: { organizationId } }, metadata));
     await this.commands.execute(toLanguages({ type: 'ReleaseOrganizationHolds', data: { organizationId } }, metadata));
+    // Its people are erased with it (issue 20): the members', their join requests' and
+    // identity-provider accounts', and the contact people's keys are destroyed. After the
+    // purge, never before: a restore in between would find everyone erased.
+    const subjects = [...state.members.keys()].flatMap((userId) => erasureSubjectsOf(state, userId));
+    await this.infra.vault.erase([...new Set([...subjects, ...Object.keys(state.joinRequests).map(joinRequestSubject), organizationContactsSubject(organizationId)])], metadata.now);
     return true;
   }
 }
