@@ -44,7 +44,7 @@ describe('General settings', () => {
       selfRegistration: 'disabled',
       branding: { primaryColor: null, accentColor: null, customCss: null, invitationTemplate: null },
       effectiveFeatures: { activityAuthoring: false, marketplace: false, aiFeatures: false, externalSharing: false, integrations: false },
-      policies: { passwordMinLength: 12, retention: { accessRecordsDays: null, deactivatedMembersDays: null }, privacy: { membersSeeOtherMembers: true } },
+      policies: { passwordMinLength: 12, retention: { accessRecordsDays: null, deactivatedMembersDays: null, learningRecordsDays: null }, privacy: { membersSeeOtherMembers: true } },
       sessionPolicy: { idleTimeoutMinutes: 60, absoluteTimeoutHours: 12 },
       warnings: [],
       revision: 0,

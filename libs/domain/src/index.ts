@@ -51,3 +51,4 @@ export * from './analytics/learning-days.js';
 export * from './analytics/progress-access.js';
 export * from './personal-data/personal-fields.js';
 export * from './members/erasing-user.js';
+export * from './personal-data/retention.js';

@@ -3,7 +3,7 @@ import { AUDIT_MAX_BATCH } from '#read-models';
 import { LogProcessor, watchForStalls, type LogHandler, type LogProcessorStatus, type RecordedEvent } from '#event-store';
 import { ProjectionRunner, type CollectionWriteOp } from '#read-models';
 import type { AppConfig } from './config.js';
-import { SETUP_MAIL_REACTOR, SetupMailReactor } from './mail/setup-mail.reactor.js';
+import { SETUP_MAIL_REACTOR, SETUP_MAIL_TYPES, SetupMailReactor } from './mail/setup-mail.reactor.js';
 import type { Stores } from './stores.js';
 import { upcastRecorded } from './upcasters.js';
 
@@ -20,7 +20,8 @@ export class MailProcessor extends LogProcessor {
     private readonly reactor: SetupMailReactor,
     private readonly log: Logger,
   ) {
-    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(log), ...openedBatches(stores) });
+    // Only the invitations are opened: the reactor reads nothing else.
+    super(stores.eventStore, reactor, { upcast: upcastRecorded, maxBatch: 500, logger: loggerFor(log), ...openedBatches(stores, (event) => SETUP_MAIL_TYPES.has(event.type)) });
   }
 
   /** Starts, and prunes the reactor's old handled ids now and every six hours. */
@@ -58,7 +59,10 @@ export class MailProcessor extends LogProcessor {
  * batch with one key lookup; its actors' emails, addresses and browsers stay sealed (no
  * processor reads them).
  */
-export const openedBatches = (stores: Pick<Stores, 'vault'>) => ({ sealed: true, open: (batch: RecordedEvent[]) => stores.vault.open(batch, { metadata: false }) });
+export const openedBatches = (stores: Pick<Stores, 'vault'>, only?: (event: RecordedEvent) => boolean) => ({
+  sealed: true,
+  open: (batch: RecordedEvent[]) => stores.vault.open(batch, { metadata: false, only }),
+});
 
 export const loggerFor = (logger: Logger) => ({ info: (m: string, c?: Record<string, unknown>) => logger.info(c ?? {}, m), error: (m: string, c?: Record<string, unknown>) => logger.error(c ?? {}, m) });
 

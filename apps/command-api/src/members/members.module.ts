@@ -3,7 +3,9 @@ import { ClassesController } from '../classes/classes.js';
 import { DeactivateUserController } from './deactivating-user/deactivate-user.js';
 import { DeleteUserController, DeletingUser } from './deleting-user/delete-user.js';
 import { EditUserController } from './editing-user/edit-user.js';
-import { EraseUserController, ErasingUser } from './erasing-user/erase-user.js';
+import { EraseUserController } from './erasing-user/erase-user.js';
+import { ErasingUser } from './erasing.js';
+import { RetentionController, RetentionJob } from './retention/retention.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController } from './inviting-user/invite-user.js';
@@ -32,11 +34,12 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     DeactivateUserController,
     DeleteUserController,
     EraseUserController,
+    RetentionController,
     EndSessionsController,
     SessionPolicyController,
     ClassesController,
   ],
   // The processes that span streams; single-stream writes go to StreamCommandHandler.
-  providers: [InvitingUser, ResendingInvitation, DeletingUser, ErasingUser, ImportsService],
+  providers: [InvitingUser, ResendingInvitation, DeletingUser, ErasingUser, RetentionJob, ImportsService],
 })
 export class MembersModule {}

@@ -968,6 +968,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'ErasureResponse' },
     errors: ['user-not-found', 'user-not-deactivated'],
   },
+  'POST /organizations/{orgId}/retention/run': {
+    operationId: 'applyRetention',
+    summary: "Apply the organization's retention policy now, or see what it would erase",
+    description:
+      "What the daily retention job does: erases the members deactivated longer ago than policies.retention.deactivatedMembersDays, and the months of access records and learning records that ended longer ago than their days (their month's key is destroyed, so what they say about anyone reads as erased). With dryRun=true, reports the same and erases nothing. Recorded in the audit log.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: [],
+  },
   'GET /organizations/{orgId}/users/{userId}/reassignment-candidates': {
     operationId: 'listReassignmentCandidates',
     summary: "Who can take over a user's classes",

@@ -70,6 +70,7 @@ const LEAVES: Record<string, Check> = {
   'policies.passwordMinLength': passwordLength,
   'policies.retention.accessRecordsDays': days,
   'policies.retention.deactivatedMembersDays': days,
+  'policies.retention.learningRecordsDays': days,
   'policies.privacy.membersSeeOtherMembers': bool,
   ...Object.fromEntries(FEATURES.map((f) => [`allowances.features.${f}`, bool])),
   'allowances.customCss': bool,

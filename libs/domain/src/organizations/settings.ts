@@ -41,7 +41,8 @@ export interface OrganizationSettings {
   policies: {
     /** At or above the platform's minimum. */
     passwordMinLength: number;
-    retention: { accessRecordsDays: number | null; deactivatedMembersDays: number | null };
+    /** Days each kind of record is kept (issue 20: enforced by the retention job); null: for good. */
+    retention: { accessRecordsDays: number | null; deactivatedMembersDays: number | null; learningRecordsDays: number | null };
     privacy: { membersSeeOtherMembers: boolean };
   };
 }
@@ -60,7 +61,7 @@ export const DEFAULT_SETTINGS: OrganizationSettings = {
   selfRegistration: 'disabled',
   branding: { primaryColor: null, accentColor: null, customCss: null, invitationTemplate: null },
   features: flags(false),
-  policies: { passwordMinLength: PASSWORD_POLICY.minLength, retention: { accessRecordsDays: null, deactivatedMembersDays: null }, privacy: { membersSeeOtherMembers: true } },
+  policies: { passwordMinLength: PASSWORD_POLICY.minLength, retention: { accessRecordsDays: null, deactivatedMembersDays: null, learningRecordsDays: null }, privacy: { membersSeeOtherMembers: true } },
 };
 
 export const DEFAULT_ALLOWANCES: SettingsAllowances = { features: flags(false), customCss: false };

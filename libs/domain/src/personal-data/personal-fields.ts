@@ -34,6 +34,12 @@ export interface PersonalField {
   kind: PersonalKind;
   /** Whose it is; null when the event names no one to key it to (the value is then left in clear). */
   subject: string | null;
+  /**
+   * A second key the value is sealed under, around the first: the month's records of a
+   * kind the organization keeps for a time (retention). Destroying either key erases it:
+   * the person's at their erasure, the month's when retention ends it.
+   */
+  bucket?: string;
 }
 
 export const ERASED = 'erased';
@@ -42,6 +48,19 @@ export const ERASED_DOMAIN = 'erased.invalid';
 export const joinRequestSubject = (requestId: string): string => `join-request:${requestId}`;
 export const ssoSubject = (providerId: string, subject: string): string => `sso:${providerId} ${subject}`;
 export const organizationContactsSubject = (organizationId: string): string => `organization-contacts:${organizationId}`;
+/** One month (`2026-11`) of an organization's access records, or of its learning records (retention, issue 20). */
+export const accessRecordsSubject = (organizationId: string, month: string): string => `access-records:${organizationId}:${month}`;
+export const learningRecordsSubject = (organizationId: string, month: string): string => `learning-records:${organizationId}:${month}`;
+
+/** The retention bucket of an event's personal values: the month it happened in, for records kept for a time. */
+function bucketOf(event: { type: string; data: Data; metadata: Data }): string | undefined {
+  const organizationId = str(event.data.organizationId) ?? str(event.metadata.organizationId);
+  const month = typeof event.metadata.occurredAt === 'string' && /^\d{4}-\d{2}/.test(event.metadata.occurredAt) ? event.metadata.occurredAt.slice(0, 7) : null;
+  if (!organizationId || !month) return undefined;
+  if (event.type === 'DataAccessed') return accessRecordsSubject(organizationId, month);
+  if (event.type === 'XapiStatementStored') return learningRecordsSubject(organizationId, month);
+  return undefined;
+}
 
 /** The id a subject names, for the erased form of an email: the part after its prefix. */
 const shortIdOf = (subject: string): string => (subject.includes(':') ? subject.slice(subject.indexOf(':') + 1) : subject).replace(/[^A-Za-z0-9-]/g, '').slice(0, 64) || 'someone';
@@ -169,6 +188,8 @@ export function personalFieldsOf(event: { type: string; data: Data; metadata: Da
   }
   // A refused request's address belongs to whoever sent it (the actor).
   if (event.type === 'DataAccessed' && present(valueAt(event.data, DETAIL_IP))) out.push({ in: 'data', path: DETAIL_IP, kind: 'ip', subject: actor });
+  const bucket = bucketOf(event);
+  if (bucket) for (const field of out) field.bucket = bucket;
   return out;
 }
 

@@ -1,4 +1,4 @@
-import { LEARNING_DAY_EVENT_TYPES, DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
+import { RETENTION_EVENT_TYPES, LEARNING_DAY_EVENT_TYPES, DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES, LANGUAGE_EVENT_TYPES, JOINING_EVENT_TYPES, IMPORT_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, PLATFORM_EVENT_TYPES, SSO_EVENT_TYPES, STRUCTURE_EVENT_TYPES } from '#domain';
 import type { RecordedEvent } from '#event-store';
 
 /**
@@ -77,6 +77,7 @@ export const AUDITED_EVENT_TYPES: readonly string[] = [
   ...PLATFORM_EVENT_TYPES,
   ...XAPI_CREDENTIAL_EVENT_TYPES,
   ...LEARNING_DAY_EVENT_TYPES,
+  ...RETENTION_EVENT_TYPES,
   'DataAccessed',
 ];
 
@@ -298,6 +299,11 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `Signed ${user(d.userId)} out of every session`;
     case 'UserDeleted':
       return `Deleted the pending user ${str(d.email)}`;
+    case 'RetentionApplied': {
+      const members = Array.isArray(d.erasedMembers) ? d.erasedMembers.length : 0;
+      const months = (v: unknown) => (Array.isArray(v) && v.length ? v.join(', ') : '(none)');
+      return `Applied the retention policy: ${members} deactivated member${members === 1 ? '' : 's'} erased; access records of ${months(d.accessRecordMonths)} and learning records of ${months(Object.keys((d.learningRecordKeys ?? {}) as object))} erased`;
+    }
     case 'UserErased':
       // By id alone: the person's name and address are what was erased.
       return `Erased the personal data of user ${str(d.userId)}`;

@@ -69,6 +69,34 @@ function erasedLearner(recorded: RecordedEvent): CollectionWriteOp[] {
   ];
 }
 
+/**
+ * Months of learning records past the organization's retention (issue 20): their key
+ * destroyed, what the statements said about anyone reads as erased, with the month key's
+ * id, as a rebuild from the log reads it. The statements stay, counted.
+ */
+function expiredMonths(recorded: RecordedEvent): CollectionWriteOp[] {
+  const { organizationId, learningRecordKeys } = recorded.data as { organizationId: string; learningRecordKeys: Record<string, string> };
+  return Object.entries(learningRecordKeys).flatMap(([month, keyId]) => {
+    const inMonth = { organizationId, stored: { $gte: month, $lt: nextMonth(month) } };
+    const erased = (path: string, kind: PersonalKind): CollectionWriteOp => ({
+      collection: STATEMENTS,
+      updateMany: { filter: { ...inMonth, [path]: { $exists: true } }, update: { $set: { [path]: erasedValue(kind, keyId) } } },
+    });
+    return [
+      { collection: STATEMENTS, updateMany: { filter: { ...inMonth, agentKey: { $ne: null } }, update: { $set: { agentKey: erasedValue('text', keyId) } } } },
+      erased('statement.actor', 'agent'),
+      erased('statement.context.instructor', 'agent'),
+      erased('statement.result.response', 'text'),
+    ];
+  });
+}
+
+/** `2026-12` → `2027-01`. */
+function nextMonth(month: string): string {
+  const [year, m] = month.split('-').map(Number);
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+}
+
 export const statementDocId = (organizationId: string, statementId: string): string => `${organizationId}:${statementId}`;
 
 /**
@@ -94,10 +122,11 @@ export const statementsProjection: Projection = {
     { name: STATEMENT_STREAMS, indexes: [] },
     { name: UNMATCHED_AGENTS, indexes: [{ keys: { organizationId: 1, lastStored: -1 }, name: 'by_org_last' }] },
   ],
-  canHandle: (event) => XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) || event.type === ORGANIZATION_PURGED || event.type === 'UserErased',
+  canHandle: (event) => XAPI_STATEMENT_EVENT_TYPES.has(event.type as XapiStatementEvent['type']) || event.type === ORGANIZATION_PURGED || event.type === 'UserErased' || event.type === 'RetentionApplied',
   project(recorded: RecordedEvent): CollectionWriteOp[] {
     if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, STATEMENTS, STATEMENT_STREAMS, UNMATCHED_AGENTS);
     if (recorded.type === 'UserErased') return erasedLearner(recorded);
+    if (recorded.type === 'RetentionApplied') return expiredMonths(recorded);
     const { organizationId, statementId, statement, hash, agentKey, userId, voids } = (recorded as unknown as { data: XapiStatementEvent['data'] }).data;
     const object = statement.object as { objectType?: string; id?: string } | undefined;
     const context = statement.context as { registration?: string } | undefined;

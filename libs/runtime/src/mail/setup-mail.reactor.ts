@@ -18,7 +18,8 @@ type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitati
 /** A mail's id is its event's: a receiver drops a message delivered twice, and an erasure finds the copies kept of it. */
 export const setupMailMessageId = (eventId: string): string => `<${eventId}@organization-service>`;
 /** The events that send a mail: invitations, and a declined join request (its reason goes to the person). */
-const INVITATIONS = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited', 'JoinRequestRejected']);
+export const SETUP_MAIL_TYPES: ReadonlySet<string> = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited', 'JoinRequestRejected']);
+const INVITATIONS = SETUP_MAIL_TYPES;
 
 
 /** Builds the setup link: the service's own page, or an external admin UI's (SETUP_URL). */

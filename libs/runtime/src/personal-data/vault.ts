@@ -26,6 +26,8 @@ const PLAIN_ID = /^(?:[a-z-]+:)?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-
 /** How long a process trusts a key it has read: another process may destroy it meanwhile. */
 const KEY_CACHE_MS = 60_000;
 const CACHE_MAX = 100_000;
+/** A person's key, and around it at most a retention month's. */
+const MAX_LAYERS = 2;
 
 type Data = Record<string, unknown>;
 type Cached = { key: Buffer | null; until: number };
@@ -65,7 +67,11 @@ export class PersonalDataVault {
       ),
     }));
     const keyIds = new Set<string>();
-    for (const plan of plans) for (const field of plan.fields) keyIds.add(this.keyIdOf(field.subject));
+    for (const plan of plans)
+      for (const field of plan.fields) {
+        keyIds.add(this.keyIdOf(field.subject));
+        if (field.bucket) keyIds.add(this.keyIdOf(field.bucket));
+      }
     if (keyIds.size === 0) return;
     const keys = await this.keysOf([...keyIds], true);
     // One value sealed once per call: a batch's events share their actor's email, address
@@ -91,6 +97,12 @@ export class PersonalDataVault {
         const memo = `${keyId}|${field.kind}|${JSON.stringify(value)}`;
         let sealed = sealedOnce.get(memo);
         if (sealed === undefined) sealedOnce.set(memo, (sealed = sealValue(key, keyId, field.kind, value)));
+        if (field.bucket) {
+          // Sealed again under the month's key (retention): either key's destruction erases it.
+          const bucketId = this.keyIdOf(field.bucket);
+          const bucketKey = keys.get(bucketId) ?? null;
+          sealed = bucketKey ? sealValue(bucketKey, bucketId, field.kind, sealed) : (erasedValue(field.kind, bucketId) as string);
+        }
         setAtPath(root, field.path, sealed);
       }
     }
@@ -101,34 +113,35 @@ export class PersonalDataVault {
    * `metadata: false`: the actor's email, address and browser stay sealed, for readers that
    * never read them (the projections, the setup mail), which spares most of the work.
    */
-  async open(events: RecordedEvent[], options: { metadata?: boolean } = {}): Promise<RecordedEvent[]> {
+  async open(events: RecordedEvent[], options: { metadata?: boolean; only?: (event: RecordedEvent) => boolean } = {}): Promise<RecordedEvent[]> {
     // Someone was erased (maybe by another process): keys this one holds may be destroyed now.
     if (events.some((event) => event.type === 'UserErased')) this.cache.clear();
     const withMetadata = options.metadata ?? true;
     const found = events.map((event) => ({
       event,
-      fields: personalFieldsOf(event).filter((f) => (withMetadata || f.in === 'data') && isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))),
+      fields: (options.only && !options.only(event) ? [] : personalFieldsOf(event)).filter((f) => (withMetadata || f.in === 'data') && isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))),
     }));
-    const keyIds = new Set<string>();
-    for (const { event, fields } of found)
-      for (const field of fields) keyIds.add(keyIdIn(valueAtPath(field.in === 'data' ? event.data : event.metadata, field.path) as string));
-    if (keyIds.size === 0) return events;
-    const keys = await this.keysOf([...keyIds], false);
-    // A value sealed once (sealedOnce in seal) is opened once.
-    const openedOnce = new Map<string, unknown>();
-    const openOnce = (sealed: string) => {
-      if (!openedOnce.has(sealed)) openedOnce.set(sealed, openWith(keys, sealed));
-      return openedOnce.get(sealed);
-    };
-    return found.map(({ event, fields }) => {
-      if (fields.length === 0) return event;
-      const opened = { ...event, data: { ...event.data }, metadata: { ...event.metadata } };
-      for (const field of fields) {
-        const root = field.in === 'data' ? opened.data : opened.metadata;
-        setAtPath(root, field.path, openOnce(valueAtPath(root, field.path) as string));
+    if (found.every(({ fields }) => fields.length === 0)) return events;
+    const opened = found.map(({ event, fields }) => ({ fields, event: fields.length === 0 ? event : { ...event, data: { ...event.data }, metadata: { ...event.metadata } } }));
+    // A value sealed twice (a retention month around a person) opens in two rounds.
+    for (let round = 0; round < MAX_LAYERS; round++) {
+      const sealedValues: { root: Data; path: readonly string[]; sealed: string }[] = [];
+      for (const { event, fields } of opened)
+        for (const field of fields) {
+          const root = field.in === 'data' ? event.data : event.metadata;
+          const value = valueAtPath(root, field.path);
+          if (isSealed(value)) sealedValues.push({ root, path: field.path, sealed: value });
+        }
+      if (sealedValues.length === 0) break;
+      const keys = await this.keysOf([...new Set(sealedValues.map((v) => keyIdIn(v.sealed)))], false);
+      // A value sealed once (sealedOnce in seal) is opened once.
+      const openedOnce = new Map<string, unknown>();
+      for (const { root, path, sealed } of sealedValues) {
+        if (!openedOnce.has(sealed)) openedOnce.set(sealed, openWith(keys, sealed));
+        setAtPath(root, path, openedOnce.get(sealed));
       }
-      return opened;
-    });
+    }
+    return opened.map(({ event }) => event);
   }
 
   /**
@@ -136,11 +149,22 @@ export class PersonalDataVault {
    * its erased form; the value given is not changed.
    */
   async openDeep<T>(value: T): Promise<T> {
-    const keyIds = new Set<string>();
-    walk(value, (sealed) => void keyIds.add(keyIdIn(sealed)));
-    if (keyIds.size === 0) return value;
-    const keys = await this.keysOf([...keyIds], false);
-    return replaceDeep(value, (sealed) => openWith(keys, sealed)) as T;
+    let current: unknown = value;
+    for (let round = 0; round < MAX_LAYERS; round++) {
+      const keyIds = new Set<string>();
+      walk(current, (sealed) => void keyIds.add(keyIdIn(sealed)));
+      if (keyIds.size === 0) break;
+      const keys = await this.keysOf([...keyIds], false);
+      current = replaceDeep(current, (sealed) => openWith(keys, sealed));
+    }
+    return current as T;
+  }
+
+  /** The subjects that have a key, not destroyed (whose records a retention month holds, say). */
+  async withKeys(subjects: readonly string[]): Promise<Set<string>> {
+    if (subjects.length === 0) return new Set();
+    const stored = await this.keys.keysFor(subjects.map((s) => this.keyIdOf(s)));
+    return new Set(subjects.filter((s) => typeof stored.get(this.keyIdOf(s)) === 'string'));
   }
 
   /** Destroys the subjects' keys: what they sealed reads as erased from then on, everywhere. */

@@ -52,8 +52,12 @@ class BrandingPatch {
 class PoliciesPatch {
   @ApiPropertyOptional({ minimum: 12, maximum: SETTINGS_RULES.passwordMinLengthMax, description: "At or above the platform's minimum; enforced at setup" })
   passwordMinLength?: number;
-  @ApiPropertyOptional({ type: 'object', properties: { accessRecordsDays: { type: 'integer', nullable: true }, deactivatedMembersDays: { type: 'integer', nullable: true } } })
-  retention?: { accessRecordsDays?: number | null; deactivatedMembersDays?: number | null };
+  @ApiPropertyOptional({
+    type: 'object',
+    description: 'Days each kind of record is kept, enforced daily by the retention job (null: for good)',
+    properties: { accessRecordsDays: { type: 'integer', nullable: true }, deactivatedMembersDays: { type: 'integer', nullable: true }, learningRecordsDays: { type: 'integer', nullable: true } },
+  })
+  retention?: { accessRecordsDays?: number | null; deactivatedMembersDays?: number | null; learningRecordsDays?: number | null };
   @ApiPropertyOptional({ type: 'object', properties: { membersSeeOtherMembers: { type: 'boolean' } } })
   privacy?: { membersSeeOtherMembers?: boolean };
 }

@@ -1,5 +1,9 @@
 import { Command } from '@nestjs/cqrs';
 import {
+  retentionDecider,
+  retentionStream,
+  type RetentionCommand,
+  type RetentionState,
   learningDaysDecider,
   learningDaysStreamName,
   type LearningDayCommand,
@@ -203,3 +207,12 @@ export const learningDaysStream = (organizationId: string): StreamOf<LearningDay
 
 export const toLearningDays = (organizationId: string, command: LearningDayCommand, metadata: CommandMetadata, options?: StreamCommandOptions) =>
   new StreamCommand(learningDaysStream(organizationId), command, metadata, options);
+
+/** An organization's retention record (issue 20): which months and members the retention job erased. */
+export const retentionStreamOf = (organizationId: string): StreamOf<RetentionCommand, RetentionState> => ({
+  streamName: retentionStream(organizationId),
+  decider: retentionDecider as Decider<RetentionCommand, DomainEvent, RetentionState>,
+  organizationId,
+});
+
+export const toRetention = (organizationId: string, command: RetentionCommand, metadata: CommandMetadata) => new StreamCommand(retentionStreamOf(organizationId), command, metadata);
