@@ -77,6 +77,9 @@ describe('Audit log', () => {
     const leaver = await inviteAndSetUp(t, adminAuth, orgId, { email: 'leaver@audited.test', roles: ['member'], firstName: 'Lea', lastName: 'Ver' }, password);
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${leaver}/deactivate`)).send({}));
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${leaver}/erase`)));
+    // Another leaves with their records kept (issue 20).
+    const former = await inviteAndSetUp(t, adminAuth, orgId, { email: 'former@audited.test', roles: ['member'], firstName: 'For', lastName: 'Mer' }, password);
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/users/${former}/remove`)).send({ dataHandling: 'keep' }));
     // IP restrictions (issue 20): set to this machine's loopback, then lifted.
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/ip-restrictions`)).send({ ranges: ['127.0.0.0/8', '::1'] }));
     ok(await asAdmin(t.http().put(`/organizations/${orgId}/ip-restrictions`)).send({ ranges: [] }));
@@ -193,8 +196,8 @@ describe('Audit log', () => {
     expect(byType('SsoProviderRemoved')[0].summary).toBe('Deleted the SSO provider "Audited SSO" and its 1 identity link');
     expect(byType('SsoProviderAdded')[0].summary).toBe('Added the SAML SSO provider "Audited SSO" (active)');
     expect(byType('DataAccessed').map((e: { summary: string }) => e.summary)).toEqual(
-      // The admin, the two teachers and the erased leaver (deactivated members are listed too).
-      expect.arrayContaining(['Exported the member list (4 rows)', 'Exported the audit trail as ndjson', 'Viewed the audit log']),
+      // The admin, the two teachers, the erased leaver and the former member (deactivated members are listed too).
+      expect.arrayContaining(['Exported the member list (5 rows)', 'Exported the audit trail as ndjson', 'Viewed the audit log']),
     );
     // Every request's origin is kept.
     expect(byType('UserEdited')[0].ip).toBeTruthy();
@@ -211,8 +214,8 @@ describe('Audit log', () => {
     expect(byActor.items.length).toBeGreaterThan(0);
     expect(byActor.items.every((e: { actor: { id: string } }) => e.actor.id === rootId)).toBe(true);
     const byTypes = (await get({ type: 'UserDeactivated,UserReactivated' })).body;
-    // The teacher deactivated and reactivated, the leaver deactivated before their erasure.
-    expect(byTypes.items.map((e: { type: string }) => e.type).sort()).toEqual(['UserDeactivated', 'UserDeactivated', 'UserReactivated']);
+    // The teacher deactivated and reactivated, the leaver deactivated before their erasure, the former member at their removal.
+    expect(byTypes.items.map((e: { type: string }) => e.type).sort()).toEqual(['UserDeactivated', 'UserDeactivated', 'UserDeactivated', 'UserReactivated']);
     const future = (await get({ from: '2999-01-01T00:00:00Z' })).body;
     expect(future).toMatchObject({ items: [], total: 0 });
     const page2 = (await get({ pageSize: 10, page: 2 })).body;

@@ -52,3 +52,4 @@ export * from './analytics/progress-access.js';
 export * from './personal-data/personal-fields.js';
 export * from './members/erasing-user.js';
 export * from './personal-data/retention.js';
+export * from './members/removing-user.js';

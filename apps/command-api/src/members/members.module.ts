@@ -6,6 +6,7 @@ import { EditUserController } from './editing-user/edit-user.js';
 import { EraseUserController } from './erasing-user/erase-user.js';
 import { ErasingUser } from './erasing.js';
 import { RetentionController, RetentionJob } from './retention/retention.js';
+import { RemoveUserController, RemovingUser } from './removing-user/remove-user.js';
 import { EndSessionsController } from './ending-sessions/end-sessions.js';
 import { SessionPolicyController } from '../organizations/session-policy/session-policy.js';
 import { InviteUserController } from './inviting-user/invite-user.js';
@@ -34,12 +35,13 @@ import { ResendInvitationController, ResendingInvitation } from './resending-inv
     DeactivateUserController,
     DeleteUserController,
     EraseUserController,
+    RemoveUserController,
     RetentionController,
     EndSessionsController,
     SessionPolicyController,
     ClassesController,
   ],
   // The processes that span streams; single-stream writes go to StreamCommandHandler.
-  providers: [InvitingUser, ResendingInvitation, DeletingUser, ErasingUser, RetentionJob, ImportsService],
+  providers: [InvitingUser, ResendingInvitation, DeletingUser, ErasingUser, RemovingUser, RetentionJob, ImportsService],
 })
 export class MembersModule {}

@@ -968,6 +968,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'ErasureResponse' },
     errors: ['user-not-found', 'user-not-deactivated'],
   },
+  'POST /organizations/{orgId}/users/{userId}/remove': {
+    operationId: 'removeUser',
+    summary: 'Remove a member, choosing what happens to their data',
+    description:
+      "Ends the membership: they lose access at once, leave their teams, and their address is free. dataHandling keep: their records stay, attributed to a former member; transfer: their active classes and the departments and teams they lead move to transferTo, in the same step; erase: as keep, then their personal data is erased. A member who teaches active classes is removed with transfer only; one whose setup is pending is deleted instead (DELETE).",
+    success: { status: 200, schema: 'RemovalResponse' },
+    errors: ['user-not-found', 'cannot-remove-yourself', 'user-setup-pending', 'reassignment-required', 'invalid-transfer-target', 'organization-needs-an-active-admin', 'last-owner', 'user-erased'],
+  },
   'POST /organizations/{orgId}/retention/run': {
     operationId: 'applyRetention',
     summary: "Apply the organization's retention policy now, or see what it would erase",

@@ -1,4 +1,5 @@
 import { requireNotErased } from './erasing-user.js';
+import { requireNotRemoved } from './removing-user.js';
 import { DomainError } from '../shared/domain-error.js';
 import { requireAnotherActiveOwner, requireOwnerActor } from './owners.js';
 import { activeClassesOf, classList, isActiveInstructor, member, requireAnotherActiveAdmin, type MembershipCommand, type MembershipEvent, type MembershipState } from './membership.js';
@@ -39,6 +40,7 @@ export function reactivateUser(command: Extract<MembershipCommand, { type: 'Reac
   const organizationId = state.id;
   const user = member(state, command.data.userId);
   requireNotErased(user);
+  requireNotRemoved(user);
   if (user.status === 'active') return [];
   if (user.status !== 'deactivated') throw new DomainError('only-deactivated-users-can-be-reactivated', 'Only deactivated users can be reactivated');
   return [{ type: 'UserReactivated', data: { organizationId, userId: user.id } }];

@@ -33,6 +33,8 @@ export interface Member {
   version: number;
   /** Erased (issue 20): the names and email above are their erased forms. */
   erased?: boolean;
+  /** Removed (issue 20): a former member, deactivated for good; their address is free. */
+  removed?: boolean;
 }
 
 export interface ClassRecord {
@@ -69,6 +71,8 @@ export type MembershipCommand =
   | { type: 'ReactivateUser'; data: { userId: string } }
   | { type: 'EndUserSessions'; data: { userId: string; now: string } }
   | { type: 'DeleteUser'; data: { userId: string; actorId?: string } }
+  /** Ends a membership with a choice of what happens to what they hold (members/removing-user.ts). */
+  | { type: 'RemoveUser'; data: { userId: string; actorId?: string; dataHandling: 'keep' | 'transfer' | 'erase'; transferTo?: string } }
   /** Erases a deactivated member's personal data (members/erasing-user.ts). */
   | { type: 'EraseUser'; data: { userId: string; actorId?: string; now: string } }
   /** The actor, an owner, hands the organization to another active member (members/owners.ts). */
@@ -126,6 +130,8 @@ export type MembershipEvent =
   /** Every session the user started before `endedAt` stops working (an admin signed them out everywhere). */
   | DomainEvent<'UserSessionsEnded', WithOrg<{ userId: string; endedAt: string }>>
   | DomainEvent<'UserDeleted', WithOrg<{ userId: string; email: string }>>
+  /** The membership ended (issue 20): a former member, deactivated, kept with `dataHandling`'s choice. */
+  | DomainEvent<'UserRemoved', WithOrg<{ userId: string; dataHandling: 'keep' | 'transfer' | 'erase'; transferredTo: string | null }>>
   /** The member's keys are destroyed: every personal value about them reads as erased from now on (issue 20). */
   | DomainEvent<'UserErased', WithOrg<{ userId: string; erasedAt: string }>>
   | DomainEvent<'ClassCreated', WithOrg<{ classId: string; name: string; instructorId: string; languageId?: string | null }>>
@@ -146,6 +152,7 @@ export const MEMBERSHIP_EVENT_TYPES = eventTypes<MembershipEvent>({
   UserSessionsEnded: true,
   UserDeleted: true,
   UserErased: true,
+  UserRemoved: true,
   ClassCreated: true,
   ClassEdited: true,
   ClassArchived: true,
@@ -320,6 +327,14 @@ export function evolveMembership(draft: MembershipDraft, event: MembershipEvent)
     }
     case 'UserSessionsEnded':
       return;
+    case 'UserRemoved': {
+      const m = members.get(event.data.userId);
+      if (m) {
+        emails.delete(emailKey(m.email));
+        members.set(m.id, { ...m, status: 'deactivated', removed: true, version: m.version + 1 });
+      }
+      return;
+    }
     case 'UserErased': {
       const m = members.get(event.data.userId);
       if (m) {

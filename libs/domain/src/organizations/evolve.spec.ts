@@ -172,6 +172,12 @@ const CASES: Record<string, { given: OrganizationEvent[]; event: OrganizationEve
     event: { type: 'UserDeleted', data: { organizationId: org, userId: 'ann', email: 'ann@school.test' } },
     then: (s) => expect([s.members.has('ann'), s.emails.has('ann@school.test')]).toEqual([false, false]),
   },
+  UserRemoved: {
+    given: [created, invited('ann'), setUp('ann'), { type: 'UserDeactivated', data: { organizationId: org, userId: 'ann', classesReassignedTo: null } }],
+    event: { type: 'UserRemoved', data: { organizationId: org, userId: 'ann', dataHandling: 'keep', transferredTo: null } },
+    then: (s) =>
+      expect([s.members.get('ann'), s.emails.has('ann@school.test')]).toEqual([expect.objectContaining({ email: 'ann@school.test', firstName: 'F', status: 'deactivated', removed: true, version: 3 }), false]),
+  },
   UserErased: {
     given: [created, invited('ann'), setUp('ann'), { type: 'UserDeactivated', data: { organizationId: org, userId: 'ann', classesReassignedTo: null } }],
     event: { type: 'UserErased', data: { organizationId: org, userId: 'ann', erasedAt: now } },

@@ -6,6 +6,7 @@ import { changePassword } from '../members/changing-password.js';
 import { deactivateUser, reactivateUser } from '../members/deactivating-user.js';
 import { deleteUser } from '../members/deleting-user.js';
 import { erasedJoinRequest, eraseUser } from '../members/erasing-user.js';
+import { removeUser } from '../members/removing-user.js';
 import { emailKey } from '../shared/email.js';
 import { editUser } from '../members/editing-user.js';
 import { endUserSessions } from '../members/ending-sessions.js';
@@ -134,6 +135,8 @@ export function decideOrganization(command: OrganizationCommand, state: Organiza
     }
     case 'EraseUser':
       return eraseUser(command, org);
+    case 'RemoveUser':
+      return removeUser(command, org);
     case 'CreateClass':
       return createClass(command, org);
     case 'EditClass':
@@ -440,6 +443,7 @@ export function resourceVersionOf(command: OrganizationCommand): (state: Organiz
     case 'EndUserSessions':
     case 'DeleteUser':
     case 'EraseUser':
+    case 'RemoveUser':
       return existing((org) => org.members.get(command.data.userId)?.version);
     case 'CreateClass':
     case 'EditClass':

@@ -47,6 +47,7 @@ const TYPES = new Set([
   'UserSessionsEnded',
   'UserDeleted',
   'UserErased',
+  'UserRemoved',
   'PlatformAuditorInvited',
   'PlatformAuditorSetupCompleted',
   'PlatformAuditorRemoved',
@@ -119,6 +120,9 @@ export const accountsProjection: Projection = {
         return [set(recorded, event.data.userId, { passwordHash: event.data.passwordHash })];
       case 'UserEdited':
         return [set(recorded, event.data.userId, { roles: event.data.profile.roles })];
+      case 'UserRemoved':
+        // A former member signs in nowhere, and their address may become someone's account again.
+        return [{ collection: ACCOUNTS, deleteOne: { filter: { _id: event.data.userId } } }];
       case 'UserErased': {
         // No sign-in by the old address, no password to try: the account is a shell with its id.
         const email = erasedValue('email', event.data.userId) as string;

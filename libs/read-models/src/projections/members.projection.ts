@@ -170,6 +170,8 @@ export const membersProjection: Projection = {
         return [set(MEMBERS, event.data.userId, recorded, { status: 'active' })];
       case 'UserDeleted':
         return [{ collection: MEMBERS, deleteOne: { filter: { _id: event.data.userId } } }];
+      case 'UserRemoved':
+        return [set(MEMBERS, event.data.userId, recorded, { status: 'deactivated', removed: true })];
       case 'UserErased': {
         // Who they were goes; that a member with this id was here, and what they could do, stays.
         const email = erasedValue('email', event.data.userId) as string;
