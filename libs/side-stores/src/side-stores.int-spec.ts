@@ -1,5 +1,7 @@
 import { describe, test } from '@jest/globals';
 import { MongoClient } from 'mongodb';
+import { MongoKeyStore } from './key-store.js';
+import { keyStoreContract } from './testing/key-store.contract.js';
 import { MongoBlobStore } from './blob-store.js';
 import { MongoLoginThrottle } from './login-throttle.js';
 import { MongoOneTimeStore } from './one-time-store.js';
@@ -48,6 +50,10 @@ if (uri) {
   reactorStoreContract('MongoDB', async () => {
     const { client, name, drop } = await database('reactors_contract');
     return Object.assign(Object.create(new MongoReactorStore(client, name)) as MongoReactorStore, { close: drop });
+  });
+  keyStoreContract('MongoDB', async () => {
+    const { client, name, drop } = await database('keys_contract');
+    return { store: new MongoKeyStore(client, name), other: new MongoKeyStore(client, name), close: drop };
   });
   blobStoreContract('MongoDB', async () => {
     const { client, name, drop } = await database('blobs_contract');

@@ -3,6 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileBlobStore } from './blob-store.js';
+import { SqliteKeyStore } from './key-store.js';
+import { keyStoreContract } from './testing/key-store.contract.js';
 import { MemoryLoginThrottle, SqliteLoginThrottle } from './login-throttle.js';
 import { SqliteOneTimeStore } from './one-time-store.js';
 import { SqliteReactorStore } from './reactor-store.js';
@@ -24,3 +26,8 @@ oneTimeStoreContract('SQLite (embedded)', async () => new SqliteOneTimeStore(joi
 sessionStoreContract('SQLite (embedded)', async () => new SqliteSessionStore(join(dir, `sessions-${n++}.db`)));
 reactorStoreContract('SQLite (embedded)', async () => new SqliteReactorStore(join(dir, `reactors-${n++}.db`)));
 blobStoreContract('files (embedded)', async () => new FileBlobStore(join(dir, `blobs-${n++}`)));
+keyStoreContract('SQLite (embedded)', async () => {
+  const file = join(dir, `keys-${n++}.db`);
+  const [store, other] = [new SqliteKeyStore(file), new SqliteKeyStore(file)];
+  return { store, other, close: async () => void (await Promise.all([store.close(), other.close()])) };
+});
