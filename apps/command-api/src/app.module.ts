@@ -49,6 +49,7 @@ import { AuditLogReader } from './audit/audit-log-reader.js';
 import { ViewAuditLogController, ViewPlatformAuditLogController } from './audit/viewing-audit-log/view-audit-log.js';
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
+import { ErasePlatformAccountController } from './platform/erasing-account/erase-account.js';
 import { InvitingPlatformAuditor, PlatformAccounts, PlatformAnalystsController, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
 import { SsoProviders } from './sso/sso-providers.js';
 import { SsoModule } from './sso/sso.module.js';
@@ -95,7 +96,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, AnalyticsModule, MembersModule, StructureModule, SsoModule, HealthModule],
-      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController, PersonalDataController],
+      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController, ErasePlatformAccountController, PersonalDataController],
       providers: [
         BootstrapService,
         InvitingPlatformAuditor,

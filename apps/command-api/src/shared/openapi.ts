@@ -976,6 +976,13 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     success: { status: 200, schema: 'RemovalResponse' },
     errors: ['user-not-found', 'cannot-remove-yourself', 'user-setup-pending', 'reassignment-required', 'invalid-transfer-target', 'organization-needs-an-active-admin', 'last-owner', 'user-erased'],
   },
+  'POST /platform/accounts/{accountId}/erase': {
+    operationId: 'erasePlatformAccount',
+    summary: "Erase a removed platform account's personal data",
+    description: 'Super admins. For a platform auditor or analyst removed before: destroys its key, so its name, email and what it did from where read as erased, and removes the outbox copies of its setup mail. Erasing again changes nothing.',
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: ['platform-account-not-found', 'platform-account-not-removed'],
+  },
   'POST /organizations/{orgId}/retention/run': {
     operationId: 'applyRetention',
     summary: "Apply the organization's retention policy now, or see what it would erase",

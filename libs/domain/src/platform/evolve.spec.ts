@@ -31,6 +31,11 @@ const PLATFORM_CASES: Record<PlatformEvent['type'], () => void> = {
       expect.objectContaining({ id: 'pa1', status: 'active', setupTokenHash: null }),
     ]),
   PlatformAuditorRemoved: () => expect(platform(invited, { type: 'PlatformAuditorRemoved', data: { auditorId: 'pa1', email: 'pat@platform.test' } }).auditors).toEqual([]),
+  PlatformAccountErased: () => {
+    const removed = platform(invited, { type: 'PlatformAuditorRemoved', data: { auditorId: 'pa1', email: 'pat@platform.test' } });
+    expect([removed.removed, removed.erased]).toEqual([['pa1'], undefined]);
+    expect(platform(invited, { type: 'PlatformAuditorRemoved', data: { auditorId: 'pa1', email: 'pat@platform.test' } }, { type: 'PlatformAccountErased', data: { accountId: 'pa1', erasedAt: now } }).erased).toEqual(['pa1']);
+  },
   // The stream keeps no password; the accounts read model does.
   PlatformPasswordChanged: () => {
     const before = platform(invited);

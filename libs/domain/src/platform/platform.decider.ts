@@ -1,6 +1,7 @@
 import { assertNever, type Decider } from '../shared/decider.js';
 import { completeBootstrap, issueBootstrapLink, registerSuperAdmin } from './bootstrapping.js';
 import { changePlatformPassword } from './changing-password.js';
+import { erasePlatformAccount } from './erasing-account.js';
 import { completePlatformAuditorSetup, invitePlatformAuditor, removePlatformAuditor } from './managing-auditors.js';
 import { evolvePlatform, type PlatformCommand, type PlatformEvent, type PlatformState } from './platform.js';
 
@@ -21,6 +22,8 @@ export function decidePlatform(command: PlatformCommand, state: PlatformState): 
       return removePlatformAuditor(command, state);
     case 'ChangePlatformPassword':
       return changePlatformPassword(command, state);
+    case 'ErasePlatformAccount':
+      return erasePlatformAccount(command, state);
     default:
       return assertNever(command);
   }

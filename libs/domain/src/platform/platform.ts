@@ -29,6 +29,8 @@ export type PlatformCommand =
   | { type: 'CompletePlatformAuditorSetup'; data: { auditorId: string; tokenHash: string; passwordHash: string; now: string } }
   /** `role`: removed only if the account has it (a route for auditors does not remove an analyst); absent: any. */
   | { type: 'RemovePlatformAuditor'; data: { auditorId: string; role?: PlatformRole } }
+  /** A super admin erases a removed platform account's personal data (issue 20; platform/erasing-account.ts). */
+  | { type: 'ErasePlatformAccount'; data: { accountId: string; now: string } }
   /** A super admin or platform auditor changes their own password (platform/changing-password.ts). */
   | { type: 'ChangePlatformPassword'; data: { accountId: string; actorId: string; passwordHash: string } };
 
@@ -60,7 +62,10 @@ export type PlatformAuditorRemoved = DomainEvent<'PlatformAuditorRemoved', { aud
 /** Only the new hash enters the log (the audit trail redacts it); the old one is simply superseded. */
 export type PlatformPasswordChanged = DomainEvent<'PlatformPasswordChanged', { accountId: string; passwordHash: string }>;
 
-export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved | PlatformPasswordChanged;
+/** A removed platform account's keys are destroyed (issue 20): what it sealed reads as erased. Names only its id. */
+export type PlatformAccountErased = DomainEvent<'PlatformAccountErased', { accountId: string; erasedAt: string }>;
+
+export type PlatformEvent = SuperAdminRegistered | BootstrapLinkIssued | PlatformAuditorInvited | PlatformAuditorSetupCompleted | PlatformAuditorRemoved | PlatformPasswordChanged | PlatformAccountErased;
 
 export const PLATFORM_EVENT_TYPES = eventTypes<PlatformEvent>({
   SuperAdminRegistered: true,
@@ -69,6 +74,7 @@ export const PLATFORM_EVENT_TYPES = eventTypes<PlatformEvent>({
   PlatformAuditorSetupCompleted: true,
   PlatformAuditorRemoved: true,
   PlatformPasswordChanged: true,
+  PlatformAccountErased: true,
 });
 
 /** A platform auditor or a platform analyst (`role`): invited by a super admin, set up through a mailed link. */
@@ -88,6 +94,9 @@ export interface PlatformState {
   superAdmins: { id: string; email: string }[];
   bootstrapLink: { tokenHash: string; expiresAt: string; issuedAt: string | null } | null;
   auditors: PlatformAuditor[];
+  /** Platform accounts removed (issue 20: only these may be erased), and those erased since. */
+  removed?: readonly string[];
+  erased?: readonly string[];
 }
 
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -132,7 +141,9 @@ export function evolvePlatform(state: PlatformState, event: PlatformEvent): Plat
         auditors: state.auditors.map((a) => (a.id === event.data.auditorId ? { ...a, status: 'active' as const, setupTokenHash: null, setupExpiresAt: null } : a)),
       };
     case 'PlatformAuditorRemoved':
-      return { ...state, auditors: state.auditors.filter((a) => a.id !== event.data.auditorId) };
+      return { ...state, auditors: state.auditors.filter((a) => a.id !== event.data.auditorId), removed: [...(state.removed ?? []), event.data.auditorId] };
+    case 'PlatformAccountErased':
+      return { ...state, erased: [...(state.erased ?? []), event.data.accountId] };
     case 'PlatformPasswordChanged':
       // The state keeps no password: the accounts read model does, for sign-in.
       return state;

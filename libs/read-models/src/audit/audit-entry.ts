@@ -304,6 +304,8 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       const months = (v: unknown) => (Array.isArray(v) && v.length ? v.join(', ') : '(none)');
       return `Applied the retention policy: ${members} deactivated member${members === 1 ? '' : 's'} erased; access records of ${months(d.accessRecordMonths)} and learning records of ${months(Object.keys((d.learningRecordKeys ?? {}) as object))} erased`;
     }
+    case 'PlatformAccountErased':
+      return `Erased the personal data of the removed platform account ${str(d.accountId)}`;
     case 'UserRemoved': {
       const handling = { keep: 'their records kept', transfer: `what they held moved to ${user(d.transferredTo)}`, erase: 'their personal data to be erased' }[str(d.dataHandling)] ?? str(d.dataHandling);
       return `Removed ${user(d.userId)} from the organization: ${handling}`;

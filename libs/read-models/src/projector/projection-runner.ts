@@ -7,6 +7,9 @@ export type { ProjectionProgress };
 
 export const CHECKPOINTS = 'projector_checkpoints';
 
+/** Events after which the read store leaves nothing of what was replaced in its files (issue 20). */
+const ERASURES = new Set(['UserErased', 'PlatformAccountErased', 'RetentionApplied']);
+
 /** Below this many events a build from the start keeps its indexes from the first write. */
 const BULK_BUILD_MIN_EVENTS = 10_000;
 
@@ -106,7 +109,7 @@ export class ProjectionsHandler implements LogHandler {
     }
     if (this.deferred.length > 0 && last >= this.bulkUntil) await this.createDeferredIndexes();
     // An erasure was applied: what its writes replaced must not stay in the store's files.
-    if (batch.some((event) => event.type === 'UserErased')) await this.readStore.compact?.();
+    if (batch.some((event) => ERASURES.has(event.type))) await this.readStore.compact?.();
   }
 }
 
