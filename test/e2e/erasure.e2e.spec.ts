@@ -18,6 +18,7 @@ let root: string;
 let orgId: string;
 let admin: string;
 let personId: string;
+let importId: string;
 const PASSWORD = 'erasure-test-password-1';
 const FIRST_EMAIL = 'zoltan.quirk@erasure-test.example';
 const EMAIL = 'zoltan.quirkenbacher@erasure-test.example';
@@ -46,6 +47,11 @@ beforeAll(async () => {
   // A wrong password, counted against their address and their email.
   expect((await http().post('/auth/login').set(asPerson()).send({ email: EMAIL, password: 'not their password' })).status).toBe(401);
   expect((await http().patch(`/organizations/${orgId}/users/${personId}`).set('Authorization', admin).send({ firstName: 'Zoltán', lastName: 'Quirkenbacher-Vale' })).status).toBe(200);
+  // A member file that names them, uploaded for an import (its dry run keeps the file and the plan).
+  const csv = `E-Mail;First Name;Last Name;Roles\n${EMAIL};Zoltán;Quirkenbacher-Vale;member\nother.person@erasure-test.example;Otto;Other;member\n`;
+  const upload = await http().post(`/organizations/${orgId}/imports`).query({ fileName: 'roster.csv' }).set({ Authorization: admin, 'Content-Type': 'text/csv' }).send(Buffer.from(csv));
+  expect(upload.status).toBe(201);
+  importId = upload.body.id;
   // A request from outside the organization's ranges is refused and recorded with its address.
   expect((await http().put(`/organizations/${orgId}/ip-restrictions`).set({ Authorization: admin, 'X-Forwarded-For': '198.51.100.1' }).send({ ranges: ['198.51.100.0/24'] })).status).toBe(200);
   expect((await http().get('/auth/me').set(asPerson(person))).body.code).toBe('ip-not-allowed');
@@ -80,6 +86,8 @@ describe('Erasure by crypto-shredding', () => {
     // The read models hold them in clear (to sort and search by name), in the file or still in its write-ahead log.
     expect([...(found['read.db'] ?? []), ...(found['read.db-wal'] ?? [])]).toEqual(expect.arrayContaining(['Quirkenbacher-Vale', EMAIL]));
     expect(Object.keys(found).filter((f) => f.startsWith('outbox/')).length).toBeGreaterThanOrEqual(2);
+    // The import's file and its plan.
+    expect(Object.keys(found).filter((f) => f.startsWith('blobs/')).length).toBe(2);
     // The log and the audit log hold their values sealed from the start.
     for (const file of ['events.db', 'events.db-wal', 'audit.db', 'audit.db-wal', 'keys.db', 'throttle.db', 'throttle.db-wal', 'sessions.db', 'sessions.db-wal']) expect([file, found[file]]).toEqual([file, undefined]);
   });
@@ -109,6 +117,9 @@ describe('Erasure by crypto-shredding', () => {
     expect(audit.body.items.filter((e: { target: { id: string } }) => e.target.id === personId).map((e: { type: string }) => e.type)).toEqual(
       expect.arrayContaining(['UserInvited', 'UserInvitationResent', 'UserSetupCompleted', 'UserEdited', 'UserDeactivated', 'UserErased']),
     );
+    // The import that named them lost its file and plan; its page says so.
+    const plan = await http().get(`/organizations/${orgId}/imports/${importId}/rows`).set('Authorization', admin);
+    expect([plan.status, plan.body.code]).toEqual([410, 'import-files-erased']);
     // The log is as it was: every chain verifies.
     const verified = await http().get('/audit/verify').query({ organizationId: orgId }).set('Authorization', root);
     expect([verified.status, verified.body.intact]).toEqual([200, true]);

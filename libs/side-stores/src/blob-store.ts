@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Binary, type Collection, type MongoClient } from 'mongodb';
 
@@ -12,6 +12,8 @@ import { Binary, type Collection, type MongoClient } from 'mongodb';
 export interface BlobStore {
   put(bytes: Buffer): Promise<string>;
   get(sha256: string): Promise<Buffer | null>;
+  /** Removes a blob (an erasure removes the import files that name the person, issue 20); true when there was one. */
+  delete(sha256: string): Promise<boolean>;
 }
 
 
@@ -43,6 +45,17 @@ export class FileBlobStore implements BlobStore {
     if (!/^[0-9a-f]{64}$/.test(hash)) return null;
     return readFile(this.path(hash)).catch(() => null);
   }
+
+  async delete(hash: string): Promise<boolean> {
+    if (!/^[0-9a-f]{64}$/.test(hash)) return false;
+    try {
+      await unlink(this.path(hash));
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+      throw error;
+    }
+  }
 }
 
 export class MongoBlobStore implements BlobStore {
@@ -61,6 +74,10 @@ export class MongoBlobStore implements BlobStore {
   async get(hash: string): Promise<Buffer | null> {
     const doc = await this.blobs.findOne({ _id: hash });
     return doc ? Buffer.from(doc.data.buffer) : null;
+  }
+
+  async delete(hash: string): Promise<boolean> {
+    return (await this.blobs.deleteOne({ _id: hash })).deletedCount === 1;
   }
 }
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiProperty } from '@nestjs/swagger';
 import type { Logger } from 'pino';
-import { erasureSubjectsOf, isErasedEmail, organizationStreamName, type CommandMetadata } from '#domain';
+import { emailKey, erasureSubjectsOf, isErasedEmail, organizationStreamName, type CommandMetadata } from '#domain';
 import { setupMailMessageId, type Infrastructure } from '#runtime';
 import { EmailReservations } from '../shared/email-reservations.js';
 import { APP_LOGGER, INFRASTRUCTURE } from '../shared/tokens.js';
@@ -46,7 +46,7 @@ export class ErasingUser implements ICommandHandler<EraseUser> {
     private readonly commands: CommandBus,
     private readonly streams: StreamCache,
     private readonly reservations: EmailReservations,
-    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'vault' | 'sessionStore' | 'mailer' | 'eventStore'>,
+    @Inject(INFRASTRUCTURE) private readonly infra: Pick<Infrastructure, 'vault' | 'sessionStore' | 'mailer' | 'eventStore' | 'blobStore' | 'auditLog'>,
     @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -59,10 +59,36 @@ export class ErasingUser implements ICommandHandler<EraseUser> {
     const result = await this.commands.execute(toOrganization(organizationId, { type: 'EraseUser', data: { userId, actorId: metadata.actor.id, now: metadata.now } }, metadata));
     const destroyed = await this.infra.vault.erase(subjects, metadata.now);
     await this.infra.sessionStore.revokeAllFor(userId);
-    if (!isErasedEmail(email)) await this.reservations.releaseQuietly(email, userId, metadata);
+    if (!isErasedEmail(email)) {
+      await this.reservations.releaseQuietly(email, userId, metadata);
+      await this.removeImportFiles(organizationId, email);
+    }
     await this.infra.mailer.forget?.(mails);
     this.logger.info({ organizationId, userId, keysDestroyed: destroyed }, 'erased a member\'s personal data');
     return { id: userId, revision: result.version, position: result.position, erased: true };
+  }
+
+  /**
+   * The member files uploaded for imports keep names and addresses as uploaded: those of
+   * the organization's imports whose plan names the person are removed (the import's page
+   * then says so: 410 import-files-erased). Found through the audit log, whose entries
+   * name each import's files by their hash.
+   */
+  private async removeImportFiles(organizationId: string, email: string): Promise<void> {
+    const key = emailKey(email);
+    for (let page = 1; ; page++) {
+      const { items } = await this.infra.auditLog.page({ organizationId, types: ['ImportPlanned'], page, pageSize: 200 });
+      for (const entry of items) {
+        const { fileSha256, planSha256 } = entry.details as { fileSha256?: string; planSha256?: string };
+        const plan = planSha256 ? await this.infra.blobStore.get(planSha256) : null;
+        if (!plan) continue;
+        const { planned } = JSON.parse(plan.toString('utf8')) as { planned: { email?: string }[] };
+        if (!planned.some((row) => typeof row.email === 'string' && emailKey(row.email) === key)) continue;
+        if (fileSha256) await this.infra.blobStore.delete(fileSha256);
+        await this.infra.blobStore.delete(planSha256!);
+      }
+      if (items.length < 200) return;
+    }
   }
 
   /**

@@ -436,7 +436,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     summary: "The dry run's rows, in pages",
     description: 'In file order, optionally only one action (create, update, unchanged, error).',
     success: { status: 200, schema: 'ImportRowPage' },
-    errors: ['import-not-found'],
+    errors: ['import-not-found', 'import-files-erased'],
   },
   'POST /organizations/{orgId}/imports/{importId}/apply': {
     operationId: 'applyMemberImport',
@@ -444,7 +444,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     description:
       'Exactly the plan, in batches of 500 rows, each row by the rules of a single invitation or edit; answers at once (202) with the progress. Refused with 409 import-plan-changed (naming the lines) when the organization changed since the dry run in a way that alters the plan. Applying again resumes an apply that stopped (a crash, a restart) and changes nothing once it is done.',
     success: { status: 202, schema: 'Import' },
-    errors: ['import-not-found', 'import-plan-changed'],
+    errors: ['import-not-found', 'import-plan-changed', 'import-files-erased'],
   },
   'POST /auth/register': {
     operationId: 'register',

@@ -123,6 +123,7 @@ export const ERROR_CATALOGUE = {
   'cannot-deactivate-yourself': { status: 409, title: 'You cannot deactivate your own account' },
   'user-not-deactivated': { status: 409, title: 'Deactivate the user before erasing them' },
   'user-erased': { status: 409, title: 'This user was erased; nothing about them can be changed' },
+  'import-files-erased': { status: 410, title: 'This import\'s file was removed when a person in it was erased' },
   'platform-account-not-removed': { status: 409, title: 'Remove the platform account before erasing it' },
   'platform-account-not-found': { status: 404, title: 'No such removed platform account' },
   'user-removed': { status: 409, title: 'This user was removed from the organization; invite them again instead' },

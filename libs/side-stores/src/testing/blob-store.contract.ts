@@ -20,6 +20,14 @@ export function blobStoreContract(name: string, open: () => Promise<BlobStore & 
       expect((await store.get(key))?.equals(bytes)).toBe(true);
     });
 
+    test('a deleted blob is gone, and deleting it again says there was none', async () => {
+      const key = await store.put(randomBytes(1_000));
+      expect(await store.delete(key)).toBe(true);
+      expect(await store.get(key)).toBeNull();
+      expect(await store.delete(key)).toBe(false);
+      expect(await store.delete('not a key')).toBe(false);
+    });
+
     test('the same bytes twice are one blob; an unknown key is null', async () => {
       const bytes = Buffer.from('a logo');
       expect(await store.put(bytes)).toBe(await store.put(Buffer.from(bytes)));

@@ -221,7 +221,8 @@ export class ImportsService implements OnApplicationShutdown {
 
   private async storedPlan(planSha256: string): Promise<StoredPlan> {
     const bytes = await this.blobs.get(planSha256);
-    if (!bytes) throw new Error(`the plan ${planSha256} is missing from the blob store`);
+    // An erasure removes the files of the imports that named the person (issue 20).
+    if (!bytes) throw new DomainError('import-files-erased', 'This import\'s file and plan were removed when a person in it was erased; upload the file again');
     return JSON.parse(bytes.toString('utf8')) as StoredPlan;
   }
 
