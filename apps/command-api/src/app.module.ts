@@ -50,6 +50,7 @@ import { ViewAuditLogController, ViewPlatformAuditLogController } from './audit/
 import { ExportAuditController } from './audit/exporting-audit/export-audit.js';
 import { DataAccessLog } from './audit/data-access.js';
 import { ErasePlatformAccountController } from './platform/erasing-account/erase-account.js';
+import { SearchTimeZonesController } from './time-zones/searching-time-zones/search-time-zones.js';
 import { InvitingPlatformAuditor, PlatformAccounts, PlatformAnalystsController, PlatformAuditorsController, RemovingPlatformAuditor } from './platform/managing-auditors/platform-auditors.js';
 import { SsoProviders } from './sso/sso-providers.js';
 import { SsoModule } from './sso/sso.module.js';
@@ -96,7 +97,7 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [InfrastructureModule.forRoot(infra), DiscoveryModule, CqrsModule.forRoot(), ScheduleModule.forRoot(), TerminusModule, OrganizationsModule, LanguagesModule, DictionaryModule, ContentModule, XapiModule, AnalyticsModule, MembersModule, StructureModule, SsoModule, HealthModule],
-      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController, ErasePlatformAccountController, PersonalDataController],
+      controllers: [AuthController, ChangingPasswordController, RegistrationController, SetupPageController, VerifyAuditController, ViewAuditLogController, ViewPlatformAuditLogController, ExportAuditController, PlatformAuditorsController, PlatformAnalystsController, ErasePlatformAccountController, PersonalDataController, SearchTimeZonesController],
       providers: [
         BootstrapService,
         InvitingPlatformAuditor,

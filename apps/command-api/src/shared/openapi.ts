@@ -322,6 +322,14 @@ export const OPERATIONS: Record<string, OperationDoc> = {
   },
   'POST /auth/logout': { operationId: 'signOut', summary: 'Sign out', description: 'Ends this session only.', success: { status: 204, description: 'Signed out' } },
   'GET /auth/me': { operationId: 'getMe', summary: 'Who is signed in', description: 'The signed-in person, their organization and roles, and whether they are a super admin.', success: { status: 200, schema: 'Me' } },
+  'GET /time-zones': {
+    operationId: 'searchTimeZones',
+    summary: 'Time zones for a picker: search by city, region or name',
+    description:
+      "IANA zones (canonical ids, as organizations store them) with their main cities (largest first), country, generic name (\"Central Time\"), and their offset and abbreviation now. `search` matches a city, the generic name, the country, the zone's ids and aliases or the continent, without regard to case or accents; an exact city comes first, then larger cities. Anyone signed in. The answer carries an ETag; If-None-Match answers 304.",
+    success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } } } },
+    errors: [],
+  },
   'POST /auth/setup': {
     operationId: 'completeSetup',
     summary: 'Set a password through a setup link',

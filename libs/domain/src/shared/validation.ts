@@ -27,10 +27,11 @@ function zonesByLowerCase(): Map<string, string> {
 
 /**
  * A time zone is valid when the platform's IANA database knows it. Returns the name
- * as the user chose it, in its proper case (`utc` -> `UTC`), or null. ICU's own
- * canonical form is not used: it would turn `America/Argentina/Buenos_Aires` into
- * `America/Buenos_Aires`, and users should get back the zone they picked. Offsets
- * such as `+02:00` are refused: they are not zones and keep no daylight saving.
+ * in its proper case (`utc` -> `UTC`), or null. ICU's own canonical form is not used: it
+ * would turn `America/Argentina/Buenos_Aires` into `America/Buenos_Aires` (a CLDR id, not
+ * IANA's). The HTTP layer stores links as IANA's canonical zone before a command is
+ * decided (apps/command-api/src/shared/time-zones.ts, issue 22). Offsets such as `+02:00`
+ * are refused: they are not zones and keep no daylight saving.
  */
 export function canonicalTimeZone(value: string): string | null {
   if (!/^[A-Za-z][A-Za-z0-9_+\-]*(\/[A-Za-z0-9_+\-]+)*$/.test(value)) return null;

@@ -1,4 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { canonicalZone } from '../../shared/time-zones.js';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -41,6 +42,8 @@ export class CreateOrganizationDto extends OrganizationProfileFields {
   @IsDefined({ message: 'timeZone is required' })
   @IsString({ message: 'timeZone must be a string' })
   @MaxLength(64)
+  // Links and aliases are stored as their canonical zone (issue 22): US/Central is America/Chicago.
+  @Transform(({ value }) => (typeof value === 'string' ? (canonicalZone(value.trim()) ?? value) : value))
   timeZone!: string;
 
   @ApiPropertyOptional({

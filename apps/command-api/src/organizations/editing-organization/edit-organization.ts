@@ -1,4 +1,5 @@
 import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
+import { canonicalZone } from '../../shared/time-zones.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -35,6 +36,8 @@ export class EditOrganizationDto extends OrganizationProfileFields {
   @IsString({ message: 'timeZone must be a string' })
   @MaxLength(64)
   @PatchField('timeZone')
+  // Links and aliases are stored as their canonical zone (issue 22): US/Central is America/Chicago.
+  @Transform(({ value }) => (typeof value === 'string' ? (canonicalZone(value.trim()) ?? value) : value))
   timeZone?: string;
 }
 
