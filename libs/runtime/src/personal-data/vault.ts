@@ -1,5 +1,5 @@
 import { createCipheriv, createDecipheriv, createHmac, randomBytes } from 'node:crypto';
-import { erasedValue, personalFieldsOf, type PersonalField, type PersonalKind } from '#domain';
+import { erasedValue, personalFieldsOf, valueAt, type PersonalField, type PersonalKind } from '#domain';
 import type { EventToAppend, RecordedEvent } from '#event-store';
 import type { PersonalKeyStore } from '#side-stores';
 import type { SecretBox } from '../secret-box.js';
@@ -63,7 +63,7 @@ export class PersonalDataVault {
     const plans = events.map((event) => ({
       event,
       fields: personalFieldsOf(event).filter(
-        (f): f is PersonalField & { subject: string } => f.subject !== null && !(options.onlyClear && isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))),
+        (f): f is PersonalField & { subject: string } => f.subject !== null && !(options.onlyClear && isSealed(valueAt(f.in === 'data' ? event.data : event.metadata, f.path))),
       ),
     }));
     const keyIds = new Set<string>();
@@ -88,7 +88,7 @@ export class PersonalDataVault {
         const keyId = this.keyIdOf(field.subject);
         const key = keys.get(keyId) ?? null;
         const root = field.in === 'data' ? event.data : event.metadata;
-        const value = valueAtPath(root, field.path);
+        const value = valueAt(root, field.path);
         if (!key) {
           // A person already erased: what would be written about them is written erased.
           setAtPath(root, field.path, erasedValue(field.kind, keyId));
@@ -119,7 +119,7 @@ export class PersonalDataVault {
     const withMetadata = options.metadata ?? true;
     const found = events.map((event) => ({
       event,
-      fields: (options.only && !options.only(event) ? [] : personalFieldsOf(event)).filter((f) => (withMetadata || f.in === 'data') && isSealed(valueAtPath(f.in === 'data' ? event.data : event.metadata, f.path))),
+      fields: (options.only && !options.only(event) ? [] : personalFieldsOf(event)).filter((f) => (withMetadata || f.in === 'data') && isSealed(valueAt(f.in === 'data' ? event.data : event.metadata, f.path))),
     }));
     if (found.every(({ fields }) => fields.length === 0)) return events;
     const opened = found.map(({ event, fields }) => ({ fields, event: fields.length === 0 ? event : { ...event, data: { ...event.data }, metadata: { ...event.metadata } } }));
@@ -129,7 +129,7 @@ export class PersonalDataVault {
       for (const { event, fields } of opened)
         for (const field of fields) {
           const root = field.in === 'data' ? event.data : event.metadata;
-          const value = valueAtPath(root, field.path);
+          const value = valueAt(root, field.path);
           if (isSealed(value)) sealedValues.push({ root, path: field.path, sealed: value });
         }
       if (sealedValues.length === 0) break;
@@ -249,15 +249,6 @@ function replaceDeep(value: unknown, open: (sealed: string) => unknown): unknown
       if (replaced !== item) (copy ??= { ...(value as Data) })[key] = replaced;
     }
     return copy ?? value;
-  }
-  return value;
-}
-
-function valueAtPath(root: Data, path: readonly string[]): unknown {
-  let value: unknown = root;
-  for (const step of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Data)[step];
   }
   return value;
 }
