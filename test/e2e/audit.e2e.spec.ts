@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { DICTIONARY_EVENT_TYPES, LIBRARY_EVENT_TYPES, MEMBERSHIP_EVENT_TYPES, ORGANIZATION_EVENT_TYPES, SSO_EVENT_TYPES, XAPI_CREDENTIAL_EVENT_TYPES } from '#domain';
-import { AssignmentJoiners } from '../../apps/command-api/src/content/joiners/assignment-joiners.js';
+import { LibraryFollowsOrganization } from '../../apps/command-api/src/content/following-organization/library-follows-organization.js';
 import { assertionXml, encodeResponse, makeSigningIdentity, readAuthnRequest, responseXml, signAssertion } from '../support/saml-idp.js';
 import type { RecordedEvent } from '#event-store';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -146,8 +146,11 @@ describe('Audit log', () => {
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/assignments`)).send({ activityId: own, target: { kind: 'team', teamId: team } }), [201]);
     const licensed = ok(await asAdmin(t.http().post(`/organizations/${orgId}/assignments`)).send({ activityId: bought, target: { kind: 'team', teamId: team } }), [201]).body.id;
     const joined = ok(await asAdmin(t.http().post(`/organizations/${orgId}/teams/${team}/members`)).send({ userIds: [otherTeacherId] }));
-    expect(await t.app.get(AssignmentJoiners).reached(joined.body.position)).toBe(true);
+    expect(await t.app.get(LibraryFollowsOrganization).reached(joined.body.position)).toBe(true);
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/assignments/${licensed}/cancel`)));
+    // A due date, moved by a change of the time zone (issue 22).
+    ok(await asAdmin(t.http().post(`/organizations/${orgId}/assignments`)).send({ activityId: own, target: { kind: 'team', teamId: team }, dueDate: '2030-01-15', dueTime: '17:00' }), [201]);
+    ok(await asAdmin(t.http().patch(`/organizations/${orgId}`)).send({ timeZone: 'America/Chicago' }));
     ok(await asAdmin(t.http().post(`/organizations/${orgId}/activities/${own}/retire`)));
     const credential = ok(await asAdmin(t.http().post(`/organizations/${orgId}/xapi/credentials`)).send({ name: 'Player' }), [201]).body.id;
     ok(await asAdmin(t.http().delete(`/organizations/${orgId}/xapi/credentials/${credential}`)));
@@ -178,7 +181,9 @@ describe('Audit log', () => {
     expect(byType('OrganizationSettingsUpdated')[0].actor).toMatchObject({ id: adminId, kind: 'member', email: 'head@audited.test', roles: ['admin'] });
     expect(byType('UserSetupCompleted').map((e: { actor: { id: string } }) => e.actor.id)).toEqual(expect.arrayContaining([teacherId, otherTeacherId]));
     // What changed, before and after, in words.
-    expect(byType('OrganizationSettingsUpdated')[0].changes).toEqual(
+    // Newest first: the zone's second change is first, the name and the zone's first change last.
+    expect(byType('OrganizationSettingsUpdated')[0].changes).toEqual([{ field: 'timeZone', before: 'Europe/Paris', after: 'America/Chicago' }]);
+    expect(byType('OrganizationSettingsUpdated').at(-1).changes).toEqual(
       expect.arrayContaining([
         { field: 'name', before: 'Audited School', after: 'Audited School 2' },
         { field: 'timeZone', before: 'UTC', after: 'Europe/Paris' },
@@ -189,6 +194,7 @@ describe('Audit log', () => {
       changes: [{ field: 'firstName', before: 'Tea', after: 'Teagan' }],
       summary: 'Edited Teagan Cher <teach@audited.test>: firstName Tea → Teagan',
     });
+    expect(byType('DueDatesRescheduled')[0]).toMatchObject({ target: { kind: 'library' }, summary: 'Moved the due dates of 1 assignment to America/Chicago, each at the same local date and time' });
     expect(byType('UserDeactivated')[0].summary).toBe('Deactivated Teagan Cher <teach@audited.test>; classes moved to Otto Cher <teach2@audited.test>');
     expect(byType('PasswordChanged')[0]).toMatchObject({ actor: { id: otherTeacherId }, summary: 'Otto Cher <teach2@audited.test> changed their password' });
     expect(byType('ClassReassigned')[0].summary).toBe('Moved class "Algebra I" from Teagan Cher <teach@audited.test> to Otto Cher <teach2@audited.test>');

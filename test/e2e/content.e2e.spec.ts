@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
-import { AssignmentJoiners } from '../../apps/command-api/src/content/joiners/assignment-joiners.js';
+import { LibraryFollowsOrganization } from '../../apps/command-api/src/content/following-organization/library-follows-organization.js';
 import { inviteAndSetUp } from '../support/members.js';
 import { startTestApp, type TestApp } from '../support/test-app.js';
 
@@ -96,7 +96,7 @@ describe('The content library', () => {
     test('someone who joins the team later receives its open assignment (until it is due)', async () => {
       const joined = await http().post(`/organizations/${orgId}/teams/${teamId}/members`).set(as(admin)).send({ userIds: [ids.cy] });
       expect(joined.status).toBe(200);
-      expect(await t.app.get(AssignmentJoiners).reached(joined.body.position)).toBe(true);
+      expect(await t.app.get(LibraryFollowsOrganization).reached(joined.body.position)).toBe(true);
       await t.infra.runner!.catchUp(15_000);
       const list = (await http().get(`/organizations/${orgId}/assignments`).query({ userId: ids.cy }).set(as(admin))).body;
       expect(list.items.map((a: { activityId: string }) => a.activityId)).toEqual([greetings]);
@@ -117,7 +117,7 @@ describe('The content library', () => {
       expect(team.status).toBe(201); // ann, ben hold seats already; cy takes the third
       expect((await activity(verbs, team.body.position)).license.seatsUsed).toBe(3);
       const joined = await http().post(`/organizations/${orgId}/teams/${teamId}/members`).set(as(admin)).send({ userIds: [ids.dee] });
-      expect(await t.app.get(AssignmentJoiners).reached(joined.body.position)).toBe(true);
+      expect(await t.app.get(LibraryFollowsOrganization).reached(joined.body.position)).toBe(true);
       await t.infra.runner!.catchUp(15_000);
       const detail = (await http().get(`/organizations/${orgId}/assignments/${team.body.id}`).set(as(admin))).body;
       expect(detail.waitingForSeat).toEqual([ids.dee]);

@@ -20,6 +20,7 @@ export * from './organizations/slug.js';
 export * from './organizations/settings.js';
 export * from './organizations/changing-settings.js';
 export * from './organizations/deleting-organization.js';
+export * from './organizations/changing-time-zone.js';
 export { IP_RESTRICTION_RULES } from './organizations/ip-restrictions.js';
 export * from './shared/local-time.js';
 export * from './access/permissions.js';

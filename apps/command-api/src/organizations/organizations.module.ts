@@ -12,6 +12,7 @@ import { PurgeOrganizationsJob } from './deleting-organization/purge-organizatio
 import { ArrearsController } from './arrears/arrears.js';
 import { CreateOrganizationController, CreatingOrganization } from './creating-organization/create-organization.js';
 import { EditOrganizationController } from './editing-organization/edit-organization.js';
+import { TimeZoneChanges } from './editing-organization/time-zone-change.js';
 import { ListOrganizationsController } from './listing-organizations/list-organizations.js';
 import { OrganizationLogoController, PublicLogoController } from './organization-logo/organization-logo.js';
 import { ViewOrganizationController } from './viewing-organization/view-organization.js';
@@ -34,6 +35,6 @@ import { ViewOrganizationController } from './viewing-organization/view-organiza
     EmailDomainsController,
     OrganizationLanguagesController,
   ],
-  providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob, TxtRecords],
+  providers: [CreatingOrganization, ChangingSlug, PurgeOrganizationsJob, TxtRecords, TimeZoneChanges],
 })
 export class OrganizationsModule {}

@@ -699,7 +699,7 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'getFactFeed',
     summary: 'The incremental fact feed',
     description:
-      'Completions, scores and assignments (given, extended to joiners, cancelled) in log order after the cursor `after`, at most `limit`; the answer names `next` (also in X-Next-Cursor) and whether `more` follow. Asking after the same cursor answers the same facts, so a load resumes where it stopped. Members are pseudonymous for analysts who may not list them. Admins and analysts.',
+      'Completions, scores and assignments (given, extended to joiners, cancelled, moved to a new time zone: `assignment-rescheduled` with the new `dueAt`) in log order after the cursor `after`, at most `limit`; the answer names `next` (also in X-Next-Cursor) and whether `more` follow. Asking after the same cursor answers the same facts, so a load resumes where it stopped. Members are pseudonymous for analysts who may not list them. Admins and analysts.',
     success: { status: 200, content: { 'application/json': { schema: { type: 'object', additionalProperties: true } }, 'text/csv': { schema: str() }, 'application/x-ndjson': { schema: str() } } },
   },
   'GET /organizations/{orgId}/analytics/members/{userId}/progress': {
@@ -895,8 +895,8 @@ export const OPERATIONS: Record<string, OperationDoc> = {
     operationId: 'editOrganization',
     summary: "Edit an organization's settings",
     description:
-      'A JSON Merge Patch (RFC 7396) of name, description, time zone and the profile (type, industry, website, contacts): absent fields stay, `null` clears one. The billing contact is an owner\'s (or a super admin\'s): an admin who is not an owner gets 403 (in an organization that has an owner).',
-    success: { status: 200, schema: 'WriteResponse' },
+      'A JSON Merge Patch (RFC 7396) of name, description, time zone and the profile (type, industry, website, contacts): absent fields stay, `null` clears one. The billing contact is an owner\'s (or a super admin\'s): an admin who is not an owner gets 403 (in an organization that has an owner). The time zone is stored as its canonical IANA id (`US/Central` is `America/Chicago`). A change of it moves the due dates still ahead to the same local date and time in the new zone (due dates already passed stay), and the answer\'s `timeZoneChange` says what moved: the classes, assignments and learners\' due dates, the moved assignments before and after, and the next closing of the day before and after. With `dryRun=true` the edit is checked (the same problems, If-Match included) and answered with what it would move, and nothing changes: an admin UI shows the guide\'s warning ("Existing lesson dates may be affected") before saving.',
+    success: { status: 200, schema: 'EditOrganizationResponse' },
     ifMatch: true,
     requestBody: { 'application/merge-patch+json': { schema: ref('EditOrganizationDto') }, 'application/json': { schema: ref('EditOrganizationDto') } },
   },
@@ -1345,7 +1345,7 @@ export function completeOpenApi(document: OpenAPIObject): OpenAPIObject {
       const responses: Record<string, unknown> = {};
       const success = doc.success ?? { status: 200 };
       const headers: Record<string, unknown> = {};
-      if (doc.etag || (write && success.schema && /WriteResponse|ArrearsResponse|SlugResponse|DeletionResponse|CreateOrganizationResponse/.test(success.schema))) headers.ETag = { $ref: '#/components/headers/ETag' };
+      if (doc.etag || (write && success.schema && /WriteResponse|ArrearsResponse|SlugResponse|DeletionResponse|CreateOrganizationResponse|EditOrganizationResponse/.test(success.schema))) headers.ETag = { $ref: '#/components/headers/ETag' };
       for (const name of success.headers ?? []) headers[name] = { $ref: `#/components/headers/${name}` };
       responses[String(success.status)] = {
         description: success.description ?? 'Success',

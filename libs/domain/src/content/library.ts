@@ -1,6 +1,7 @@
 import { assertNever, eventTypes, type Decider, type DomainEvent } from '../shared/decider.js';
 import { DomainError, ValidationFailed } from '../shared/domain-error.js';
 import { PersistentMap } from '../shared/persistent-map.js';
+import { localDateTimeToInstant } from '../shared/local-time.js';
 import { FieldErrors, lengthOf } from '../shared/validation.js';
 import { around, countsOf, countUses, evolveHolds, HoldDelta, isHoldEvent, letGoOfAll, type LanguageHoldEvent, type LanguageHolds } from '../languages/language-holds.js';
 
@@ -111,6 +112,12 @@ export type LibraryCommand =
   /** People who joined a team or a class (or the organization, for "everyone"): the open assignments to it that are not due yet reach them too. */
   | { type: 'ExtendAssignments'; data: { organizationId: string; via: Exclude<AssignmentTarget, { kind: 'members' }>; userIds: string[]; now: string } }
   | { type: 'CancelAssignment'; data: { organizationId: string; assignmentId: string } }
+  /**
+   * The organization's time zone changed (issue 22): the due dates still ahead keep their
+   * local date and time in the new zone. At most `limit` assignments per command, so one
+   * append stays small whatever the library holds; the process repeats until none is left.
+   */
+  | { type: 'RescheduleDueDates'; data: { organizationId: string; timeZone: string; now: string; limit: number } }
   | { type: 'PurgeLibrary'; data: { organizationId: string } };
 
 type WithOrg<T> = T & { organizationId: string };
@@ -128,6 +135,8 @@ export type LibraryEvent =
   | DomainEvent<'AssignmentSeatsShort', WithOrg<{ assignmentId: string; activityId: string; userIds: string[]; seats: number; used: number }>>
   /** `freed`: its learners who no longer have the activity through another open assignment (their seats are free). */
   | DomainEvent<'AssignmentCancelled', WithOrg<{ assignmentId: string; activityId: string; freed: string[] }>>
+  /** Due dates moved to the organization's new time zone, each with the same local date and time (`before`: as it was). */
+  | DomainEvent<'DueDatesRescheduled', WithOrg<{ timeZone: string; assignments: { assignmentId: string; activityId: string; before: Due; after: Due }[] }>>
   /** `activities`: how many it had in each language (the usage drops by them). */
   | DomainEvent<'LibraryPurged', WithOrg<{ activities: Record<string, number> }>>;
 
@@ -142,6 +151,7 @@ export const LIBRARY_EVENT_TYPES = eventTypes<LibraryEvent>({
   AssignmentExtended: true,
   AssignmentSeatsShort: true,
   AssignmentCancelled: true,
+  DueDatesRescheduled: true,
   LibraryPurged: true,
 });
 
@@ -170,6 +180,22 @@ export const licenseExpired = (license: License | null, now: string): boolean =>
 
 /** An assignment still takes people who join its team or class: open, and not yet due. */
 export const takesJoiners = (a: Assignment, now: string): boolean => a.status === 'open' && (a.due === null || Date.parse(a.due.at) > Date.parse(now));
+
+/** A due date at the same local date and time in another zone: "Friday 17:00" stays Friday 17:00 where the school is. */
+export function dueIn(due: Due, timeZone: string): Due {
+  return { date: due.date, time: due.time, timeZone, at: new Date(localDateTimeToInstant(due.date, due.time, timeZone)).toISOString() };
+}
+
+/**
+ * The assignments a move to `timeZone` reschedules at `now`: open, due after now, and due
+ * in another zone. Due dates already passed are history and stay as they were.
+ */
+export function dueDatesToMove(state: LibraryState, timeZone: string, now: string): { assignment: Assignment; after: Due }[] {
+  const moving: { assignment: Assignment; after: Due }[] = [];
+  for (const a of state.assignments.values())
+    if (a.status === 'open' && a.due !== null && a.due.timeZone !== timeZone && Date.parse(a.due.at) > Date.parse(now)) moving.push({ assignment: a, after: dueIn(a.due, timeZone) });
+  return moving;
+}
 
 // ---- Checking activities ------------------------------------------------------------------
 
@@ -318,6 +344,13 @@ export function decideLibrary(command: LibraryCommand, state: LibraryState): Lib
       const freed = existing.learners.filter((l) => !others.has(l));
       return [{ type: 'AssignmentCancelled', data: { organizationId, assignmentId: existing.id, activityId: existing.activityId, freed } }];
     }
+    case 'RescheduleDueDates': {
+      const { timeZone, now, limit } = command.data;
+      const moving = dueDatesToMove(state, timeZone, now).slice(0, Math.max(1, limit));
+      if (moving.length === 0) return [];
+      const assignments = moving.map(({ assignment: a, after }) => ({ assignmentId: a.id, activityId: a.activityId, before: a.due!, after }));
+      return [{ type: 'DueDatesRescheduled', data: { organizationId, timeZone, assignments } }];
+    }
     case 'PurgeLibrary': {
       if (state.activities.size === 0 && Object.keys(state.holds).length === 0) return [];
       return [...letGoOfAll(state.holds, organizationId), { type: 'LibraryPurged', data: { organizationId, activities: countsOf(state.holds, 'use') } }];
@@ -394,6 +427,13 @@ export function evolveLibrary(state: LibraryState, event: LibraryEvent): Library
     case 'AssignmentCancelled': {
       const existing = assignments.get(event.data.assignmentId);
       if (existing) assignments = assignments.set(existing.id, { ...existing, status: 'cancelled', version: existing.version + 1 });
+      break;
+    }
+    case 'DueDatesRescheduled': {
+      for (const { assignmentId, after } of event.data.assignments) {
+        const existing = assignments.get(assignmentId);
+        if (existing) assignments = assignments.set(assignmentId, { ...existing, due: after, version: existing.version + 1 });
+      }
       break;
     }
     case 'LibraryPurged':

@@ -97,7 +97,7 @@ function targetOf(event: RecordedEvent): AuditEntry['target'] {
   if (event.type.startsWith('Class')) return { kind: 'class', id: str(d.classId) };
   if (event.type.startsWith('Activity') && event.type !== 'ActivityAssigned') return { kind: 'activity', id: str(d.activityId) };
   if (event.type === 'ActivityAssigned' || event.type.startsWith('Assignment')) return { kind: 'assignment', id: str(d.assignmentId) };
-  if (event.type === 'LibraryPurged') return { kind: 'library', id: str(d.organizationId) };
+  if (event.type === 'LibraryPurged' || event.type === 'DueDatesRescheduled') return { kind: 'library', id: str(d.organizationId) };
   if (event.type.startsWith('XapiCredential')) return { kind: 'xapi-credential', id: str(d.credentialId) };
   if (event.type.startsWith('Department')) return { kind: 'department', id: str(d.departmentId) };
   if (event.type.startsWith('Team')) return { kind: 'team', id: str(d.teamId) };
@@ -233,6 +233,10 @@ export function summarize(entry: AuditEntry, labelOf: LabelOf = () => undefined)
       return `No seat left for ${users(d.userIds)} in the assignment of ${activity(d.activityId)} (${str(d.used)} of ${str(d.seats)} seats used)`;
     case 'AssignmentCancelled':
       return `Cancelled an assignment of ${activity(d.activityId)}`;
+    case 'DueDatesRescheduled': {
+      const moved = Array.isArray(d.assignments) ? d.assignments.length : 0;
+      return `Moved the due dates of ${moved} assignment${moved === 1 ? '' : 's'} to ${str(d.timeZone)}, each at the same local date and time`;
+    }
     case 'LibraryPurged':
       return 'Removed the content library with its organization';
     case 'XapiCredentialIssued':

@@ -113,6 +113,8 @@ export const contentProjection: Projection = {
           ...(freed.length ? [update(ACTIVITIES, activityId, recorded, { $pull: { learnerIds: { $in: freed } } }, false)] : []),
         ];
       }
+      case 'DueDatesRescheduled':
+        return event.data.assignments.map(({ assignmentId, after }) => update(ASSIGNMENTS, assignmentId, recorded, { $set: { due: after, dueAt: after.at } }));
       case 'LibraryPurged':
         return organizationRemoved(recorded, ACTIVITIES, ASSIGNMENTS);
       default:

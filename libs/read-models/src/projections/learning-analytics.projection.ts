@@ -1,5 +1,5 @@
 import { parse as parseDuration, toSeconds } from 'iso8601-duration';
-import { LEARNING_DAY_EVENT_TYPES, localDateOf, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
+import { LEARNING_DAY_EVENT_TYPES, localDateOf, type LibraryEvent, periodKeysOf, VOIDED_VERB, XAPI_STATEMENT_EVENT_TYPES, type LearningDayEvent, type XapiStatementEvent } from '#domain';
 import type { RecordedEvent } from '#event-store';
 import type { CollectionWriteOp } from '../read-store.port.js';
 import { notYetApplied, ORGANIZATION_PURGED, organizationRemoved, POSITION_FIELD, type Projection } from '../projector/projection.js';
@@ -34,12 +34,12 @@ export interface AnalyticsFactDocument {
   cursor: number;
   /** Within one event, the fact's place (a statement gives a completion and a score). */
   seq: number;
-  type: 'completion' | 'score' | 'assignment' | 'assignment-extended' | 'assignment-cancelled';
+  type: 'completion' | 'score' | 'assignment' | 'assignment-extended' | 'assignment-cancelled' | 'assignment-rescheduled';
   at: string;
   [key: string]: unknown;
 }
 
-const FACT_EVENTS = new Set(['ActivityAssigned', 'AssignmentExtended', 'AssignmentCancelled']);
+const FACT_EVENTS = new Set(['ActivityAssigned', 'AssignmentExtended', 'AssignmentCancelled', 'DueDatesRescheduled']);
 
 export interface LearningDayDocument {
   _id: string;
@@ -174,7 +174,7 @@ export const learningAnalyticsProjection: Projection = {
     event.type === ORGANIZATION_PURGED,
   project(recorded: RecordedEvent): CollectionWriteOp[] {
     if (recorded.type === ORGANIZATION_PURGED) return organizationRemoved(recorded, LEARNER_PERIODS, LEARNING_DAYS, LEARNER_PROGRESS, LEARNER_ACTIVITIES, CONTENT_DAYS, ANALYTICS_FACTS);
-    if (FACT_EVENTS.has(recorded.type)) return [assignmentFactOp(recorded)];
+    if (FACT_EVENTS.has(recorded.type)) return assignmentFactOps(recorded);
     if (recorded.type === 'LearningDayClosed') {
       const { organizationId, date, activeLearners, statements, completions, timeSpentSeconds, closedAt } = (recorded as unknown as LearningDayEvent).data;
       const id = dayId(organizationId, date);
@@ -221,9 +221,16 @@ function factOp(recorded: RecordedEvent, organizationId: string, seq: number, bo
   return { collection: ANALYTICS_FACTS, updateOne: { filter: { _id: `${organizationId}|${recorded.position}|${seq}` }, update: { $setOnInsert: { organizationId, cursor: recorded.position, seq, ...body } }, upsert: true } };
 }
 
-/** An assignment's fact: who it was given to (or extended to, or cancelled for), and when it is due. */
-function assignmentFactOp(recorded: RecordedEvent): CollectionWriteOp {
+/**
+ * An assignment's fact: who it was given to (or extended to, or cancelled for), and when
+ * it is due; a move to a new time zone gives each moved assignment its new due instant.
+ */
+function assignmentFactOps(recorded: RecordedEvent): CollectionWriteOp[] {
   const at = (recorded.metadata.occurredAt as string | undefined) ?? recorded.recordedAt;
+  if (recorded.type === 'DueDatesRescheduled') {
+    const { organizationId, assignments } = (recorded as unknown as Extract<LibraryEvent, { type: 'DueDatesRescheduled' }>).data;
+    return assignments.map((a, seq) => factOp(recorded, organizationId, seq, { type: 'assignment-rescheduled', at, assignmentId: a.assignmentId, activityId: a.activityId, userIds: [], dueAt: a.after.at }));
+  }
   const d = recorded.data as Record<string, unknown> & { organizationId: string; assignmentId: string; activityId: string };
   const common = { at, assignmentId: d.assignmentId, activityId: d.activityId };
   const body =
@@ -232,5 +239,5 @@ function assignmentFactOp(recorded: RecordedEvent): CollectionWriteOp {
       : recorded.type === 'AssignmentExtended'
         ? { type: 'assignment-extended', ...common, userIds: d.userIds }
         : { type: 'assignment-cancelled', ...common, userIds: [] };
-  return factOp(recorded, d.organizationId, 0, body);
+  return [factOp(recorded, d.organizationId, 0, body)];
 }

@@ -104,7 +104,7 @@ const ParseAssignmentId = new ParseUUIDPipe({ exceptionFactory: () => assignment
  * Assigning content (multi-tenant guide: Content Assignment: "Select activity, choose
  * recipients (individual, team, all), set due date (optional), assign"; issue 19).
  * People who join a team or a class later receive its open assignments until they are
- * due (joiners/assignment-joiners.ts); a licensed activity only as far as its seats go.
+ * due (following-organization/library-follows-organization.ts); a licensed activity only as far as its seats go.
  */
 @ApiTags('content')
 @ApiBearerAuth()

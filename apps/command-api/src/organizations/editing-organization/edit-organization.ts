@@ -1,16 +1,18 @@
-import { Body, Controller, Headers, Param, Patch } from '@nestjs/common';
+import { Body, Controller, Headers, Param, Patch, Query } from '@nestjs/common';
 import { canonicalZone } from '../../shared/time-zones.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
-import { ORGANIZATION_RULES, type CommandMetadata } from '#domain';
+import { IsBoolean, IsOptional, IsString, MaxLength } from 'class-validator';
+import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationEvent, type OrganizationState } from '#domain';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
 import { PatchField, sentFields } from '../../shared/validation.js';
-import { toOrganization } from '../../shared/write/stream-command.js';
-import { WriteResponse } from '../../shared/write-response.js';
+import { moveDueDates } from '../../shared/write/due-dates.js';
+import { StreamCache } from '../../shared/write/stream-cache.js';
+import { organizationStream, toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
+import { EditOrganizationResponse, TimeZoneChanges } from './time-zone-change.js';
 import { ReadsFrom } from '../../shared/read-your-writes.js';
 import { OrganizationProfileFields, profilePatchOf } from '../profile.dto.js';
 
@@ -41,31 +43,75 @@ export class EditOrganizationDto extends OrganizationProfileFields {
   timeZone?: string;
 }
 
+export class EditOrganizationQuery {
+  @ApiPropertyOptional({ default: false, description: 'true: check the edit and answer what it would change (a time zone change: what it moves), changing nothing' })
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean({ message: 'dryRun must be true or false' })
+  dryRun: boolean = false;
+}
+
 @ApiTags('organizations')
 @ApiBearerAuth()
 @ReadsFrom()
 @Controller('organizations')
 export class EditOrganizationController {
-  constructor(private readonly commands: CommandBus) {}
+  constructor(
+    private readonly commands: CommandBus,
+    private readonly streams: StreamCache,
+    private readonly zones: TimeZoneChanges,
+  ) {}
 
   /**
    * Edits name, description, time zone and the profile (type, industry, website, primary
    * and billing contacts) as a JSON Merge Patch (`application/merge-patch+json`
    * or `application/json`): only the fields sent change. Send the ETag you read as If-Match
    * to refuse a stale edit (412 stale-revision).
+   *
+   * A change of the time zone moves the due dates still ahead to the same local date and
+   * time in the new zone, and answers what it moved (issue 22); `?dryRun=true` answers the
+   * same and changes nothing, so an admin UI can show the guide's warning first.
    */
   @Patch(':orgId')
   @RequirePermission('organization:edit')
-  @ApiOkResponse({ type: WriteResponse })
+  @ApiOkResponse({ type: EditOrganizationResponse })
   async edit(
     @Param('orgId') orgId: string,
     @Body() body: EditOrganizationDto,
+    @Query() query: EditOrganizationQuery,
     @Meta() metadata: CommandMetadata,
     @Headers('if-match') ifMatch?: string,
-  ): Promise<WriteResponse> {
+  ): Promise<EditOrganizationResponse> {
     const { name, description, timeZone } = body;
     const command = { type: 'UpdateOrganizationSettings' as const, data: { ...sentFields({ name, description, timeZone }), profile: profilePatchOf(body), actorId: metadata.actor.id } };
-    const result = await this.commands.execute(toOrganization(orgId, command, metadata, { expectedRevision: parseIfMatch(ifMatch) }));
-    return { id: orgId, revision: result.version, position: result.position };
+    const options = { expectedRevision: parseIfMatch(ifMatch), dryRun: query.dryRun };
+    if (query.dryRun) {
+      const { state: before } = await this.streams.current(organizationStream(orgId));
+      const result = await this.commands.execute(toOrganization(orgId, command, metadata, options));
+      const zones = zoneChange(before, result.state);
+      return { id: orgId, revision: result.version, position: result.position, dryRun: true, ...(zones ? { timeZoneChange: await this.zones.of(orgId, zones.before, zones.after, metadata.now) } : {}) };
+    }
+    const result = await this.commands.execute(toOrganization(orgId, command, metadata, options));
+    const changed = zoneChangeIn(result);
+    if (!changed) return { id: orgId, revision: result.version, position: result.position };
+    // What moves is read before it moves; then the due dates follow the zone (the library's reactor does it again after a crash).
+    const timeZoneChange = await this.zones.of(orgId, changed.before, changed.after, metadata.now);
+    await moveDueDates(this.commands, orgId, changed.after, metadata);
+    return { id: orgId, revision: result.version, position: result.position, timeZoneChange };
   }
+}
+
+const zoneOf = (state: OrganizationState): string | null => (state.status === 'existing' ? state.timeZone : null);
+
+/** The zones before and after a dry run's decision, when it changes the zone. */
+function zoneChange(before: OrganizationState, after: OrganizationState): { before: string; after: string } | null {
+  const [from, to] = [zoneOf(before), zoneOf(after)];
+  return from !== null && to !== null && from !== to ? { before: from, after: to } : null;
+}
+
+/** The zone change this edit appended, as its event records it (exact even when another edit landed just before). */
+function zoneChangeIn(result: CommandResult<OrganizationState>): { before: string; after: string } | null {
+  const updated = (result.appended as OrganizationEvent[]).find((e) => e.type === 'OrganizationSettingsUpdated');
+  const change = updated?.type === 'OrganizationSettingsUpdated' ? updated.data.changes.timeZone : undefined;
+  return change ? { before: change.before, after: change.after } : null;
 }

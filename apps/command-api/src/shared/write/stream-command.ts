@@ -83,6 +83,8 @@ export interface StreamCommandOptions {
    * that differ on every retry (a fresh setup token, `now`, a sealed secret's IV).
    */
   requestBody?: unknown;
+  /** Decide only: check the command against the current state and append nothing (StreamWriter.decideOnly). */
+  dryRun?: boolean;
 }
 
 /**

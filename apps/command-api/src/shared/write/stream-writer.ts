@@ -63,7 +63,23 @@ export class StreamWriter {
   ) {}
 
   write<C, S>(command: StreamCommand<C, S>): Promise<CommandResult<S>> {
+    if (command.options.dryRun) return this.decideOnly(command as AnyCommand) as Promise<CommandResult<S>>;
     return this.queue.push(command.stream.streamName, command as AnyCommand) as Promise<CommandResult<S>>;
+  }
+
+  /**
+   * A dry run: the command decided on the stream's current state, with its If-Match
+   * checked and its rules applied (the same problems as the real thing), and nothing
+   * appended. It answers the version the resource has now and the state it would have.
+   */
+  private async decideOnly(entry: AnyCommand): Promise<CommandResult> {
+    const { stream: target, command, options } = entry;
+    const stream = await this.streams.load(target.streamName, target.decider);
+    const versionOf = target.versionOf?.(command);
+    const current = versionOf ? versionOf(stream.state) : stream.revision;
+    if (options.expectedRevision !== undefined && current !== undefined && current !== options.expectedRevision) throw staleRevision(options.expectedRevision, current);
+    const decided = target.decider.decide(command, stream.state);
+    return { revision: stream.revision, version: current ?? stream.revision, position: stream.position, state: fold(target.decider, decided, stream.state), appended: [] };
   }
 
   /**

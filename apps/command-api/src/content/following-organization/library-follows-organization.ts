@@ -1,17 +1,28 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import type { Logger } from 'pino';
-import { isLearner, SYSTEM_ACTOR, type Actor, type AssignmentTarget, type CommandMetadata, type EventMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
+import { isLearner, SYSTEM_ACTOR, type Actor, type AssignmentTarget, type CommandMetadata, type Due, type EventMetadata, type ExistingOrganization, type MembershipEvent, type StructureEvent } from '#domain';
 import { LogProcessor, type LogHandler, type RecordedEvent } from '#event-store';
 import { loggerFor, upcastRecorded, type Infrastructure } from '#runtime';
 import { APP_LOGGER, INFRASTRUCTURE } from '../../shared/tokens.js';
+import { moveDueDates } from '../../shared/write/due-dates.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { libraryStream, organizationStream, toLibrary } from '../../shared/write/stream-command.js';
 
-export const ASSIGNMENT_JOINERS = 'assignment-joiners';
+/** The reactor's checkpoint: named for its first task (joiners), kept so a deployment does not handle the log again. */
+export const LIBRARY_FOLLOWS_ORGANIZATION = 'assignment-joiners';
 
 type Joined = Extract<StructureEvent, { type: 'TeamMembersAdded' }> | Extract<MembershipEvent, { type: 'ClassStudentsAdded' | 'UserInvited' }>;
 const JOINS: ReadonlySet<string> = new Set(['TeamMembersAdded', 'ClassStudentsAdded', 'UserInvited']);
+
+/**
+ * Events after which due dates may sit in another zone than the organization's: a change
+ * of its time zone, and an assignment decided on the zone it had just before a change.
+ */
+function mayLeaveDueDatesBehind(event: RecordedEvent): boolean {
+  if (event.type === 'OrganizationSettingsUpdated') return (event.data as { changes?: { timeZone?: unknown } }).changes?.timeZone !== undefined;
+  return event.type === 'ActivityAssigned' && (event.data as { due: Due | null }).due !== null;
+}
 
 /** The target a join reaches, and who joined. */
 function joined(event: Joined): { via: Exclude<AssignmentTarget, { kind: 'members' }>; userIds: string[] } {
@@ -41,17 +52,23 @@ function stillIn(org: ExistingOrganization, via: Exclude<AssignmentTarget, { kin
 }
 
 /**
- * People who join a team, a class or the organization receive the open assignments made
- * to it, until they are due (issue 19; the guide's "choose recipients (individual, team,
- * all)"). A reactor on the log, with its own checkpoint in the reactor store: a join is
- * never lost to a crash between it and its assignments, wherever it was made (a team's
- * member list, a bulk action, an import, an approved join request). Each API process runs
- * one; ExtendAssignments changes nothing for people already assigned, so two processes
- * handling one join, or one handling it twice, assign once.
+ * The library follows its organization: a reactor on the log, with its own checkpoint in
+ * the reactor store, so nothing it does is lost to a crash between the organization's
+ * change and the library's. Each API process runs one; what it decides changes nothing the
+ * second time, so two processes handling one event, or one handling it twice, act once.
+ *
+ * - People who join a team, a class or the organization receive the open assignments
+ *   made to it, until they are due (issue 19; the guide's "choose recipients (individual,
+ *   team, all)"), wherever the join was made (a team's member list, a bulk action, an
+ *   import, an approved join request).
+ * - A change of the organization's time zone moves the due dates still ahead to it, at
+ *   the same local date and time (issue 22). The change's request does it first; this is
+ *   what makes it happen after a crash, and for an assignment decided on the old zone
+ *   while the change was being made (it is appended after the change).
  */
 @Injectable()
-export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationShutdown, LogHandler {
-  readonly name = ASSIGNMENT_JOINERS;
+export class LibraryFollowsOrganization implements OnApplicationBootstrap, OnApplicationShutdown, LogHandler {
+  readonly name = LIBRARY_FOLLOWS_ORGANIZATION;
   private processor: LogProcessor | null = null;
 
   constructor(
@@ -71,13 +88,13 @@ export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationS
     await this.processor?.stop();
   }
 
-  /** Resolves true once the joins up to `position` are handled (tests). */
+  /** Resolves true once the events up to `position` are handled (tests). */
   reached(position: number, timeoutMs = 15_000): Promise<boolean> {
     return this.processor ? this.processor.waitFor(position, timeoutMs) : Promise.resolve(false);
   }
 
   checkpoint(): Promise<number> {
-    return this.infra.reactorStore.checkpoint(ASSIGNMENT_JOINERS);
+    return this.infra.reactorStore.checkpoint(LIBRARY_FOLLOWS_ORGANIZATION);
   }
 
   /**
@@ -88,13 +105,27 @@ export class AssignmentJoiners implements OnApplicationBootstrap, OnApplicationS
    */
   async handle(batch: RecordedEvent[]): Promise<void> {
     const byOrganization = new Map<string, RecordedEvent[]>();
+    const zoneChecks = new Map<string, RecordedEvent>();
     for (const event of batch) {
       const organizationId = (event.data as { organizationId?: string }).organizationId;
-      if (!JOINS.has(event.type) || !organizationId) continue;
-      byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), event]);
+      if (!organizationId) continue;
+      if (JOINS.has(event.type)) byOrganization.set(organizationId, [...(byOrganization.get(organizationId) ?? []), event]);
+      else if (mayLeaveDueDatesBehind(event)) zoneChecks.set(organizationId, event);
     }
     for (const [organizationId, joins] of byOrganization) await this.extend(organizationId, joins);
-    if (batch.length > 0) await this.infra.reactorStore.advance(ASSIGNMENT_JOINERS, batch.at(-1)!.position);
+    for (const [organizationId, cause] of zoneChecks) await this.followTimeZone(organizationId, cause);
+    if (batch.length > 0) await this.infra.reactorStore.advance(LIBRARY_FOLLOWS_ORGANIZATION, batch.at(-1)!.position);
+  }
+
+  /** Due dates still ahead move to the organization's zone as it is now (not as the event says: a later change may have followed). */
+  private async followTimeZone(organizationId: string, cause: RecordedEvent): Promise<void> {
+    const { state } = await this.streams.current(organizationStream(organizationId));
+    if (state.status !== 'existing' || state.deletion) return;
+    if (cause.type === 'ActivityAssigned' && (cause.data as { due: Due }).due.timeZone === state.timeZone) return;
+    const now = new Date().toISOString();
+    const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now, correlationId: (cause.metadata.correlationId as string | undefined) ?? cause.id, causationId: cause.id };
+    const moved = await moveDueDates(this.commands, organizationId, state.timeZone, metadata);
+    if (moved > 0) this.logger.info({ organizationId, moved, timeZone: state.timeZone }, 'moved due dates to the organization\'s time zone');
   }
 
   private async extend(organizationId: string, joins: RecordedEvent[]): Promise<void> {
