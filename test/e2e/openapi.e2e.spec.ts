@@ -86,6 +86,19 @@ describe('OpenAPI that a client generator can trust', () => {
     expect(schemas.UpdateSsoProviderDto.properties!.scopes.oneOf).toEqual([{ type: 'string' }, { type: 'array', items: { type: 'string' } }]);
   });
 
+  test('time zones (issue 22): the picker\'s search, and the edit\'s dry run with what a zone change moves', () => {
+    const picker = operations().find((o) => o.key === 'GET /time-zones')!.operation;
+    expect(picker.parameters!.map((p) => (p as { name: string }).name)).toEqual(expect.arrayContaining(['search', 'page', 'pageSize']));
+    const edit = operations().find((o) => o.key === 'PATCH /organizations/{orgId}')!.operation;
+    expect(edit.parameters!.find((p) => (p as { name: string }).name === 'dryRun')).toMatchObject({ in: 'query', schema: { type: 'boolean' } });
+    expect(edit.responses['200'].content!['application/json'].schema).toEqual({ $ref: '#/components/schemas/EditOrganizationResponse' });
+    const schemas = document.components.schemas as Record<string, { properties?: Record<string, { $ref?: string; allOf?: { $ref: string }[] }> }>;
+    const change = schemas.EditOrganizationResponse.properties!.timeZoneChange;
+    expect(change.$ref ?? change.allOf?.[0].$ref).toBe('#/components/schemas/TimeZoneChangeDto');
+    expect(Object.keys(schemas.TimeZoneChangeDto.properties!)).toEqual(['before', 'after', 'shifts', 'assignments', 'nextDayClosing']);
+    expect(Object.keys(schemas.ShiftsDto.properties!)).toEqual(['classes', 'assignments', 'dueDates', 'dueAtOnce']);
+  });
+
   test('a typed client generated from it (swagger-typescript-api) type-checks a program calling three routes, refuses a wrong one, and runs', async () => {
     const generated = await generateApi({ spec: structuredClone(document) as never, output: false, httpClientType: 'fetch', silent: true });
     for (const file of generated.files) writeFileSync(join(dir, `${file.fileName}${file.fileExtension}`), file.fileContent);

@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, Param, Patch, Query } from '@nestjs/common';
+import { Body, Controller, Headers, Inject, Param, Patch, Query } from '@nestjs/common';
+import type { Logger } from 'pino';
 import { canonicalZone } from '../../shared/time-zones.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
@@ -8,6 +9,7 @@ import { ORGANIZATION_RULES, type CommandMetadata, type OrganizationEvent, type 
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
+import { APP_LOGGER } from '../../shared/tokens.js';
 import { PatchField, sentFields } from '../../shared/validation.js';
 import { moveDueDates } from '../../shared/write/due-dates.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
@@ -60,6 +62,7 @@ export class EditOrganizationController {
     private readonly commands: CommandBus,
     private readonly streams: StreamCache,
     private readonly zones: TimeZoneChanges,
+    @Inject(APP_LOGGER) private readonly logger: Logger,
   ) {}
 
   /**
@@ -94,9 +97,14 @@ export class EditOrganizationController {
     const result = await this.commands.execute(toOrganization(orgId, command, metadata, options));
     const changed = zoneChangeIn(result);
     if (!changed) return { id: orgId, revision: result.version, position: result.position };
-    // What moves is read before it moves; then the due dates follow the zone (the library's reactor does it again after a crash).
+    // What moves is read before it moves; then the due dates follow the zone.
     const timeZoneChange = await this.zones.of(orgId, changed.before, changed.after, metadata.now);
-    await moveDueDates(this.commands, orgId, changed.after, metadata);
+    try {
+      await moveDueDates(this.commands, orgId, changed.after, metadata);
+    } catch (error) {
+      // The change is stored: answering an error would tell the client it was not. The library's reactor moves the due dates.
+      this.logger.warn({ err: error, organizationId: orgId }, 'moving due dates after a time zone change failed; the library reactor will move them');
+    }
     return { id: orgId, revision: result.version, position: result.position, timeZoneChange };
   }
 }
