@@ -3,7 +3,7 @@ import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nest
 import { ApiProperty } from '@nestjs/swagger';
 import type { Logger } from 'pino';
 import { emailKey, erasureSubjectsOf, isErasedEmail, organizationStreamName, type CommandMetadata } from '#domain';
-import { setupMailMessageId, type Infrastructure } from '#runtime';
+import { setupMailsOf, type Infrastructure } from '#runtime';
 import { EmailReservations } from '../shared/email-reservations.js';
 import { APP_LOGGER, INFRASTRUCTURE } from '../shared/tokens.js';
 import { currentOrganization } from '../shared/write/current-organization.js';
@@ -98,8 +98,7 @@ export class ErasingUser implements ICommandHandler<EraseUser> {
    */
   private async mailsAbout(organizationId: string, userId: string, subjects: string[]): Promise<string[]> {
     const requests = new Set(subjects.filter((s) => s.startsWith('join-request:')).map((s) => s.slice('join-request:'.length)));
-    const events = await this.infra.eventStore.readStream(organizationStreamName(organizationId), { sealed: true });
-    return events.filter((e) => e.data.userId === userId || requests.has(String(e.data.requestId))).map((e) => setupMailMessageId(e.id));
+    return setupMailsOf(this.infra.eventStore, organizationStreamName(organizationId), (data) => data.userId === userId || requests.has(String(data.requestId)));
   }
 }
 

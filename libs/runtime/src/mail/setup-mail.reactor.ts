@@ -19,6 +19,15 @@ type Invitation = Extract<MembershipEvent, { type: 'UserInvited' | 'UserInvitati
 export const setupMailMessageId = (eventId: string): string => `<${eventId}@organization-service>`;
 /** The events that send a mail: invitations, and a declined join request (its reason goes to the person). */
 export const SETUP_MAIL_TYPES: ReadonlySet<string> = new Set(['UserInvited', 'UserInvitationResent', 'PlatformAuditorInvited', 'JoinRequestRejected']);
+
+/**
+ * The ids of the mails a stream's events about someone led to, for an erasure to forget
+ * the copies kept of them. Read as stored (sealed): only ids are matched.
+ */
+export async function setupMailsOf(events: EventStore, streamName: string, about: (data: Record<string, unknown>) => boolean): Promise<string[]> {
+  const stored = await events.readStream(streamName, { sealed: true });
+  return stored.filter((e) => SETUP_MAIL_TYPES.has(e.type) && about(e.data as Record<string, unknown>)).map((e) => setupMailMessageId(e.id));
+}
 const INVITATIONS = SETUP_MAIL_TYPES;
 
 

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Inject, Param, ParseUUIDPipe, Post } from '
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PLATFORM_STREAM, type CommandMetadata } from '#domain';
-import { setupMailMessageId, type Infrastructure } from '#runtime';
+import { setupMailsOf, type Infrastructure } from '#runtime';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { ProblemException } from '../../shared/problem.js';
 import { Meta } from '../../shared/request-context.js';
@@ -35,8 +35,7 @@ export class ErasePlatformAccountController {
   ) {
     const result = await this.commands.execute(toPlatform({ type: 'ErasePlatformAccount', data: { accountId, now: metadata.now } }, metadata));
     await this.infra.vault.erase([accountId], metadata.now);
-    const events = await this.infra.eventStore.readStream(PLATFORM_STREAM, { sealed: true });
-    await this.infra.mailer.forget?.(events.filter((e) => e.data.auditorId === accountId).map((e) => setupMailMessageId(e.id)));
+    await this.infra.mailer.forget?.(await setupMailsOf(this.infra.eventStore, PLATFORM_STREAM, (data) => data.auditorId === accountId));
     return { id: accountId, position: result.position, erased: true };
   }
 }
