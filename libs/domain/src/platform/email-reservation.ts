@@ -6,6 +6,10 @@ import { DomainError } from '../shared/domain-error.js';
  * hold. Each address (normalized) has a reservation stream; reserving appends with
  * "no stream" or at the revision read, so of any number of racing invitations for
  * one address exactly one wins. The holder is a user id (or a super admin id).
+ *
+ * The events name the holder, not the address: the stream stands for the address, and an
+ * address written in every reservation would be one more copy of it to seal and open (an
+ * import reserves one per row). Reservations written before this carry `email`.
  */
 export type EmailReservationCommand =
   | { type: 'ReserveEmail'; data: { email: string; ownerId: string; organizationId: string | null; now: string } }
@@ -14,12 +18,12 @@ export type EmailReservationCommand =
   | { type: 'ReclaimEmail'; data: { staleOwnerId: string; email: string; ownerId: string; organizationId: string | null; now: string } };
 
 export type EmailReservationEvent =
-  | DomainEvent<'EmailReserved', { email: string; ownerId: string; organizationId: string | null; reservedAt: string }>
-  | DomainEvent<'EmailReleased', { email: string; ownerId: string }>;
+  | DomainEvent<'EmailReserved', { email?: string; ownerId: string; organizationId: string | null; reservedAt: string }>
+  | DomainEvent<'EmailReleased', { email?: string; ownerId: string }>;
 
 export type EmailReservationState =
   | { status: 'free' }
-  | { status: 'reserved'; email: string; ownerId: string; organizationId: string | null; reservedAt: string };
+  | { status: 'reserved'; ownerId: string; organizationId: string | null; reservedAt: string };
 
 const inUse = () =>
   new DomainError('email-already-in-use', 'This email address is already in use', { errors: [{ field: 'email', message: 'email is already in use' }] });
@@ -27,22 +31,22 @@ const inUse = () =>
 export function decideEmailReservation(command: EmailReservationCommand, state: EmailReservationState): EmailReservationEvent[] {
   switch (command.type) {
     case 'ReserveEmail': {
-      const { email, ownerId, organizationId, now } = command.data;
+      const { ownerId, organizationId, now } = command.data;
       if (state.status === 'reserved') {
         if (state.ownerId === ownerId) return [];
         throw inUse();
       }
-      return [{ type: 'EmailReserved', data: { email, ownerId, organizationId, reservedAt: now } }];
+      return [{ type: 'EmailReserved', data: { ownerId, organizationId, reservedAt: now } }];
     }
     case 'ReleaseEmail':
       if (state.status !== 'reserved' || state.ownerId !== command.data.ownerId) return [];
-      return [{ type: 'EmailReleased', data: { email: state.email, ownerId: state.ownerId } }];
+      return [{ type: 'EmailReleased', data: { ownerId: state.ownerId } }];
     case 'ReclaimEmail': {
       if (state.status !== 'reserved' || state.ownerId !== command.data.staleOwnerId) throw inUse();
-      const { email, ownerId, organizationId, now } = command.data;
+      const { ownerId, organizationId, now } = command.data;
       return [
-        { type: 'EmailReleased', data: { email: state.email, ownerId: state.ownerId } },
-        { type: 'EmailReserved', data: { email, ownerId, organizationId, reservedAt: now } },
+        { type: 'EmailReleased', data: { ownerId: state.ownerId } },
+        { type: 'EmailReserved', data: { ownerId, organizationId, reservedAt: now } },
       ];
     }
     default:
@@ -53,7 +57,7 @@ export function decideEmailReservation(command: EmailReservationCommand, state: 
 export function evolveEmailReservation(_state: EmailReservationState, event: EmailReservationEvent): EmailReservationState {
   switch (event.type) {
     case 'EmailReserved':
-      return { status: 'reserved', email: event.data.email, ownerId: event.data.ownerId, organizationId: event.data.organizationId, reservedAt: event.data.reservedAt };
+      return { status: 'reserved', ownerId: event.data.ownerId, organizationId: event.data.organizationId, reservedAt: event.data.reservedAt };
     case 'EmailReleased':
       return { status: 'free' };
     default:

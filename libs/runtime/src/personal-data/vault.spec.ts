@@ -68,6 +68,32 @@ describe('PersonalDataVault', () => {
     for (const file of readdirSync(dir)) expect(readFileSync(join(dir, file)).includes(Buffer.from('zelda'))).toBe(false);
   });
 
+  test('the process that sealed a value reads it back without the key store; once it erases the person, as erased', async () => {
+    const zelda = randomUUID();
+    const event = invitation(zelda, 'zelda@school.test');
+    await vault.seal([event]);
+    let lookups = 0;
+    const keysFor = keys.keysFor.bind(keys);
+    keys.keysFor = (ids, make) => {
+      lookups++;
+      return keysFor(ids, make);
+    };
+    expect((await vault.open([recorded(event)], { metadata: false }))[0].data).toMatchObject({ email: 'zelda@school.test', firstName: 'Zelda' });
+    expect(lookups).toBe(0);
+    await vault.erase([zelda], '2026-12-01T00:00:00.000Z');
+    expect((await vault.open([recorded(event)], { metadata: false }))[0].data).toMatchObject({ email: `erased-${zelda}@erased.invalid`, firstName: 'erased' });
+  });
+
+  test('erased by another process: a UserErased read drops the values sealed lately, so they read as erased', async () => {
+    const zelda = randomUUID();
+    const event = invitation(zelda, 'zelda@school.test');
+    await vault.seal([event]);
+    await new PersonalDataVault(keys, box).erase([zelda], '2026-12-01T00:00:00.000Z');
+    const erased: RecordedEvent = { id: randomUUID(), type: 'UserErased', data: { organizationId: 'org', userId: zelda }, metadata: {}, streamName: 's', revision: 1, position: 2, recordedAt: '' };
+    const [opened] = await vault.open([recorded(event), erased], { metadata: false });
+    expect(opened.data).toMatchObject({ email: `erased-${zelda}@erased.invalid`, firstName: 'erased', lastName: 'erased' });
+  });
+
   test('a sealed value moved under another person\'s key id does not open (the key id is authenticated)', async () => {
     const [zelda, otto] = [randomUUID(), randomUUID()];
     const events = [invitation(zelda, 'zelda@school.test'), invitation(otto, 'otto@school.test')];
