@@ -88,24 +88,31 @@ export class EditOrganizationController {
     const { name, description, timeZone } = body;
     const command = { type: 'UpdateOrganizationSettings' as const, data: { ...sentFields({ name, description, timeZone }), profile: profilePatchOf(body), actorId: metadata.actor.id } };
     const options = { expectedRevision: parseIfMatch(ifMatch), dryRun: query.dryRun };
-    if (query.dryRun) {
-      const { state: before } = await this.streams.current(organizationStream(orgId));
-      const result = await this.commands.execute(toOrganization(orgId, command, metadata, options));
-      const zones = zoneChange(before, result.state);
-      return { id: orgId, revision: result.version, position: result.position, dryRun: true, ...(zones ? { timeZoneChange: await this.zones.of(orgId, zones.before, zones.after, metadata.now) } : {}) };
-    }
+    // What a zone change moves is read before it is appended: once it is, this process's
+    // library reactor may move the due dates before the request reads them.
+    const { state: current } = await this.streams.current(organizationStream(orgId));
+    const from = zoneOf(current);
+    // A zone the runtime does not know is refused by the command below (400), not here.
+    const planned = from !== null && timeZone !== undefined && timeZone !== from ? await this.zones.of(orgId, from, timeZone, metadata.now).catch(() => null) : null;
+    const effects = (change: { before: string; after: string }) =>
+      planned?.before === change.before && planned.after === change.after ? planned : this.zones.of(orgId, change.before, change.after, metadata.now);
     const result = await this.commands.execute(toOrganization(orgId, command, metadata, options));
+    const answer = { id: orgId, revision: result.version, position: result.position };
+    if (query.dryRun) {
+      const zones = zoneChange(current, result.state);
+      return { ...answer, dryRun: true, ...(zones ? { timeZoneChange: await effects(zones) } : {}) };
+    }
     const changed = zoneChangeIn(result);
-    if (!changed) return { id: orgId, revision: result.version, position: result.position };
-    // What moves is read before it moves; then the due dates follow the zone.
-    const timeZoneChange = await this.zones.of(orgId, changed.before, changed.after, metadata.now);
+    if (!changed) return answer;
+    // Another edit may have landed first: the answer follows the change this edit appended.
+    const timeZoneChange = await effects(changed);
     try {
       await moveDueDates(this.commands, orgId, changed.after, metadata);
     } catch (error) {
       // The change is stored: answering an error would tell the client it was not. The library's reactor moves the due dates.
       this.logger.warn({ err: error, organizationId: orgId }, 'moving due dates after a time zone change failed; the library reactor will move them');
     }
-    return { id: orgId, revision: result.version, position: result.position, timeZoneChange };
+    return { ...answer, timeZoneChange };
   }
 }
 
