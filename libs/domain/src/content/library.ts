@@ -311,7 +311,9 @@ export function decideLibrary(command: LibraryCommand, state: LibraryState): Lib
       const seatsTaken = new Map<string, Set<string>>();
       for (const a of state.assignments.values()) {
         if (!takesJoiners(a, now) || !sameTarget(a.target, via)) continue;
-        const joiners = [...new Set(userIds)].filter((u) => !a.learners.includes(u));
+        // A set: joiners come 500 at a time (an import) to assignments that may have 50,000 learners.
+        const learners = new Set(a.learners);
+        const joiners = [...new Set(userIds)].filter((u) => !learners.has(u));
         const recordedShort = new Set(a.short);
         if (joiners.length === 0) continue;
         const act = state.activities.get(a.activityId)!;

@@ -43,12 +43,24 @@ function actorOf(event: RecordedEvent): Actor {
   return { id: m.actorId, kind: m.actorKind, roles: m.actorRoles ?? [], ...(m.actorEmail ? { email: m.actorEmail } : {}) };
 }
 
-/** Whether a person is in the target now: a join handled late (after a restart) must not assign someone who left since. */
-function stillIn(org: ExistingOrganization, via: Exclude<AssignmentTarget, { kind: 'members' }>, userId: string): boolean {
-  if (!isLearner(org.members.get(userId))) return false;
-  if (via.kind === 'team') return org.teams.get(via.teamId)?.memberIds.includes(userId) ?? false;
-  if (via.kind === 'class') return org.classes.get(via.classId)?.studentIds.includes(userId) ?? false;
-  return true;
+/**
+ * Whether a person is in the target now: a join handled late (after a restart) must not
+ * assign someone who left since. Each team's or class's people are made a set once per
+ * batch: an import adds 500 people at a time to a team that may already have 50,000.
+ */
+function stillInTargets(org: ExistingOrganization): (via: Exclude<AssignmentTarget, { kind: 'members' }>, userId: string) => boolean {
+  const sets = new Map<string, ReadonlySet<string>>();
+  const peopleOf = (key: string, ids: () => readonly string[] | undefined) => {
+    let set = sets.get(key);
+    if (!set) sets.set(key, (set = new Set(ids() ?? [])));
+    return set;
+  };
+  return (via, userId) => {
+    if (!isLearner(org.members.get(userId))) return false;
+    if (via.kind === 'team') return peopleOf(`team:${via.teamId}`, () => org.teams.get(via.teamId)?.memberIds).has(userId);
+    if (via.kind === 'class') return peopleOf(`class:${via.classId}`, () => org.classes.get(via.classId)?.studentIds).has(userId);
+    return true;
+  };
 }
 
 /**
@@ -134,10 +146,11 @@ export class LibraryFollowsOrganization implements OnApplicationBootstrap, OnApp
     if (openKinds.size === 0) return;
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || state.deletion) return;
+    const stillIn = stillInTargets(state);
     for (const event of await this.infra.vault.open(joins)) {
       const { via, userIds } = joined({ type: event.type, data: event.data } as Joined);
       if (!openKinds.has(via.kind)) continue;
-      const present = userIds.filter((userId) => stillIn(state, via, userId));
+      const present = userIds.filter((userId) => stillIn(via, userId));
       if (present.length === 0) continue;
       const now = new Date().toISOString();
       const metadata: CommandMetadata = { actor: actorOf(event), now, correlationId: (event.metadata.correlationId as string | undefined) ?? event.id, causationId: event.id };
