@@ -1,4 +1,5 @@
 import { getTimeZones, timeZonesNames, tzdbVersion, type TimeZone } from '@vvo/tzdb';
+import { zoneOffsetMs } from '#domain';
 
 /**
  * The time zones an admin picks from (language-school guide, "Time Zone": "Search by
@@ -78,13 +79,6 @@ const folded = (text: string): string =>
     .replace(/[\s_\-/,().]+/g, ' ')
     .trim();
 
-/** The zone's offset from UTC at `at`, in minutes, from the runtime's own rules (DST included). */
-export function offsetMinutesAt(zone: string, at: Date): number {
-  const part = new Intl.DateTimeFormat('en-US', { timeZone: zone, timeZoneName: 'longOffset' }).formatToParts(at).find((p) => p.type === 'timeZoneName')?.value ?? 'GMT';
-  const match = /GMT([+-])(\d{2}):?(\d{2})?/.exec(part);
-  return match ? (match[1] === '-' ? -1 : 1) * (Number(match[2]) * 60 + Number(match[3] ?? 0)) : 0;
-}
-
 const formatOffset = (minutes: number): string => `${minutes < 0 ? '-' : '+'}${String(Math.floor(Math.abs(minutes) / 60)).padStart(2, '0')}:${String(Math.abs(minutes) % 60).padStart(2, '0')}`;
 
 interface Entry {
@@ -134,8 +128,12 @@ function scoreOf(entry: Entry, query: string): [number, number] | null {
   return null;
 }
 
-/** The zones matching `search` (all of them, by offset, without one), best first. */
-export function searchTimeZones(search: string | undefined, now: Date): TimeZoneView[] {
+/**
+ * The zones matching `search` (all of them without one), best first: `total`, and the page
+ * from `offset` with at most `limit` zones. Offsets are computed for the page only, by the
+ * domain's cached formatters (the runtime's rules, DST included).
+ */
+export function searchTimeZones(search: string | undefined, now: Date, page: { offset: number; limit: number }): { items: TimeZoneView[]; total: number } {
   const query = folded(search ?? '');
   const matched = catalogue()
     .map((entry) => ({ entry, score: query ? scoreOf(entry, query) : ([0, 0] as [number, number]) }))
@@ -143,8 +141,8 @@ export function searchTimeZones(search: string | undefined, now: Date): TimeZone
   // Ties go to the zone that stands for more (more zones and aliases merged into it: Chicago's
   // Central Time before Belize's), then by id.
   if (query) matched.sort((a, b) => a.score[0] - b.score[0] || a.score[1] - b.score[1] || b.entry.ids.length - a.entry.ids.length || a.entry.id.localeCompare(b.entry.id));
-  return matched.map(({ entry: { zone, id } }) => {
-    const offset = offsetMinutesAt(zone.name, now);
+  const items = matched.slice(page.offset, page.offset + page.limit).map(({ entry: { zone, id } }) => {
+    const offset = Math.round(zoneOffsetMs(now.getTime(), zone.name) / 60_000);
     // Summer time when the offset now differs from the zone's standard one.
     const abbreviation = offset !== zone.rawOffsetInMinutes && zone.dstAbbreviation ? zone.dstAbbreviation : zone.abbreviation;
     return {
@@ -159,4 +157,5 @@ export function searchTimeZones(search: string | undefined, now: Date): TimeZone
       abbreviation,
     };
   });
+  return { items, total: matched.length };
 }

@@ -20,8 +20,8 @@ export class SearchTimeZonesController {
   @RequirePermission('account:self')
   @ApiOkResponse({ description: 'IANA zones with their main cities, country, generic name, current offset and abbreviation; best match first' })
   async search(@Query() query: PageQueryDto, @Headers('if-none-match') ifNoneMatch: string | undefined, @Res({ passthrough: true }) reply: FastifyReply) {
-    const all = searchTimeZones(query.search, new Date());
-    const body = { items: all.slice((query.page - 1) * query.pageSize, query.page * query.pageSize), total: all.length, page: query.page, pageSize: query.pageSize, dataVersion: TIME_ZONE_DATA_VERSION };
+    const { items, total } = searchTimeZones(query.search, new Date(), { offset: (query.page - 1) * query.pageSize, limit: query.pageSize });
+    const body = { items, total, page: query.page, pageSize: query.pageSize, dataVersion: TIME_ZONE_DATA_VERSION };
     const etag = `"${createHash('sha256').update(JSON.stringify(body)).digest('base64url').slice(0, 27)}"`;
     void reply.header('ETag', etag).header('Cache-Control', 'private, max-age=3600');
     if (ifNoneMatch === etag) {
