@@ -16,7 +16,7 @@ import { newId, uuidV5 } from '../shared/ids.js';
 import { ProblemException } from '../shared/problem.js';
 import { ConsistentQueryDto, ReadsFrom } from '../shared/read-your-writes.js';
 import { CurrentPrincipal, Meta } from '../shared/request-context.js';
-import { NoBody, PatchField, sentFields } from '../shared/validation.js';
+import { booleanQuery, NoBody, PatchField, sentFields } from '../shared/validation.js';
 import { READ_STORE } from '../shared/tokens.js';
 
 export class ClassDto {
@@ -65,7 +65,7 @@ export const CLASS_STATUS_FILTERS = ['active', 'archived', 'all'] as const;
 export class ListClassesQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Archived classes too (the same as status=all)' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(booleanQuery)
   @IsBoolean({ message: 'includeArchived must be true or false' })
   includeArchived?: boolean;
 

@@ -55,6 +55,9 @@ export function canonicalZone(value: string): string | null {
   return canonicalByIcu.get(icu) ?? null;
 }
 
+/** A DTO transform: a zone name or alias as its canonical id; anything else as sent, for the domain to refuse with its message. */
+export const canonicalZoneField = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? (canonicalZone(value.trim()) ?? value) : value);
+
 export interface TimeZoneView {
   /** The canonical IANA id an organization stores. */
   id: string;

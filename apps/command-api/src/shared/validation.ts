@@ -63,3 +63,6 @@ export const PatchField = (field: string) =>
     ValidateIf((_object, value) => value !== undefined),
     IsDefined({ message: `${field} cannot be cleared` }),
   );
+
+/** A query flag as a boolean: `true` and `false` become booleans; anything else stays for @IsBoolean to refuse with its message. */
+export const booleanQuery = ({ value }: { value: unknown }): unknown => (value === 'true' ? true : value === 'false' ? false : value);

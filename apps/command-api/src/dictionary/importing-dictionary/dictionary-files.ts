@@ -28,6 +28,7 @@ import { READ_STORE } from '../../shared/tokens.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { LANGUAGE_CATALOGUE } from '../../shared/write/stream-command.js';
 import { DictionaryWrites } from '../dictionary-writes.js';
+import { booleanQuery } from '../../shared/validation.js';
 
 /** The file's columns, as the export writes them and the import reads them (header names in any case). */
 export const DICTIONARY_COLUMNS = ['term', 'translation', 'language', 'pronunciation'] as const;
@@ -39,7 +40,7 @@ const ROWS_SHOWN = 100;
 export class DictionaryImportQueryDto {
   @ApiPropertyOptional({ default: false, description: 'Check the file and answer the plan; change nothing' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(booleanQuery)
   @IsBoolean({ message: 'dryRun must be true or false' })
   dryRun?: boolean;
 

@@ -16,6 +16,7 @@ import { currentOrganization } from '../../shared/write/current-organization.js'
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { retentionStreamOf, toRetention } from '../../shared/write/stream-command.js';
 import { EraseUser } from '../erasing.js';
+import { booleanQuery } from '../../shared/validation.js';
 
 /** Daily, at 03:10 UTC, in every API process (a run two processes race for erases nothing twice). */
 export const RETENTION_CRON = '10 3 * * *';
@@ -109,7 +110,7 @@ export class RetentionJob {
 class RetentionQueryDto {
   @ApiPropertyOptional({ description: 'true: report what is past retention and erase nothing', default: false })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(booleanQuery)
   @IsBoolean({ message: 'dryRun must be true or false' })
   dryRun: boolean = false;
 }

@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { canonicalZone } from '../../shared/time-zones.js';
+import { canonicalZoneField } from '../../shared/time-zones.js';
 import { Command, CommandBus, CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiCreatedResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
@@ -43,7 +43,7 @@ export class CreateOrganizationDto extends OrganizationProfileFields {
   @IsString({ message: 'timeZone must be a string' })
   @MaxLength(64)
   // Links and aliases are stored as their canonical zone (issue 22): US/Central is America/Chicago.
-  @Transform(({ value }) => (typeof value === 'string' ? (canonicalZone(value.trim()) ?? value) : value))
+  @Transform(canonicalZoneField)
   timeZone!: string;
 
   @ApiPropertyOptional({

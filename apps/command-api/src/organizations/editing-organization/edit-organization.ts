@@ -1,6 +1,6 @@
 import { Body, Controller, Headers, Inject, Param, Patch, Query } from '@nestjs/common';
 import type { Logger } from 'pino';
-import { canonicalZone } from '../../shared/time-zones.js';
+import { canonicalZoneField } from '../../shared/time-zones.js';
 import { CommandBus } from '@nestjs/cqrs';
 import { ApiBearerAuth, ApiOkResponse, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
@@ -10,7 +10,7 @@ import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { parseIfMatch } from '../../shared/etag.js';
 import { Meta } from '../../shared/request-context.js';
 import { APP_LOGGER } from '../../shared/tokens.js';
-import { PatchField, sentFields } from '../../shared/validation.js';
+import { booleanQuery, PatchField, sentFields } from '../../shared/validation.js';
 import { moveDueDates } from '../../shared/write/due-dates.js';
 import { StreamCache } from '../../shared/write/stream-cache.js';
 import { organizationStream, toOrganization, type CommandResult } from '../../shared/write/stream-command.js';
@@ -41,14 +41,14 @@ export class EditOrganizationDto extends OrganizationProfileFields {
   @MaxLength(64)
   @PatchField('timeZone')
   // Links and aliases are stored as their canonical zone (issue 22): US/Central is America/Chicago.
-  @Transform(({ value }) => (typeof value === 'string' ? (canonicalZone(value.trim()) ?? value) : value))
+  @Transform(canonicalZoneField)
   timeZone?: string;
 }
 
 export class EditOrganizationQuery {
   @ApiPropertyOptional({ default: false, description: 'true: check the edit and answer what it would change (a time zone change: what it moves), changing nothing' })
   @IsOptional()
-  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @Transform(booleanQuery)
   @IsBoolean({ message: 'dryRun must be true or false' })
   dryRun: boolean = false;
 }
