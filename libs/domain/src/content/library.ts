@@ -181,10 +181,11 @@ export const licenseExpired = (license: License | null, now: string): boolean =>
 /** An assignment still takes people who join its team or class: open, and not yet due. */
 export const takesJoiners = (a: Assignment, now: string): boolean => a.status === 'open' && (a.due === null || Date.parse(a.due.at) > Date.parse(now));
 
+/** A due date: a local date and time in a zone, with the instant it is there. */
+export const dueOn = (date: string, time: string, timeZone: string): Due => ({ date, time, timeZone, at: new Date(localDateTimeToInstant(date, time, timeZone)).toISOString() });
+
 /** A due date at the same local date and time in another zone: "Friday 17:00" stays Friday 17:00 where the school is. */
-export function dueIn(due: Due, timeZone: string): Due {
-  return { date: due.date, time: due.time, timeZone, at: new Date(localDateTimeToInstant(due.date, due.time, timeZone)).toISOString() };
-}
+export const dueIn = (due: Due, timeZone: string): Due => dueOn(due.date, due.time, timeZone);
 
 /**
  * The assignments a move to `timeZone` reschedules at `now`: open, due after now, and due

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Qu
 import { ApiBearerAuth, ApiCreatedResponse, ApiExtraModels, ApiOkResponse, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsDefined, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { DomainError, learnersOf, localDateTimeToInstant, ValidationFailed, type AssignmentTarget, type CommandMetadata, type Due } from '#domain';
+import { DomainError, dueOn, learnersOf, ValidationFailed, type AssignmentTarget, type CommandMetadata, type Due } from '#domain';
 import { contentProjection, getAssignment, listAssignments, type ReadStore } from '#read-models';
 import { RequirePermission } from '../../auth/permissions.decorator.js';
 import { newId, uuidV5 } from '../../shared/ids.js';
@@ -144,9 +144,7 @@ export class AssignmentsController {
       orgId,
       () => [],
       ({ organization }) => {
-        const due: Due | null = body.dueDate
-          ? { date: body.dueDate, time: body.dueTime ?? '23:59', timeZone: organization.timeZone, at: new Date(localDateTimeToInstant(body.dueDate, body.dueTime ?? '23:59', organization.timeZone)).toISOString() }
-          : null;
+        const due: Due | null = body.dueDate ? dueOn(body.dueDate, body.dueTime ?? '23:59', organization.timeZone) : null;
         return { type: 'AssignActivity', data: { organizationId: orgId, assignmentId, activityId: body.activityId, target, learners: learnersOf(organization, target), due, now: metadata.now } };
       },
       metadata,

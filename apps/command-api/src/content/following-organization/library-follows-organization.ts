@@ -43,6 +43,11 @@ function actorOf(event: RecordedEvent): Actor {
   return { id: m.actorId, kind: m.actorKind, roles: m.actorRoles ?? [], ...(m.actorEmail ? { email: m.actorEmail } : {}) };
 }
 
+/** What the reactor decides on behalf of `actor`, now, caused by `event` and in its correlation. */
+function causedBy(event: RecordedEvent, actor: Actor): CommandMetadata {
+  return { actor, now: new Date().toISOString(), correlationId: (event.metadata.correlationId as string | undefined) ?? event.id, causationId: event.id };
+}
+
 /**
  * Whether a person is in the target now: a join handled late (after a restart) must not
  * assign someone who left since. Each team's or class's people are made a set once per
@@ -134,9 +139,7 @@ export class LibraryFollowsOrganization implements OnApplicationBootstrap, OnApp
     const { state } = await this.streams.current(organizationStream(organizationId));
     if (state.status !== 'existing' || state.deletion) return;
     if (cause.type === 'ActivityAssigned' && (cause.data as { due: Due }).due.timeZone === state.timeZone) return;
-    const now = new Date().toISOString();
-    const metadata: CommandMetadata = { actor: SYSTEM_ACTOR, now, correlationId: (cause.metadata.correlationId as string | undefined) ?? cause.id, causationId: cause.id };
-    const moved = await moveDueDates(this.commands, organizationId, state.timeZone, metadata);
+    const moved = await moveDueDates(this.commands, organizationId, state.timeZone, causedBy(cause, SYSTEM_ACTOR));
     if (moved > 0) this.logger.info({ organizationId, moved, timeZone: state.timeZone }, 'moved due dates to the organization\'s time zone');
   }
 
@@ -152,9 +155,8 @@ export class LibraryFollowsOrganization implements OnApplicationBootstrap, OnApp
       if (!openKinds.has(via.kind)) continue;
       const present = userIds.filter((userId) => stillIn(via, userId));
       if (present.length === 0) continue;
-      const now = new Date().toISOString();
-      const metadata: CommandMetadata = { actor: actorOf(event), now, correlationId: (event.metadata.correlationId as string | undefined) ?? event.id, causationId: event.id };
-      await this.commands.execute(toLibrary(organizationId, { type: 'ExtendAssignments', data: { organizationId, via, userIds: present, now } }, metadata));
+      const metadata = causedBy(event, actorOf(event));
+      await this.commands.execute(toLibrary(organizationId, { type: 'ExtendAssignments', data: { organizationId, via, userIds: present, now: metadata.now } }, metadata));
     }
   }
 }
